@@ -1,0 +1,2 @@
+export * from './sampler-spec';
+export * from './pruner-spec';

@@ -1,0 +1,45 @@
+import { InvalidArgumentError } from '../errors';
+import { CmaEsSampler } from '../samplers/cmaes';
+import { GridSampler, type GridSearchSpace } from '../samplers/grid/grid-sampler';
+import { QmcSampler } from '../samplers/qmc';
+import { RandomSampler } from '../samplers/random/random-sampler';
+import type { Sampler } from '../samplers/sampler';
+import { TpeSampler } from '../samplers/tpe';
+
+export const SAMPLER_TYPES = ['random', 'grid', 'tpe', 'cmaes', 'qmc'] as const;
+export type SamplerType = (typeof SAMPLER_TYPES)[number];
+
+/**
+ * A sampler described as data (CLI flags, REST study definitions): its type, a seed and the
+ * options of that sampler's constructor.
+ */
+export interface SamplerSpec {
+  type: SamplerType;
+  seed?: number;
+  /** Grid points by parameter name, for `grid`. */
+  grid?: GridSearchSpace;
+  /** Constructor options of the sampler (e.g. `{ multivariate: true }` for TPE). */
+  options?: Record<string, unknown>;
+}
+
+/** Builds the sampler a spec describes. @throws InvalidArgumentError naming the bad field */
+export function createSampler(spec: SamplerSpec): Sampler {
+  const options = { ...(spec.options ?? {}), ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
+  switch (spec.type) {
+    case 'random':
+      return new RandomSampler(options);
+    case 'grid':
+      if (!spec.grid) throw new InvalidArgumentError("sampler 'grid' needs a grid: { name: [values...] }.");
+      return new GridSampler(spec.grid, options);
+    case 'tpe':
+      return new TpeSampler(options);
+    case 'cmaes':
+      return new CmaEsSampler(options);
+    case 'qmc':
+      return new QmcSampler(options);
+    default:
+      throw new InvalidArgumentError(
+        `Unknown sampler ${JSON.stringify((spec as { type: unknown }).type)}; use one of ${SAMPLER_TYPES.join(', ')}.`,
+      );
+  }
+}

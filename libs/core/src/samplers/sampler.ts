@@ -1,0 +1,59 @@
+import type { Distribution, ParamValue } from '../distributions';
+import type { JsonValue } from '../json';
+import type { StudyView } from '../study/study-view';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import type { TrialState } from '../trial/trial-state';
+
+/** Parameter name → distribution, in a stable (sorted by name) order. */
+export type SearchSpace = Record<string, Distribution>;
+
+/**
+ * The trial a sampler or pruner is working on: its snapshot plus a way to record state in the
+ * trial's system attributes (written to storage by the study right after the call returns, and
+ * visible in `systemAttrs` at once). State kept there lets any process continue the study.
+ */
+export interface TrialContext extends FrozenTrial {
+  setSystemAttr(key: string, value: JsonValue): void;
+}
+
+/**
+ * The sampler contract, in the order the study calls it for each trial:
+ * `beforeTrial` → `inferRelativeSearchSpace` → `sampleRelative` (at ask time) →
+ * `sampleIndependent` (each parameter the relative sample did not cover, as the objective suggests
+ * it) → `afterTrial` (at tell time, before the trial's state is stored).
+ *
+ * Methods are synchronous and read history only through the StudyView, which the study refreshed
+ * just before. Values returned are external values (a categorical's choice, not its index).
+ */
+export interface Sampler {
+  /** Called once per trial, at ask time, before anything else is sampled. */
+  beforeTrial?(study: StudyView, trial: TrialContext): void;
+
+  /**
+   * Called once per trial, at ask time: the parameters to sample jointly (e.g. the intersection of the
+   * completed trials' spaces). Return `{}` for a purely independent sampler.
+   */
+  inferRelativeSearchSpace(study: StudyView, trial: TrialContext): SearchSpace;
+
+  /** Called once per trial, at ask time, with the space just inferred; returns values for (a subset of) it. */
+  sampleRelative(study: StudyView, trial: TrialContext, searchSpace: SearchSpace): Record<string, ParamValue>;
+
+  /**
+   * Called while the objective runs, for each parameter that is neither fixed (enqueued) nor in the
+   * relative sample: define-by-run parameters met for the first time, conditional ones, etc.
+   */
+  sampleIndependent(
+    study: StudyView,
+    trial: TrialContext,
+    name: string,
+    distribution: Distribution,
+  ): ParamValue;
+
+  /** Called once per trial at tell time, before its final state is stored. */
+  afterTrial?(
+    study: StudyView,
+    trial: FrozenTrial,
+    state: TrialState,
+    values: readonly number[] | null,
+  ): void;
+}

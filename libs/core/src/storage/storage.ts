@@ -1,0 +1,121 @@
+import type { Distribution, ParamValue } from '../distributions';
+import type { JsonObject, JsonValue } from '../json';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import type { StudyDirection, TrialState } from '../trial/trial-state';
+
+export interface StudyRecord {
+  readonly studyId: number;
+  readonly studyName: string;
+  readonly directions: readonly StudyDirection[];
+  readonly userAttrs: Readonly<JsonObject>;
+  readonly systemAttrs: Readonly<JsonObject>;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+export interface StudySummary extends StudyRecord {
+  /** Trials of the study by state. */
+  readonly trialCounts: Readonly<Record<TrialState, number>>;
+}
+
+export interface CreateStudyInput {
+  studyName: string;
+  directions: readonly StudyDirection[];
+  userAttrs?: JsonObject;
+  systemAttrs?: JsonObject;
+}
+
+/**
+ * What a new trial starts with. Omitted: a RUNNING trial with nothing set. `WAITING` is an enqueued
+ * trial (fixed parameters in `systemAttrs.fixed_params`); a finished state is a trial added whole
+ * (`study.addTrial`).
+ */
+export interface TrialTemplate {
+  state?: TrialState;
+  values?: readonly number[] | null;
+  params?: Readonly<Record<string, ParamValue>>;
+  distributions?: Readonly<Record<string, Distribution>>;
+  intermediateValues?: Readonly<Record<number, number>>;
+  userAttrs?: JsonObject;
+  systemAttrs?: JsonObject;
+  datetimeStart?: number | null;
+  datetimeComplete?: number | null;
+}
+
+/** A batch of trials that changed after a cursor, and the cursor to pass next time. */
+export interface TrialChanges {
+  readonly trials: FrozenTrial[];
+  readonly cursor: number;
+}
+
+/**
+ * The storage port. Every implementation (in memory here; TypeORM on Postgres and SQLite in
+ * libs/storage) passes the same conformance suite (`describeStorageContract` in testing/).
+ *
+ * Rules that every implementation keeps:
+ * - trial numbers are 0..n-1 per study, each allocated once, whatever the number of writers;
+ * - `finishTrial` is one conditional change from RUNNING; a trial that is not RUNNING is never
+ *   changed and the caller gets TrialAlreadyFinishedError (param, value and attribute writes to a
+ *   finished trial are refused the same way);
+ * - `claimWaitingTrial` hands each WAITING trial to exactly one caller;
+ * - every change to a trial moves it past the study's current cursor, so that
+ *   `getTrialsChangedSince` returns it to readers that keep a cached history.
+ *
+ * An abstract class rather than an interface so that it is also the Nest DI token.
+ */
+export abstract class Storage {
+  /** A URL-like description for messages, e.g. `memory:` or `sqlite:study.db`. */
+  abstract readonly url: string;
+
+  /** @throws DuplicateStudyError when the name exists. */
+  abstract createStudy(input: CreateStudyInput): Promise<StudyRecord>;
+  /** Deletes a study and all its trials. @throws StudyNotFoundError */
+  abstract deleteStudy(studyId: number): Promise<void>;
+  /** @throws StudyNotFoundError */
+  abstract getStudyIdByName(studyName: string): Promise<number>;
+  /** @throws StudyNotFoundError */
+  abstract getStudy(studyId: number): Promise<StudyRecord>;
+  abstract listStudies(): Promise<StudySummary[]>;
+  abstract setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
+  abstract setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
+
+  /** Creates a trial with the next number. @throws StudyNotFoundError */
+  abstract createTrial(studyId: number, template?: TrialTemplate): Promise<FrozenTrial>;
+  /**
+   * Moves the oldest WAITING trial of the study to RUNNING (setting its start time) and returns it,
+   * or null when none waits. Each WAITING trial goes to exactly one caller.
+   */
+  abstract claimWaitingTrial(studyId: number, now: number): Promise<FrozenTrial | null>;
+  /** Sets a parameter (internal value) of a RUNNING trial. @throws TrialAlreadyFinishedError */
+  abstract setTrialParam(
+    trialId: number,
+    name: string,
+    internal: number,
+    distribution: Distribution,
+  ): Promise<void>;
+  /** Upserts the intermediate value of `step` of a RUNNING trial. @throws TrialAlreadyFinishedError */
+  abstract setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void>;
+  abstract setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+  abstract setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+  /**
+   * Ends a RUNNING trial in one conditional change. @throws TrialAlreadyFinishedError when it is not
+   * RUNNING (nothing is changed then).
+   */
+  abstract finishTrial(
+    trialId: number,
+    state: 'COMPLETE' | 'PRUNED' | 'FAIL',
+    values: readonly number[] | null,
+    now: number,
+  ): Promise<FrozenTrial>;
+  /** @throws TrialNotFoundError */
+  abstract getTrial(trialId: number): Promise<FrozenTrial>;
+  /** Trials of the study in number order, optionally only those in `states`. */
+  abstract getAllTrials(studyId: number, states?: readonly TrialState[]): Promise<FrozenTrial[]>;
+  /**
+   * Trials created or changed after `cursor` (0 = all), in number order, and the cursor to pass
+   * next time. Readers keep a cache and read only the new rows.
+   */
+  abstract getTrialsChangedSince(studyId: number, cursor: number): Promise<TrialChanges>;
+  /** Releases connections. Idempotent. */
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import { InvalidArgumentError } from '../errors';
+import type { JsonObject } from '../json';
+import type { Storage, TrialChanges } from '../storage/storage';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import type { StudyDirection, TrialState } from '../trial/trial-state';
+
+/**
+ * What samplers and pruners read: the study's history, synchronously, from a cache that the study
+ * refreshes (incrementally) before it calls them. They never touch a storage.
+ */
+export interface StudyView {
+  readonly studyId: number;
+  readonly studyName: string;
+  readonly directions: readonly StudyDirection[];
+  /** The direction of a single-objective study. @throws for multi-objective studies */
+  readonly direction: StudyDirection;
+  readonly systemAttrs: Readonly<JsonObject>;
+  /** Trials in number order, optionally only those in `states`. The arrays must not be mutated. */
+  getTrials(states?: readonly TrialState[]): readonly FrozenTrial[];
+  /** Asks the study to start no new trial (GridSampler does when its grid is exhausted). */
+  stop(): void;
+}
+
+/**
+ * A cached history of one study, refreshed from any Storage through `getTrialsChangedSince`, so
+ * that a long study is read once and then only its changed rows.
+ */
+export class TrialHistory {
+  private readonly trials: FrozenTrial[] = [];
+  private cursor = 0;
+  private readonly byStates = new Map<string, FrozenTrial[]>();
+
+  constructor(
+    private readonly storage: Storage,
+    readonly studyId: number,
+  ) {}
+
+  /** Reads what changed since the last refresh. */
+  async refresh(): Promise<void> {
+    this.apply(await this.storage.getTrialsChangedSince(this.studyId, this.cursor));
+  }
+
+  apply(changes: TrialChanges): void {
+    for (const t of changes.trials) this.trials[t.number] = t;
+    if (changes.trials.length > 0) this.byStates.clear();
+    this.cursor = Math.max(this.cursor, changes.cursor);
+  }
+
+  /** Replaces one trial when its newer snapshot is already at hand (e.g. the result of finishTrial). */
+  put(trial: FrozenTrial): void {
+    this.trials[trial.number] = trial;
+    this.byStates.clear();
+  }
+
+  getTrials(states?: readonly TrialState[]): readonly FrozenTrial[] {
+    // Numbers can be allocated by other writers before their rows are visible: skip the holes.
+    if (!states) return this.cached('*', () => this.trials.filter(Boolean));
+    return this.cached(states.join(','), () => this.trials.filter((t) => t && states.includes(t.state)));
+  }
+
+  private cached(key: string, build: () => FrozenTrial[]): FrozenTrial[] {
+    let list = this.byStates.get(key);
+    if (!list) {
+      list = build();
+      this.byStates.set(key, list);
+    }
+    return list;
+  }
+}
+
+export function singleDirection(directions: readonly StudyDirection[]): StudyDirection {
+  if (directions.length !== 1) {
+    throw new InvalidArgumentError(
+      `This study has ${directions.length} objectives; use 'directions' (and bestTrials) instead of a single direction.`,
+    );
+  }
+  return directions[0];
+}

@@ -1,0 +1,366 @@
+import {
+  DistributionConflictError,
+  DuplicateStudyError,
+  InvalidArgumentError,
+  TrialAlreadyFinishedError,
+  TrialPruned,
+} from '../errors';
+import { floatDistribution, intDistribution } from '../distributions';
+import type { Pruner } from '../pruners/pruner';
+import { RandomSampler } from '../samplers/random/random-sampler';
+import { InMemoryStorage } from '../storage/in-memory-storage';
+import type { Trial } from '../trial/trial';
+import { createStudy, loadStudy } from './study';
+
+const never: Pruner = { prune: () => false };
+
+function fakeClock(start = 1_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+const quadratic = (trial: Trial) => {
+  const x = trial.suggestFloat('x', -10, 10);
+  return (x - 2) ** 2;
+};
+
+describe('ask and tell', () => {
+  it('numbers trials from 0 and records values, params and times', async () => {
+    const clock = fakeClock();
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }), pruner: never, clock });
+    const t0 = await study.ask();
+    const x = t0.suggestFloat('x', 0, 1);
+    clock.advance(250);
+    const done = await study.tell(t0, x * 2);
+    expect(done).toMatchObject({ number: 0, state: 'COMPLETE', values: [x * 2], params: { x } });
+    expect(done.datetimeStart).toBe(1_000);
+    expect(done.datetimeComplete).toBe(1_250);
+    const t1 = await study.ask();
+    expect(t1.number).toBe(1);
+  });
+
+  it('refuses to finish a trial twice and leaves the first result', async () => {
+    const study = await createStudy({ pruner: never });
+    const trial = await study.ask();
+    await study.tell(trial, 1);
+    await expect(study.tell(trial, 2)).rejects.toBeInstanceOf(TrialAlreadyFinishedError);
+    await expect(study.tell(trial.number, 'FAIL')).rejects.toThrow(/is COMPLETE, not RUNNING/);
+    expect(study.trials[0].values).toEqual([1]);
+  });
+
+  it('ends FAIL for NaN or the wrong number of values, with the reason', async () => {
+    const study = await createStudy({ pruner: never });
+    const nan = await study.tell(await study.ask(), NaN);
+    expect(nan.state).toBe('FAIL');
+    expect(nan.systemAttrs.fail_reason).toMatch(/not a number/);
+    const two = await study.tell(await study.ask(), [1, 2]);
+    expect(two.state).toBe('FAIL');
+    expect(two.systemAttrs.fail_reason).toMatch(/returned 2 value\(s\) but the study has 1/);
+  });
+
+  it('keeps the last intermediate value of a pruned trial', async () => {
+    const study = await createStudy({ pruner: never });
+    const trial = await study.ask();
+    await trial.report(0.5, 1);
+    await trial.report(0.4, 2);
+    const pruned = await study.tell(trial, 'PRUNED');
+    expect(pruned).toMatchObject({ state: 'PRUNED', values: [0.4], intermediateValues: { 1: 0.5, 2: 0.4 } });
+  });
+
+  it('suggests the same value for the same name and names both distributions on a conflict', async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 3 }) });
+    const trial = await study.ask();
+    const a = trial.suggestFloat('lr', 1e-4, 1, { log: true });
+    expect(trial.suggestFloat('lr', 1e-4, 1, { log: true })).toBe(a);
+    expect(() => trial.suggestInt('lr', 1, 10)).toThrow(DistributionConflictError);
+    expect(() => trial.suggestInt('lr', 1, 10)).toThrow(
+      "Parameter 'lr' was suggested as float(low=0.0001, high=1, log) and now as int(low=1, high=10) in trial 0.",
+    );
+  });
+
+  it('refuses writes to a finished trial', async () => {
+    const study = await createStudy({ pruner: never });
+    const trial = await study.ask();
+    await study.tell(trial, 1);
+    await expect(trial.report(1, 3)).rejects.toBeInstanceOf(TrialAlreadyFinishedError);
+  });
+
+  it('pre-suggests fixed distributions given to ask', async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }) });
+    const trial = await study.ask({ x: floatDistribution(0, 1), n: intDistribution(1, 3) });
+    expect(Object.keys(trial.paramsSoFar).sort()).toEqual(['n', 'x']);
+    const done = await study.tell(trial, 0);
+    expect(done.distributions.n).toEqual(intDistribution(1, 3));
+  });
+});
+
+describe('optimize', () => {
+  it('runs nTrials and finds the best trial', async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 0 }) });
+    await study.optimize(quadratic, { nTrials: 30 });
+    expect(study.trials).toHaveLength(30);
+    expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
+    const best = Math.min(...study.trials.map((t) => t.values![0]));
+    expect(study.bestValue).toBe(best);
+    expect(study.bestParams).toEqual(study.bestTrial.params);
+  });
+
+  it('maximizes when asked to', async () => {
+    const study = await createStudy({ direction: 'maximize', sampler: new RandomSampler({ seed: 0 }) });
+    await study.optimize(quadratic, { nTrials: 20 });
+    expect(study.bestValue).toBe(Math.max(...study.trials.map((t) => t.values![0])));
+  });
+
+  it('gives the same trials for the same seed and others for another seed', async () => {
+    const params = async (seed: number) => {
+      const study = await createStudy({ sampler: new RandomSampler({ seed }) });
+      await study.optimize(
+        (t) => {
+          t.suggestInt('n', 1, 100, { log: true });
+          t.suggestCategorical('c', ['a', 'b', 'c']);
+          return t.suggestFloat('x', -1, 1, { step: 0.01 });
+        },
+        { nTrials: 10 },
+      );
+      return study.trials.map((t) => t.params);
+    };
+    expect(await params(5)).toEqual(await params(5));
+    expect(await params(5)).not.toEqual(await params(6));
+  });
+
+  it('ends a throwing trial FAIL with its message and rethrows', async () => {
+    const study = await createStudy({ pruner: never });
+    let calls = 0;
+    await expect(
+      study.optimize(
+        () => {
+          calls++;
+          throw new Error('diverged');
+        },
+        { nTrials: 5 },
+      ),
+    ).rejects.toThrow('diverged');
+    expect(calls).toBe(1);
+    expect(study.trials[0]).toMatchObject({ state: 'FAIL', systemAttrs: { fail_reason: 'diverged' } });
+  });
+
+  it('goes on after errors listed in catch', async () => {
+    class Flaky extends Error {}
+    const study = await createStudy({ pruner: never });
+    await study.optimize(
+      (t) => {
+        if (t.number % 2 === 0) throw new Flaky('odd luck');
+        return 1;
+      },
+      { nTrials: 6, catch: [Flaky] },
+    );
+    expect(study.trials.map((t) => t.state)).toEqual([
+      'FAIL',
+      'COMPLETE',
+      'FAIL',
+      'COMPLETE',
+      'FAIL',
+      'COMPLETE',
+    ]);
+  });
+
+  it('ends TrialPruned trials PRUNED and keeps going', async () => {
+    const study = await createStudy({ pruner: never });
+    await study.optimize(
+      async (t) => {
+        await t.report(t.number, 0);
+        if (t.number < 2) throw new TrialPruned();
+        return t.number;
+      },
+      { nTrials: 4 },
+    );
+    expect(study.trials.map((t) => t.state)).toEqual(['PRUNED', 'PRUNED', 'COMPLETE', 'COMPLETE']);
+  });
+
+  it('runs async objectives concurrently, each trial once', async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 2 }) });
+    let running = 0;
+    let peak = 0;
+    await study.optimize(
+      async (t) => {
+        running++;
+        peak = Math.max(peak, running);
+        const x = t.suggestFloat('x', 0, 1);
+        await new Promise((r) => setTimeout(r, 1 + (t.number % 3)));
+        running--;
+        return x;
+      },
+      { nTrials: 24, concurrency: 4 },
+    );
+    expect(peak).toBe(4);
+    expect(study.trials.map((t) => t.number)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    expect(study.trials.every((t) => t.state === 'COMPLETE' && t.values![0] === t.params.x)).toBe(true);
+  });
+
+  it('starts no trial after the timeout', async () => {
+    const clock = fakeClock();
+    const study = await createStudy({ clock });
+    await study.optimize(
+      () => {
+        clock.advance(400);
+        return 0;
+      },
+      { timeoutMs: 1000 },
+    );
+    expect(study.trials).toHaveLength(3);
+  });
+
+  it('calls callbacks after each finished trial and stops on study.stop()', async () => {
+    const study = await createStudy({});
+    const seen: number[] = [];
+    await study.optimize(() => 1, {
+      nTrials: 10,
+      callbacks: [
+        (s, t) => {
+          seen.push(t.number);
+          if (t.number === 2) s.stop();
+        },
+      ],
+    });
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('checks its options', async () => {
+    const study = await createStudy({});
+    await expect(study.optimize(() => 1, { nTrials: -1 })).rejects.toThrow(
+      'nTrials must be an integer >= 0, got -1',
+    );
+    await expect(study.optimize(() => 1, { concurrency: 0 })).rejects.toThrow(
+      /concurrency must be an integer >= 1/,
+    );
+  });
+});
+
+describe('enqueued and added trials', () => {
+  it('runs enqueued parameters first, in order', async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 0 }) });
+    await study.enqueueTrial({ x: 2 });
+    await study.enqueueTrial({ x: -3 });
+    await study.enqueueTrial({ x: 2 }, { skipIfExists: true });
+    await study.optimize(quadratic, { nTrials: 3 });
+    expect(study.trials.slice(0, 2).map((t) => t.params.x)).toEqual([2, -3]);
+    expect(study.bestValue).toBe(0);
+    expect(study.trials).toHaveLength(3);
+  });
+
+  it('fails an enqueued value outside the distribution with a clear reason', async () => {
+    const study = await createStudy({});
+    await study.enqueueTrial({ x: 50 });
+    await study.optimize(quadratic, { nTrials: 1, catch: [Error] });
+    expect(study.trials[0].systemAttrs.fail_reason).toMatch(
+      /Enqueued value 50 of 'x' is outside float\(low=-10, high=10\)/,
+    );
+  });
+
+  it('adds finished trials after validating them', async () => {
+    const study = await createStudy({});
+    const x = floatDistribution(0, 1);
+    await study.addTrial({ value: 0.3, params: { x: 0.5 }, distributions: { x } });
+    await expect(study.addTrial({ value: 1, params: { x: 2 }, distributions: { x } })).rejects.toThrow(
+      /value 2 of 'x' is outside float\(low=0, high=1\)/,
+    );
+    await expect(study.addTrial({ params: { x: 0.1 }, distributions: { x } })).rejects.toThrow(
+      /a COMPLETE trial needs 1 numeric value/,
+    );
+    await expect(study.addTrial({ value: 1, params: { y: 1 } })).rejects.toThrow(/'y' has no distribution/);
+    expect(study.bestTrial).toMatchObject({ number: 0, values: [0.3], params: { x: 0.5 } });
+  });
+});
+
+describe('study lifecycle', () => {
+  it('refuses a duplicate name unless loadIfExists, then continues the numbering', async () => {
+    const storage = new InMemoryStorage();
+    const first = await createStudy({ studyName: 's', storage });
+    await first.optimize(() => 1, { nTrials: 2 });
+    await expect(createStudy({ studyName: 's', storage })).rejects.toThrow(DuplicateStudyError);
+    await expect(createStudy({ studyName: 's', storage })).rejects.toThrow(/pass loadIfExists: true/);
+    const again = await createStudy({ studyName: 's', storage, loadIfExists: true });
+    expect(again.trials).toHaveLength(2);
+    await again.optimize(() => 0, { nTrials: 1 });
+    expect(again.trials.map((t) => t.number)).toEqual([0, 1, 2]);
+    expect((await loadStudy({ studyName: 's', storage })).bestValue).toBe(0);
+  });
+
+  it('validates directions', async () => {
+    await expect(createStudy({ direction: 'up' as never })).rejects.toThrow(
+      /'minimize' or 'maximize', got "up"/,
+    );
+    await expect(createStudy({ direction: 'minimize', directions: ['maximize'] })).rejects.toThrow(
+      /not both/,
+    );
+    await expect(createStudy({ directions: [] })).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('has no best trial before one completes', async () => {
+    const study = await createStudy({ studyName: 'empty' });
+    expect(() => study.bestTrial).toThrow("Study 'empty' has no COMPLETE trial yet, so no best trial.");
+  });
+
+  it('keeps user attributes of the study and of trials', async () => {
+    const study = await createStudy({});
+    await study.setUserAttr('owner', 'ada');
+    const trial = await study.ask();
+    await trial.setUserAttr('note', { ok: true });
+    const done = await study.tell(trial, 1);
+    expect(study.userAttrs).toEqual({ owner: 'ada' });
+    expect(done.userAttrs).toEqual({ note: { ok: true } });
+  });
+});
+
+describe('multi-objective studies', () => {
+  it('returns the Pareto front and refuses single-objective accessors', async () => {
+    const study = await createStudy({ directions: ['minimize', 'maximize'] });
+    for (const values of [
+      [1, 1],
+      [2, 3],
+      [3, 2],
+      [0.5, 0.5],
+    ]) {
+      await study.tell(await study.ask(), values);
+    }
+    expect(study.bestTrials.map((t) => t.number)).toEqual([0, 1, 3]);
+    expect(() => study.bestTrial).toThrow(/has 2 objectives/);
+    const trial = await study.ask();
+    await expect(trial.report(1, 0)).rejects.toThrow(/not supported for multi-objective/);
+  });
+});
+
+describe('pruning', () => {
+  it('asks the pruner with the reported values and lets the objective stop', async () => {
+    const seen: number[][] = [];
+    const pruner: Pruner = {
+      prune: (_study, trial) => {
+        seen.push(Object.values(trial.intermediateValues));
+        return Object.keys(trial.intermediateValues).length >= 2;
+      },
+    };
+    const study = await createStudy({ pruner });
+    await study.optimize(
+      async (t) => {
+        for (let step = 0; step < 5; step++) {
+          await t.report(10 - step, step);
+          if (t.shouldPrune()) throw new TrialPruned();
+        }
+        return 0;
+      },
+      { nTrials: 1 },
+    );
+    expect(seen).toEqual([[10], [10, 9]]);
+    expect(study.trials[0]).toMatchObject({ state: 'PRUNED', values: [9] });
+  });
+
+  it('checks report arguments and keeps the first value of a step', async () => {
+    const study = await createStudy({ pruner: never });
+    const trial = await study.ask();
+    await expect(trial.report(1, -1)).rejects.toThrow('report: step must be an integer >= 0, got -1');
+    await expect(trial.report('x' as never, 1)).rejects.toThrow(/value must be a number/);
+    await trial.report(1, 1);
+    await trial.report(2, 1);
+    expect((await study.tell(trial, 1)).intermediateValues).toEqual({ 1: 1 });
+  });
+});

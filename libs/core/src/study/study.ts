@@ -1,0 +1,500 @@
+import { systemClock, type Clock } from '../clock';
+import { contains, describe, toInternal, type Distribution, type ParamValue } from '../distributions';
+import { DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../errors';
+import type { JsonObject, JsonValue } from '../json';
+import { MedianPruner } from '../pruners/median-pruner';
+import type { Pruner } from '../pruners/pruner';
+import { RandomSampler } from '../samplers/random/random-sampler';
+import type { Sampler, SearchSpace } from '../samplers/sampler';
+import { InMemoryStorage } from '../storage/in-memory-storage';
+import type { Storage, StudyRecord } from '../storage/storage';
+import { lastStep, type FrozenTrial } from '../trial/frozen-trial';
+import { FAIL_REASON_ATTR, FIXED_PARAMS_ATTR, Trial, type TrialHost } from '../trial/trial';
+import { trialContext } from '../trial/trial-context';
+import { isStudyDirection, isTrialState, type StudyDirection, type TrialState } from '../trial/trial-state';
+import { Mutex } from './mutex';
+import { paretoFront } from './pareto';
+import { singleDirection, TrialHistory, type StudyView } from './study-view';
+
+export interface CreateStudyOptions {
+  /** Unique name in the storage. @defaultValue a generated `study-<uuid>` */
+  studyName?: string;
+  /** For one objective. @defaultValue 'minimize' */
+  direction?: StudyDirection;
+  /** For several objectives, one direction each (exclusive with `direction`). */
+  directions?: readonly StudyDirection[];
+  /** @defaultValue a RandomSampler */
+  sampler?: Sampler;
+  /** @defaultValue MedianPruner with its defaults */
+  pruner?: Pruner;
+  /** @defaultValue a new InMemoryStorage */
+  storage?: Storage;
+  /** When a study of that name exists, continue it instead of failing. @defaultValue false */
+  loadIfExists?: boolean;
+  /** Stamps trial start and end times and measures optimize's timeout. @defaultValue the system clock */
+  clock?: Clock;
+}
+
+export interface LoadStudyOptions {
+  studyName: string;
+  storage: Storage;
+  sampler?: Sampler;
+  pruner?: Pruner;
+  clock?: Clock;
+}
+
+/** What an objective returns: one value, or one per objective. */
+export type ObjectiveResult = number | readonly number[];
+export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
+export type StudyCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ErrorClass = abstract new (...args: any[]) => Error;
+
+export interface OptimizeOptions {
+  /** Trials to start in this call. @defaultValue unlimited (then `timeoutMs` or `study.stop()` ends it) */
+  nTrials?: number;
+  /** Start no trial after this many milliseconds. */
+  timeoutMs?: number;
+  /** Objectives run at once (useful for async objectives). @defaultValue 1 */
+  concurrency?: number;
+  /** Errors that fail the trial but let the study go on; any other error fails the trial and is rethrown. */
+  catch?: readonly ErrorClass[];
+  /** Called after each finished trial, in finishing order. */
+  callbacks?: readonly StudyCallback[];
+}
+
+/** `tell`'s result argument: a value, one value per objective, or a state without values. */
+export type TellResult = number | readonly number[] | 'PRUNED' | 'FAIL';
+
+/** A trial to add whole (e.g. a result obtained elsewhere), as `study.addTrial` takes it. */
+export interface TrialInput {
+  state?: 'COMPLETE' | 'PRUNED' | 'FAIL';
+  value?: number;
+  values?: readonly number[];
+  params?: Record<string, ParamValue>;
+  distributions?: Record<string, Distribution>;
+  intermediateValues?: Record<number, number>;
+  userAttrs?: JsonObject;
+  systemAttrs?: JsonObject;
+  datetimeStart?: number;
+  datetimeComplete?: number;
+}
+
+const DEFAULT_DIRECTION: StudyDirection = 'minimize';
+
+function resolveDirections(options: CreateStudyOptions): StudyDirection[] {
+  if (options.direction !== undefined && options.directions !== undefined) {
+    throw new InvalidArgumentError("Give either 'direction' or 'directions', not both.");
+  }
+  const directions = options.directions ?? [options.direction ?? DEFAULT_DIRECTION];
+  if (!Array.isArray(directions) || directions.length === 0) {
+    throw new InvalidArgumentError("'directions' must be a non-empty array of 'minimize' | 'maximize'.");
+  }
+  for (const d of directions) {
+    if (!isStudyDirection(d)) {
+      throw new InvalidArgumentError(
+        `A direction must be 'minimize' or 'maximize', got ${JSON.stringify(d)}.`,
+      );
+    }
+  }
+  return [...directions];
+}
+
+/** Creates a study (or, with `loadIfExists`, continues the one of that name). */
+export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
+  const clock = options.clock ?? systemClock;
+  const storage = options.storage ?? new InMemoryStorage(clock);
+  const directions = resolveDirections(options);
+  const studyName = options.studyName ?? `study-${globalThis.crypto.randomUUID()}`;
+  let record: StudyRecord;
+  try {
+    record = await storage.createStudy({ studyName, directions });
+  } catch (e) {
+    if (!(e instanceof DuplicateStudyError)) throw e;
+    if (!options.loadIfExists) {
+      throw new DuplicateStudyError(
+        `A study named '${studyName}' already exists in ${storage.url}; pass loadIfExists: true to continue it.`,
+      );
+    }
+    record = await storage.getStudy(await storage.getStudyIdByName(studyName));
+    const wanted = directions.join(',');
+    if (options.direction !== undefined || options.directions !== undefined) {
+      if (record.directions.join(',') !== wanted) {
+        throw new InvalidArgumentError(
+          `Study '${studyName}' optimizes ${record.directions.join(', ')}, not ${directions.join(', ')}.`,
+        );
+      }
+    }
+  }
+  return Study.open(record, storage, options.sampler, options.pruner, clock);
+}
+
+/** Opens an existing study by name. @throws StudyNotFoundError */
+export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
+  const record = await options.storage.getStudy(await options.storage.getStudyIdByName(options.studyName));
+  return Study.open(record, options.storage, options.sampler, options.pruner, options.clock ?? systemClock);
+}
+
+/**
+ * A study: the history of trials of one objective (or several), plus the sampler that proposes the next
+ * parameters and the pruner that stops weak trials. Create one with `createStudy`.
+ */
+export class Study {
+  private readonly history: TrialHistory;
+  private readonly askLock = new Mutex();
+  private stopRequested = false;
+  private record: StudyRecord;
+  private readonly live = new Map<number, Trial>();
+  private readonly host: TrialHost;
+  readonly view: StudyView;
+
+  private constructor(
+    record: StudyRecord,
+    readonly storage: Storage,
+    readonly sampler: Sampler,
+    readonly pruner: Pruner,
+    private readonly clock: Clock,
+  ) {
+    this.record = record;
+    this.history = new TrialHistory(storage, record.studyId);
+    const current = () => this.record;
+    this.view = {
+      studyId: record.studyId,
+      studyName: record.studyName,
+      directions: record.directions,
+      get direction() {
+        return singleDirection(current().directions);
+      },
+      get systemAttrs() {
+        return current().systemAttrs;
+      },
+      getTrials: (states) => this.history.getTrials(states),
+      stop: () => this.stop(),
+    };
+    this.host = { storage, sampler, pruner, view: this.view, history: this.history };
+  }
+
+  /** @internal */
+  static async open(
+    record: StudyRecord,
+    storage: Storage,
+    sampler: Sampler | undefined,
+    pruner: Pruner | undefined,
+    clock: Clock,
+  ): Promise<Study> {
+    const study = new Study(
+      record,
+      storage,
+      sampler ?? new RandomSampler(),
+      pruner ?? new MedianPruner(),
+      clock,
+    );
+    await study.history.refresh();
+    return study;
+  }
+
+  get studyId(): number {
+    return this.record.studyId;
+  }
+
+  get studyName(): string {
+    return this.record.studyName;
+  }
+
+  get directions(): readonly StudyDirection[] {
+    return this.record.directions;
+  }
+
+  /** @throws for multi-objective studies */
+  get direction(): StudyDirection {
+    return singleDirection(this.record.directions);
+  }
+
+  get userAttrs(): Readonly<JsonObject> {
+    return this.record.userAttrs;
+  }
+
+  get systemAttrs(): Readonly<JsonObject> {
+    return this.record.systemAttrs;
+  }
+
+  /** Trials known to this process, in number order (see `refresh` for studies shared with others). */
+  get trials(): readonly FrozenTrial[] {
+    return this.history.getTrials();
+  }
+
+  /** Trials in `states`, after reading what other writers changed. */
+  async getTrials(states?: readonly TrialState[]): Promise<readonly FrozenTrial[]> {
+    await this.refresh();
+    return this.history.getTrials(states);
+  }
+
+  /** Reads what other processes changed since the last read. */
+  async refresh(): Promise<void> {
+    await this.history.refresh();
+    this.record = await this.storage.getStudy(this.record.studyId);
+  }
+
+  /** The best COMPLETE trial of a single-objective study. @throws when none is complete */
+  get bestTrial(): FrozenTrial {
+    const direction = this.direction;
+    let best: FrozenTrial | null = null;
+    for (const t of this.history.getTrials(['COMPLETE'])) {
+      const v = t.values![0];
+      if (best === null || (direction === 'minimize' ? v < best.values![0] : v > best.values![0])) best = t;
+    }
+    if (best === null) {
+      throw new InvalidArgumentError(
+        `Study '${this.studyName}' has no COMPLETE trial yet, so no best trial.`,
+      );
+    }
+    return best;
+  }
+
+  get bestValue(): number {
+    return this.bestTrial.values![0];
+  }
+
+  get bestParams(): Readonly<Record<string, ParamValue>> {
+    return this.bestTrial.params;
+  }
+
+  /** The Pareto-optimal COMPLETE trials (for one objective: every trial with the best value). */
+  get bestTrials(): FrozenTrial[] {
+    return paretoFront(this.history.getTrials(['COMPLETE']), this.directions);
+  }
+
+  async setUserAttr(key: string, value: JsonValue): Promise<void> {
+    await this.storage.setStudyUserAttr(this.studyId, key, value);
+    this.record = { ...this.record, userAttrs: { ...this.record.userAttrs, [key]: value } };
+  }
+
+  async setSystemAttr(key: string, value: JsonValue): Promise<void> {
+    await this.storage.setStudySystemAttr(this.studyId, key, value);
+    this.record = { ...this.record, systemAttrs: { ...this.record.systemAttrs, [key]: value } };
+  }
+
+  /** Lets running trials finish but starts no new one in `optimize`. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Starts a trial: an enqueued one if any waits, else a new one; samples its relative parameters.
+   * `fixedDistributions` are suggested at once (the ask-and-tell form of a fixed search space).
+   */
+  async ask(fixedDistributions: SearchSpace = {}): Promise<Trial> {
+    const trial = await this.askLock.run(async () => {
+      const frozen =
+        (await this.storage.claimWaitingTrial(this.studyId, this.clock.now())) ??
+        (await this.storage.createTrial(this.studyId, { state: 'RUNNING', datetimeStart: this.clock.now() }));
+      this.history.put(frozen);
+      await this.history.refresh();
+      const pending: Array<[string, JsonValue]> = [];
+      const ctx = trialContext(frozen, pending);
+      this.sampler.beforeTrial?.(this.view, ctx);
+      const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
+      const relative =
+        Object.keys(space).length > 0 ? this.sampler.sampleRelative(this.view, ctx, space) : {};
+      const live = new Trial(this.host, { ...frozen, systemAttrs: ctx.systemAttrs }, relative, space);
+      for (const [key, value] of pending) live.setSystemAttr(key, value);
+      await live.flush();
+      return live;
+    });
+    this.live.set(trial.number, trial);
+    for (const [name, d] of Object.entries(fixedDistributions)) {
+      if (d.type === 'categorical') trial.suggestCategorical(name, d.choices);
+      else if (d.type === 'int') trial.suggestInt(name, d.low, d.high, { log: d.log, step: d.step });
+      else trial.suggestFloat(name, d.low, d.high, { log: d.log, step: d.step });
+    }
+    return trial;
+  }
+
+  /**
+   * Ends a trial: a value (one per objective) makes it COMPLETE, `'PRUNED'` or `'FAIL'` set that state.
+   * A NaN value ends it FAIL. @throws TrialAlreadyFinishedError when the trial is not RUNNING
+   */
+  async tell(
+    trialOrNumber: Trial | number,
+    result: TellResult,
+    options: { failReason?: string } = {},
+  ): Promise<FrozenTrial> {
+    const number = typeof trialOrNumber === 'number' ? trialOrNumber : trialOrNumber.number;
+    const live = typeof trialOrNumber === 'number' ? this.live.get(number) : trialOrNumber;
+    let snapshot: FrozenTrial;
+    if (live) {
+      await live.flush();
+      snapshot = live.snapshot();
+    } else {
+      await this.history.refresh();
+      const known = this.history.getTrials().find((t) => t.number === number);
+      if (!known) throw new InvalidArgumentError(`Study '${this.studyName}' has no trial number ${number}.`);
+      snapshot = known;
+    }
+    let state: 'COMPLETE' | 'PRUNED' | 'FAIL';
+    let values: number[] | null = null;
+    let failReason = options.failReason;
+    if (result === 'PRUNED' || result === 'FAIL') {
+      state = result;
+      const step = lastStep(snapshot);
+      if (state === 'PRUNED' && step !== null && this.directions.length === 1) {
+        values = [snapshot.intermediateValues[step]];
+      }
+    } else if (typeof result === 'number' || Array.isArray(result)) {
+      values = typeof result === 'number' ? [result] : [...(result as readonly number[])];
+      state = 'COMPLETE';
+      if (values.length !== this.directions.length) {
+        state = 'FAIL';
+        failReason ??= `The objective returned ${values.length} value(s) but the study has ${this.directions.length} objective(s).`;
+        values = null;
+      } else if (values.some((v) => typeof v !== 'number' || Number.isNaN(v))) {
+        state = 'FAIL';
+        failReason ??= `The objective returned ${JSON.stringify(result.toString())}, which is not a number.`;
+        values = null;
+      }
+    } else {
+      throw new InvalidArgumentError(
+        `tell: result must be a number, an array of numbers, 'PRUNED' or 'FAIL', got ${JSON.stringify(result)}.`,
+      );
+    }
+    this.sampler.afterTrial?.(this.view, snapshot, state, values);
+    if (failReason !== undefined)
+      await this.storage.setTrialSystemAttr(snapshot.trialId, FAIL_REASON_ATTR, failReason);
+    const finished = await this.storage.finishTrial(snapshot.trialId, state, values, this.clock.now());
+    this.live.delete(number);
+    this.history.put(finished);
+    return finished;
+  }
+
+  /** Enqueues a trial whose parameters are fixed; the next `ask` (of any process) takes it first. */
+  async enqueueTrial(
+    params: Record<string, ParamValue>,
+    options: { userAttrs?: JsonObject; skipIfExists?: boolean } = {},
+  ): Promise<void> {
+    if (!params || typeof params !== 'object')
+      throw new InvalidArgumentError('enqueueTrial: params must be an object.');
+    if (options.skipIfExists) {
+      await this.history.refresh();
+      const same = (a: Record<string, unknown>) =>
+        Object.keys(a).length === Object.keys(params).length &&
+        Object.entries(params).every(([k, v]) => a[k] === v);
+      for (const t of this.history.getTrials()) {
+        const fixed = t.systemAttrs[FIXED_PARAMS_ATTR] as Record<string, unknown> | undefined;
+        if (same(t.state === 'WAITING' && fixed ? fixed : t.params)) return;
+      }
+    }
+    const created = await this.storage.createTrial(this.studyId, {
+      state: 'WAITING',
+      userAttrs: options.userAttrs ?? {},
+      systemAttrs: { [FIXED_PARAMS_ATTR]: params as JsonObject },
+    });
+    this.history.put(created);
+  }
+
+  /** Adds a finished trial whole (e.g. a result measured elsewhere); it is validated first. */
+  async addTrial(input: TrialInput): Promise<FrozenTrial> {
+    const state = input.state ?? 'COMPLETE';
+    if (!isTrialState(state) || !['COMPLETE', 'PRUNED', 'FAIL'].includes(state)) {
+      throw new InvalidArgumentError(
+        `addTrial: state must be COMPLETE, PRUNED or FAIL, got ${JSON.stringify(state)}.`,
+      );
+    }
+    if (input.value !== undefined && input.values !== undefined) {
+      throw new InvalidArgumentError("addTrial: give either 'value' or 'values', not both.");
+    }
+    const values = input.values ?? (input.value !== undefined ? [input.value] : null);
+    if (state === 'COMPLETE') {
+      if (
+        !values ||
+        values.length !== this.directions.length ||
+        values.some((v) => typeof v !== 'number' || Number.isNaN(v))
+      ) {
+        throw new InvalidArgumentError(
+          `addTrial: a COMPLETE trial needs ${this.directions.length} numeric value(s), got ${JSON.stringify(values)}.`,
+        );
+      }
+    }
+    const params = input.params ?? {};
+    const distributions = input.distributions ?? {};
+    for (const [name, value] of Object.entries(params)) {
+      const d = distributions[name];
+      if (!d) throw new InvalidArgumentError(`addTrial: parameter '${name}' has no distribution.`);
+      if (!contains(d, toInternal(d, value))) {
+        throw new InvalidArgumentError(
+          `addTrial: value ${JSON.stringify(value)} of '${name}' is outside ${describe(d)}.`,
+        );
+      }
+    }
+    const now = this.clock.now();
+    const created = await this.storage.createTrial(this.studyId, {
+      state,
+      values,
+      params,
+      distributions,
+      intermediateValues: input.intermediateValues ?? {},
+      userAttrs: input.userAttrs ?? {},
+      systemAttrs: input.systemAttrs ?? {},
+      datetimeStart: input.datetimeStart ?? now,
+      datetimeComplete: input.datetimeComplete ?? now,
+    });
+    this.history.put(created);
+    return created;
+  }
+
+  /**
+   * Runs the objective on new trials until `nTrials` were started, `timeoutMs` passed, or `stop()` was
+   * called. A thrown `TrialPruned` ends the trial PRUNED; any other error ends it FAIL with its message
+   * and is rethrown (after the running trials end) unless its class is listed in `catch`.
+   */
+  async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
+    const { nTrials, timeoutMs, concurrency = 1, callbacks = [] } = options;
+    const catchable = options.catch ?? [];
+    if (nTrials !== undefined && (!Number.isInteger(nTrials) || nTrials < 0)) {
+      throw new InvalidArgumentError(`nTrials must be an integer >= 0, got ${nTrials}`);
+    }
+    if (timeoutMs !== undefined && !(timeoutMs >= 0)) {
+      throw new InvalidArgumentError(`timeoutMs must be a number >= 0, got ${timeoutMs}`);
+    }
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new InvalidArgumentError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    this.stopRequested = false;
+    const started = this.clock.now();
+    let launched = 0;
+    let fatal: { error: unknown } | null = null;
+
+    const mayStart = () =>
+      !this.stopRequested &&
+      fatal === null &&
+      (nTrials === undefined || launched < nTrials) &&
+      (timeoutMs === undefined || this.clock.now() - started < timeoutMs);
+
+    const runOne = async () => {
+      const trial = await this.ask();
+      let finished: FrozenTrial;
+      try {
+        const result = await objective(trial);
+        finished = await this.tell(trial, result);
+      } catch (error) {
+        if (error instanceof TrialPruned) {
+          finished = await this.tell(trial, 'PRUNED');
+        } else {
+          const message = error instanceof Error ? error.message : String(error);
+          finished = await this.tell(trial, 'FAIL', { failReason: message });
+          if (!catchable.some((cls) => error instanceof cls)) fatal ??= { error };
+        }
+      }
+      for (const cb of callbacks) await cb(this, finished);
+    };
+
+    const runner = async () => {
+      while (mayStart()) {
+        launched++;
+        await runOne();
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, runner));
+    this.stopRequested = false;
+    if (fatal) throw (fatal as { error: unknown }).error;
+  }
+}

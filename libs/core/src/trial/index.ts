@@ -1,0 +1,3 @@
+export * from './trial-state';
+export * from './frozen-trial';
+export * from './trial';

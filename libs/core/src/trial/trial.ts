@@ -1,0 +1,229 @@
+import {
+  categoricalDistribution,
+  contains,
+  describe,
+  distributionsEqual,
+  floatDistribution,
+  intDistribution,
+  isSingle,
+  toExternal,
+  toInternal,
+  type CategoricalChoice,
+  type Distribution,
+  type ParamValue,
+  type RangeOptions,
+} from '../distributions';
+import { DistributionConflictError, InvalidArgumentError } from '../errors';
+import type { JsonObject, JsonValue } from '../json';
+import type { Pruner } from '../pruners/pruner';
+import type { Sampler, SearchSpace } from '../samplers/sampler';
+import type { Storage } from '../storage/storage';
+import type { StudyView, TrialHistory } from '../study/study-view';
+import type { FrozenTrial } from './frozen-trial';
+import { trialContext } from './trial-context';
+
+/** What a live trial needs from its study. */
+export interface TrialHost {
+  readonly storage: Storage;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  readonly view: StudyView;
+  readonly history: TrialHistory;
+}
+
+/** System attribute holding the external values of an enqueued trial's fixed parameters. */
+export const FIXED_PARAMS_ATTR = 'fixed_params';
+/** System attribute holding why a trial ended FAIL. */
+export const FAIL_REASON_ATTR = 'fail_reason';
+
+/**
+ * A running trial, handed to the objective (define-by-run). `suggest*` answer at once, from the
+ * fixed (enqueued) values, the relative sample taken at ask time, or the sampler's independent
+ * sample; storage writes are queued in order and flushed by `report`, `shouldPrune`'s caller and
+ * `study.tell`.
+ */
+export class Trial {
+  private readonly params: Record<string, ParamValue> = {};
+  private readonly distributions: Record<string, Distribution> = {};
+  private readonly intermediate: Record<number, number> = {};
+  private readonly userAttrsLocal: JsonObject;
+  private readonly systemAttrsLocal: JsonObject;
+  private writes: Promise<void> = Promise.resolve();
+  private writeError: unknown = null;
+
+  /** @internal Created by Study.ask. */
+  constructor(
+    private readonly host: TrialHost,
+    private readonly frozen: FrozenTrial,
+    private readonly relativeParams: Readonly<Record<string, ParamValue>>,
+    private readonly relativeSpace: Readonly<SearchSpace>,
+  ) {
+    this.userAttrsLocal = { ...frozen.userAttrs };
+    this.systemAttrsLocal = { ...frozen.systemAttrs };
+    Object.assign(this.params, frozen.params);
+    Object.assign(this.distributions, frozen.distributions);
+  }
+
+  /** 0-based number of the trial in its study. */
+  get number(): number {
+    return this.frozen.number;
+  }
+
+  get trialId(): number {
+    return this.frozen.trialId;
+  }
+
+  /** Parameters suggested so far (external values). */
+  get paramsSoFar(): Readonly<Record<string, ParamValue>> {
+    return { ...this.params };
+  }
+
+  get userAttrs(): Readonly<JsonObject> {
+    return { ...this.userAttrsLocal };
+  }
+
+  get systemAttrs(): Readonly<JsonObject> {
+    return { ...this.systemAttrsLocal };
+  }
+
+  /** A float in [low, high]; `log` samples on a log scale, `step` on the grid low + k*step. */
+  suggestFloat(name: string, low: number, high: number, options: RangeOptions = {}): number {
+    return this.suggest(name, floatDistribution(low, high, options)) as number;
+  }
+
+  /** An integer in [low, high] (inclusive); `log` samples on a log scale, `step` on low + k*step. */
+  suggestInt(name: string, low: number, high: number, options: RangeOptions = {}): number {
+    return this.suggest(name, intDistribution(low, high, options)) as number;
+  }
+
+  /** One of `choices` (strings, numbers, booleans or null). */
+  suggestCategorical<T extends CategoricalChoice>(name: string, choices: readonly T[]): T {
+    return this.suggest(name, categoricalDistribution(choices)) as T;
+  }
+
+  /**
+   * Records the intermediate value of `step` (an integer >= 0), for pruners and learning curves.
+   * A step reported twice keeps its first value. Awaiting it also refreshes the study's history, so
+   * that `shouldPrune()` compares against the latest values of the other trials.
+   */
+  async report(value: number, step: number): Promise<void> {
+    if (typeof value !== 'number') {
+      throw new InvalidArgumentError(`report: value must be a number, got ${JSON.stringify(value)}`);
+    }
+    if (!Number.isInteger(step) || step < 0) {
+      throw new InvalidArgumentError(`report: step must be an integer >= 0, got ${step}`);
+    }
+    if (this.host.view.directions.length > 1) {
+      throw new InvalidArgumentError('report is not supported for multi-objective studies.');
+    }
+    if (step in this.intermediate) return this.flush();
+    this.intermediate[step] = value;
+    this.queue(() => this.host.storage.setTrialIntermediateValue(this.trialId, step, value));
+    await this.flush();
+    await this.host.history.refresh();
+  }
+
+  /**
+   * Whether the study's pruner says this trial should stop now, judged on the values reported so far
+   * (await `report` first). When true, end the objective with `throw new TrialPruned()`.
+   */
+  shouldPrune(): boolean {
+    if (this.host.view.directions.length > 1) {
+      throw new InvalidArgumentError('shouldPrune is not supported for multi-objective studies.');
+    }
+    const pending: Array<[string, JsonValue]> = [];
+    const decision = this.host.pruner.prune(this.host.view, trialContext(this.snapshot(), pending));
+    for (const [key, value] of pending) this.setSystemAttr(key, value);
+    return decision;
+  }
+
+  /** Stores a user attribute on the trial (any JSON value). */
+  setUserAttr(key: string, value: JsonValue): Promise<void> {
+    this.userAttrsLocal[key] = value;
+    this.queue(() => this.host.storage.setTrialUserAttr(this.trialId, key, value));
+    return this.flush();
+  }
+
+  /** @internal Samplers, pruners and the runtime record their state here. */
+  setSystemAttr(key: string, value: JsonValue): void {
+    this.systemAttrsLocal[key] = value;
+    this.queue(() => this.host.storage.setTrialSystemAttr(this.trialId, key, value));
+  }
+
+  /** The trial as it stands, RUNNING, with everything suggested and reported so far. */
+  snapshot(): FrozenTrial {
+    return {
+      ...this.frozen,
+      params: { ...this.params },
+      distributions: { ...this.distributions },
+      intermediateValues: { ...this.intermediate },
+      userAttrs: { ...this.userAttrsLocal },
+      systemAttrs: { ...this.systemAttrsLocal },
+    };
+  }
+
+  /** Waits for every queued storage write; rethrows the first that failed. */
+  async flush(): Promise<void> {
+    await this.writes;
+    if (this.writeError) throw this.writeError;
+  }
+
+  private queue(write: () => Promise<void>): void {
+    this.writes = this.writes.then(write).catch((e: unknown) => {
+      this.writeError ??= e;
+    });
+  }
+
+  private suggest(name: string, distribution: Distribution): ParamValue {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new InvalidArgumentError('A parameter name must be a non-empty string.');
+    }
+    const known = this.distributions[name];
+    if (known) {
+      if (!distributionsEqual(known, distribution)) {
+        throw new DistributionConflictError(
+          `Parameter '${name}' was suggested as ${describe(known)} and now as ${describe(distribution)} in trial ${this.number}.`,
+        );
+      }
+      return this.params[name];
+    }
+    const value = this.pick(name, distribution);
+    const internal = toInternal(distribution, value);
+    this.params[name] = toExternal(distribution, internal);
+    this.distributions[name] = distribution;
+    this.queue(() => this.host.storage.setTrialParam(this.trialId, name, internal, distribution));
+    return this.params[name];
+  }
+
+  private pick(name: string, distribution: Distribution): ParamValue {
+    const fixed = this.systemAttrsLocal[FIXED_PARAMS_ATTR] as Record<string, ParamValue> | undefined;
+    if (fixed && name in fixed) {
+      const internal = toInternal(distribution, fixed[name]);
+      if (!contains(distribution, internal)) {
+        throw new InvalidArgumentError(
+          `Enqueued value ${JSON.stringify(fixed[name])} of '${name}' is outside ${describe(distribution)}.`,
+        );
+      }
+      return fixed[name];
+    }
+    if (isSingle(distribution)) {
+      return distribution.type === 'categorical' ? distribution.choices[0] : distribution.low;
+    }
+    if (
+      name in this.relativeParams &&
+      this.relativeSpace[name] &&
+      distributionsEqual(this.relativeSpace[name], distribution)
+    ) {
+      return this.relativeParams[name];
+    }
+    const pending: Array<[string, JsonValue]> = [];
+    const value = this.host.sampler.sampleIndependent(
+      this.host.view,
+      trialContext(this.snapshot(), pending),
+      name,
+      distribution,
+    );
+    for (const [key, v] of pending) this.setSystemAttr(key, v);
+    return value;
+  }
+}

@@ -1,0 +1,47 @@
+import { TuneforgeError } from '@tuneforge/core';
+import { Command, CommanderError } from 'commander';
+import { CliUsageError } from './cli-error';
+import { registerOptimizeCommand } from './optimize-command';
+import { registerStudyCommands } from './study-commands';
+
+/** Builds the `tuneforge` program; errors are thrown, not printed, so `run` decides the exit. */
+export function buildProgram(): Command {
+  const program = new Command('tuneforge')
+    .description('Hyper-parameter optimization: define-by-run studies, embedded or distributed.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  registerOptimizeCommand(program);
+  registerStudyCommands(program);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => undefined });
+  return program;
+}
+
+/** Runs the CLI; every error becomes one line on stderr and an exit code (2 for usage errors). */
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0)
+        return 0;
+      process.stderr.write(`${e.message.replace(/^error: /, 'tuneforge: ')}\n`);
+      return 2;
+    }
+    if (e instanceof CliUsageError) {
+      process.stderr.write(`tuneforge: ${e.message}\n`);
+      return 2;
+    }
+    const exitCode = (e as { exitCode?: number }).exitCode;
+    if (e instanceof TuneforgeError || typeof exitCode === 'number') {
+      process.stderr.write(`tuneforge: ${(e as Error).message}\n`);
+      return exitCode ?? 1;
+    }
+    // A bug of ours rather than a mistake of the caller: the stack only on request.
+    const detail =
+      e instanceof Error ? (process.env.TUNEFORGE_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+    process.stderr.write(`tuneforge: unexpected error: ${detail} (TUNEFORGE_DEBUG=1 shows the stack)\n`);
+    return 1;
+  }
+}
