@@ -10,8 +10,11 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+// NestJS 12 ships ES modules only; Jest on Node 20 cannot require them, so they go through swc too.
+const esmPackages = ['@nestjs'];
 const shared = {
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.(ts|m?js)$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: { '^@tuneforge/(core|storage|queue|sandbox)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
 };

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { asInputError } from './option-errors';
 import {
   HyperbandPruner,
   MedianPruner,
@@ -30,6 +31,10 @@ export interface PrunerSpec {
 
 /** Builds the pruner a spec describes. @throws InvalidArgumentError naming the bad field */
 export function createPruner(spec: PrunerSpec): Pruner {
+  return asInputError(`pruner '${spec.type}'`, () => buildPruner(spec));
+}
+
+function buildPruner(spec: PrunerSpec): Pruner {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const options = (spec.options ?? {}) as any;
   switch (spec.type) {
@@ -47,7 +52,7 @@ export function createPruner(spec: PrunerSpec): Pruner {
       return new ThresholdPruner(options);
     case 'patient': {
       const { wrapped, ...rest } = options as { wrapped?: PrunerSpec };
-      return new PatientPruner(wrapped ? createPruner(wrapped) : null, rest as never);
+      return new PatientPruner(wrapped ? buildPruner(wrapped) : null, rest as never);
     }
     default:
       throw new InvalidArgumentError(

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { asInputError } from './option-errors';
 import { CmaEsSampler } from '../samplers/cmaes';
 import { GridSampler, type GridSearchSpace } from '../samplers/grid/grid-sampler';
 import { QmcSampler } from '../samplers/qmc';
@@ -24,6 +25,10 @@ export interface SamplerSpec {
 
 /** Builds the sampler a spec describes. @throws InvalidArgumentError naming the bad field */
 export function createSampler(spec: SamplerSpec): Sampler {
+  return asInputError(`sampler '${spec.type}'`, () => buildSampler(spec));
+}
+
+function buildSampler(spec: SamplerSpec): Sampler {
   const options = { ...(spec.options ?? {}), ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
   switch (spec.type) {
     case 'random':

@@ -113,3 +113,21 @@ function defaultEntropy(): number {
   const words = globalThis.crypto.getRandomValues(new Uint32Array(2));
   return (words[0] * 2 ** 21 + (words[1] >>> 11)) / 2 ** 53;
 }
+
+/**
+ * A generator determined by a seed and a path of labels (e.g. trial number and parameter name), so that
+ * a value depends on which trial and parameter it is for, not on the order in which processes or
+ * concurrent trials asked: the same seed gives the same trials, embedded or distributed.
+ */
+export function deriveRng(seed: number, ...path: ReadonlyArray<number | string>): Rng {
+  // FNV-1a over the seed and the labels, in two 32-bit lanes for a 53-bit seed.
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ (seed >>> 0);
+  const text = `${seed}|${path.join('|')}`;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return new Xoshiro128(h1 * 2 ** 21 + (h2 >>> 11));
+}

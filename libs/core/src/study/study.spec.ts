@@ -128,6 +128,21 @@ describe('optimize', () => {
     expect(await params(5)).not.toEqual(await params(6));
   });
 
+  it('gives the same trials for the same seed whatever the concurrency', async () => {
+    const run = async (concurrency: number) => {
+      const study = await createStudy({ sampler: new RandomSampler({ seed: 11 }) });
+      await study.optimize(
+        async (t) => {
+          await new Promise((r) => setTimeout(r, (t.number * 7) % 5));
+          return t.suggestFloat('x', 0, 1) + t.suggestInt('k', 0, 9);
+        },
+        { nTrials: 12, concurrency },
+      );
+      return study.trials.map((t) => [t.number, t.params.x, t.params.k]);
+    };
+    expect(await run(4)).toEqual(await run(1));
+  });
+
   it('ends a throwing trial FAIL with its message and rethrows', async () => {
     const study = await createStudy({ pruner: never });
     let calls = 0;

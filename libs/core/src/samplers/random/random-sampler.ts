@@ -4,7 +4,8 @@ import {
   type NumericDistribution,
   type ParamValue,
 } from '../../distributions';
-import { createRng, type Rng } from '../../random/rng';
+import { createRng, deriveRng, type Rng } from '../../random/rng';
+import type { TrialContext } from '../sampler';
 import type { Sampler, SearchSpace } from '../sampler';
 
 export interface RandomSamplerOptions {
@@ -34,12 +35,19 @@ export function sampleFromPrior(rng: Rng, d: Distribution): ParamValue {
   return sampleUniform(rng, d);
 }
 
-/** Independent uniform sampling: the baseline, and the start-up sampler of the model-based ones. */
+/**
+ * Independent uniform sampling: the baseline, and the start-up sampler of the model-based ones.
+ * Each value is drawn from a generator derived from (seed, trial number, parameter name), so a seeded
+ * study gets the same trials whatever the concurrency or the process that samples.
+ */
 export class RandomSampler implements Sampler {
-  private readonly rng: Rng;
+  private readonly seed: number;
 
   constructor(options: RandomSamplerOptions = {}) {
-    this.rng = createRng(options.seed);
+    if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+      throw new RangeError(`seed must be a finite number, got ${options.seed}`);
+    }
+    this.seed = options.seed ?? Math.floor(createRng(undefined).random() * 2 ** 32);
   }
 
   /** Called once per trial at ask time: random search samples nothing jointly. */
@@ -53,7 +61,7 @@ export class RandomSampler implements Sampler {
   }
 
   /** Called for each parameter as the objective suggests it. */
-  sampleIndependent(_study: unknown, _trial: unknown, _name: string, distribution: Distribution): ParamValue {
-    return sampleFromPrior(this.rng, distribution);
+  sampleIndependent(_study: unknown, trial: TrialContext, name: string, distribution: Distribution): ParamValue {
+    return sampleFromPrior(deriveRng(this.seed, trial.number, name), distribution);
   }
 }

@@ -1,0 +1,14 @@
+import type { TrialContext } from '../samplers/sampler';
+import type { StudyView } from '../study/study-view';
+import type { Pruner } from './pruner';
+
+/**
+ * Never prunes: every trial runs to its end. Use it to turn pruning off (the default pruner of
+ * `createStudy` is a MedianPruner). Unlike the other pruners it accepts multi-objective studies,
+ * since saying "no" needs no direction.
+ */
+export class NopPruner implements Pruner {
+  prune(_study: StudyView, _trial: TrialContext): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,70 @@
+import { InvalidArgumentError } from '../errors';
+import type { TrialContext } from '../samplers/sampler';
+import type { StudyView } from '../study/study-view';
+import { lastStep } from '../trial/frozen-trial';
+import type { Pruner } from './pruner';
+import {
+  checkIntegerOption,
+  isFirstInIntervalStep,
+  pruningDirection,
+  reportedSteps,
+} from './pruning-helpers';
+
+export interface ThresholdPrunerOptions {
+  /** Prune when the latest intermediate value is below this. @defaultValue no lower bound */
+  lower?: number;
+  /** Prune when the latest intermediate value is above this. @defaultValue no upper bound */
+  upper?: number;
+  /** No pruning before this step of the trial (steps count from 0). @defaultValue 0 */
+  nWarmupSteps?: number;
+  /**
+   * Steps between two checks, counted from `nWarmupSteps`; a check whose step was not reported
+   * happens at the next step reported. @defaultValue 1
+   */
+  intervalSteps?: number;
+}
+
+/**
+ * Prunes a trial whose latest intermediate value leaves [lower, upper] or is NaN: a guard against
+ * diverging runs, judged on the trial alone (Optuna's ThresholdPruner). At least one bound is needed.
+ */
+export class ThresholdPruner implements Pruner {
+  private readonly lower: number;
+  private readonly upper: number;
+  private readonly nWarmupSteps: number;
+  private readonly intervalSteps: number;
+
+  constructor(options: ThresholdPrunerOptions) {
+    const { lower, upper, nWarmupSteps = 0, intervalSteps = 1 } = options ?? {};
+    if (lower === undefined && upper === undefined) {
+      throw new InvalidArgumentError('ThresholdPruner needs at least one of lower or upper.');
+    }
+    for (const [option, bound] of [
+      ['lower', lower],
+      ['upper', upper],
+    ] as const) {
+      if (bound !== undefined && (typeof bound !== 'number' || Number.isNaN(bound))) {
+        throw new RangeError(`${option} must be a number, got ${String(bound)}`);
+      }
+    }
+    this.lower = lower ?? -Infinity;
+    this.upper = upper ?? Infinity;
+    if (this.lower > this.upper) {
+      throw new RangeError(`lower must be <= upper, got lower=${this.lower} > upper=${this.upper}`);
+    }
+    checkIntegerOption('nWarmupSteps', nWarmupSteps, 0);
+    checkIntegerOption('intervalSteps', intervalSteps, 1);
+    this.nWarmupSteps = nWarmupSteps;
+    this.intervalSteps = intervalSteps;
+  }
+
+  prune(study: StudyView, trial: TrialContext): boolean {
+    pruningDirection(study);
+    const step = lastStep(trial);
+    if (step === null || step < this.nWarmupSteps) return false;
+    if (!isFirstInIntervalStep(step, reportedSteps(trial), this.nWarmupSteps, this.intervalSteps))
+      return false;
+    const latest = trial.intermediateValues[step];
+    return Number.isNaN(latest) || latest < this.lower || latest > this.upper;
+  }
+}

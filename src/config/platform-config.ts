@@ -1,0 +1,112 @@
+import { hostname } from 'node:os';
+
+export const ROLES = ['api', 'scheduler', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The platform's settings, read once from the environment at start (`loadPlatformConfig`). */
+export abstract class PlatformConfig {
+  abstract readonly role: Role;
+  /** postgres://user@host:port/db */
+  abstract readonly databaseUrl: string;
+  /** redis://host:port[/db] */
+  abstract readonly redisUrl: string;
+  /** Bearer token for mutating routes and Bull Board; null = open, API on loopback only. */
+  abstract readonly apiToken: string | null;
+  abstract readonly host: string;
+  abstract readonly port: number;
+  /** Trials one worker process runs at once. @defaultValue 4 */
+  abstract readonly workerConcurrency: number;
+  /** BullMQ and Redis key prefix. @defaultValue tuneforge */
+  abstract readonly queuePrefix: string;
+  /** Extra attempts for a trial whose worker died. @defaultValue 1 */
+  abstract readonly maxRetries: number;
+  abstract readonly workerId: string;
+  /** Folder of objective manifests (`*.json`), or null. */
+  abstract readonly objectivesDir: string | null;
+  abstract readonly allowInlineCommands: boolean;
+  /** Seconds between the scheduler's sweeps over running studies. @defaultValue 2 */
+  abstract readonly sweepSeconds: number;
+  /** Dashboard and read-only routes answer without the token. @defaultValue true */
+  abstract readonly publicRead: boolean;
+}
+
+/** Settings that cannot start the platform; the message lists every problem, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got '${raw}'.`);
+    return fallback;
+  }
+  return n;
+}
+
+function urlSetting(env: NodeJS.ProcessEnv, name: string, schemes: string[], example: string, problems: string[]) {
+  const raw = env[name];
+  if (!raw) {
+    problems.push(`${name} is not set: set it to ${example}.`);
+    return '';
+  }
+  try {
+    const url = new URL(raw);
+    if (!schemes.includes(url.protocol)) {
+      problems.push(`${name} must start with ${schemes.map((s) => s + '//').join(' or ')}, got '${url.protocol}//…'.`);
+    }
+  } catch {
+    problems.push(`${name} is not a URL: expected something like ${example}.`);
+  }
+  return raw;
+}
+
+/** Reads and checks every setting; throws a ConfigError naming each bad one. */
+export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const problems: string[] = [];
+  const role = (env.TUNEFORGE_ROLE ?? 'all') as Role;
+  if (!ROLES.includes(role)) problems.push(`TUNEFORGE_ROLE must be one of ${ROLES.join(', ')}, got '${role}'.`);
+  const databaseUrl = urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/tuneforge', problems);
+  const redisUrl = urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379', problems);
+  const apiToken = env.TUNEFORGE_API_TOKEN ? env.TUNEFORGE_API_TOKEN : null;
+  if (apiToken !== null && apiToken.length < 16) {
+    problems.push('TUNEFORGE_API_TOKEN must be at least 16 characters long.');
+  }
+  const host = env.HOST ?? (apiToken ? '0.0.0.0' : '127.0.0.1');
+  if (!apiToken && !LOOPBACK.includes(host)) {
+    problems.push(`HOST=${host} would expose the API without a token: set TUNEFORGE_API_TOKEN, or listen on 127.0.0.1.`);
+  }
+  const prefix = env.TUNEFORGE_QUEUE_PREFIX ?? 'tuneforge';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(prefix)) {
+    problems.push(`TUNEFORGE_QUEUE_PREFIX may hold letters, digits, '_' and '-' only, got '${prefix}'.`);
+  }
+  const inline = env.TUNEFORGE_ALLOW_INLINE_COMMANDS ?? '0';
+  if (!['0', '1'].includes(inline)) problems.push(`TUNEFORGE_ALLOW_INLINE_COMMANDS must be 0 or 1, got '${inline}'.`);
+  const publicRead = env.TUNEFORGE_PUBLIC_READ ?? '1';
+  if (!['0', '1'].includes(publicRead)) problems.push(`TUNEFORGE_PUBLIC_READ must be 0 or 1, got '${publicRead}'.`);
+  const config: PlatformConfig = {
+    role,
+    databaseUrl,
+    redisUrl,
+    apiToken,
+    host,
+    port: intSetting(env, 'PORT', 3000, 0, 65535, problems),
+    workerConcurrency: intSetting(env, 'TUNEFORGE_WORKER_CONCURRENCY', 4, 1, 256, problems),
+    queuePrefix: prefix,
+    maxRetries: intSetting(env, 'TUNEFORGE_MAX_RETRIES', 1, 0, 20, problems),
+    workerId: env.TUNEFORGE_WORKER_ID ?? `${hostname()}-${process.pid}`,
+    objectivesDir: env.TUNEFORGE_OBJECTIVES_DIR || null,
+    allowInlineCommands: inline === '1',
+    sweepSeconds: intSetting(env, 'TUNEFORGE_SWEEP_SECONDS', 2, 1, 3600, problems),
+    publicRead: publicRead === '1',
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
