@@ -1,7 +1,7 @@
 import { openStorage } from '@tuneforge/storage';
-import { loadStudy, type Storage } from '@tuneforge/core';
+import { formatTrials, loadStudy, TRIAL_FORMATS, type Storage, type TrialFormat } from '@tuneforge/core';
 import type { Command } from 'commander';
-import { formatTrials, TRIAL_FORMATS, type TrialFormat } from './format-trials';
+
 import { oneOf } from './parse-options';
 
 const STORAGE_FLAG = ['--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db'] as const;

@@ -40,7 +40,14 @@ export class ConfigError extends Error {
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 
-function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]) {
+function intSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+) {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -51,7 +58,13 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   return n;
 }
 
-function urlSetting(env: NodeJS.ProcessEnv, name: string, schemes: string[], example: string, problems: string[]) {
+function urlSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  schemes: string[],
+  example: string,
+  problems: string[],
+) {
   const raw = env[name];
   if (!raw) {
     problems.push(`${name} is not set: set it to ${example}.`);
@@ -60,7 +73,9 @@ function urlSetting(env: NodeJS.ProcessEnv, name: string, schemes: string[], exa
   try {
     const url = new URL(raw);
     if (!schemes.includes(url.protocol)) {
-      problems.push(`${name} must start with ${schemes.map((s) => s + '//').join(' or ')}, got '${url.protocol}//…'.`);
+      problems.push(
+        `${name} must start with ${schemes.map((s) => s + '//').join(' or ')}, got '${url.protocol}//…'.`,
+      );
     }
   } catch {
     problems.push(`${name} is not a URL: expected something like ${example}.`);
@@ -72,8 +87,15 @@ function urlSetting(env: NodeJS.ProcessEnv, name: string, schemes: string[], exa
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const problems: string[] = [];
   const role = (env.TUNEFORGE_ROLE ?? 'all') as Role;
-  if (!ROLES.includes(role)) problems.push(`TUNEFORGE_ROLE must be one of ${ROLES.join(', ')}, got '${role}'.`);
-  const databaseUrl = urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/tuneforge', problems);
+  if (!ROLES.includes(role))
+    problems.push(`TUNEFORGE_ROLE must be one of ${ROLES.join(', ')}, got '${role}'.`);
+  const databaseUrl = urlSetting(
+    env,
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'postgres://postgres@127.0.0.1:5432/tuneforge',
+    problems,
+  );
   const redisUrl = urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379', problems);
   const apiToken = env.TUNEFORGE_API_TOKEN ? env.TUNEFORGE_API_TOKEN : null;
   if (apiToken !== null && apiToken.length < 16) {
@@ -81,16 +103,20 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   }
   const host = env.HOST ?? (apiToken ? '0.0.0.0' : '127.0.0.1');
   if (!apiToken && !LOOPBACK.includes(host)) {
-    problems.push(`HOST=${host} would expose the API without a token: set TUNEFORGE_API_TOKEN, or listen on 127.0.0.1.`);
+    problems.push(
+      `HOST=${host} would expose the API without a token: set TUNEFORGE_API_TOKEN, or listen on 127.0.0.1.`,
+    );
   }
   const prefix = env.TUNEFORGE_QUEUE_PREFIX ?? 'tuneforge';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(prefix)) {
     problems.push(`TUNEFORGE_QUEUE_PREFIX may hold letters, digits, '_' and '-' only, got '${prefix}'.`);
   }
   const inline = env.TUNEFORGE_ALLOW_INLINE_COMMANDS ?? '0';
-  if (!['0', '1'].includes(inline)) problems.push(`TUNEFORGE_ALLOW_INLINE_COMMANDS must be 0 or 1, got '${inline}'.`);
+  if (!['0', '1'].includes(inline))
+    problems.push(`TUNEFORGE_ALLOW_INLINE_COMMANDS must be 0 or 1, got '${inline}'.`);
   const publicRead = env.TUNEFORGE_PUBLIC_READ ?? '1';
-  if (!['0', '1'].includes(publicRead)) problems.push(`TUNEFORGE_PUBLIC_READ must be 0 or 1, got '${publicRead}'.`);
+  if (!['0', '1'].includes(publicRead))
+    problems.push(`TUNEFORGE_PUBLIC_READ must be 0 or 1, got '${publicRead}'.`);
   const config: PlatformConfig = {
     role,
     databaseUrl,

@@ -22,3 +22,4 @@ export * from './samplers/cmaes';
 export * from './samplers/qmc';
 export * from './pruners';
 export * from './factories';
+export * from './export/format-trials';

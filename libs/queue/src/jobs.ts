@@ -37,7 +37,9 @@ export function refillDedupId(studyId: number): string {
 function positiveInt(data: Record<string, unknown>, field: string): number {
   const v = data[field];
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new InvalidJobDataError(`job data field '${field}' must be an integer >= 0, got ${JSON.stringify(v)}`);
+    throw new InvalidJobDataError(
+      `job data field '${field}' must be an integer >= 0, got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
@@ -45,7 +47,11 @@ function positiveInt(data: Record<string, unknown>, field: string): number {
 export function parseTrialJobData(data: unknown): TrialJobData {
   if (!data || typeof data !== 'object') throw new InvalidJobDataError('trial job data must be an object');
   const d = data as Record<string, unknown>;
-  return { studyId: positiveInt(d, 'studyId'), trialId: positiveInt(d, 'trialId'), trialNumber: positiveInt(d, 'trialNumber') };
+  return {
+    studyId: positiveInt(d, 'studyId'),
+    trialId: positiveInt(d, 'trialId'),
+    trialNumber: positiveInt(d, 'trialNumber'),
+  };
 }
 
 export function parseRefillJobData(data: unknown): RefillJobData {
@@ -53,7 +59,9 @@ export function parseRefillJobData(data: unknown): RefillJobData {
   const d = data as Record<string, unknown>;
   const reasons: RefillReason[] = ['start', 'resume', 'trial-finished', 'sweep'];
   if (!reasons.includes(d.reason as RefillReason)) {
-    throw new InvalidJobDataError(`refill job reason must be one of ${reasons.join(', ')}, got ${JSON.stringify(d.reason)}`);
+    throw new InvalidJobDataError(
+      `refill job reason must be one of ${reasons.join(', ')}, got ${JSON.stringify(d.reason)}`,
+    );
   }
   return { studyId: positiveInt(d, 'studyId'), reason: d.reason as RefillReason };
 }

@@ -158,6 +158,19 @@ export class InMemoryStorage extends Storage {
     return this.freeze(trial);
   }
 
+  async claimTrial(trialId: number, _workerId: string, now: number): Promise<FrozenTrial> {
+    const { trial } = this.entry(trialId);
+    if (trial.state !== 'WAITING') {
+      throw new TrialAlreadyFinishedError(
+        `Trial ${trial.number} (id ${trialId}) is ${trial.state}, not WAITING: another worker has it or it ended.`,
+      );
+    }
+    trial.state = 'RUNNING';
+    trial.datetimeStart = now;
+    this.touch(trial);
+    return this.freeze(trial);
+  }
+
   async setTrialParam(
     trialId: number,
     name: string,

@@ -86,6 +86,11 @@ export abstract class Storage {
    * or null when none waits. Each WAITING trial goes to exactly one caller.
    */
   abstract claimWaitingTrial(studyId: number, now: number): Promise<FrozenTrial | null>;
+  /**
+   * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking its job's trial):
+   * exactly one caller succeeds. @throws TrialAlreadyFinishedError when it is not WAITING, TrialNotFoundError
+   */
+  abstract claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial>;
   /** Sets a parameter (internal value) of a RUNNING trial. @throws TrialAlreadyFinishedError */
   abstract setTrialParam(
     trialId: number,

@@ -379,3 +379,35 @@ describe('pruning', () => {
     expect((await study.tell(trial, 1)).intermediateValues).toEqual({ 1: 1 });
   });
 });
+
+describe('scheduler and worker halves (platform)', () => {
+  it('creates pending trials that a worker claims once, then runs define-by-run', async () => {
+    const storage = new InMemoryStorage();
+    const scheduler = await createStudy({ studyName: 'p', storage, sampler: new RandomSampler({ seed: 4 }) });
+    const pending = await scheduler.createPendingTrials(3);
+    expect(pending.map((t) => [t.number, t.state])).toEqual([
+      [0, 'WAITING'],
+      [1, 'WAITING'],
+      [2, 'WAITING'],
+    ]);
+    const worker = await loadStudy({ studyName: 'p', storage, sampler: new RandomSampler({ seed: 4 }) });
+    const claimed = await storage.claimTrial(pending[1].trialId, 'w1', 5);
+    await expect(storage.claimTrial(pending[1].trialId, 'w2', 6)).rejects.toBeInstanceOf(
+      TrialAlreadyFinishedError,
+    );
+    const live = worker.attachTrial(claimed);
+    const x = live.suggestFloat('x', 0, 1);
+    const done = await worker.tell(live, x);
+    expect(done).toMatchObject({ number: 1, state: 'COMPLETE', params: { x } });
+    // The same seed samples the same value for the same trial number in any process.
+    const embedded = await createStudy({ sampler: new RandomSampler({ seed: 4 }) });
+    await embedded.optimize((t) => t.suggestFloat('x', 0, 1), { nTrials: 2 });
+    expect(embedded.trials[1].params.x).toBe(x);
+  });
+
+  it('refuses to attach a trial that is not RUNNING', async () => {
+    const study = await createStudy({});
+    const [pending] = await study.createPendingTrials(1);
+    expect(() => study.attachTrial(pending)).toThrow('Trial 0 is WAITING; only a RUNNING trial can be run.');
+  });
+});

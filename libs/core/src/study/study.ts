@@ -9,7 +9,13 @@ import type { Sampler, SearchSpace } from '../samplers/sampler';
 import { InMemoryStorage } from '../storage/in-memory-storage';
 import type { Storage, StudyRecord } from '../storage/storage';
 import { lastStep, type FrozenTrial } from '../trial/frozen-trial';
-import { FAIL_REASON_ATTR, FIXED_PARAMS_ATTR, Trial, type TrialHost } from '../trial/trial';
+import {
+  FAIL_REASON_ATTR,
+  FIXED_PARAMS_ATTR,
+  Trial,
+  type PruningSource,
+  type TrialHost,
+} from '../trial/trial';
 import { trialContext } from '../trial/trial-context';
 import { isStudyDirection, isTrialState, type StudyDirection, type TrialState } from '../trial/trial-state';
 import { Mutex } from './mutex';
@@ -33,6 +39,8 @@ export interface CreateStudyOptions {
   loadIfExists?: boolean;
   /** Stamps trial start and end times and measures optimize's timeout. @defaultValue the system clock */
   clock?: Clock;
+  /** Where pruners read other trials from. @defaultValue the study's history, refreshed from the storage */
+  pruningSource?: PruningSource;
 }
 
 export interface LoadStudyOptions {
@@ -41,6 +49,7 @@ export interface LoadStudyOptions {
   sampler?: Sampler;
   pruner?: Pruner;
   clock?: Clock;
+  pruningSource?: PruningSource;
 }
 
 /** What an objective returns: one value, or one per objective. */
@@ -126,13 +135,13 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
       }
     }
   }
-  return Study.open(record, storage, options.sampler, options.pruner, clock);
+  return Study.open(record, storage, options, clock);
 }
 
 /** Opens an existing study by name. @throws StudyNotFoundError */
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   const record = await options.storage.getStudy(await options.storage.getStudyIdByName(options.studyName));
-  return Study.open(record, options.storage, options.sampler, options.pruner, options.clock ?? systemClock);
+  return Study.open(record, options.storage, options, options.clock ?? systemClock);
 }
 
 /**
@@ -154,6 +163,7 @@ export class Study {
     readonly sampler: Sampler,
     readonly pruner: Pruner,
     private readonly clock: Clock,
+    pruningSource: PruningSource | undefined,
   ) {
     this.record = record;
     this.history = new TrialHistory(storage, record.studyId);
@@ -171,24 +181,21 @@ export class Study {
       getTrials: (states) => this.history.getTrials(states),
       stop: () => this.stop(),
     };
-    this.host = { storage, sampler, pruner, view: this.view, history: this.history };
+    const history = this.history;
+    const pruning = pruningSource ?? { view: this.view, refresh: () => history.refresh() };
+    this.host = { storage, sampler, pruner, view: this.view, history, pruning };
   }
 
   /** @internal */
   static async open(
     record: StudyRecord,
     storage: Storage,
-    sampler: Sampler | undefined,
-    pruner: Pruner | undefined,
+    parts: { sampler?: Sampler; pruner?: Pruner; pruningSource?: PruningSource },
     clock: Clock,
   ): Promise<Study> {
-    const study = new Study(
-      record,
-      storage,
-      sampler ?? new RandomSampler(),
-      pruner ?? new MedianPruner(),
-      clock,
-    );
+    const sampler = parts.sampler ?? new RandomSampler();
+    const pruner = parts.pruner ?? new MedianPruner();
+    const study = new Study(record, storage, sampler, pruner, clock, parts.pruningSource);
     await study.history.refresh();
     return study;
   }
@@ -307,6 +314,67 @@ export class Study {
       else if (d.type === 'int') trial.suggestInt(name, d.low, d.high, { log: d.log, step: d.step });
       else trial.suggestFloat(name, d.low, d.high, { log: d.log, step: d.step });
     }
+    return trial;
+  }
+
+  /**
+   * Creates `count` WAITING trials with their relative parameters sampled, for a scheduler that hands
+   * them to workers (which claim them and sample the rest define-by-run, see `attachTrial`). Each new
+   * trial sees the ones before it as pending, so a constant liar spreads them out.
+   */
+  async createPendingTrials(count: number): Promise<FrozenTrial[]> {
+    if (!Number.isInteger(count) || count < 0)
+      throw new InvalidArgumentError(`count must be an integer >= 0, got ${count}`);
+    return this.askLock.run(async () => {
+      await this.history.refresh();
+      const created: FrozenTrial[] = [];
+      for (let i = 0; i < count; i++) {
+        const number = this.history.getTrials().length;
+        const provisional: FrozenTrial = {
+          trialId: -1,
+          number,
+          state: 'WAITING',
+          values: null,
+          params: {},
+          distributions: {},
+          intermediateValues: {},
+          userAttrs: {},
+          systemAttrs: {},
+          datetimeStart: null,
+          datetimeComplete: null,
+        };
+        const ctx = trialContext(provisional, []);
+        this.sampler.beforeTrial?.(this.view, ctx);
+        const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
+        const params =
+          Object.keys(space).length > 0 ? this.sampler.sampleRelative(this.view, ctx, space) : {};
+        const distributions = Object.fromEntries(Object.keys(params).map((name) => [name, space[name]]));
+        const trial = await this.storage.createTrial(this.studyId, {
+          state: 'WAITING',
+          params,
+          distributions,
+          systemAttrs: ctx.systemAttrs as JsonObject,
+        });
+        this.history.put(trial);
+        created.push(trial);
+      }
+      return created;
+    });
+  }
+
+  /**
+   * A live handle on a RUNNING trial created elsewhere (a platform worker's claimed trial): its stored
+   * parameters answer `suggest*` as they are, and the others are sampled here, define-by-run.
+   */
+  attachTrial(frozen: FrozenTrial): Trial {
+    if (frozen.state !== 'RUNNING') {
+      throw new InvalidArgumentError(
+        `Trial ${frozen.number} is ${frozen.state}; only a RUNNING trial can be run.`,
+      );
+    }
+    this.history.put(frozen);
+    const trial = new Trial(this.host, frozen, frozen.params, frozen.distributions);
+    this.live.set(trial.number, trial);
     return trial;
   }
 

@@ -22,6 +22,16 @@ import type { StudyView, TrialHistory } from '../study/study-view';
 import type { FrozenTrial } from './frozen-trial';
 import { trialContext } from './trial-context';
 
+/**
+ * Where pruning decisions read the other trials from. The default reads the study's history from its
+ * storage; a platform worker plugs in an index of the other workers' values (Redis).
+ */
+export interface PruningSource {
+  /** Called after each `report` of a trial, before `shouldPrune`: bring `view` up to date for `step`. */
+  refresh(trial: FrozenTrial, step: number): Promise<void>;
+  readonly view: StudyView;
+}
+
 /** What a live trial needs from its study. */
 export interface TrialHost {
   readonly storage: Storage;
@@ -29,6 +39,7 @@ export interface TrialHost {
   readonly pruner: Pruner;
   readonly view: StudyView;
   readonly history: TrialHistory;
+  readonly pruning: PruningSource;
 }
 
 /** System attribute holding the external values of an enqueued trial's fixed parameters. */
@@ -120,7 +131,7 @@ export class Trial {
     this.intermediate[step] = value;
     this.queue(() => this.host.storage.setTrialIntermediateValue(this.trialId, step, value));
     await this.flush();
-    await this.host.history.refresh();
+    await this.host.pruning.refresh(this.snapshot(), step);
   }
 
   /**
@@ -132,7 +143,7 @@ export class Trial {
       throw new InvalidArgumentError('shouldPrune is not supported for multi-objective studies.');
     }
     const pending: Array<[string, JsonValue]> = [];
-    const decision = this.host.pruner.prune(this.host.view, trialContext(this.snapshot(), pending));
+    const decision = this.host.pruner.prune(this.host.pruning.view, trialContext(this.snapshot(), pending));
     for (const [key, value] of pending) this.setSystemAttr(key, value);
     return decision;
   }

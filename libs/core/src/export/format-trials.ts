@@ -1,4 +1,4 @@
-import type { FrozenTrial } from '@tuneforge/core';
+import type { FrozenTrial } from '../trial/frozen-trial';
 
 export const TRIAL_FORMATS = ['table', 'csv', 'json'] as const;
 export type TrialFormat = (typeof TRIAL_FORMATS)[number];

@@ -1,0 +1,156 @@
+import {
+  createPruner,
+  createSampler,
+  InvalidArgumentError,
+  parseSearchSpace,
+  searchSpaceToJson,
+  type JsonObject,
+  type PrunerSpec,
+  type SamplerSpec,
+  type SearchSpaceDefinition,
+  type StudyDirection,
+} from '@tuneforge/core';
+
+/** Which objective a platform study runs. */
+export type ObjectiveRef =
+  | { kind: 'builtin'; name: string }
+  | { kind: 'module'; name: string }
+  | { kind: 'command'; name: string }
+  | { kind: 'inline-command'; argv: string[] };
+
+export interface StudyBudget {
+  /** Trials to run in all. */
+  nTrials: number;
+  /** Trials queued or running at once. */
+  maxParallel: number;
+  /** No trial starts after this many seconds from the study's start; null = no limit. */
+  timeoutSec: number | null;
+}
+
+/**
+ * A platform study as stored (system attribute `platform:definition` of the study) and read by the
+ * scheduler and the workers. Plain JSON.
+ */
+export interface StudyDefinition {
+  name: string;
+  directions: StudyDirection[];
+  /** Declarative space (JSON array form); null when the objective defines its own (builtin, module). */
+  searchSpace: Array<Record<string, unknown>> | null;
+  sampler: SamplerSpec;
+  pruner: PrunerSpec;
+  objective: ObjectiveRef;
+  budget: StudyBudget;
+  seed: number | null;
+}
+
+/** The platform's lifecycle of a study (system attribute `platform:state`). */
+export const STUDY_STATES = ['RUNNING', 'STOPPED', 'COMPLETED'] as const;
+export type PlatformStudyState = (typeof STUDY_STATES)[number];
+
+export const DEFINITION_ATTR = 'platform:definition';
+export const STATE_ATTR = 'platform:state';
+export const STARTED_AT_ATTR = 'platform:startedAt';
+
+/** A definition that is well-formed but makes no sense; `field` is the JSON path of the culprit. */
+export class InvalidStudyDefinitionError extends InvalidArgumentError {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** What the objective kinds need to be checked against (the worker's registry and the built-in names). */
+export interface ObjectiveCatalog {
+  builtinNames: readonly string[];
+  registeredNames(kind: 'module' | 'command'): readonly string[] | null;
+  allowInlineCommands: boolean;
+}
+
+/**
+ * Checks the semantics of a definition whose shape was validated at the edge (REST DTOs): the search
+ * space, the sampler and pruner options, the objective, the budget. Returns it normalized.
+ * @throws InvalidStudyDefinitionError naming the field
+ */
+export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCatalog): StudyDefinition {
+  let space: SearchSpaceDefinition | null = null;
+  if (def.searchSpace !== null) {
+    space = at('searchSpace', () => parseSearchSpace(def.searchSpace));
+  }
+  at('sampler', () => createSampler(def.sampler));
+  at('pruner', () => createPruner(def.pruner));
+  if (def.pruner.type !== 'none' && def.directions.length > 1) {
+    throw new InvalidStudyDefinitionError('pruner', 'pruning supports one objective only; use "none"');
+  }
+  if (def.sampler.type === 'grid' && !def.sampler.grid) {
+    throw new InvalidStudyDefinitionError('sampler.grid', "is required for the 'grid' sampler");
+  }
+  checkObjective(def, space, catalog);
+  const { nTrials, maxParallel, timeoutSec } = def.budget;
+  if (maxParallel > nTrials) {
+    throw new InvalidStudyDefinitionError(
+      'budget.maxParallel',
+      `must be <= budget.nTrials (${nTrials}), got ${maxParallel}`,
+    );
+  }
+  if (timeoutSec !== null && timeoutSec <= 0) {
+    throw new InvalidStudyDefinitionError('budget.timeoutSec', `must be > 0, got ${timeoutSec}`);
+  }
+  return { ...def, searchSpace: space ? searchSpaceToJson(space) : null };
+}
+
+function checkObjective(
+  def: StudyDefinition,
+  space: SearchSpaceDefinition | null,
+  catalog: ObjectiveCatalog,
+): void {
+  const o = def.objective;
+  if (o.kind === 'builtin') {
+    if (!catalog.builtinNames.includes(o.name)) {
+      throw new InvalidStudyDefinitionError(
+        'objective.builtin',
+        `unknown problem '${o.name}'; one of ${catalog.builtinNames.join(', ')}`,
+      );
+    }
+    return;
+  }
+  if (o.kind === 'inline-command') {
+    if (!catalog.allowInlineCommands) {
+      throw new InvalidStudyDefinitionError(
+        'objective.inlineCommand',
+        'inline commands are turned off on this platform (the operator sets TUNEFORGE_ALLOW_INLINE_COMMANDS=1 to allow them); use a registered command',
+      );
+    }
+  } else {
+    const names = catalog.registeredNames(o.kind);
+    if (names !== null && !names.includes(o.name)) {
+      throw new InvalidStudyDefinitionError(
+        `objective.${o.kind}`,
+        `no registered ${o.kind} objective named '${o.name}'${names.length ? `; registered: ${names.join(', ')}` : ''}`,
+      );
+    }
+  }
+  if ((o.kind === 'command' || o.kind === 'inline-command') && space === null) {
+    throw new InvalidStudyDefinitionError(
+      'searchSpace',
+      'is required for command objectives (they read their parameters)',
+    );
+  }
+}
+
+function at<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof InvalidStudyDefinitionError) throw e;
+    if (e instanceof InvalidArgumentError || e instanceof RangeError) {
+      throw new InvalidStudyDefinitionError(field, e.message);
+    }
+    throw e;
+  }
+}
+
+export function definitionToJson(def: StudyDefinition): JsonObject {
+  return JSON.parse(JSON.stringify(def)) as JsonObject;
+}

@@ -1,0 +1,80 @@
+import type { FrozenTrial, StudyRecord, TrialState } from '@tuneforge/core';
+import { paretoFront } from '@tuneforge/core';
+import { DEFINITION_ATTR, STATE_ATTR, type PlatformStudyState, type StudyDefinition } from '@tuneforge/queue';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface TrialResponse {
+  number: number;
+  state: TrialState;
+  values: readonly number[] | null;
+  params: Record<string, unknown>;
+  intermediateValues: Record<number, number>;
+  userAttrs: Record<string, unknown>;
+  failReason: string | null;
+  worker: string | null;
+  datetimeStart: string | null;
+  datetimeComplete: string | null;
+  durationMs: number | null;
+}
+
+export function toTrialResponse(t: FrozenTrial): TrialResponse {
+  return {
+    number: t.number,
+    state: t.state,
+    values: t.values,
+    params: { ...t.params },
+    intermediateValues: { ...t.intermediateValues },
+    userAttrs: { ...t.userAttrs },
+    failReason: (t.systemAttrs.fail_reason as string | undefined) ?? null,
+    worker: (t.systemAttrs['platform:worker'] as string | undefined) ?? null,
+    datetimeStart: iso(t.datetimeStart),
+    datetimeComplete: iso(t.datetimeComplete),
+    durationMs:
+      t.datetimeStart !== null && t.datetimeComplete !== null ? t.datetimeComplete - t.datetimeStart : null,
+  };
+}
+
+export interface StudyResponse {
+  id: number;
+  name: string;
+  directions: readonly string[];
+  state: PlatformStudyState | 'EMBEDDED';
+  createdAt: string;
+  definition: StudyDefinition | null;
+  counts: Record<TrialState, number>;
+  best?: TrialResponse | null;
+  paretoFront?: TrialResponse[];
+}
+
+export function emptyCounts(): Record<TrialState, number> {
+  return { WAITING: 0, RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0 };
+}
+
+/** The study as the API shows it; `complete` (when given) adds the best trial or the Pareto front. */
+export function toStudyResponse(
+  record: StudyRecord,
+  counts: Record<TrialState, number>,
+  complete?: readonly FrozenTrial[],
+): StudyResponse {
+  const response: StudyResponse = {
+    id: record.studyId,
+    name: record.studyName,
+    directions: record.directions,
+    state: (record.systemAttrs[STATE_ATTR] as PlatformStudyState | undefined) ?? 'EMBEDDED',
+    createdAt: new Date(record.createdAt).toISOString(),
+    definition: (record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined) ?? null,
+    counts,
+  };
+  if (complete) {
+    if (record.directions.length === 1) {
+      const sign = record.directions[0] === 'minimize' ? 1 : -1;
+      let best: FrozenTrial | null = null;
+      for (const t of complete) if (!best || sign * t.values![0] < sign * best.values![0]) best = t;
+      response.best = best ? toTrialResponse(best) : null;
+    } else {
+      response.paretoFront = paretoFront(complete, record.directions).map(toTrialResponse);
+    }
+  }
+  return response;
+}

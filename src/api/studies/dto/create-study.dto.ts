@@ -1,0 +1,214 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  PRUNER_TYPES,
+  SAMPLER_TYPES,
+  type PrunerType,
+  type SamplerType,
+  type StudyDirection,
+} from '@tuneforge/core';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { OptionalFiniteNumber } from '../../common/validation';
+
+const DIRECTIONS: StudyDirection[] = ['minimize', 'maximize'];
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export class SearchSpaceParamDto {
+  @ApiProperty({ example: 'lr' })
+  @IsString()
+  @Matches(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, {
+    message: 'name must start with a letter or _ and hold letters, digits, _ . -',
+  })
+  name!: string;
+
+  @ApiProperty({ enum: ['float', 'int', 'categorical'] })
+  @IsIn(['float', 'int', 'categorical'])
+  type!: 'float' | 'int' | 'categorical';
+
+  @OptionalFiniteNumber('lower bound (float, int)')
+  low?: number;
+
+  @OptionalFiniteNumber('upper bound (float, int)')
+  high?: number;
+
+  @ApiPropertyOptional({ description: 'sample on a log scale (low > 0)' })
+  @IsOptional()
+  @IsBoolean()
+  log?: boolean;
+
+  @OptionalFiniteNumber('grid step: values are low + k * step')
+  @IsPositive()
+  step?: number;
+
+  @ApiPropertyOptional({
+    description: 'categorical choices (strings, numbers, booleans or null)',
+    type: [Object],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(1000)
+  choices?: Array<string | number | boolean | null>;
+
+  @ApiPropertyOptional({
+    description: 'active only when earlier parameters have these values',
+    example: { model: 'svm' },
+  })
+  @IsOptional()
+  @IsObject()
+  when?: Record<string, unknown>;
+}
+
+export class SamplerDto {
+  @ApiProperty({ enum: SAMPLER_TYPES })
+  @IsIn(SAMPLER_TYPES)
+  type!: SamplerType;
+
+  @ApiPropertyOptional({ description: 'options of the sampler, e.g. {"multivariate": true}' })
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'grid points for \'grid\', e.g. {"x": [1, 2, 3]}' })
+  @IsOptional()
+  @IsObject()
+  grid?: Record<string, Array<string | number | boolean | null>>;
+}
+
+export class PrunerDto {
+  @ApiProperty({ enum: PRUNER_TYPES })
+  @IsIn(PRUNER_TYPES)
+  type!: PrunerType;
+
+  @ApiPropertyOptional({ description: 'options of the pruner, e.g. {"nStartupTrials": 5}' })
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
+}
+
+/** Exactly one of the fields names the objective (checked by the service, which names the fields). */
+export class ObjectiveDto {
+  @ApiPropertyOptional({ description: 'a built-in benchmark problem', example: 'branin' })
+  @IsOptional()
+  @IsString()
+  builtin?: string;
+
+  @ApiPropertyOptional({ description: 'a JS/TS module objective registered by the operator' })
+  @IsOptional()
+  @IsString()
+  module?: string;
+
+  @ApiPropertyOptional({ description: 'a command objective registered by the operator' })
+  @IsOptional()
+  @IsString()
+  command?: string;
+
+  @ApiPropertyOptional({
+    description: 'argv of a free command (only when the operator allows inline commands)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsString({ each: true })
+  inlineCommand?: string[];
+}
+
+export class BudgetDto {
+  @ApiProperty({ example: 100 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  nTrials!: number;
+
+  @ApiPropertyOptional({ description: 'trials queued or running at once', default: 4 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  maxParallel?: number;
+
+  @ApiPropertyOptional({ description: 'start no trial after this many seconds' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  timeoutSec?: number;
+}
+
+export class CreateStudyDto {
+  @ApiProperty({ example: 'branin-tpe' })
+  @IsString()
+  @MaxLength(128)
+  @Matches(NAME, { message: 'name must start with a letter or digit and hold letters, digits, _ . -' })
+  name!: string;
+
+  @ApiPropertyOptional({ enum: DIRECTIONS, default: 'minimize' })
+  @IsOptional()
+  @IsIn(DIRECTIONS)
+  direction?: StudyDirection;
+
+  @ApiPropertyOptional({ enum: DIRECTIONS, isArray: true, description: 'one per objective' })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(16)
+  @IsIn(DIRECTIONS, { each: true })
+  directions?: StudyDirection[];
+
+  @ApiPropertyOptional({ type: [SearchSpaceParamDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => SearchSpaceParamDto)
+  searchSpace?: SearchSpaceParamDto[];
+
+  @ApiPropertyOptional({ type: SamplerDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SamplerDto)
+  sampler?: SamplerDto;
+
+  @ApiPropertyOptional({ type: PrunerDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PrunerDto)
+  pruner?: PrunerDto;
+
+  @ApiProperty({ type: ObjectiveDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ObjectiveDto)
+  objective!: ObjectiveDto;
+
+  @ApiProperty({ type: BudgetDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => BudgetDto)
+  budget!: BudgetDto;
+
+  @ApiPropertyOptional({ description: 'seed of the sampler' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 32 - 1)
+  seed?: number;
+}

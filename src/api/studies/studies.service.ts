@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import {
+  InvalidArgumentError,
+  Storage,
+  StudyNotFoundError,
+  type JsonObject,
+  type StudyDirection,
+} from '@tuneforge/core';
+import {
+  checkStudyDefinition,
+  definitionToJson,
+  DEFINITION_ATTR,
+  InvalidStudyDefinitionError,
+  STARTED_AT_ATTR,
+  STATE_ATTR,
+  type ObjectiveRef,
+  type PlatformStudyState,
+  type StudyDefinition,
+} from '@tuneforge/queue';
+import { ObjectiveCatalogPort } from '../../providers/objective-catalog';
+import { RefillQueue } from '../../providers/refill-queue';
+import { StudyCleanup } from '../../providers/study-cleanup';
+import { emptyCounts, toStudyResponse, type StudyResponse } from '../common/responses';
+import type { CreateStudyDto } from './dto/create-study.dto';
+
+const DEFAULT_MAX_PARALLEL = 4;
+
+/** The rules of platform studies: definitions, lifecycle (RUNNING → STOPPED/COMPLETED), reads. */
+@Injectable()
+export class StudiesService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly refill: RefillQueue,
+    private readonly catalog: ObjectiveCatalogPort,
+    private readonly cleanup: StudyCleanup,
+  ) {}
+
+  async create(dto: CreateStudyDto): Promise<StudyResponse> {
+    const definition = checkStudyDefinition(toDefinition(dto), this.catalog);
+    const record = await this.storage.createStudy({
+      studyName: definition.name,
+      directions: definition.directions,
+      systemAttrs: {
+        [DEFINITION_ATTR]: definitionToJson(definition),
+        [STATE_ATTR]: 'RUNNING',
+        [STARTED_AT_ATTR]: Date.now(),
+      },
+    });
+    await this.refill.request(record.studyId, 'start');
+    return toStudyResponse(record, emptyCounts(), []);
+  }
+
+  async list(): Promise<StudyResponse[]> {
+    const studies = await this.storage.listStudies();
+    return studies.map((s) => toStudyResponse(s, { ...s.trialCounts }));
+  }
+
+  async get(idOrName: string): Promise<StudyResponse> {
+    const studyId = await this.resolve(idOrName);
+    const record = await this.storage.getStudy(studyId);
+    const trials = await this.storage.getAllTrials(studyId);
+    const counts = emptyCounts();
+    for (const t of trials) counts[t.state]++;
+    return toStudyResponse(
+      record,
+      counts,
+      trials.filter((t) => t.state === 'COMPLETE'),
+    );
+  }
+
+  async stop(idOrName: string): Promise<StudyResponse> {
+    const studyId = await this.resolve(idOrName);
+    await this.requirePlatformStudy(studyId);
+    await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'STOPPED');
+    return this.get(String(studyId));
+  }
+
+  async resume(idOrName: string): Promise<StudyResponse> {
+    const studyId = await this.resolve(idOrName);
+    const state = await this.requirePlatformStudy(studyId);
+    if (state === 'COMPLETED') {
+      throw new InvalidArgumentError(
+        `Study ${studyId} is COMPLETED: its budget is spent; create a new study to go on.`,
+      );
+    }
+    await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'RUNNING');
+    await this.refill.request(studyId, 'resume');
+    return this.get(String(studyId));
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    const studyId = await this.resolve(idOrName);
+    await this.storage.deleteStudy(studyId);
+    await this.cleanup.afterDelete(studyId);
+  }
+
+  /** A numeric id, or a study name. @throws StudyNotFoundError */
+  async resolve(idOrName: string): Promise<number> {
+    if (/^\d+$/.test(idOrName)) {
+      const id = Number(idOrName);
+      await this.storage.getStudy(id);
+      return id;
+    }
+    return this.storage.getStudyIdByName(idOrName);
+  }
+
+  private async requirePlatformStudy(studyId: number): Promise<PlatformStudyState> {
+    const record = await this.storage.getStudy(studyId);
+    const state = record.systemAttrs[STATE_ATTR] as PlatformStudyState | undefined;
+    if (!state) throw new StudyNotFoundError(`Study ${studyId} was not created through the platform.`);
+    return state;
+  }
+}
+
+function objectiveRef(dto: CreateStudyDto['objective']): ObjectiveRef {
+  const given = (['builtin', 'module', 'command', 'inlineCommand'] as const).filter(
+    (k) => dto[k] !== undefined,
+  );
+  if (given.length !== 1) {
+    throw new InvalidStudyDefinitionError(
+      'objective',
+      `give exactly one of builtin, module, command, inlineCommand (got ${given.length ? given.join(', ') : 'none'})`,
+    );
+  }
+  if (dto.builtin !== undefined) return { kind: 'builtin', name: dto.builtin };
+  if (dto.module !== undefined) return { kind: 'module', name: dto.module };
+  if (dto.command !== undefined) return { kind: 'command', name: dto.command };
+  return { kind: 'inline-command', argv: dto.inlineCommand! };
+}
+
+/** The DTO (shape already validated) as a definition with the platform's defaults filled in. */
+function toDefinition(dto: CreateStudyDto): StudyDefinition {
+  if (dto.direction !== undefined && dto.directions !== undefined) {
+    throw new InvalidStudyDefinitionError('directions', "give either 'direction' or 'directions', not both");
+  }
+  const directions: StudyDirection[] = dto.directions ?? [dto.direction ?? 'minimize'];
+  const nTrials = dto.budget.nTrials;
+  return {
+    name: dto.name,
+    directions,
+    searchSpace: dto.searchSpace
+      ? (dto.searchSpace.map((p) => ({ ...p })) as Array<Record<string, unknown>>)
+      : null,
+    sampler: {
+      type: dto.sampler?.type ?? 'tpe',
+      seed: dto.seed,
+      grid: dto.sampler?.grid,
+      options: (dto.sampler?.options ?? {}) as JsonObject,
+    },
+    pruner: {
+      type: dto.pruner?.type ?? (directions.length === 1 ? 'median' : 'none'),
+      options: (dto.pruner?.options ?? {}) as JsonObject,
+    },
+    objective: objectiveRef(dto.objective),
+    budget: {
+      nTrials,
+      maxParallel: dto.budget.maxParallel ?? Math.min(DEFAULT_MAX_PARALLEL, nTrials),
+      timeoutSec: dto.budget.timeoutSec ?? null,
+    },
+    seed: dto.seed ?? null,
+  };
+}

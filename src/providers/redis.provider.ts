@@ -1,0 +1,42 @@
+import { Inject, Injectable, OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { PlatformConfig } from '../config/platform-config';
+
+export const REDIS = Symbol('REDIS');
+export const InjectRedis = () => Inject(REDIS);
+
+/** ioredis options for a URL: fail fast (the caller's request errors) rather than queue commands forever. */
+export function redisOptions(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+/** The platform's own Redis connection (pruning index, locks, events), besides BullMQ's. */
+export const redisProvider: Provider = {
+  provide: REDIS,
+  inject: [PlatformConfig],
+  useFactory: (config: PlatformConfig) =>
+    new Redis({
+      ...redisOptions(config.redisUrl),
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    }),
+};
+
+/** Closes the connection on shutdown (after the roles' own cleanups). */
+@Injectable()
+export class RedisCloser implements OnApplicationShutdown {
+  constructor(@InjectRedis() private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { RedisKeys } from '@tuneforge/queue';
+import type { Redis } from 'ioredis';
+import { PlatformConfig } from '../config/platform-config';
+import { InjectRedis } from './redis.provider';
+
+/** Removes what a deleted study leaves outside the database (port). */
+export abstract class StudyCleanup {
+  abstract afterDelete(studyId: number): Promise<void>;
+}
+
+/** Deletes the study's Redis keys (pruning index); queued jobs of its trials find no trial and end. */
+@Injectable()
+export class RedisStudyCleanup extends StudyCleanup {
+  private readonly keys: RedisKeys;
+
+  constructor(
+    @InjectRedis() private readonly redis: Redis,
+    config: PlatformConfig,
+  ) {
+    super();
+    this.keys = new RedisKeys(config.queuePrefix);
+  }
+
+  async afterDelete(studyId: number): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        this.keys.studyKeyPattern(studyId),
+        'COUNT',
+        500,
+      );
+      if (found.length > 0) await this.redis.del(...found);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}
