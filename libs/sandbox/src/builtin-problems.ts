@@ -1,0 +1,338 @@
+/**
+ * The benchmark problems of the shared suite (`bench/suite/suite.json`, protocol in `bench/suite/README.md`),
+ * hand-written so that demos, tests and benchmarks need no file at run time. Every formula follows the
+ * suite's text operation by operation, so that the values agree with its test vectors to ~1e-9 relative.
+ * All problems are minimized.
+ */
+import { InvalidArgumentError, type Trial } from '@tuneforge/core';
+
+/** One parameter of a problem, as the suite writes it. */
+export interface ParamSpec {
+  name: string;
+  type: 'float' | 'int' | 'categorical';
+  low?: number;
+  high?: number;
+  log?: boolean;
+  choices?: string[];
+  /** The parameter exists only when all of these hold for parameters earlier in the list. */
+  conditions?: { param: string; op: 'eq' | 'gt'; value: string | number }[];
+}
+
+export interface BuiltinProblem {
+  name: string;
+  category: 'continuous' | 'mixed' | 'conditional' | 'pruning';
+  /** In suggestion order (define-by-run); a condition refers only to earlier parameters. */
+  params: ParamSpec[];
+  /** f*, the minimum of `evaluate`. */
+  optimum: number;
+  /** Objective value of the active params. */
+  evaluate(params: Record<string, string | number>): number;
+  /** Pruning problems: loss at integer step t (1..maxSteps). */
+  curve?(params: Record<string, string | number>, step: number): number;
+  maxSteps?: number;
+}
+
+type Params = Record<string, string | number>;
+
+function num(params: Params, name: string): number {
+  const v = params[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new InvalidArgumentError(`Parameter '${name}' must be a finite number, got ${JSON.stringify(v)}.`);
+  }
+  return v;
+}
+
+function choice(params: Params, name: string, choices: readonly string[]): string {
+  const v = params[name];
+  if (typeof v !== 'string' || !choices.includes(v)) {
+    throw new InvalidArgumentError(
+      `Parameter '${name}' must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}.`,
+    );
+  }
+  return v;
+}
+
+/** x1..xd as numbers. */
+function vector(params: Params, d: number): number[] {
+  return Array.from({ length: d }, (_, i) => num(params, `x${i + 1}`));
+}
+
+function box(d: number, low: number, high: number): ParamSpec[] {
+  return Array.from({ length: d }, (_, i) => ({
+    name: `x${i + 1}`,
+    type: 'float' as const,
+    low,
+    high,
+    log: false,
+  }));
+}
+
+const sphere5: BuiltinProblem = {
+  name: 'sphere5',
+  category: 'continuous',
+  params: box(5, -5, 5),
+  optimum: 0,
+  evaluate: (p) => vector(p, 5).reduce((s, x) => s + x * x, 0),
+};
+
+// Branin–Hoo with its usual constants; three global minima, f* = 5/(4*pi).
+const BRANIN = { a: 1, b: 5.1 / (4 * Math.PI ** 2), c: 5 / Math.PI, r: 6, s: 10, t: 1 / (8 * Math.PI) };
+
+const branin: BuiltinProblem = {
+  name: 'branin',
+  category: 'continuous',
+  params: [
+    { name: 'x1', type: 'float', low: -5, high: 10, log: false },
+    { name: 'x2', type: 'float', low: 0, high: 15, log: false },
+  ],
+  optimum: 0.3978873577297384,
+  evaluate: (p) => {
+    const x1 = num(p, 'x1');
+    const x2 = num(p, 'x2');
+    const { a, b, c, r, s, t } = BRANIN;
+    return a * (x2 - b * x1 ** 2 + c * x1 - r) ** 2 + s * (1 - t) * Math.cos(x1) + s;
+  },
+};
+
+// Hartmann-6: alpha, A (4x6) and P (4x6, already scaled by 1e-4), row i, column j.
+const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
+const HARTMANN_A = [
+  [10, 3, 17, 3.5, 1.7, 8],
+  [0.05, 10, 17, 0.1, 8, 14],
+  [3, 3.5, 1.7, 10, 17, 8],
+  [17, 8, 0.05, 10, 0.1, 14],
+];
+const HARTMANN_P = [
+  [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886],
+  [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+  [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.665],
+  [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
+];
+
+const hartmann6: BuiltinProblem = {
+  name: 'hartmann6',
+  category: 'continuous',
+  params: box(6, 0, 1),
+  optimum: -3.3223680114155134,
+  evaluate: (p) => {
+    const x = vector(p, 6);
+    let f = 0;
+    for (let i = 0; i < 4; i++) {
+      let inner = 0;
+      for (let j = 0; j < 6; j++) inner += HARTMANN_A[i][j] * (x[j] - HARTMANN_P[i][j]) ** 2;
+      f -= HARTMANN_ALPHA[i] * Math.exp(-inner);
+    }
+    return f;
+  },
+};
+
+const rosenbrock4: BuiltinProblem = {
+  name: 'rosenbrock4',
+  category: 'continuous',
+  params: box(4, -2.048, 2.048),
+  optimum: 0,
+  evaluate: (p) => {
+    const x = vector(p, 4);
+    let f = 0;
+    for (let i = 0; i < 3; i++) f += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;
+    return f;
+  },
+};
+
+const ackley5: BuiltinProblem = {
+  name: 'ackley5',
+  category: 'continuous',
+  params: box(5, -32.768, 32.768),
+  optimum: 0,
+  evaluate: (p) => {
+    const x = vector(p, 5);
+    const squares = x.reduce((s, v) => s + v * v, 0);
+    const cosines = x.reduce((s, v) => s + Math.cos(2 * Math.PI * v), 0);
+    return -20 * Math.exp(-0.2 * Math.sqrt((1 / 5) * squares)) - Math.exp((1 / 5) * cosines) + 20 + Math.E;
+  },
+};
+
+const styblinskiTang5: BuiltinProblem = {
+  name: 'styblinski_tang5',
+  category: 'continuous',
+  params: box(5, -5, 5),
+  // Each coordinate at -2.903534...: 5 * -39.16616570377142.
+  optimum: -195.83082851885706,
+  evaluate: (p) => 0.5 * vector(p, 5).reduce((s, x) => s + (x ** 4 - 16 * x ** 2 + 5 * x), 0),
+};
+
+const logscale: BuiltinProblem = {
+  name: 'logscale',
+  category: 'mixed',
+  params: [
+    { name: 'lr', type: 'float', low: 1e-5, high: 0.1, log: true },
+    { name: 'num_layers', type: 'int', low: 1, high: 8, log: false },
+    { name: 'momentum', type: 'float', low: 0, high: 0.99, log: false },
+  ],
+  optimum: 0,
+  evaluate: (p) => {
+    // Minimum at lr = 10^-3.5: only a sampler that honours `log` gets near it often.
+    const u = Math.log10(num(p, 'lr')) + 3.5;
+    const v = num(p, 'momentum') - 0.9;
+    return u ** 2 + u * v + 4 * v ** 2 + 0.05 * (num(p, 'num_layers') - 5) ** 2;
+  },
+};
+
+const MODELS = ['svm', 'random_forest', 'mlp'];
+const SVM_KERNELS = ['rbf', 'poly', 'sigmoid'];
+const SVM_KERNEL_PENALTY: Record<string, number> = { rbf: 0, poly: 0.03, sigmoid: 0.08 };
+
+const when = (model: string) => [{ param: 'model', op: 'eq' as const, value: model }];
+
+const modelSelect: BuiltinProblem = {
+  name: 'model_select',
+  category: 'conditional',
+  params: [
+    { name: 'model', type: 'categorical', choices: MODELS },
+    { name: 'svm_C', type: 'float', low: 1e-3, high: 1e3, log: true, conditions: when('svm') },
+    { name: 'svm_gamma', type: 'float', low: 1e-5, high: 10, log: true, conditions: when('svm') },
+    { name: 'svm_kernel', type: 'categorical', choices: SVM_KERNELS, conditions: when('svm') },
+    {
+      name: 'rf_n_estimators',
+      type: 'int',
+      low: 10,
+      high: 1000,
+      log: true,
+      conditions: when('random_forest'),
+    },
+    { name: 'rf_max_depth', type: 'int', low: 2, high: 32, log: false, conditions: when('random_forest') },
+    { name: 'mlp_lr', type: 'float', low: 1e-5, high: 0.1, log: true, conditions: when('mlp') },
+    { name: 'mlp_hidden', type: 'int', low: 8, high: 512, log: true, conditions: when('mlp') },
+  ],
+  // Branch minima: svm 0.02 (global), mlp 0.04, random_forest 0.06.
+  optimum: 0.02,
+  evaluate: (p) => {
+    const model = choice(p, 'model', MODELS);
+    if (model === 'svm') {
+      const kernel = choice(p, 'svm_kernel', SVM_KERNELS);
+      return (
+        0.02 +
+        SVM_KERNEL_PENALTY[kernel] +
+        0.015 * (Math.log10(num(p, 'svm_C')) - 1.5) ** 2 +
+        0.02 * (Math.log10(num(p, 'svm_gamma')) + 2.5) ** 2
+      );
+    }
+    if (model === 'random_forest') {
+      return (
+        0.06 +
+        0.004 * (Math.log2(num(p, 'rf_n_estimators')) - Math.log2(300)) ** 2 +
+        0.0005 * (num(p, 'rf_max_depth') - 14) ** 2
+      );
+    }
+    return (
+      0.04 +
+      0.02 * (Math.log10(num(p, 'mlp_lr')) + 3) ** 2 +
+      0.008 * (Math.log2(num(p, 'mlp_hidden')) - 7) ** 2
+    );
+  },
+};
+
+const LEARNING_CURVE_STEPS = 50;
+
+/**
+ * A synthetic training curve: high lr converges fast (small tau) to a worse final loss, so early steps
+ * favour it while loss(50) favours lr ~ 10^-1.7; the damped sine keeps curves from being monotone.
+ */
+function learningCurveLoss(p: Params, t: number): number {
+  if (!Number.isInteger(t) || t < 1 || t > LEARNING_CURVE_STEPS) {
+    throw new InvalidArgumentError(
+      `learning_curve: step must be an integer in 1..${LEARNING_CURVE_STEPS}, got ${t}.`,
+    );
+  }
+  const a = Math.log10(num(p, 'lr'));
+  const width = num(p, 'width');
+  const dropout = num(p, 'dropout');
+  const final =
+    0.08 + 0.06 * (a + 2.5) ** 2 + 0.02 * (Math.log2(width) - 7) ** 2 + 0.4 * (dropout - 0.25) ** 2;
+  const tau = 4 * 10 ** (-0.35 * (a + 1)) * (1 + 2 * dropout) * (128 / width) ** 0.25;
+  return (
+    final +
+    (2.3 - final) * Math.exp(-t / tau) +
+    0.02 * Math.exp(-t / 25) * Math.sin(0.9 * t + 7 * dropout + 3 * a)
+  );
+}
+
+const learningCurve: BuiltinProblem = {
+  name: 'learning_curve',
+  category: 'pruning',
+  params: [
+    { name: 'lr', type: 'float', low: 1e-4, high: 1, log: true },
+    { name: 'width', type: 'int', low: 16, high: 512, log: true },
+    { name: 'dropout', type: 'float', low: 0, high: 0.8, log: false },
+  ],
+  // Computed by the suite (exhaustive over width, grid over lr and dropout, then polished).
+  optimum: 0.12441715050045822,
+  evaluate: (p) => learningCurveLoss(p, LEARNING_CURVE_STEPS),
+  curve: learningCurveLoss,
+  maxSteps: LEARNING_CURVE_STEPS,
+};
+
+function freezeProblem(problem: BuiltinProblem): BuiltinProblem {
+  for (const spec of problem.params) {
+    if (spec.choices) Object.freeze(spec.choices);
+    if (spec.conditions) spec.conditions.forEach((c) => Object.freeze(c));
+    Object.freeze(spec);
+  }
+  Object.freeze(problem.params);
+  return Object.freeze(problem);
+}
+
+/** The suite's problems by name, in the suite's order. */
+export const BUILTIN_PROBLEMS: Readonly<Record<string, BuiltinProblem>> = Object.freeze(
+  Object.fromEntries(
+    [
+      sphere5,
+      branin,
+      hartmann6,
+      rosenbrock4,
+      ackley5,
+      styblinskiTang5,
+      logscale,
+      modelSelect,
+      learningCurve,
+    ].map((p) => [p.name, freezeProblem(p)]),
+  ),
+);
+
+/** @throws InvalidArgumentError naming the known problems when `name` is not one of them. */
+export function getBuiltinProblem(name: string): BuiltinProblem {
+  if (!Object.prototype.hasOwnProperty.call(BUILTIN_PROBLEMS, name)) {
+    throw new InvalidArgumentError(
+      `Unknown built-in problem ${JSON.stringify(name)}; known problems: ${Object.keys(BUILTIN_PROBLEMS).join(', ')}.`,
+    );
+  }
+  return BUILTIN_PROBLEMS[name];
+}
+
+/** Whether `spec` is active given the values of the parameters before it (all conditions hold). */
+export function isParamActive(spec: ParamSpec, chosen: Readonly<Params>): boolean {
+  return (spec.conditions ?? []).every((c) => {
+    if (!(c.param in chosen)) return false; // the parameter it refers to is itself inactive
+    const v = chosen[c.param];
+    return c.op === 'eq' ? v === c.value : typeof v === 'number' && v > Number(c.value);
+  });
+}
+
+/** Suggests the active params in list order (define-by-run, conditions respected) on a Trial-like object. */
+export function suggestProblemParams(
+  trial: Pick<Trial, 'suggestFloat' | 'suggestInt' | 'suggestCategorical'>,
+  problem: BuiltinProblem,
+): Params {
+  const chosen: Params = {};
+  for (const spec of problem.params) {
+    if (!isParamActive(spec, chosen)) continue;
+    if (spec.type === 'categorical') {
+      chosen[spec.name] = trial.suggestCategorical(spec.name, spec.choices ?? []);
+    } else if (spec.type === 'int') {
+      chosen[spec.name] = trial.suggestInt(spec.name, spec.low!, spec.high!, { log: spec.log ?? false });
+    } else {
+      chosen[spec.name] = trial.suggestFloat(spec.name, spec.low!, spec.high!, { log: spec.log ?? false });
+    }
+  }
+  return chosen;
+}
