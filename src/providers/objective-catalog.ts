@@ -5,4 +5,5 @@ export abstract class ObjectiveCatalogPort implements ObjectiveCatalog {
   abstract readonly builtinNames: readonly string[];
   abstract readonly allowInlineCommands: boolean;
   abstract registeredNames(kind: 'module' | 'command'): readonly string[] | null;
+  abstract hasDefaultSpace(name: string): boolean;
 }

@@ -6,12 +6,14 @@ import type { Queue } from 'bullmq';
 /** Asks the scheduler to top a study up with new trials (port: the API and the workers call it). */
 export abstract class RefillQueue {
   abstract request(studyId: number, reason: RefillReason): Promise<void>;
+  /** A retry after `delayMs`, when the study was busy. */
+  abstract requestLater(studyId: number, delayMs: number): Promise<void>;
 }
 
 /**
- * One pending refill per study: BullMQ deduplication drops a request while one is waiting. The
- * scheduler re-checks after each refill and sweeps running studies, so a request dropped while a
- * refill was already running is not lost.
+ * At most one waiting and one running refill per study (BullMQ deduplication, keeping the latest
+ * request while one runs): requests coalesce under load, none is lost, and no two schedulers refill
+ * one study at once.
  */
 @Injectable()
 export class BullRefillQueue extends RefillQueue {
@@ -23,7 +25,11 @@ export class BullRefillQueue extends RefillQueue {
     await this.queue.add(
       'refill',
       { studyId, reason },
-      { deduplication: { id: refillDedupId(studyId) }, removeOnComplete: true, removeOnFail: 100 },
+      { deduplication: { id: refillDedupId(studyId), keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 },
     );
+  }
+
+  async requestLater(studyId: number, delayMs: number): Promise<void> {
+    await this.queue.add('refill', { studyId, reason: 'sweep' }, { delay: delayMs, removeOnComplete: true, removeOnFail: 100 });
   }
 }

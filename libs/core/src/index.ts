@@ -23,3 +23,4 @@ export * from './samplers/qmc';
 export * from './pruners';
 export * from './factories';
 export * from './export/format-trials';
+export * from './space';

@@ -6,24 +6,19 @@
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
-  /** Sorted set: member = trial id, score = the value at `step` of a COMPLETE trial. Median/percentile pruning. */
+  /** Sorted set: member = trial number, score = the value at `step` of a COMPLETE trial (median/percentile pruning). */
   completedAtStep(studyId: number, step: number): string {
     return `${this.prefix}:study:${studyId}:complete-step:${step}`;
   }
 
-  /** Set of trial ids of COMPLETE trials (their count gates startup trials). */
+  /** Sorted set: member = trial number of a COMPLETE trial, score = its last reported step (-1: none). */
   completedTrials(studyId: number): string {
     return `${this.prefix}:study:${studyId}:complete`;
   }
 
-  /** Sorted set: member = trial id, score = the trial's value when it reached rung `rung` (successive halving). */
-  rung(studyId: number, bracket: number, rung: number): string {
-    return `${this.prefix}:study:${studyId}:bracket:${bracket}:rung:${rung}`;
-  }
-
-  /** Hash step → value: the intermediate values of a running trial not yet written to Postgres. */
-  pendingIntermediate(trialId: number): string {
-    return `${this.prefix}:trial:${trialId}:pending`;
+  /** Hash: trial number → the trial's value when it reached rung `rung` (successive halving, Hyperband). */
+  rung(studyId: number, rung: number): string {
+    return `${this.prefix}:study:${studyId}:rung:${rung}`;
   }
 
   /** Channel on which the API hears of finished trials (dashboard live updates). */

@@ -65,6 +65,8 @@ export class InvalidStudyDefinitionError extends InvalidArgumentError {
 export interface ObjectiveCatalog {
   builtinNames: readonly string[];
   registeredNames(kind: 'module' | 'command'): readonly string[] | null;
+  /** Whether a registered command brings its own search space (its manifest's `space`). */
+  hasDefaultSpace(name: string): boolean;
   allowInlineCommands: boolean;
 }
 
@@ -131,7 +133,8 @@ function checkObjective(
       );
     }
   }
-  if ((o.kind === 'command' || o.kind === 'inline-command') && space === null) {
+  const ownSpace = o.kind === 'command' && catalog.hasDefaultSpace(o.name);
+  if ((o.kind === 'command' || o.kind === 'inline-command') && space === null && !ownSpace) {
     throw new InvalidStudyDefinitionError(
       'searchSpace',
       'is required for command objectives (they read their parameters)',

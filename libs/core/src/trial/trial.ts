@@ -30,6 +30,8 @@ export interface PruningSource {
   /** Called after each `report` of a trial, before `shouldPrune`: bring `view` up to date for `step`. */
   refresh(trial: FrozenTrial, step: number): Promise<void>;
   readonly view: StudyView;
+  /** Called (through the trial's write queue) for each system attribute a pruner recorded on the trial. */
+  recordSystemAttr?(trial: FrozenTrial, key: string, value: JsonValue): Promise<void>;
 }
 
 /** What a live trial needs from its study. */
@@ -143,8 +145,13 @@ export class Trial {
       throw new InvalidArgumentError('shouldPrune is not supported for multi-objective studies.');
     }
     const pending: Array<[string, JsonValue]> = [];
-    const decision = this.host.pruner.prune(this.host.pruning.view, trialContext(this.snapshot(), pending));
-    for (const [key, value] of pending) this.setSystemAttr(key, value);
+    const snapshot = this.snapshot();
+    const decision = this.host.pruner.prune(this.host.pruning.view, trialContext(snapshot, pending));
+    const record = this.host.pruning.recordSystemAttr?.bind(this.host.pruning);
+    for (const [key, value] of pending) {
+      this.setSystemAttr(key, value);
+      if (record) this.queue(() => record(snapshot, key, value));
+    }
     return decision;
   }
 

@@ -1,0 +1,41 @@
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { BullBoardModule } from '@bull-board/nestjs';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/queue';
+import { PlatformConfig } from '../config/platform-config';
+import { ObjectiveCatalogPort } from '../providers/objective-catalog';
+import { SandboxObjectiveCatalog } from '../providers/sandbox-objective-catalog';
+import { ApiErrorsFilter } from './common/api-errors.filter';
+import { boardAuth } from './common/board-auth.middleware';
+import { TokenGuard } from './common/token.guard';
+import { HealthController } from './health/health.controller';
+import { StudiesController } from './studies/studies.controller';
+import { StudiesService } from './studies/studies.service';
+import { TrialsController } from './trials/trials.controller';
+import { TrialsService } from './trials/trials.service';
+
+export const BOARD_ROUTE = '/admin/queues';
+
+/** The HTTP role: REST studies and trials, health, Bull Board. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        BullBoardModule.forRoot({ route: BOARD_ROUTE, adapter: ExpressAdapter, middleware: boardAuth(config.apiToken) }),
+        BullBoardModule.forFeature({ name: TRIALS_QUEUE, adapter: BullMQAdapter }, { name: REFILL_QUEUE, adapter: BullMQAdapter }),
+      ],
+      controllers: [StudiesController, TrialsController, HealthController],
+      providers: [
+        StudiesService,
+        TrialsService,
+        TokenGuard,
+        { provide: ObjectiveCatalogPort, useClass: SandboxObjectiveCatalog },
+        { provide: APP_FILTER, useClass: ApiErrorsFilter },
+      ],
+    };
+  }
+}

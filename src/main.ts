@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplicationContext, Logger, ValidationPipe, BadRequestException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiModule } from './api/api.module';
+import { flattenValidationErrors } from './api/common/validation';
+import { ConfigError, loadPlatformConfig, type PlatformConfig } from './config/platform-config';
+import { PlatformCoreModule } from './providers/platform-core.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+import { WorkerModule } from './worker/worker.module';
+
+/** The modules of a role: `all` runs the three in one process. */
+export function platformModule(config: PlatformConfig): DynamicModule {
+  const roles: Array<DynamicModule | typeof SchedulerModule> = [];
+  if (config.role === 'api' || config.role === 'all') roles.push(ApiModule.forRoot(config));
+  if (config.role === 'scheduler' || config.role === 'all') roles.push(SchedulerModule);
+  if (config.role === 'worker' || config.role === 'all') roles.push(WorkerModule);
+  @Module({})
+  class PlatformModule {}
+  return { module: PlatformModule, imports: [PlatformCoreModule.forRoot(config), ...roles] };
+}
+
+/** The one ValidationPipe of the API: unknown fields refused, field-level messages. */
+export function apiValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const fields = flattenValidationErrors(errors);
+      return new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: fields.map((f) => f.messages.join('; ')).join('; '),
+        errors: fields,
+      });
+    },
+  });
+}
+
+/** Starts the platform for `config.role`; resolves once it serves. */
+export async function startPlatform(config: PlatformConfig): Promise<INestApplicationContext> {
+  const logger = new Logger('tuneforge');
+  const module = platformModule(config);
+  if (config.role === 'api' || config.role === 'all') {
+    const app = await NestFactory.create(module, { logger: ['error', 'warn', 'log'] });
+    app.useGlobalPipes(apiValidationPipe());
+    app.enableShutdownHooks();
+    const docs = new DocumentBuilder()
+      .setTitle('Tuneforge')
+      .setDescription('Hyper-parameter optimization studies: define, run on workers, watch.')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, docs));
+    await app.listen(config.port, config.host);
+    const url = await app.getUrl();
+    logger.log(`${config.role === 'all' ? 'api + scheduler + worker' : 'api'} listening on ${url} (docs at /docs, queues at /admin/queues)`);
+    if (config.apiToken === null) {
+      logger.warn('TUNEFORGE_API_TOKEN is not set: the API listens on loopback only and accepts every request.');
+    }
+    return app;
+  }
+  const context = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn', 'log'] });
+  context.enableShutdownHooks();
+  logger.log(`${config.role} started (worker id ${config.workerId})`);
+  return context;
+}
+
+async function main(): Promise<void> {
+  let config: PlatformConfig;
+  try {
+    config = loadPlatformConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const problem of e.problems) process.stderr.write(`tuneforge: ${problem}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  try {
+    await startPlatform(config);
+  } catch (e) {
+    process.stderr.write(`tuneforge: cannot start the ${config.role} role: ${(e as Error).message.split('\n')[0]}\n`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void main();

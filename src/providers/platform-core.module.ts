@@ -1,0 +1,66 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Storage } from '@tuneforge/core';
+import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/queue';
+import { ObjectiveRegistry } from '@tuneforge/sandbox';
+import { runStorageMigrations, storageDataSourceOptions, TypeOrmStorage } from '@tuneforge/storage';
+import { DataSource } from 'typeorm';
+import { PlatformConfig } from '../config/platform-config';
+import { BullRefillQueue, RefillQueue } from './refill-queue';
+import { RedisCloser, redisOptions, redisProvider, REDIS } from './redis.provider';
+import { RedisStudyCleanup, StudyCleanup } from './study-cleanup';
+
+/**
+ * What every role shares: the validated config, the storage on Postgres (migrations run on start),
+ * Redis, the queues, and the ports bound to their implementations once.
+ */
+@Global()
+@Module({})
+export class PlatformCoreModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: PlatformCoreModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...storageDataSourceOptions({ dialect: 'postgres', url: config.databaseUrl }),
+            // Our own call below runs them under a lock, so that roles starting together do not race.
+            migrationsRun: false,
+            retryAttempts: 2,
+            retryDelay: 1000,
+          }),
+        }),
+        BullModule.forRoot({
+          // Blocking commands of workers need maxRetriesPerRequest: null (BullMQ's rule).
+          connection: { ...redisOptions(config.redisUrl), maxRetriesPerRequest: null },
+          prefix: config.queuePrefix,
+        }),
+        BullModule.registerQueue({ name: TRIALS_QUEUE }, { name: REFILL_QUEUE }),
+      ],
+      providers: [
+        { provide: PlatformConfig, useValue: config },
+        {
+          provide: Storage,
+          inject: [DataSource],
+          useFactory: async (dataSource: DataSource) => {
+            await runStorageMigrations(dataSource);
+            return new TypeOrmStorage(dataSource, { url: config.databaseUrl.replace(/:[^:@/]*@/, ':***@') });
+          },
+        },
+        redisProvider,
+        RedisCloser,
+        {
+          provide: ObjectiveRegistry,
+          useFactory: () =>
+            config.objectivesDir
+              ? ObjectiveRegistry.fromDirectory(config.objectivesDir, { allowInline: config.allowInlineCommands })
+              : new ObjectiveRegistry([], config.allowInlineCommands),
+        },
+        { provide: RefillQueue, useClass: BullRefillQueue },
+        { provide: StudyCleanup, useClass: RedisStudyCleanup },
+      ],
+      exports: [PlatformConfig, Storage, REDIS, RefillQueue, StudyCleanup, ObjectiveRegistry, BullModule],
+    };
+  }
+}

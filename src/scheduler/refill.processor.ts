@@ -1,0 +1,34 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { InvalidJobDataError, parseRefillJobData, REFILL_QUEUE } from '@tuneforge/queue';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { RefillQueue } from '../providers/refill-queue';
+import { StudyScheduler, type RefillOutcome } from './study-scheduler.service';
+
+/** Consumes refill requests; one at a time per process (sampling is CPU work on this event loop). */
+@Processor(REFILL_QUEUE, { concurrency: 1 })
+export class RefillProcessor extends WorkerHost {
+  private readonly logger = new Logger('scheduler');
+
+  constructor(
+    private readonly scheduler: StudyScheduler,
+    private readonly refills: RefillQueue,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<RefillOutcome> {
+    let data;
+    try {
+      data = parseRefillJobData(job.data);
+    } catch (e) {
+      if (e instanceof InvalidJobDataError) throw new UnrecoverableError(e.message);
+      throw e;
+    }
+    const outcome = await this.scheduler.refill(data.studyId);
+    // Another scheduler holds the study (a lock outlived its refill job): try again shortly.
+    if (outcome.state === 'BUSY') await this.refills.requestLater(data.studyId, 200);
+    if (outcome.created > 0) this.logger.debug(`study ${data.studyId}: +${outcome.created} trials (${data.reason})`);
+    return outcome;
+  }
+}

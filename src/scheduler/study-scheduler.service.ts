@@ -1,0 +1,159 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { createPruner, loadStudy, Storage, StudyNotFoundError, type Study } from '@tuneforge/core';
+import {
+  DEFINITION_ATTR,
+  STARTED_AT_ATTR,
+  STATE_ATTR,
+  TRIALS_QUEUE,
+  trialJobId,
+  type PlatformStudyState,
+  type StudyDefinition,
+  type TrialJobData,
+} from '@tuneforge/queue';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PlatformConfig } from '../config/platform-config';
+import { InjectRedis } from '../providers/redis.provider';
+import { RefillQueue } from '../providers/refill-queue';
+import { StudyLock } from './study-lock';
+import { generationSize, schedulerSampler } from './study-runtime';
+
+interface Scheduled {
+  study: Study;
+  definition: StudyDefinition;
+}
+
+/** What one refill did, for logs and tests. */
+export interface RefillOutcome {
+  created: number;
+  requeued: number;
+  state: PlatformStudyState | 'GONE' | 'BUSY';
+}
+
+/**
+ * The sampler service: keeps each running study topped up to its parallelism with new trials (relative
+ * parameters sampled here, the rest by the workers), enqueues one job per trial, and ends the study at
+ * its budget, timeout or stop request.
+ */
+@Injectable()
+export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('scheduler');
+  private readonly studies = new Map<number, Scheduled>();
+  private readonly lock: StudyLock;
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly config: PlatformConfig,
+    private readonly refills: RefillQueue,
+    @InjectQueue(TRIALS_QUEUE) private readonly trials: Queue<TrialJobData>,
+    @InjectRedis() redis: Redis,
+  ) {
+    this.lock = new StudyLock(redis, config.queuePrefix);
+  }
+
+  onModuleInit(): void {
+    // The safety net for refills dropped by deduplication while one was running, and for timeouts.
+    this.sweepTimer = setInterval(() => void this.sweep(), this.config.sweepSeconds * 1000);
+    this.sweepTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  /** Requests a refill for every RUNNING platform study. */
+  async sweep(): Promise<void> {
+    try {
+      for (const s of await this.storage.listStudies()) {
+        if (s.systemAttrs[STATE_ATTR] === 'RUNNING') await this.refills.request(s.studyId, 'sweep');
+      }
+    } catch (e) {
+      this.logger.warn(`sweep failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Tops the study up; repeats while trials finished meanwhile, so that no wake-up is lost. */
+  async refill(studyId: number): Promise<RefillOutcome> {
+    let outcome: RefillOutcome = { created: 0, requeued: 0, state: 'BUSY' };
+    const held = await this.lock.withLock(studyId, async () => {
+      for (let round = 0; round < 20; round++) {
+        const step = await this.refillOnce(studyId);
+        outcome = { created: outcome.created + step.created, requeued: outcome.requeued + step.requeued, state: step.state };
+        if (step.created === 0 || step.state !== 'RUNNING') break;
+      }
+    });
+    return held ? outcome : { created: 0, requeued: 0, state: 'BUSY' };
+  }
+
+  private async refillOnce(studyId: number): Promise<RefillOutcome> {
+    let record;
+    try {
+      record = await this.storage.getStudy(studyId);
+    } catch (e) {
+      if (!(e instanceof StudyNotFoundError)) throw e;
+      this.studies.delete(studyId);
+      return { created: 0, requeued: 0, state: 'GONE' };
+    }
+    const state = record.systemAttrs[STATE_ATTR] as PlatformStudyState | undefined;
+    const definition = record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined;
+    if (!state || !definition) return { created: 0, requeued: 0, state: 'GONE' };
+    if (state !== 'RUNNING') return { created: 0, requeued: 0, state };
+
+    const { study } = await this.scheduled(studyId, definition);
+    await study.refresh();
+    const trials = study.trials;
+    const waiting = trials.filter((t) => t.state === 'WAITING');
+    const inFlight = waiting.length + trials.filter((t) => t.state === 'RUNNING').length;
+    const { nTrials, maxParallel, timeoutSec } = definition.budget;
+    const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
+    const timedOut = timeoutSec !== null && Date.now() - startedAt >= timeoutSec * 1000;
+
+    if ((trials.length >= nTrials || timedOut) && inFlight === 0) {
+      await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'COMPLETED');
+      this.studies.delete(studyId);
+      this.logger.log(`study ${studyId} completed with ${trials.length} trials`);
+      return { created: 0, requeued: 0, state: 'COMPLETED' };
+    }
+
+    // WAITING trials enqueued through the API, or whose job was lost: a job per trial id (a duplicate add is ignored).
+    await this.enqueue(studyId, waiting);
+    let want = timedOut ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
+    const generation = generationSize(study.sampler);
+    if (generation !== null) {
+      // CMA-ES: a whole generation goes out together, once the previous one is done.
+      want = inFlight === 0 && !timedOut ? Math.min(generation, nTrials - trials.length) : 0;
+    }
+    if (want <= 0) return { created: 0, requeued: waiting.length, state: 'RUNNING' };
+    const created = await study.createPendingTrials(want);
+    await this.enqueue(studyId, created);
+    return { created: created.length, requeued: waiting.length, state: 'RUNNING' };
+  }
+
+  private async enqueue(studyId: number, trials: ReadonlyArray<{ trialId: number; number: number }>): Promise<void> {
+    if (trials.length === 0) return;
+    await this.trials.addBulk(
+      trials.map((t) => ({
+        name: 'trial',
+        data: { studyId, trialId: t.trialId, trialNumber: t.number },
+        opts: { jobId: trialJobId(t.trialId), removeOnComplete: true, removeOnFail: 1000, attempts: 1 },
+      })),
+    );
+  }
+
+  private async scheduled(studyId: number, definition: StudyDefinition): Promise<Scheduled> {
+    let entry = this.studies.get(studyId);
+    if (!entry) {
+      const study = await loadStudy({
+        studyName: definition.name,
+        storage: this.storage,
+        sampler: schedulerSampler(definition.sampler),
+        pruner: createPruner({ type: 'none' }),
+      });
+      entry = { study, definition };
+      this.studies.set(studyId, entry);
+    }
+    return entry;
+  }
+}
