@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { Module, type DynamicModule, type INestApplicationContext, Logger, ValidationPipe, BadRequestException } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type INestApplicationContext,
+  Logger,
+  ValidationPipe,
+  BadRequestException,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiModule } from './api/api.module';
@@ -54,9 +61,13 @@ export async function startPlatform(config: PlatformConfig): Promise<INestApplic
     SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, docs));
     await app.listen(config.port, config.host);
     const url = await app.getUrl();
-    logger.log(`${config.role === 'all' ? 'api + scheduler + worker' : 'api'} listening on ${url} (docs at /docs, queues at /admin/queues)`);
+    logger.log(
+      `${config.role === 'all' ? 'api + scheduler + worker' : 'api'} listening on ${url} (docs at /docs, queues at /admin/queues)`,
+    );
     if (config.apiToken === null) {
-      logger.warn('TUNEFORGE_API_TOKEN is not set: the API listens on loopback only and accepts every request.');
+      logger.warn(
+        'TUNEFORGE_API_TOKEN is not set: the API listens on loopback only and accepts every request.',
+      );
     }
     return app;
   }
@@ -80,7 +91,9 @@ async function main(): Promise<void> {
   try {
     await startPlatform(config);
   } catch (e) {
-    process.stderr.write(`tuneforge: cannot start the ${config.role} role: ${(e as Error).message.split('\n')[0]}\n`);
+    process.stderr.write(
+      `tuneforge: cannot start the ${config.role} role: ${(e as Error).message.split('\n')[0]}\n`,
+    );
     process.exit(1);
   }
 }

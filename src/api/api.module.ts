@@ -25,8 +25,15 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        BullBoardModule.forRoot({ route: BOARD_ROUTE, adapter: ExpressAdapter, middleware: boardAuth(config.apiToken) }),
-        BullBoardModule.forFeature({ name: TRIALS_QUEUE, adapter: BullMQAdapter }, { name: REFILL_QUEUE, adapter: BullMQAdapter }),
+        BullBoardModule.forRoot({
+          route: BOARD_ROUTE,
+          adapter: ExpressAdapter,
+          middleware: boardAuth(config.apiToken),
+        }),
+        BullBoardModule.forFeature(
+          { name: TRIALS_QUEUE, adapter: BullMQAdapter },
+          { name: REFILL_QUEUE, adapter: BullMQAdapter },
+        ),
       ],
       controllers: [StudiesController, TrialsController, HealthController],
       providers: [

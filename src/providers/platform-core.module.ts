@@ -54,7 +54,9 @@ export class PlatformCoreModule {
           provide: ObjectiveRegistry,
           useFactory: () =>
             config.objectivesDir
-              ? ObjectiveRegistry.fromDirectory(config.objectivesDir, { allowInline: config.allowInlineCommands })
+              ? ObjectiveRegistry.fromDirectory(config.objectivesDir, {
+                  allowInline: config.allowInlineCommands,
+                })
               : new ObjectiveRegistry([], config.allowInlineCommands),
         },
         { provide: RefillQueue, useClass: BullRefillQueue },

@@ -25,11 +25,19 @@ export class BullRefillQueue extends RefillQueue {
     await this.queue.add(
       'refill',
       { studyId, reason },
-      { deduplication: { id: refillDedupId(studyId), keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 },
+      {
+        deduplication: { id: refillDedupId(studyId), keepLastIfActive: true },
+        removeOnComplete: true,
+        removeOnFail: 100,
+      },
     );
   }
 
   async requestLater(studyId: number, delayMs: number): Promise<void> {
-    await this.queue.add('refill', { studyId, reason: 'sweep' }, { delay: delayMs, removeOnComplete: true, removeOnFail: 100 });
+    await this.queue.add(
+      'refill',
+      { studyId, reason: 'sweep' },
+      { delay: delayMs, removeOnComplete: true, removeOnFail: 100 },
+    );
   }
 }

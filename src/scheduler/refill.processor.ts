@@ -28,7 +28,8 @@ export class RefillProcessor extends WorkerHost {
     const outcome = await this.scheduler.refill(data.studyId);
     // Another scheduler holds the study (a lock outlived its refill job): try again shortly.
     if (outcome.state === 'BUSY') await this.refills.requestLater(data.studyId, 200);
-    if (outcome.created > 0) this.logger.debug(`study ${data.studyId}: +${outcome.created} trials (${data.reason})`);
+    if (outcome.created > 0)
+      this.logger.debug(`study ${data.studyId}: +${outcome.created} trials (${data.reason})`);
     return outcome;
   }
 }

@@ -1,4 +1,13 @@
-import { createSampler, type Sampler, type SamplerSpec } from '@tuneforge/core';
+import {
+  createSampler,
+  parseSearchSpace,
+  suggestFromSpace,
+  type PlanningTrial,
+  type Sampler,
+  type SamplerSpec,
+} from '@tuneforge/core';
+import type { StudyDefinition } from '@tuneforge/queue';
+import { getBuiltinProblem, suggestProblemParams, type ObjectiveRegistry } from '@tuneforge/sandbox';
 
 /**
  * The scheduler's sampler for a platform study: as defined, with the platform's defaults for parallel
@@ -15,4 +24,25 @@ export function schedulerSampler(spec: SamplerSpec): Sampler {
 export function generationSize(sampler: Sampler): number | null {
   const popsize = (sampler as { popsize?: unknown }).popsize;
   return typeof popsize === 'number' && popsize > 0 ? popsize : null;
+}
+
+/**
+ * How the scheduler samples every parameter of a new trial up front when the space is known before the
+ * objective runs (built-in problems, declarative spaces, registered commands with a space), so that the
+ * constant liar sees whole pending trials. Module objectives define their space as they run: their
+ * parameters are sampled by the worker (undefined here).
+ */
+export function planFor(
+  definition: StudyDefinition,
+  registry: ObjectiveRegistry,
+): ((trial: PlanningTrial) => void) | undefined {
+  const ref = definition.objective;
+  if (ref.kind === 'builtin') {
+    const problem = getBuiltinProblem(ref.name);
+    return (trial) => void suggestProblemParams(trial, problem);
+  }
+  if (ref.kind === 'module') return undefined;
+  const json = definition.searchSpace;
+  const space = json ? parseSearchSpace(json) : ref.kind === 'command' ? registry.get(ref.name).space : null;
+  return space ? (trial) => void suggestFromSpace(trial, space) : undefined;
 }

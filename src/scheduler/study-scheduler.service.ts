@@ -1,6 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { createPruner, loadStudy, Storage, StudyNotFoundError, type Study } from '@tuneforge/core';
+import {
+  createPruner,
+  loadStudy,
+  Storage,
+  StudyNotFoundError,
+  type PlanningTrial,
+  type Study,
+} from '@tuneforge/core';
 import {
   DEFINITION_ATTR,
   STARTED_AT_ATTR,
@@ -17,11 +24,13 @@ import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
 import { StudyLock } from './study-lock';
-import { generationSize, schedulerSampler } from './study-runtime';
+import { ObjectiveRegistry } from '@tuneforge/sandbox';
+import { generationSize, planFor, schedulerSampler } from './study-runtime';
 
 interface Scheduled {
   study: Study;
   definition: StudyDefinition;
+  plan: ((trial: PlanningTrial) => void) | undefined;
 }
 
 /** What one refill did, for logs and tests. */
@@ -48,6 +57,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     private readonly config: PlatformConfig,
     private readonly refills: RefillQueue,
     @InjectQueue(TRIALS_QUEUE) private readonly trials: Queue<TrialJobData>,
+    private readonly registry: ObjectiveRegistry,
     @InjectRedis() redis: Redis,
   ) {
     this.lock = new StudyLock(redis, config.queuePrefix);
@@ -80,7 +90,11 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     const held = await this.lock.withLock(studyId, async () => {
       for (let round = 0; round < 20; round++) {
         const step = await this.refillOnce(studyId);
-        outcome = { created: outcome.created + step.created, requeued: outcome.requeued + step.requeued, state: step.state };
+        outcome = {
+          created: outcome.created + step.created,
+          requeued: outcome.requeued + step.requeued,
+          state: step.state,
+        };
         if (step.created === 0 || step.state !== 'RUNNING') break;
       }
     });
@@ -101,7 +115,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     if (!state || !definition) return { created: 0, requeued: 0, state: 'GONE' };
     if (state !== 'RUNNING') return { created: 0, requeued: 0, state };
 
-    const { study } = await this.scheduled(studyId, definition);
+    const { study, plan } = await this.scheduled(studyId, definition);
     await study.refresh();
     const trials = study.trials;
     const waiting = trials.filter((t) => t.state === 'WAITING');
@@ -126,12 +140,15 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
       want = inFlight === 0 && !timedOut ? Math.min(generation, nTrials - trials.length) : 0;
     }
     if (want <= 0) return { created: 0, requeued: waiting.length, state: 'RUNNING' };
-    const created = await study.createPendingTrials(want);
+    const created = await study.createPendingTrials(want, plan);
     await this.enqueue(studyId, created);
     return { created: created.length, requeued: waiting.length, state: 'RUNNING' };
   }
 
-  private async enqueue(studyId: number, trials: ReadonlyArray<{ trialId: number; number: number }>): Promise<void> {
+  private async enqueue(
+    studyId: number,
+    trials: ReadonlyArray<{ trialId: number; number: number }>,
+  ): Promise<void> {
     if (trials.length === 0) return;
     await this.trials.addBulk(
       trials.map((t) => ({
@@ -151,7 +168,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
         sampler: schedulerSampler(definition.sampler),
         pruner: createPruner({ type: 'none' }),
       });
-      entry = { study, definition };
+      entry = { study, definition, plan: planFor(definition, this.registry) };
       this.studies.set(studyId, entry);
     }
     return entry;

@@ -1,23 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import type { Objective } from '@tuneforge/core';
-import { builtinObjective, getBuiltinProblem } from '@tuneforge/sandbox';
+import { parseSearchSpace, type Objective } from '@tuneforge/core';
 import type { StudyDefinition } from '@tuneforge/queue';
+import {
+  builtinObjective,
+  commandObjective,
+  getBuiltinProblem,
+  moduleObjective,
+  ObjectiveRegistry,
+  type RegisteredObjective,
+} from '@tuneforge/sandbox';
 
 /** Turns a study's objective reference into the function a worker runs for each trial. */
 export abstract class ObjectiveFactory {
   abstract create(definition: StudyDefinition, studyName: string): Objective;
 }
 
+/**
+ * Built-in problems run in the worker itself (our own pure functions: a child process would cost more
+ * than the problem); registered and inline commands and modules run in the sandbox, never on the
+ * worker's event loop.
+ */
 @Injectable()
 export class SandboxObjectiveFactory extends ObjectiveFactory {
-  create(definition: StudyDefinition): Objective {
+  constructor(private readonly registry: ObjectiveRegistry) {
+    super();
+  }
+
+  create(definition: StudyDefinition, studyName: string): Objective {
     const ref = definition.objective;
-    switch (ref.kind) {
-      case 'builtin':
-        // Our own pure functions: run in the worker itself (a child process would cost more than the problem).
-        return builtinObjective(getBuiltinProblem(ref.name), { pruning: definition.pruner.type !== 'none' });
-      default:
-        throw new Error(`objective kind '${ref.kind}' is wired with the sandbox runners`);
-    }
+    const pruning = definition.pruner.type !== 'none';
+    if (ref.kind === 'builtin') return builtinObjective(getBuiltinProblem(ref.name), { pruning });
+    const registered: RegisteredObjective =
+      ref.kind === 'inline-command'
+        ? this.registry.resolveInline({ kind: 'command', argv: ref.argv })
+        : this.registry.get(ref.name);
+    if (registered.kind === 'module') return moduleObjective(registered.spec, { studyName });
+    const space = definition.searchSpace ? parseSearchSpace(definition.searchSpace) : registered.space;
+    if (!space) throw new Error(`command objective '${registered.name}' has no search space`);
+    return commandObjective(registered.spec, { space, studyName, pruning });
   }
 }

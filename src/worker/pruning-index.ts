@@ -31,7 +31,8 @@ export class RedisPruningIndex {
   async recordComplete(studyId: number, trial: FrozenTrial): Promise<void> {
     const pipe = this.redis.pipeline();
     for (const [step, value] of Object.entries(trial.intermediateValues)) {
-      if (Number.isFinite(value)) pipe.zadd(this.keys.completedAtStep(studyId, Number(step)), value, trial.number);
+      if (Number.isFinite(value))
+        pipe.zadd(this.keys.completedAtStep(studyId, Number(step)), value, trial.number);
     }
     pipe.zadd(this.keys.completedTrials(studyId), lastStep(trial) ?? -1, trial.number);
     await pipe.exec();
@@ -84,7 +85,8 @@ export class RedisPruningIndex {
     const trials = await history();
     for (const t of trials) {
       if (t.state === 'COMPLETE') await this.recordComplete(studyId, t);
-      for (const [key, value] of Object.entries(t.systemAttrs)) await this.recordSystemAttr(studyId, t.number, key, value);
+      for (const [key, value] of Object.entries(t.systemAttrs))
+        await this.recordSystemAttr(studyId, t.number, key, value);
     }
     // An empty marker (score -2 never names a trial) so that an empty study is not rebuilt every time.
     await this.redis.zadd(this.keys.completedTrials(studyId), -2, '-1');

@@ -28,13 +28,7 @@ export const ATTEMPT_ATTR = 'platform:attempt';
 
 /** How a job ended, for logs and tests. */
 export type TrialRunOutcome =
-  | 'COMPLETE'
-  | 'PRUNED'
-  | 'FAIL'
-  | 'study-gone'
-  | 'trial-gone'
-  | 'already-finished'
-  | 'claimed-elsewhere';
+  'COMPLETE' | 'PRUNED' | 'FAIL' | 'study-gone' | 'trial-gone' | 'already-finished' | 'claimed-elsewhere';
 
 interface WorkerStudy {
   study: Study;

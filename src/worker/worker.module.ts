@@ -4,5 +4,7 @@ import { TrialProcessor } from './trial.processor';
 import { TrialRunner } from './trial-runner';
 
 /** The worker role: runs trial jobs. */
-@Module({ providers: [TrialRunner, TrialProcessor, { provide: ObjectiveFactory, useClass: SandboxObjectiveFactory }] })
+@Module({
+  providers: [TrialRunner, TrialProcessor, { provide: ObjectiveFactory, useClass: SandboxObjectiveFactory }],
+})
 export class WorkerModule {}

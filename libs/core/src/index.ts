@@ -24,3 +24,4 @@ export * from './pruners';
 export * from './factories';
 export * from './export/format-trials';
 export * from './space';
+export * from './study/planning-trial';

@@ -2,6 +2,7 @@ import {
   createPruner,
   createSampler,
   InvalidArgumentError,
+  InvalidSearchSpaceError,
   parseSearchSpace,
   searchSpaceToJson,
   type JsonObject,
@@ -147,6 +148,13 @@ function at<T>(field: string, check: () => T): T {
     return check();
   } catch (e) {
     if (e instanceof InvalidStudyDefinitionError) throw e;
+    if (e instanceof InvalidSearchSpaceError && e.parameter !== null) {
+      // e.g. searchSpace.lr.low: the parameter by name, then its field.
+      throw new InvalidStudyDefinitionError(
+        `${field}.${e.parameter}${e.field ? `.${e.field}` : ''}`,
+        e.message,
+      );
+    }
     if (e instanceof InvalidArgumentError || e instanceof RangeError) {
       throw new InvalidStudyDefinitionError(field, e.message);
     }

@@ -11,9 +11,14 @@ export function boardAuth(token: string | null) {
     if (token === null) return next();
     const header = req.headers.authorization ?? '';
     const basic = /^Basic (.+)$/.exec(header);
-    const password = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').slice(1).join(':') : null;
-    if (tokenMatches(token, header) || (password !== null && tokenMatches(token, `Bearer ${password}`))) return next();
+    const password = basic
+      ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').slice(1).join(':')
+      : null;
+    if (tokenMatches(token, header) || (password !== null && tokenMatches(token, `Bearer ${password}`)))
+      return next();
     res.setHeader('WWW-Authenticate', 'Basic realm="tuneforge"');
-    res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Bull Board needs the API token.' });
+    res
+      .status(401)
+      .json({ statusCode: 401, error: 'Unauthorized', message: 'Bull Board needs the API token.' });
   };
 }

@@ -29,6 +29,8 @@ export class HealthController {
       check(() => this.redis.ping()),
     ]);
     const ok = postgres === 'up' && redis === 'up';
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ok' : 'error', postgres, redis });
+    res
+      .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .json({ status: ok ? 'ok' : 'error', postgres, redis });
   }
 }

@@ -138,8 +138,9 @@ function toDefinition(dto: CreateStudyDto): StudyDefinition {
   return {
     name: dto.name,
     directions,
+    // Through JSON: DTO instances carry undefined for absent fields, which the space parser would refuse.
     searchSpace: dto.searchSpace
-      ? (dto.searchSpace.map((p) => ({ ...p })) as Array<Record<string, unknown>>)
+      ? (JSON.parse(JSON.stringify(dto.searchSpace)) as Array<Record<string, unknown>>)
       : null,
     sampler: {
       type: dto.sampler?.type ?? 'tpe',

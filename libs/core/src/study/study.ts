@@ -19,6 +19,7 @@ import {
 import { trialContext } from '../trial/trial-context';
 import { isStudyDirection, isTrialState, type StudyDirection, type TrialState } from '../trial/trial-state';
 import { Mutex } from './mutex';
+import { PlanningTrial } from './planning-trial';
 import { paretoFront } from './pareto';
 import { singleDirection, TrialHistory, type StudyView } from './study-view';
 
@@ -319,10 +320,11 @@ export class Study {
 
   /**
    * Creates `count` WAITING trials with their relative parameters sampled, for a scheduler that hands
-   * them to workers (which claim them and sample the rest define-by-run, see `attachTrial`). Each new
-   * trial sees the ones before it as pending, so a constant liar spreads them out.
+   * them to workers (which claim them and sample the rest define-by-run, see `attachTrial`). When the
+   * space is known up front, `plan` suggests every parameter here instead. Each new trial sees the ones
+   * before it as pending, so a constant liar spreads them out.
    */
-  async createPendingTrials(count: number): Promise<FrozenTrial[]> {
+  async createPendingTrials(count: number, plan?: (trial: PlanningTrial) => void): Promise<FrozenTrial[]> {
     if (!Number.isInteger(count) || count < 0)
       throw new InvalidArgumentError(`count must be an integer >= 0, got ${count}`);
     return this.askLock.run(async () => {
@@ -346,9 +348,16 @@ export class Study {
         const ctx = trialContext(provisional, []);
         this.sampler.beforeTrial?.(this.view, ctx);
         const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
-        const params =
+        const relative =
           Object.keys(space).length > 0 ? this.sampler.sampleRelative(this.view, ctx, space) : {};
-        const distributions = Object.fromEntries(Object.keys(params).map((name) => [name, space[name]]));
+        let params: Record<string, ParamValue> = relative;
+        let distributions = Object.fromEntries(Object.keys(relative).map((name) => [name, space[name]]));
+        if (plan) {
+          const planning = new PlanningTrial(this.sampler, this.view, ctx, relative, space);
+          plan(planning);
+          params = planning.params;
+          distributions = planning.distributions;
+        }
         const trial = await this.storage.createTrial(this.studyId, {
           state: 'WAITING',
           params,

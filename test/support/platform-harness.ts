@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freshPostgresDatabase, type FreshDatabase } from '../../libs/storage/src/testing/fresh-database';
+
+const ROOT = join(__dirname, '..', '..');
+
+export type Role = 'api' | 'scheduler' | 'worker';
+
+export interface RoleProcess {
+  role: Role;
+  child: ChildProcess;
+  /** Everything the process printed, for failure messages. */
+  output: string[];
+}
+
+export interface Platform {
+  url: string;
+  token: string | null;
+  database: FreshDatabase;
+  prefix: string;
+  processes: RoleProcess[];
+  /** fetch against the API, with the token when there is one. */
+  request(
+    path: string,
+    init?: { method?: string; body?: unknown; auth?: boolean },
+  ): Promise<{ status: number; body: any }>;
+  /** Starts one more process of a role (e.g. a worker). */
+  spawnRole(role: Role): RoleProcess;
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  workers?: number;
+  token?: string | null;
+  env?: Record<string, string>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Starts the platform as real processes (api, scheduler, N workers) on a fresh Postgres database and a
+ * fresh Redis key prefix, the topology of docker/compose.yml. `stop()` ends them and drops everything.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const database = await freshPostgresDatabase('tuneforge_e2e');
+  const prefix = `tfe2e${process.pid}${randomBytes(3).toString('hex')}`;
+  const port = await freePort();
+  const token = options.token === undefined ? null : options.token;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    DATABASE_URL: database.url,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    TUNEFORGE_QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TUNEFORGE_SWEEP_SECONDS: '1',
+    ...(token ? { TUNEFORGE_API_TOKEN: token } : {}),
+    ...options.env,
+  };
+  const processes: RoleProcess[] = [];
+  let roleCounter = 0;
+  const spawnRole = (role: Role): RoleProcess => {
+    const child = spawn(process.execPath, ['-r', './bin/swc-register.js', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...env, TUNEFORGE_ROLE: role, TUNEFORGE_WORKER_ID: `${role}-${++roleCounter}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc: RoleProcess = { role, child, output: [] };
+    const keep = (chunk: Buffer) => {
+      proc.output.push(chunk.toString());
+      if (proc.output.length > 400) proc.output.shift();
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    processes.push(proc);
+    return proc;
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const request: Platform['request'] = async (path, init = {}) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token && init.auth !== false) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(url + path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON (CSV, HTML)
+    }
+    return { status: res.status, body };
+  };
+
+  const stop = async () => {
+    await Promise.all(
+      processes.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => p.child.kill('SIGKILL'), 8000);
+            p.child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            p.child.kill('SIGTERM');
+          }),
+      ),
+    );
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+    await database.drop();
+  };
+
+  spawnRole('api');
+  spawnRole('scheduler');
+  for (let i = 0; i < (options.workers ?? 2); i++) spawnRole('worker');
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const dead = processes.find((p) => p.child.exitCode !== null);
+    if (dead) {
+      await stop();
+      throw new Error(`the ${dead.role} process exited at start:\n${dead.output.join('')}`);
+    }
+    try {
+      const health = await request('/health', { auth: false });
+      if (health.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `the platform did not become healthy:\n${processes.map((p) => p.output.join('')).join('\n')}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, token, database, prefix, processes, request, spawnRole, stop };
+}
+
+/** Polls GET /studies/:id until the study leaves RUNNING (or the time runs out). */
+export async function waitForStudy(
+  platform: Platform,
+  id: number | string,
+  timeoutMs = 60_000,
+): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await platform.request(`/studies/${id}`);
+    if (body.state !== 'RUNNING') return body;
+    if (Date.now() > deadline) {
+      throw new Error(`study ${id} still RUNNING after ${timeoutMs} ms: ${JSON.stringify(body.counts)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
