@@ -237,6 +237,20 @@ describe('command objectives: the line protocol and pruning', () => {
     );
     expectFail(outcome, 'callback', /report of step 1 failed: database is down/);
   });
+
+  it('ends FAIL when a report callback fails after the program already exited', async () => {
+    const outcome = await run(
+      { argv: ['sh', '-c', 'echo "tuneforge:report step=1 value=1"; echo tuneforge:result value=1'] },
+      {
+        onReport: async () => {
+          await new Promise((r) => setTimeout(r, 200));
+          throw new Error('database is down');
+        },
+      },
+    );
+    expectFail(outcome, 'callback', /report of step 1 failed: database is down/);
+    expect(outcome.exitCode).toBe(0);
+  });
 });
 
 describe('command objectives: failures end FAIL with a reason, and the runner keeps serving', () => {

@@ -47,6 +47,7 @@ const modules: Record<string, string> = {
   'conflict.js':
     'exports.objective = (trial) => { trial.suggestFloat("x", 0, 1); return trial.suggestInt("x", 0, 10); };',
   'returns-text.js': 'exports.objective = () => "not a number";',
+  'returns-nothing.js': 'exports.objective = () => {};',
   'non-finite.js':
     'exports.objective = async (trial) => { await trial.report(-Infinity, 0); return [NaN, Infinity]; };',
   'default.mjs': 'export default async function (trial) { return trial.suggestInt("n", 1, 3) * 2; }',
@@ -257,6 +258,11 @@ describe('module objectives: failures end FAIL, and the parent keeps serving', (
       (await runOnce('returns-text.js')).outcome,
       'objective',
       /returned "not a number", which is not a number/,
+    );
+    expectFail(
+      (await runOnce('returns-nothing.js')).outcome,
+      'objective',
+      /returned undefined, which is not a number/,
     );
   });
 

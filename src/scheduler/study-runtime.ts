@@ -5,6 +5,7 @@ import {
   type PlanningTrial,
   type Sampler,
   type SamplerSpec,
+  type StudyView,
 } from '@tuneforge/core';
 import type { StudyDefinition } from '@tuneforge/queue';
 import { getBuiltinProblem, suggestProblemParams, type ObjectiveRegistry } from '@tuneforge/sandbox';
@@ -20,10 +21,13 @@ export function schedulerSampler(spec: SamplerSpec): Sampler {
   return createSampler(spec);
 }
 
-/** Trials of one CMA-ES generation, when the sampler exposes it (they are enqueued together). */
-export function generationSize(sampler: Sampler): number | null {
-  const popsize = (sampler as { popsize?: unknown }).popsize;
-  return typeof popsize === 'number' && popsize > 0 ? popsize : null;
+/**
+ * Trials of the CMA-ES generation now open (they are enqueued together), when the sampler has
+ * generations and a numeric space is known; null otherwise.
+ */
+export function generationSize(sampler: Sampler, study: StudyView): number | null {
+  const withGenerations = sampler as Sampler & { generationSize?(view: StudyView): number | null };
+  return typeof withGenerations.generationSize === 'function' ? withGenerations.generationSize(study) : null;
 }
 
 /**

@@ -134,7 +134,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     // WAITING trials enqueued through the API, or whose job was lost: a job per trial id (a duplicate add is ignored).
     await this.enqueue(studyId, waiting);
     let want = timedOut ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
-    const generation = generationSize(study.sampler);
+    const generation = generationSize(study.sampler, study.view);
     if (generation !== null) {
       // CMA-ES: a whole generation goes out together, once the previous one is done.
       want = inFlight === 0 && !timedOut ? Math.min(generation, nTrials - trials.length) : 0;

@@ -11,6 +11,8 @@ export interface TrialResponse {
   params: Record<string, unknown>;
   intermediateValues: Record<number, number>;
   userAttrs: Record<string, unknown>;
+  /** What samplers and pruners recorded (e.g. `cma:generation`, `completed_rung_0`). */
+  systemAttrs: Record<string, unknown>;
   failReason: string | null;
   worker: string | null;
   datetimeStart: string | null;
@@ -26,6 +28,7 @@ export function toTrialResponse(t: FrozenTrial): TrialResponse {
     params: { ...t.params },
     intermediateValues: { ...t.intermediateValues },
     userAttrs: { ...t.userAttrs },
+    systemAttrs: { ...t.systemAttrs },
     failReason: (t.systemAttrs.fail_reason as string | undefined) ?? null,
     worker: (t.systemAttrs['platform:worker'] as string | undefined) ?? null,
     datetimeStart: iso(t.datetimeStart),

@@ -1,0 +1,92 @@
+import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
+
+jest.setTimeout(240_000);
+
+// A command objective that takes a while, so that a worker can die with trials in flight.
+const SLOW_SQUARE = [
+  'python3',
+  '-c',
+  "import json,os,time; p=json.loads(os.environ['TUNEFORGE_PARAMS']); time.sleep(0.4); print('tuneforge:result value=%r' % (p['x'] ** 2))",
+];
+
+describe('the platform when a worker dies, and CMA-ES generations', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({
+      workers: 2,
+      env: { TUNEFORGE_ALLOW_INLINE_COMMANDS: '1', TUNEFORGE_WORKER_CONCURRENCY: '2' },
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('loses no trial when a worker is killed with SIGKILL mid-study', async () => {
+    const created = await platform.request('/studies', {
+      body: {
+        name: 'survivor',
+        objective: { inlineCommand: SLOW_SQUARE },
+        searchSpace: [{ name: 'x', type: 'float', low: -3, high: 3 }],
+        sampler: { type: 'random' },
+        pruner: { type: 'none' },
+        budget: { nTrials: 24, maxParallel: 4 },
+        seed: 5,
+      },
+    });
+    expect(created.status).toBe(201);
+    // Wait until the study is under way, then kill one worker while it runs trials.
+    for (;;) {
+      const { body } = await platform.request(`/studies/${created.body.id}`);
+      if (body.counts.COMPLETE >= 6 && body.counts.RUNNING > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const victim = platform.processes.find((p) => p.role === 'worker')!;
+    victim.child.kill('SIGKILL');
+
+    const study = await waitForStudy(platform, created.body.id, 120_000);
+    expect(study.state).toBe('COMPLETED');
+    const { body: page } = await platform.request(`/studies/${study.id}/trials?limit=100`);
+    expect(page.items.map((t: { number: number }) => t.number)).toEqual(
+      Array.from({ length: 24 }, (_, i) => i),
+    );
+    expect(page.items.every((t: { state: string }) => ['COMPLETE', 'FAIL'].includes(t.state))).toBe(true);
+    // The killed worker's trials were run again by the survivor (one retry by default).
+    const rerun = page.items.filter(
+      (t: { systemAttrs: Record<string, unknown> }) => t.systemAttrs['platform:attempt'] === 2,
+    );
+    expect(rerun.length).toBeGreaterThan(0);
+    expect(rerun.every((t: { state: string }) => t.state === 'COMPLETE')).toBe(true);
+  });
+
+  it('runs CMA-ES generation by generation', async () => {
+    const created = await platform.request('/studies', {
+      body: {
+        name: 'cma-generations',
+        objective: { builtin: 'sphere5' },
+        sampler: { type: 'cmaes' },
+        pruner: { type: 'none' },
+        budget: { nTrials: 33, maxParallel: 4 },
+        seed: 2,
+      },
+    });
+    expect(created.status).toBe(201);
+    const study = await waitForStudy(platform, created.body.id, 120_000);
+    expect(study.state).toBe('COMPLETED');
+    const { body: page } = await platform.request(`/studies/${study.id}/trials?limit=100`);
+    const generationOf = (t: { systemAttrs: Record<string, unknown> }) => t.systemAttrs['cma:generation'];
+    const byGeneration = new Map<unknown, number[]>();
+    for (const t of page.items) {
+      if (generationOf(t) === undefined) continue;
+      byGeneration.set(generationOf(t), [...(byGeneration.get(generationOf(t)) ?? []), t.number]);
+    }
+    const generations = [...byGeneration.values()];
+    expect(generations.length).toBeGreaterThanOrEqual(3);
+    // sphere5: λ = 4 + floor(3 ln 5) = 8 trials per generation, enqueued together: consecutive numbers.
+    for (const numbers of generations.slice(0, -1)) {
+      expect(numbers).toHaveLength(8);
+      expect(numbers).toEqual(Array.from({ length: 8 }, (_, i) => numbers[0] + i));
+    }
+  });
+});
