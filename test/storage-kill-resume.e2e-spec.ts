@@ -11,7 +11,7 @@ import {
   freshSqliteFile,
   type FreshDatabase,
 } from '../libs/storage/src/testing/fresh-database';
-import { startWorker } from './storage-processes';
+import { killWorkers, startWorker } from './storage-processes';
 
 jest.setTimeout(60_000);
 
@@ -25,6 +25,7 @@ describe.each([
     db = await fresh();
   });
   afterAll(async () => {
+    killWorkers();
     await storage?.close();
     await db.drop();
   });

@@ -4,7 +4,6 @@ import type { ChildOptions } from './storage-optimize-child';
 
 /** Helpers of the storage e2e tests: worker processes started with tsx. */
 
-const TSX_CLI = require.resolve('tsx/cli');
 const CHILD = join(__dirname, 'storage-optimize-child.ts');
 
 export interface Worker {
@@ -16,11 +15,23 @@ export interface Worker {
   go(): void;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills the workers still running (after a failed or timed-out test). */
+export function killWorkers(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 export function startWorker(options: ChildOptions): Worker {
-  const child = spawn(process.execPath, [TSX_CLI, CHILD, JSON.stringify(options)], {
+  // tsx as a loader of this node process (not its CLI, which would run the script in a grandchild
+  // that a signal to the child never reaches).
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(options)], {
     cwd: join(__dirname, '..'),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   let markReady: () => void = () => undefined;

@@ -2,6 +2,7 @@ import { TuneforgeError } from '@tuneforge/core';
 import { Command, CommanderError } from 'commander';
 import { CliUsageError } from './cli-error';
 import { registerOptimizeCommand } from './optimize-command';
+import { registerServeCommand } from './serve-command';
 import { registerStudyCommands } from './study-commands';
 
 /** Builds the `tuneforge` program; errors are thrown, not printed, so `run` decides the exit. */
@@ -13,12 +14,18 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: () => undefined });
   registerOptimizeCommand(program);
   registerStudyCommands(program);
+  registerServeCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => undefined });
   return program;
 }
 
 /** Runs the CLI; every error becomes one line on stderr and an exit code (2 for usage errors). */
 export async function run(argv: string[]): Promise<number> {
+  // `tuneforge trials … | head`: a closed pipe ends the output, not the program with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   try {
     await buildProgram().parseAsync(argv);
     return 0;

@@ -4,20 +4,36 @@ import {
   createStudy,
   PRUNER_TYPES,
   SAMPLER_TYPES,
+  parseSearchSpace,
   type GridSearchSpace,
+  type Objective,
   type PrunerType,
   type SamplerType,
   type Study,
   type StudyDirection,
 } from '@tuneforge/core';
-import { openStorage } from '@tuneforge/storage';
+import {
+  BUILTIN_PROBLEMS,
+  builtinObjective,
+  commandObjective,
+  getBuiltinProblem,
+  moduleObjective,
+  parseCommandLine,
+} from '@tuneforge/sandbox';
+import { openCliStorage } from './cli-storage';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliUsageError } from './cli-error';
-import { loadObjectiveModule } from './load-objective';
+import { loadObjectiveModule, type ObjectiveModule } from './load-objective';
 import { jsonObject, nonNegativeInt, oneOf, positiveInt, positiveNumber } from './parse-options';
 import { formatTrialLine, ProgressBar } from './trial-log';
 
 interface OptimizeFlags {
+  command?: string;
+  space?: Record<string, unknown> | unknown[];
+  builtin?: string;
+  sandbox?: boolean;
   nTrials?: number;
   timeout?: number;
   direction: StudyDirection;
@@ -36,8 +52,21 @@ interface OptimizeFlags {
 export function registerOptimizeCommand(program: Command): void {
   program
     .command('optimize')
-    .description('run a study on an objective module that exports objective(trial)')
-    .argument('<file>', 'a .ts or .js module exporting objective(trial)')
+    .description(
+      'run a study on an objective: a module exporting objective(trial), a command, or a built-in problem',
+    )
+    .argument('[file]', 'a .ts or .js module exporting objective(trial)')
+    .option('--command <command line>', 'run this program for each trial (no shell; line protocol on stdout)')
+    .option(
+      '--space <file.json>',
+      'search space of --command: [{ name, type, low, high, log, step, choices, when }]',
+      jsonSpace,
+    )
+    .option(
+      '--builtin <problem>',
+      `a built-in benchmark problem (${Object.keys(BUILTIN_PROBLEMS).join(', ')})`,
+    )
+    .option('--sandbox', 'run the module in a child process (heap cap, crashes contained)')
     .option('--n-trials <n>', 'trials to run in this call', positiveInt('--n-trials'))
     .option('--timeout <seconds>', 'start no trial after this many seconds', positiveNumber('--timeout'))
     .option(
@@ -73,16 +102,68 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--concurrency <k>', 'objectives run at once', positiveInt('--concurrency'), 1)
     .option('--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db', 'memory:')
     .option('--continue-on-error', 'keep going when the objective throws (the trial ends FAIL)')
-    .action(async (file: string, flags: OptimizeFlags) => {
+    .action(async (file: string | undefined, flags: OptimizeFlags) => {
       await runOptimize(file, flags);
     });
 }
 
-async function runOptimize(file: string, flags: OptimizeFlags): Promise<void> {
+/** The objective the flags name: exactly one of a module file, --command, --builtin. */
+function resolveObjective(
+  file: string | undefined,
+  flags: OptimizeFlags,
+  studyName: () => string,
+): ObjectiveModule {
+  const given = [
+    file !== undefined && 'a module file',
+    flags.command !== undefined && '--command',
+    flags.builtin !== undefined && '--builtin',
+  ].filter(Boolean);
+  if (given.length !== 1) {
+    throw new CliUsageError(
+      given.length === 0
+        ? 'Name an objective: a module file, --command "<program> <args>" with --space, or --builtin <problem>.'
+        : `Give one objective, not ${given.join(' and ')}.`,
+    );
+  }
+  const pruning = flags.pruner !== 'none';
+  if (flags.builtin !== undefined) {
+    if (!(flags.builtin in BUILTIN_PROBLEMS)) {
+      throw new CliUsageError(
+        `--builtin must be one of ${Object.keys(BUILTIN_PROBLEMS).join(', ')}, got '${flags.builtin}'.`,
+      );
+    }
+    return { objective: builtinObjective(getBuiltinProblem(flags.builtin), { pruning }) };
+  }
+  if (flags.command !== undefined) {
+    if (!flags.space)
+      throw new CliUsageError('--command needs --space <file.json>: the parameters to give the program.');
+    const space = parseSearchSpace(flags.space);
+    const argv = parseCommandLine(flags.command);
+    let objective: Objective | null = null;
+    // The study name is known once the study exists: build the runner on first use.
+    return {
+      objective: (trial) =>
+        (objective ??= commandObjective({ argv }, { space, studyName: studyName(), pruning }))(trial),
+    };
+  }
+  if (flags.sandbox) {
+    const mod = loadObjectiveModule(file!);
+    let objective: Objective | null = null;
+    return {
+      grid: mod.grid,
+      objective: (trial) =>
+        (objective ??= moduleObjective(resolve(file!), { studyName: studyName() }))(trial),
+    };
+  }
+  return loadObjectiveModule(file!);
+}
+
+async function runOptimize(file: string | undefined, flags: OptimizeFlags): Promise<void> {
   if (flags.nTrials === undefined && flags.timeout === undefined) {
     throw new CliUsageError('Give --n-trials or --timeout (or both), so that the study knows when to stop.');
   }
-  const mod = loadObjectiveModule(file);
+  let name = flags.studyName ?? '';
+  const mod = resolveObjective(file, flags, () => name);
   const sampler = createSampler({
     type: flags.sampler,
     seed: flags.seed,
@@ -90,7 +171,7 @@ async function runOptimize(file: string, flags: OptimizeFlags): Promise<void> {
     options: flags.samplerOptions,
   });
   const pruner = createPruner({ type: flags.pruner, options: flags.prunerOptions });
-  const storage = await openStorage(flags.storage);
+  const storage = await openCliStorage(flags.storage);
   try {
     const before = flags.studyName ? await countExisting(storage, flags.studyName) : 0;
     const study = await createStudy({
@@ -101,6 +182,7 @@ async function runOptimize(file: string, flags: OptimizeFlags): Promise<void> {
       storage,
       loadIfExists: true,
     });
+    name = study.studyName;
     process.stdout.write(
       before > 0
         ? `Continuing study '${study.studyName}' (${before} trials so far) in ${storage.url}\n`
@@ -113,7 +195,7 @@ async function runOptimize(file: string, flags: OptimizeFlags): Promise<void> {
 }
 
 async function countExisting(
-  storage: Awaited<ReturnType<typeof openStorage>>,
+  storage: Awaited<ReturnType<typeof openCliStorage>>,
   name: string,
 ): Promise<number> {
   const summary = (await storage.listStudies()).find((s) => s.studyName === name);
@@ -179,4 +261,21 @@ function printBest(study: Study): void {
   process.stdout.write(
     `Best trial: ${best.number}\n  value: ${best.values![0]}\n  params: ${JSON.stringify(best.params)}\n`,
   );
+}
+
+/** --space: a JSON file (or inline JSON) holding a search space, parsed later with its field errors. */
+function jsonSpace(raw: string): Record<string, unknown> | unknown[] {
+  let text = raw;
+  if (!/^\s*[[{]/.test(raw)) {
+    try {
+      text = readFileSync(raw, 'utf8');
+    } catch {
+      throw new CliUsageError(`--space: cannot read ${raw}`);
+    }
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown> | unknown[];
+  } catch (e) {
+    throw new CliUsageError(`--space must be JSON: ${(e as Error).message}`);
+  }
 }

@@ -1,4 +1,4 @@
-import { openStorage } from '@tuneforge/storage';
+import { openCliStorage } from './cli-storage';
 import { formatTrials, loadStudy, TRIAL_FORMATS, type Storage, type TrialFormat } from '@tuneforge/core';
 import type { Command } from 'commander';
 
@@ -7,7 +7,7 @@ import { oneOf } from './parse-options';
 const STORAGE_FLAG = ['--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db'] as const;
 
 async function withStorage<T>(url: string, use: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openStorage(url);
+  const storage = await openCliStorage(url);
   try {
     return await use(storage);
   } finally {
