@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { InvalidJobDataError, parseRefillJobData, REFILL_QUEUE } from '@tuneforge/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { RefillQueue } from '../providers/refill-queue';
@@ -7,7 +7,7 @@ import { StudyScheduler, type RefillOutcome } from './study-scheduler.service';
 
 /** Consumes refill requests; one at a time per process (sampling is CPU work on this event loop). */
 @Processor(REFILL_QUEUE, { concurrency: 1 })
-export class RefillProcessor extends WorkerHost {
+export class RefillProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger('scheduler');
 
   constructor(
@@ -15,6 +15,11 @@ export class RefillProcessor extends WorkerHost {
     private readonly refills: RefillQueue,
   ) {
     super();
+  }
+
+  /** Finishes the refill under way before the queues and Redis close (graceful stop). */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job): Promise<RefillOutcome> {

@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InvalidJobDataError, parseTrialJobData, TRIALS_QUEUE } from '@tuneforge/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformConfig } from '../config/platform-config';
@@ -18,7 +18,7 @@ import { TrialRunner, type TrialRunOutcome } from './trial-runner';
   // left RUNNING by a job that BullMQ gave up on.
   maxStalledCount: 1_000,
 })
-export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('worker');
 
   constructor(
@@ -31,6 +31,14 @@ export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap
   // After every module's init, so the worker that @nestjs/bullmq creates exists.
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.workerConcurrency;
+  }
+
+  /**
+   * First step of a graceful stop (SIGTERM): take no new job and let the running trials finish, while
+   * Redis, the queues and the database are still open; they close after this.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job): Promise<TrialRunOutcome> {
