@@ -35,8 +35,8 @@ function expectClose(actual: number, expected: number): void {
 }
 
 describe('BUILTIN_PROBLEMS', () => {
-  it('holds exactly the suite problems, in the suite order', () => {
-    expect(Object.keys(BUILTIN_PROBLEMS)).toEqual(suite.problems.map((p) => p.name));
+  it('holds exactly the suite problems, in the suite order, then the throughput objective', () => {
+    expect(Object.keys(BUILTIN_PROBLEMS)).toEqual([...suite.problems.map((p) => p.name), 'quadratic']);
     expect(Object.keys(BUILTIN_PROBLEMS)).toEqual([
       'sphere5',
       'branin',
@@ -47,7 +47,9 @@ describe('BUILTIN_PROBLEMS', () => {
       'logscale',
       'model_select',
       'learning_curve',
+      'quadratic',
     ]);
+    expect(BUILTIN_PROBLEMS.quadratic.evaluate({ x: 5 })).toBe(9);
   });
 
   describe.each(suite.problems.map((p) => [p.name, p] as const))('%s', (name, reference) => {
@@ -131,7 +133,7 @@ describe('getBuiltinProblem', () => {
     expect(() => getBuiltinProblem('rastrigin')).toThrow(InvalidArgumentError);
     expect(() => getBuiltinProblem('rastrigin')).toThrow(
       'Unknown built-in problem "rastrigin"; known problems: sphere5, branin, hartmann6, rosenbrock4, ackley5, ' +
-        'styblinski_tang5, logscale, model_select, learning_curve.',
+        'styblinski_tang5, logscale, model_select, learning_curve, quadratic.',
     );
     // Inherited object keys are not problems.
     expect(() => getBuiltinProblem('toString')).toThrow(InvalidArgumentError);

@@ -282,7 +282,19 @@ function freezeProblem(problem: BuiltinProblem): BuiltinProblem {
   return Object.freeze(problem);
 }
 
-/** The suite's problems by name, in the suite's order. */
+/**
+ * Not a suite problem: the trivial objective of the suite's throughput protocol, (x - 2)^2 on [-10, 10],
+ * for measuring what the platform itself costs per trial.
+ */
+const quadratic: BuiltinProblem = {
+  name: 'quadratic',
+  category: 'continuous',
+  params: [{ name: 'x', type: 'float', low: -10, high: 10, log: false }],
+  optimum: 0,
+  evaluate: (p) => (num(p, 'x') - 2) ** 2,
+};
+
+/** The suite's problems by name, in the suite's order, then `quadratic`. */
 export const BUILTIN_PROBLEMS: Readonly<Record<string, BuiltinProblem>> = Object.freeze(
   Object.fromEntries(
     [
@@ -295,6 +307,7 @@ export const BUILTIN_PROBLEMS: Readonly<Record<string, BuiltinProblem>> = Object
       logscale,
       modelSelect,
       learningCurve,
+      quadratic,
     ].map((p) => [p.name, freezeProblem(p)]),
   ),
 );

@@ -1,0 +1,162 @@
+/**
+ * End-to-end throughput of the distributed platform (`npm run bench:platform`): api + scheduler + N
+ * worker processes on Postgres and Redis, the suite's throughput objective ((x - 2)^2, built-in
+ * `quadratic`), 500 trials, random and TPE, 1 and 2 workers; and the latency of one pruning decision
+ * on the Redis index. Printed beside Optuna 3.1 with its Postgres RDB storage (bench/suite/reference).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MedianPruner, trialContext, type FrozenTrial, type StudyView } from '@tuneforge/core';
+import { RedisKeys } from '@tuneforge/queue';
+import { Redis } from 'ioredis';
+import { RedisPruningIndex } from '../src/worker/pruning-index';
+import { RedisPruningSource } from '../src/worker/redis-pruning-source';
+import { startPlatform, waitForStudy } from '../test/support/platform-harness';
+import { median } from './lib/stats';
+import { fmt, renderMarkdown, renderTable } from './lib/table';
+
+const TRIALS = 500;
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const CONCURRENCY = '32';
+
+interface ReferenceRow {
+  storage: string;
+  n_procs: number;
+  sampler: string;
+  trials_per_s: number;
+}
+
+function reference(sampler: string, procs: number): number {
+  const rows = (JSON.parse(readFileSync(join(__dirname, 'suite/reference/optuna-3.1-throughput.json'), 'utf8')) as {
+    results: ReferenceRow[];
+  }).results.filter((r) => r.storage === 'postgres' && r.n_procs === procs && r.sampler === sampler);
+  return median(rows.map((r) => r.trials_per_s));
+}
+
+async function throughput(sampler: 'random' | 'tpe', workers: number): Promise<{ perSecond: number; failed: number; other: number }> {
+  const platform = await startPlatform({ workers, env: { TUNEFORGE_WORKER_CONCURRENCY: CONCURRENCY } });
+  try {
+    const post = async (name: string, nTrials: number) => {
+      const res = await platform.request('/studies', {
+        body: {
+          name,
+          objective: { builtin: 'quadratic' },
+          sampler: { type: sampler },
+          pruner: { type: 'none' },
+          budget: { nTrials, maxParallel: Math.min(nTrials, 64) },
+          seed: 1,
+        },
+      });
+      if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+      return res.body.id as number;
+    };
+    await waitForStudy(platform, await post('warm-up', 100), 120_000);
+    const started = performance.now();
+    const id = await post('measured', TRIALS);
+    const study = await waitForStudy(platform, id, 300_000);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      perSecond: study.counts.COMPLETE / seconds,
+      failed: study.counts.FAIL,
+      other: study.counts.WAITING + study.counts.RUNNING + study.counts.PRUNED,
+    };
+  } finally {
+    await platform.stop();
+  }
+}
+
+/** One median-pruner decision on the Redis index of a study with `completed` finished 50-step curves. */
+async function pruningLatency(completed: number): Promise<{ median: number; p99: number }> {
+  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+  const keys = new RedisKeys(`tfbench${process.pid}`);
+  const index = new RedisPruningIndex(redis, keys);
+  const studyId = 1;
+  const trial = (number: number, values: Record<number, number>, state: FrozenTrial['state']): FrozenTrial => ({
+    trialId: number + 1,
+    number,
+    state,
+    values: state === 'COMPLETE' ? [values[50]] : null,
+    params: {},
+    distributions: {},
+    intermediateValues: values,
+    userAttrs: {},
+    systemAttrs: {},
+    datetimeStart: 0,
+    datetimeComplete: 0,
+  });
+  try {
+    for (let n = 0; n < completed; n++) {
+      const curve: Record<number, number> = {};
+      for (let step = 1; step <= 50; step++) curve[step] = 1 / step + ((n * 7919) % 1000) / 1000;
+      await index.recordComplete(studyId, trial(n, curve, 'COMPLETE'));
+    }
+    const base: Omit<StudyView, 'getTrials'> = {
+      studyId,
+      studyName: 'bench',
+      directions: ['minimize'],
+      direction: 'minimize',
+      systemAttrs: {},
+      stop: () => undefined,
+    };
+    const source = new RedisPruningSource(index, studyId, base);
+    const pruner = new MedianPruner();
+    const times: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const step = 1 + (i % 50);
+      const running = trial(completed + i, { [step]: 0.5 + (i % 10) / 10 }, 'RUNNING');
+      const t0 = performance.now();
+      await source.refresh(running, step);
+      pruner.prune(source.view, trialContext(running, []));
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { median: median(times), p99: times[Math.floor(times.length * 0.99)] };
+  } finally {
+    const found = await redis.keys(`${keys.prefix}:*`);
+    if (found.length) await redis.del(...found);
+    await redis.quit();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: string[][] = [];
+  for (const sampler of ['random', 'tpe'] as const) {
+    for (const workers of [1, 2]) {
+      const runs = [];
+      for (let rep = 0; rep < REPS; rep++) runs.push(await throughput(sampler, workers));
+      const ours = median(runs.map((r) => r.perSecond));
+      const ref = reference(sampler, workers);
+      rows.push([
+        `${sampler}, ${workers} worker${workers > 1 ? 's' : ''}`,
+        fmt(ours, 4),
+        fmt(ref, 4),
+        `${fmt(ours / ref)}×`,
+        String(runs.reduce((a, r) => a + r.failed, 0)),
+        String(runs.reduce((a, r) => a + r.other, 0)),
+      ]);
+      process.stderr.write(`${rows[rows.length - 1].join('  ')}\n`);
+    }
+  }
+  const headers = ['configuration', 'ours trials/s', 'Optuna 3.1 (Postgres) trials/s', 'ratio', 'failed', 'not finished'];
+  console.log(`\nEnd-to-end throughput: ${TRIALS} trials of (x - 2)^2, worker concurrency ${CONCURRENCY}, median of ${REPS}`);
+  console.log(renderTable(headers, rows));
+  const latency: string[][] = [];
+  for (const completed of [100, 1000]) {
+    const l = await pruningLatency(completed);
+    latency.push([`${completed} completed trials`, fmt(l.median), fmt(l.p99)]);
+  }
+  console.log('\nPruning decision (median pruner on the Redis index: refresh + decision), ms');
+  console.log(renderTable(['study', 'median', 'p99'], latency));
+  console.log('\nMarkdown:\n');
+  console.log(renderMarkdown(headers, rows));
+  console.log();
+  console.log(renderMarkdown(['study', 'median ms', 'p99 ms'], latency));
+}
+
+void main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
