@@ -64,7 +64,7 @@ describe('tuneforge CLI', () => {
     expect(lines[0]).toMatch(
       /^\[I \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Trial 0 finished with value: [\d.e-]+ and parameters: \{"x": [-\d.e]+, "offset": [01]\}\. Best is trial 0 with value: [\d.e-]+\.$/,
     );
-    expect(first.stdout).toMatch(/Best trial: \d+\n  value: [\d.e-]+\n  params: \{"x":/);
+    expect(first.stdout).toMatch(/Best trial: \d+\n {2}value: [\d.e-]+\n {2}params: \{"x":/);
     const strip = (out: string) => out.replace(/\[I [^\]]+\]/g, '').replace(/study-[0-9a-f-]+/, 'study');
     expect(strip(run().stdout)).toBe(strip(first.stdout));
   });
