@@ -18,6 +18,7 @@ import {
   commandObjective,
   getBuiltinProblem,
   moduleObjective,
+  ObjectiveFailedError,
   parseCommandLine,
 } from '@tuneforge/sandbox';
 import { openCliStorage } from './cli-storage';
@@ -219,7 +220,8 @@ async function optimizeWithLog(
       nTrials: flags.nTrials,
       timeoutMs: flags.timeout !== undefined ? flags.timeout * 1000 : undefined,
       concurrency: flags.concurrency,
-      catch: flags.continueOnError ? [Error] : [],
+      // A sandboxed run that fails (exit code, limit, bad output) is a FAIL trial, not a broken study.
+      catch: flags.continueOnError ? [Error] : [ObjectiveFailedError],
       callbacks: [
         (s, trial) => {
           done++;
@@ -232,7 +234,7 @@ async function optimizeWithLog(
   } catch (e) {
     bar?.clear();
     const message = e instanceof Error ? e.message : String(e);
-    throw new ObjectiveFailedError(
+    throw new ObjectiveThrewError(
       `The objective failed: ${message} (pass --continue-on-error to keep going).`,
     );
   } finally {
@@ -243,7 +245,7 @@ async function optimizeWithLog(
 }
 
 /** The user's objective threw: exit 1 with its message, not a stack trace. */
-export class ObjectiveFailedError extends Error {
+export class ObjectiveThrewError extends Error {
   readonly exitCode = 1;
 }
 
