@@ -1,1 +1,3 @@
-export {};
+export { QmcSampler, QMC_SEED_ATTR, type QmcSamplerOptions, type QmcType } from './qmc-sampler';
+export { SobolSequence, SOBOL_MAX_DIMENSION, SOBOL_MAX_POINTS } from './sobol';
+export { HaltonSequence } from './halton';

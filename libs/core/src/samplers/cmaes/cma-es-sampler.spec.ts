@@ -1,0 +1,380 @@
+import { floatDistribution, intDistribution, type ParamValue } from '../../distributions';
+import { InvalidArgumentError } from '../../errors';
+import { NopPruner } from '../../pruners/nop-pruner';
+import { InMemoryStorage } from '../../storage/in-memory-storage';
+import { createStudy, loadStudy, type Study } from '../../study/study';
+import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { Trial } from '../../trial/trial';
+import { RandomSampler } from '../random/random-sampler';
+import { Cma, type CmaState } from './cma';
+import {
+  CMA_GENERATION_ATTR,
+  CMA_OPTIMIZER_ATTR,
+  CMA_RESTART_ATTR,
+  CMA_X_ATTR,
+  CmaEsSampler,
+  type CmaEsSamplerOptions,
+} from './cma-es-sampler';
+
+const XY = { x: floatDistribution(-5, 5), y: floatDistribution(-5, 5) };
+const sphere = (p: Readonly<Record<string, ParamValue>>) =>
+  Object.values(p).reduce<number>((s, v) => s + (v as number) ** 2, 0);
+
+function cmaStudy(options: CmaEsSamplerOptions = {}, storage = new InMemoryStorage()): Promise<Study> {
+  return createStudy({
+    sampler: new CmaEsSampler({ warnIndependentSampling: false, ...options }),
+    pruner: new NopPruner(),
+    storage,
+  });
+}
+
+/** The optimizer state stored on a trial, or null. */
+function storedState(t: {
+  systemAttrs: Readonly<Record<string, unknown>>;
+}): { run: number; cma: CmaState } | null {
+  const count = t.systemAttrs[`${CMA_OPTIMIZER_ATTR}:chunks`];
+  if (typeof count !== 'number') return null;
+  let text = '';
+  for (let k = 0; k < count; k++) text += t.systemAttrs[`${CMA_OPTIMIZER_ATTR}:${k}`] as string;
+  return JSON.parse(text);
+}
+
+async function runTrials(study: Study, n: number, objective = sphere): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const trial = await study.ask(XY);
+    await study.tell(trial, objective(trial.paramsSoFar));
+  }
+}
+
+const gen = (t: Trial | FrozenTrial) => t.systemAttrs[CMA_GENERATION_ATTR];
+
+describe('CmaEsSampler', () => {
+  it('samples the first trial independently, then CMA-ES over floats (log ones on the log scale) and ints', async () => {
+    const warnings: string[] = [];
+    const study = await createStudy({
+      sampler: new CmaEsSampler({ seed: 1, warnIndependentSampling: (m) => warnings.push(m) }),
+      pruner: new NopPruner(),
+    });
+    const space = {
+      lr: floatDistribution(1e-5, 1e-1, { log: true }),
+      layers: intDistribution(1, 8),
+      x: floatDistribution(0, 1),
+    };
+    for (let i = 0; i < 12; i++) {
+      const trial = await study.ask(space);
+      const kind = trial.suggestCategorical('kind', ['a', 'b']);
+      const p = trial.paramsSoFar;
+      expect(p.lr).toBeGreaterThanOrEqual(1e-5);
+      expect(p.lr).toBeLessThanOrEqual(1e-1);
+      expect(Number.isInteger(p.layers)).toBe(true);
+      if (i === 0) expect(gen(trial)).toBeUndefined();
+      else {
+        // λ = 4 + ⌊ln 3⌋ = 5 trials per generation.
+        expect(gen(trial)).toBe(Math.floor((i - 1) / 5));
+        expect(trial.systemAttrs[CMA_RESTART_ATTR]).toBe(0);
+        expect(trial.systemAttrs[CMA_X_ATTR]).toHaveLength(3);
+      }
+      await study.tell(
+        trial,
+        Math.log10(p.lr as number) ** 2 + (p.layers as number) + (kind === 'a' ? 0 : 1),
+      );
+    }
+    // The categorical is left to the independent sampler, with one warning.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("parameter 'kind'");
+    const first = storedState(study.trials[1]);
+    expect(first?.cma.discrete).toEqual([{ low: 1, step: 1, count: 8, log: false }, null, null]);
+    expect(first?.cma.mean).toEqual([0.5, 0.5, 0.5]);
+    expect(first?.cma.sigma).toBeCloseTo(1 / 6, 15);
+  });
+
+  it('asks a whole generation at once and matches results told out of order; failed trials are replaced', async () => {
+    const study = await cmaStudy({ seed: 3, popsize: 4 });
+    await runTrials(study, 1); // the startup trial
+    const sampler = study.sampler as CmaEsSampler;
+    expect(sampler.generationSize(study.view)).toBe(4);
+
+    // Five trials asked before any result: all belong to generation 0.
+    const batch: Trial[] = [];
+    for (let i = 0; i < 5; i++) batch.push(await study.ask(XY));
+    expect(batch.map(gen)).toEqual([0, 0, 0, 0, 0]);
+
+    // Results come back in reverse order; one trial fails. Three COMPLETE: no update yet.
+    await study.tell(batch[4], sphere(batch[4].paramsSoFar));
+    await study.tell(batch[3], 'FAIL');
+    await study.tell(batch[2], sphere(batch[2].paramsSoFar));
+    await study.tell(batch[1], sphere(batch[1].paramsSoFar));
+    const stillOpen = await study.ask(XY);
+    expect(gen(stillOpen)).toBe(0);
+
+    // The fourth COMPLETE result closes generation 0: the next ask updates and samples generation 1.
+    await study.tell(batch[0], sphere(batch[0].paramsSoFar));
+    const next = await study.ask(XY);
+    expect(gen(next)).toBe(1);
+    const state = storedState(next);
+    expect(state?.cma.generation).toBe(1);
+
+    // The update used exactly the four COMPLETE trials of generation 0, whatever their order.
+    const reference = new Cma({
+      mean: [0.5, 0.5],
+      sigma: 1 / 6,
+      popsize: 4,
+      lower: [0, 0],
+      upper: [1, 1],
+      nMaxResampling: 20,
+    });
+    const members = [batch[0], batch[1], batch[2], batch[4]].map((t) => study.trials[t.number]);
+    reference.tell(members.map((t) => ({ x: t.systemAttrs[CMA_X_ATTR] as number[], value: t.values![0] })));
+    expect(state?.cma.mean).toEqual(Array.from(reference.meanVector));
+    expect(state?.cma.cov).toEqual(reference.toJSON().cov);
+
+    // A generation-0 result that arrives late is not used for generation 1.
+    await study.tell(stillOpen, -1000);
+    const more: Trial[] = [next];
+    for (let i = 0; i < 3; i++) more.push(await study.ask(XY));
+    expect(more.map(gen)).toEqual([1, 1, 1, 1]);
+    for (const t of more) await study.tell(t, sphere(t.paramsSoFar));
+    const third = await study.ask(XY);
+    expect(gen(third)).toBe(2);
+    const told = more.map((t) => study.trials[t.number]);
+    const ref1 = Cma.fromJSON(state!.cma);
+    ref1.tell(told.map((t) => ({ x: t.systemAttrs[CMA_X_ATTR] as number[], value: t.values![0] })));
+    expect(storedState(third)?.cma.mean).toEqual(Array.from(ref1.meanVector));
+  });
+
+  it('tells an enqueued trial of a generation with the values it ran, not the sample it was given', async () => {
+    const study = await cmaStudy({ seed: 4, popsize: 4 });
+    await runTrials(study, 1);
+    await study.enqueueTrial({ x: 1.5, y: -2 });
+    const trials: Trial[] = [];
+    for (let i = 0; i < 4; i++) trials.push(await study.ask(XY));
+    expect(trials[0].paramsSoFar).toEqual({ x: 1.5, y: -2 });
+    expect(gen(trials[0])).toBe(0);
+    for (const t of trials) await study.tell(t, sphere(t.paramsSoFar));
+    const next = await study.ask(XY);
+    const reference = new Cma({
+      mean: [0.5, 0.5],
+      sigma: 1 / 6,
+      popsize: 4,
+      lower: [0, 0],
+      upper: [1, 1],
+      nMaxResampling: 20,
+    });
+    reference.tell(
+      trials.map((t, i) => ({
+        x:
+          i === 0
+            ? [(1.5 + 5) / 10, (-2 + 5) / 10]
+            : (study.trials[t.number].systemAttrs[CMA_X_ATTR] as number[]),
+        value: sphere(t.paramsSoFar),
+      })),
+    );
+    expect(storedState(next)?.cma.mean).toEqual(Array.from(reference.meanVector));
+  });
+
+  it('IPOP: restarts with a population incPopsize times larger when the search stalls', async () => {
+    const study = await cmaStudy({ seed: 5, restartStrategy: 'ipop', incPopsize: 3 });
+    const sampler = study.sampler as CmaEsSampler;
+    // A flat objective: after 10 + ⌈30·2/4⌉ = 25 generations of 4 the values have not moved: stop.
+    await runTrials(study, 1 + 26 * 4, () => 1);
+    expect(sampler.generationSize(study.view)).toBe(4);
+    const restarted = await study.ask(XY);
+    expect(restarted.systemAttrs[CMA_RESTART_ATTR]).toBe(1);
+    expect(gen(restarted)).toBe(0);
+    expect(sampler.popsize).toBe(12);
+    await study.refresh();
+    expect(sampler.generationSize(study.view)).toBe(12);
+    const state = storedState(restarted)!;
+    expect(state.run).toBe(1);
+    expect(state.cma.popsize).toBe(12);
+    // A restart starts from a random point of the box, not the centre.
+    expect(state.cma.mean).not.toEqual([0.5, 0.5]);
+  });
+
+  it('draws a generation in blocks of n orthogonal directions, unless orthogonalSampling is false', async () => {
+    const space = { a: floatDistribution(0, 1), b: floatDistribution(0, 1), c: floatDistribution(0, 1) };
+    const directions = async (orthogonalSampling: boolean) => {
+      // A tiny σ₀ at the centre keeps every draw in the box, so y = (x − m)/σ₀ is the drawn N(0, I) vector.
+      const study = await cmaStudy({ seed: 14, popsize: 6, sigma0: 1e-3, orthogonalSampling });
+      const ys: number[][] = [];
+      for (let i = 0; i < 7; i++) {
+        const t = await study.ask(space);
+        if (i > 0) ys.push((t.systemAttrs[CMA_X_ATTR] as number[]).map((x) => (x - 0.5) / 1e-3));
+        await study.tell(t, 1);
+      }
+      return ys;
+    };
+    const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i], 0);
+    const ys = await directions(true);
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+      [3, 4],
+      [3, 5],
+      [4, 5],
+    ])
+      expect(Math.abs(dot(ys[p], ys[q]))).toBeLessThan(1e-6);
+    const free = await directions(false);
+    expect(Math.abs(dot(free[0], free[1]))).toBeGreaterThan(1e-3);
+  });
+
+  it('continues in another process: a new sampler with the same options picks up the stored state', async () => {
+    const storage = new InMemoryStorage();
+    const first = await cmaStudy({ seed: 6 }, storage);
+    await runTrials(first, 25);
+    const resumed = await loadStudy({
+      studyName: first.studyName,
+      storage,
+      sampler: new CmaEsSampler({ seed: 6, warnIndependentSampling: false }),
+      pruner: new NopPruner(),
+    });
+    await runTrials(resumed, 15);
+
+    const uninterrupted = await cmaStudy({ seed: 6 });
+    await runTrials(uninterrupted, 40);
+    expect(resumed.trials.map((t) => t.params)).toEqual(uninterrupted.trials.map((t) => t.params));
+  });
+
+  it('splits a large state into chunks of at most 2045 characters', async () => {
+    const space = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`p${i}`, floatDistribution(0, 1)]),
+    );
+    const study = await cmaStudy({ seed: 7 });
+    for (let i = 0; i < 2; i++) {
+      const t = await study.ask(space);
+      await study.tell(t, 1);
+    }
+    const attrs = study.trials[1].systemAttrs;
+    const count = attrs[`${CMA_OPTIMIZER_ATTR}:chunks`] as number;
+    expect(count).toBeGreaterThan(1);
+    for (let k = 0; k < count; k++)
+      expect((attrs[`${CMA_OPTIMIZER_ATTR}:${k}`] as string).length).toBeLessThanOrEqual(2045);
+    expect(storedState(study.trials[1])?.cma.dim).toBe(12);
+  });
+
+  it('is reproducible: the same seed gives the same trials, another seed others', async () => {
+    const params = async (seed: number) => {
+      const study = await cmaStudy({ seed });
+      await runTrials(study, 30);
+      return study.trials.map((t) => t.params);
+    };
+    const a = await params(11);
+    expect(await params(11)).toEqual(a);
+    expect(await params(12)).not.toEqual(a);
+  });
+
+  it('beats random search on sphere5 within 100 trials', async () => {
+    const space = Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`x${i}`, floatDistribution(-5, 5)]));
+    const best = async (sampler: CmaEsSampler | RandomSampler) => {
+      const study = await createStudy({ sampler, pruner: new NopPruner() });
+      await study.optimize(
+        (trial) => {
+          let s = 0;
+          for (const name of Object.keys(space)) s += trial.suggestFloat(name, -5, 5) ** 2;
+          return s;
+        },
+        { nTrials: 100 },
+      );
+      return study.bestValue;
+    };
+    const seeds = [0, 1, 2, 3, 4];
+    const cma = await Promise.all(seeds.map((seed) => best(new CmaEsSampler({ seed }))));
+    const random = await Promise.all(seeds.map((seed) => best(new RandomSampler({ seed }))));
+    const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+    expect(mean(cma)).toBeLessThan(1);
+    expect(mean(cma) * 10).toBeLessThan(mean(random));
+  });
+
+  it('maximizes by minimizing the negated values', async () => {
+    const study = await cmaStudy({ seed: 8 }, new InMemoryStorage());
+    const maximize = await createStudy({
+      direction: 'maximize',
+      sampler: new CmaEsSampler({ seed: 8, warnIndependentSampling: false }),
+      pruner: new NopPruner(),
+    });
+    await runTrials(study, 40);
+    await runTrials(maximize, 40, (p) => -sphere(p));
+    expect(maximize.trials.map((t) => t.params)).toEqual(study.trials.map((t) => t.params));
+  });
+
+  it('counts PRUNED trials at their last value only with considerPrunedTrials', async () => {
+    for (const considerPrunedTrials of [false, true]) {
+      const study = await cmaStudy({ seed: 9, popsize: 4, considerPrunedTrials });
+      await runTrials(study, 1);
+      const batch: Trial[] = [];
+      for (let i = 0; i < 4; i++) batch.push(await study.ask(XY));
+      for (const [i, t] of batch.entries()) {
+        if (i < 2) await study.tell(t, sphere(t.paramsSoFar));
+        else {
+          await t.report(sphere(t.paramsSoFar), 3);
+          await study.tell(t, 'PRUNED');
+        }
+      }
+      expect(gen(await study.ask(XY))).toBe(considerPrunedTrials ? 1 : 0);
+    }
+  });
+
+  it('uses sep-CMA when separable, and plain CMA-ES on ints without the margin when asked', async () => {
+    const sep = await cmaStudy({ seed: 10, separable: true });
+    await runTrials(sep, 2);
+    expect(storedState(sep.trials[1])?.cma.separable).toBe(true);
+
+    const plain = await cmaStudy({ seed: 10, withMargin: false });
+    const space = { n: intDistribution(0, 10), x: floatDistribution(0, 1) };
+    for (let i = 0; i < 20; i++) {
+      const t = await plain.ask(space);
+      expect(Number.isInteger(t.paramsSoFar.n)).toBe(true);
+      await plain.tell(t, ((t.paramsSoFar.n as number) - 3) ** 2 + (t.paramsSoFar.x as number));
+    }
+    const state = storedState(plain.trials[1])!;
+    expect(state.cma.discrete).toEqual([null, null]);
+    expect(state.cma.lower).toEqual([0, 0]);
+  });
+
+  it('starts at x0 with step size sigma0 (in units of the normalized box)', async () => {
+    const study = await cmaStudy({ seed: 12, x0: { x: 2.5, y: -5 }, sigma0: 1e-6 });
+    await runTrials(study, 2);
+    const second = study.trials[1].params;
+    expect(second.x).toBeCloseTo(2.5, 4);
+    expect(second.y).toBeCloseTo(-5, 4);
+    expect(storedState(study.trials[1])?.cma.mean).toEqual([0.75, 0]);
+  });
+
+  it('reports the generation size: null before a numeric space is known, then λ', async () => {
+    const study = await cmaStudy({ seed: 13 });
+    const sampler = study.sampler as CmaEsSampler;
+    expect(sampler.generationSize(study.view)).toBeNull();
+    expect(sampler.popsize).toBeNull();
+    await runTrials(study, 1);
+    // λ = 4 + ⌊ln 2⌋.
+    expect(sampler.generationSize(study.view)).toBe(4);
+    expect(new CmaEsSampler({ popsize: 10 }).popsize).toBe(10);
+  });
+
+  it('refuses multi-objective studies', async () => {
+    const study = await createStudy({
+      directions: ['minimize', 'minimize'],
+      sampler: new CmaEsSampler({ seed: 1 }),
+    });
+    await expect(study.ask(XY)).rejects.toThrow('CmaEsSampler supports single-objective studies only');
+  });
+
+  it('checks its options once, with errors that name them', () => {
+    const bad: [CmaEsSamplerOptions, string][] = [
+      [{ seed: NaN }, 'seed must be a finite number'],
+      [{ sigma0: 0 }, 'sigma0 must be a finite number > 0, got 0'],
+      [{ nStartupTrials: -1 }, 'nStartupTrials must be an integer >= 0, got -1'],
+      [{ popsize: 1 }, 'popsize must be an integer >= 2, got 1'],
+      [{ incPopsize: 1.5 }, 'incPopsize must be an integer >= 1, got 1.5'],
+      [{ restartStrategy: 'bipop' as 'ipop' }, `restartStrategy must be 'ipop' or null, got "bipop"`],
+      [{ x0: { x: Infinity } }, 'x0.x must be a finite number'],
+      [{ separable: 'yes' as unknown as boolean }, 'separable must be a boolean'],
+      [{ independentSampler: {} as RandomSampler }, 'independentSampler must be a Sampler'],
+    ];
+    for (const [options, message] of bad) {
+      expect(() => new CmaEsSampler(options)).toThrow(InvalidArgumentError);
+      expect(() => new CmaEsSampler(options)).toThrow(message);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { distributionsEqual, type Distribution } from '../../distributions';
+import type { StudyView } from '../../study/study-view';
+import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { SearchSpace } from '../sampler';
+
+/**
+ * The intersection of the search spaces of a study's COMPLETE trials: the parameters every one of them
+ * has, with the same distribution everywhere. Kept incrementally (a finished trial never changes), so a
+ * long study costs one pass over the trials that completed since the last call.
+ */
+export class IntersectionSearchSpace {
+  private studyId: number | null = null;
+  private space: Map<string, Distribution> | null = null;
+  private readonly folded = new Set<number>();
+  private lastList: readonly FrozenTrial[] | null = null;
+  private lastResult: SearchSpace = {};
+
+  calculate(study: StudyView): SearchSpace {
+    if (this.studyId !== study.studyId) {
+      this.studyId = study.studyId;
+      this.space = null;
+      this.folded.clear();
+      this.lastList = null;
+      this.lastResult = {};
+    }
+    const complete = study.getTrials(['COMPLETE']);
+    if (complete === this.lastList) return { ...this.lastResult };
+    // Folded trials stay COMPLETE, so the unfolded ones number complete.length − folded.size; they are
+    // mostly the newest, so look from the end and stop once all are found.
+    let missing = complete.length - this.folded.size;
+    let changed = false;
+    for (let i = complete.length - 1; i >= 0 && missing > 0; i--) {
+      const t = complete[i];
+      if (this.folded.has(t.trialId)) continue;
+      this.folded.add(t.trialId);
+      missing--;
+      changed = true;
+      if (this.space === null) {
+        this.space = new Map(Object.entries(t.distributions));
+        continue;
+      }
+      for (const [name, d] of this.space) {
+        const other = t.distributions[name];
+        if (!other || !distributionsEqual(d, other)) this.space.delete(name);
+      }
+    }
+    this.lastList = complete;
+    if (changed) {
+      const result: SearchSpace = {};
+      for (const name of [...(this.space?.keys() ?? [])].sort()) result[name] = this.space!.get(name)!;
+      this.lastResult = result;
+    }
+    return { ...this.lastResult };
+  }
+}
