@@ -70,22 +70,20 @@ export class TrialRunner {
 
   /** The trial, RUNNING for this worker; or why there is nothing to run. */
   private async claim(job: TrialJobData, entry: WorkerStudy): Promise<FrozenTrial | TrialRunOutcome> {
-    let trial: FrozenTrial;
+    // The common case first: one conditional update takes a WAITING trial.
     try {
-      trial = await this.storage.getTrial(job.trialId);
+      return await this.storage.claimTrial(job.trialId, this.config.workerId, Date.now());
     } catch (e) {
       if (e instanceof TrialNotFoundError) return 'trial-gone';
+      if (!(e instanceof TrialAlreadyFinishedError)) throw e;
+    }
+    const trial = await this.storage.getTrial(job.trialId).catch((e: unknown) => {
+      if (e instanceof TrialNotFoundError) return null;
       throw e;
-    }
+    });
+    if (trial === null) return 'trial-gone';
     if (isFinished(trial.state)) return 'already-finished';
-    if (trial.state === 'WAITING') {
-      try {
-        return await this.storage.claimTrial(job.trialId, this.config.workerId, Date.now());
-      } catch (e) {
-        if (e instanceof TrialAlreadyFinishedError) return 'claimed-elsewhere';
-        throw e;
-      }
-    }
+    if (trial.state === 'WAITING') return 'claimed-elsewhere';
     // RUNNING: the worker that had it stopped, and BullMQ handed its job to us.
     const attempt = Number(trial.systemAttrs[ATTEMPT_ATTR] ?? 1) + 1;
     if (attempt > 1 + this.config.maxRetries) {
@@ -104,7 +102,9 @@ export class TrialRunner {
     if (!(study.sampler instanceof RandomSampler)) await study.refresh();
     const live = study.attachTrial(trial);
     live.setSystemAttr(WORKER_ATTR, this.config.workerId);
-    live.setSystemAttr(ATTEMPT_ATTR, Number(trial.systemAttrs[ATTEMPT_ATTR] ?? 1));
+    // First runs carry no attempt attribute (one write less per trial); re-runs record theirs.
+    if (trial.systemAttrs[ATTEMPT_ATTR] !== undefined)
+      live.setSystemAttr(ATTEMPT_ATTR, Number(trial.systemAttrs[ATTEMPT_ATTR]));
     try {
       return await study.tell(live, await objective(live));
     } catch (error) {
