@@ -12,6 +12,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiModule } from './api/api.module';
 import { flattenValidationErrors } from './api/common/validation';
 import { ConfigError, loadPlatformConfig, type PlatformConfig } from './config/platform-config';
+import { createPlatformLogger, PinoLoggerService } from './logging/pino-logger.service';
 import { PlatformCoreModule } from './providers/platform-core.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { WorkerModule } from './worker/worker.module';
@@ -47,10 +48,21 @@ export function apiValidationPipe(): ValidationPipe {
 
 /** Starts the platform for `config.role`; resolves once it serves. */
 export async function startPlatform(config: PlatformConfig): Promise<INestApplicationContext> {
+  // JSON lines from every Nest logger; start-up errors are rethrown (abortOnError: false) so that main()
+  // ends with its one-line message instead of Nest exiting on its own.
+  const options = {
+    logger: new PinoLoggerService(
+      createPlatformLogger({
+        role: config.role,
+        workerId: config.role === 'api' ? undefined : config.workerId,
+      }),
+    ),
+    abortOnError: false,
+  };
   const logger = new Logger('tuneforge');
   const module = platformModule(config);
   if (config.role === 'api' || config.role === 'all') {
-    const app = await NestFactory.create(module, { logger: ['error', 'warn', 'log'] });
+    const app = await NestFactory.create(module, options);
     app.useGlobalPipes(apiValidationPipe());
     app.enableShutdownHooks();
     const docs = new DocumentBuilder()
@@ -71,7 +83,7 @@ export async function startPlatform(config: PlatformConfig): Promise<INestApplic
     }
     return app;
   }
-  const context = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn', 'log'] });
+  const context = await NestFactory.createApplicationContext(module, options);
   context.enableShutdownHooks();
   logger.log(`${config.role} started (worker id ${config.workerId})`);
   return context;

@@ -62,6 +62,24 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
     }
   });
 
+  it('runs a grid study to the end of its grid, each point once, and completes', async () => {
+    const created = await platform.request('/studies', {
+      body: {
+        name: 'grid',
+        objective: { builtin: 'branin' },
+        sampler: { type: 'grid', grid: { x1: [-5, 0, 5], x2: [0, 15] } },
+        pruner: { type: 'none' },
+        budget: { nTrials: 100, maxParallel: 4 },
+      },
+    });
+    expect(created.status).toBe(201);
+    const study = await waitForStudy(platform, created.body.id);
+    expect(study.state).toBe('COMPLETED');
+    const { body: page } = await platform.request(`/studies/${study.id}/trials?limit=100`);
+    const points = page.items.map((t: { params: Record<string, number> }) => `${t.params.x1},${t.params.x2}`);
+    expect(points.sort()).toEqual(['-5,0', '-5,15', '0,0', '0,15', '5,0', '5,15']);
+  });
+
   it('serves the trials as CSV and one trial by number', async () => {
     const { body: csv, status } = await platform.request('/studies/branin-tpe/trials.csv');
     expect(status).toBe(200);

@@ -2,6 +2,7 @@ import { TuneforgeError } from '@tuneforge/core';
 import { Command, CommanderError } from 'commander';
 import { CliUsageError } from './cli-error';
 import { registerOptimizeCommand } from './optimize-command';
+import { registerReportCommand } from './report-command';
 import { registerServeCommand } from './serve-command';
 import { registerStudyCommands } from './study-commands';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerOptimizeCommand(program);
   registerStudyCommands(program);
   registerServeCommand(program);
+  registerReportCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeErr: () => undefined });
   return program;
 }

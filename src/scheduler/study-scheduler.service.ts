@@ -23,6 +23,7 @@ import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
+import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { StudyLock } from './study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { generationSize, planFor, schedulerSampler } from './study-runtime';
@@ -50,6 +51,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('scheduler');
   private readonly studies = new Map<number, Scheduled>();
   private readonly lock: StudyLock;
+  private readonly telemetry: PlatformTelemetry;
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -61,6 +63,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     @InjectRedis() redis: Redis,
   ) {
     this.lock = new StudyLock(redis, config.queuePrefix);
+    this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'scheduler');
   }
 
   onModuleInit(): void {
@@ -87,6 +90,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
   /** Tops the study up; repeats while trials finished meanwhile, so that no wake-up is lost. */
   async refill(studyId: number): Promise<RefillOutcome> {
     let outcome: RefillOutcome = { created: 0, requeued: 0, state: 'BUSY' };
+    const started = performance.now();
     const held = await this.lock.withLock(studyId, async () => {
       for (let round = 0; round < 20; round++) {
         const step = await this.refillOnce(studyId);
@@ -98,7 +102,9 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
         if (step.created === 0 || step.state !== 'RUNNING') break;
       }
     });
-    return held ? outcome : { created: 0, requeued: 0, state: 'BUSY' };
+    if (!held) return { created: 0, requeued: 0, state: 'BUSY' };
+    await this.telemetry.refilled((performance.now() - started) / 1000, outcome.created);
+    return outcome;
   }
 
   private async refillOnce(studyId: number): Promise<RefillOutcome> {
@@ -124,8 +130,11 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
     const timedOut = timeoutSec !== null && Date.now() - startedAt >= timeoutSec * 1000;
 
-    if ((trials.length >= nTrials || timedOut) && inFlight === 0) {
+    // A sampler that ran out of points (grid) stopped the study: it ends like a spent budget.
+    const exhausted = study.stopped;
+    if ((trials.length >= nTrials || timedOut || exhausted) && inFlight === 0) {
       await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'COMPLETED');
+      await this.telemetry.studyStateChanged(studyId, 'COMPLETED');
       this.studies.delete(studyId);
       this.logger.log(`study ${studyId} completed with ${trials.length} trials`);
       return { created: 0, requeued: 0, state: 'COMPLETED' };
@@ -133,11 +142,11 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
 
     // WAITING trials enqueued through the API, or whose job was lost: a job per trial id (a duplicate add is ignored).
     await this.enqueue(studyId, waiting);
-    let want = timedOut ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
+    let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
     const generation = generationSize(study.sampler, study.view);
     if (generation !== null) {
       // CMA-ES: a whole generation goes out together, once the previous one is done.
-      want = inFlight === 0 && !timedOut ? Math.min(generation, nTrials - trials.length) : 0;
+      want = inFlight === 0 && !timedOut && !exhausted ? Math.min(generation, nTrials - trials.length) : 0;
     }
     if (want <= 0) return { created: 0, requeued: waiting.length, state: 'RUNNING' };
     const created = await study.createPendingTrials(want, plan);

@@ -19,6 +19,7 @@ import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
+import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { ObjectiveFactory } from './objective-factory';
 import { RedisPruningIndex } from './pruning-index';
 import { RedisPruningSource } from './redis-pruning-source';
@@ -46,6 +47,7 @@ export class TrialRunner {
   private readonly logger = new Logger('worker');
   private readonly studies = new Map<number, Promise<WorkerStudy | null>>();
   private readonly index: RedisPruningIndex;
+  private readonly telemetry: PlatformTelemetry;
 
   constructor(
     private readonly storage: Storage,
@@ -55,6 +57,7 @@ export class TrialRunner {
     @InjectRedis() redis: Redis,
   ) {
     this.index = new RedisPruningIndex(redis, new RedisKeys(config.queuePrefix));
+    this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'worker');
   }
 
   async run(job: TrialJobData): Promise<TrialRunOutcome> {
@@ -64,6 +67,7 @@ export class TrialRunner {
     if (typeof claimed === 'string') return claimed;
     const finished = await this.execute(entry, claimed);
     if (finished.state === 'COMPLETE') await this.index.recordComplete(job.studyId, finished);
+    await this.telemetry.trialFinished(job.studyId, finished);
     await this.refills.request(job.studyId, 'trial-finished');
     return finished.state as TrialRunOutcome;
   }
@@ -89,10 +93,17 @@ export class TrialRunner {
     if (attempt > 1 + this.config.maxRetries) {
       const reason = `the worker running this trial stopped ${attempt - 1} time(s); no retry left (TUNEFORGE_MAX_RETRIES=${this.config.maxRetries})`;
       const live = entry.study.attachTrial(trial);
-      await entry.study.tell(live, 'FAIL', { failReason: reason });
+      const failed = await entry.study.tell(live, 'FAIL', { failReason: reason });
+      await this.telemetry.trialFinished(job.studyId, failed);
       return 'FAIL';
     }
-    this.logger.warn(`trial ${trial.number} of study ${job.studyId}: run again (attempt ${attempt})`);
+    this.logger.warn({
+      msg: `trial ${trial.number} of study ${job.studyId}: run again (attempt ${attempt})`,
+      studyId: job.studyId,
+      trialId: trial.trialId,
+      trialNumber: trial.number,
+      attempt,
+    });
     return { ...trial, systemAttrs: { ...trial.systemAttrs, [ATTEMPT_ATTR]: attempt } };
   }
 
@@ -141,7 +152,7 @@ export class TrialRunner {
       studyName: record.studyName,
       storage: this.storage,
       sampler: createSampler(definition.sampler),
-      pruner: createPruner(definition.pruner),
+      pruner: this.telemetry.countDecisions(createPruner(definition.pruner)),
       pruningSource: {
         get view() {
           return source!.view;

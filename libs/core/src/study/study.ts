@@ -287,6 +287,11 @@ export class Study {
     this.stopRequested = true;
   }
 
+  /** Whether `stop()` was called (by the caller, or by a sampler whose space is exhausted) since the last `optimize`. */
+  get stopped(): boolean {
+    return this.stopRequested;
+  }
+
   /**
    * Starts a trial: an enqueued one if any waits, else a new one; samples its relative parameters.
    * `fixedDistributions` are suggested at once (the ask-and-tell form of a fixed search space).
@@ -330,7 +335,8 @@ export class Study {
     return this.askLock.run(async () => {
       await this.history.refresh();
       const created: FrozenTrial[] = [];
-      for (let i = 0; i < count; i++) {
+      // A sampler may stop the study while planning (a grid's last point): plan no trial after that.
+      for (let i = 0; i < count && !this.stopRequested; i++) {
         const number = this.history.getTrials().length;
         const provisional: FrozenTrial = {
           trialId: -1,

@@ -117,7 +117,7 @@ export class GridSampler implements Sampler {
     return point;
   }
 
-  /** Grid ids not finished by a trial of this grid (nor running, when `excludeRunning`). */
+  /** Grid ids not finished by a trial of this grid (nor running or queued, when `excludeRunning`). */
   private unvisited(study: StudyView, excludeRunning: boolean): number[] {
     const taken = new Set<number>();
     const key = JSON.stringify(this.grid);
@@ -125,7 +125,8 @@ export class GridSampler implements Sampler {
       const id = t.systemAttrs[GRID_ID_ATTR];
       if (typeof id !== 'number' || JSON.stringify(t.systemAttrs[GRID_SPACE_ATTR]) !== key) continue;
       if (t.state === 'COMPLETE' || t.state === 'PRUNED' || t.state === 'FAIL') taken.add(id);
-      else if (excludeRunning && t.state === 'RUNNING') taken.add(id);
+      // WAITING trials are planned by a scheduler and queued: their points are as good as running.
+      else if (excludeRunning && (t.state === 'RUNNING' || t.state === 'WAITING')) taken.add(id);
     }
     const out: number[] = [];
     for (let i = 0; i < this.size; i++) if (!taken.has(i)) out.push(i);

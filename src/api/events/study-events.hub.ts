@@ -1,0 +1,94 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { RedisKeys } from '@tuneforge/queue';
+import { Redis } from 'ioredis';
+import { Observable } from 'rxjs';
+import { PlatformConfig } from '../../config/platform-config';
+import { redisOptions } from '../../providers/redis.provider';
+import type { StudyEvent } from '../../telemetry/study-events';
+
+type Listener = (event: StudyEvent) => void;
+
+interface Channel {
+  readonly listeners: Set<Listener>;
+  /** Settles when Redis has confirmed the subscription. */
+  readonly subscribed: Promise<unknown>;
+}
+
+/**
+ * The API's side of the studies' Redis channels. One dedicated connection (a subscribed connection can
+ * run no other command) serves every open stream: a channel is subscribed while at least one client
+ * listens to its study, and unsubscribed when the last one leaves.
+ */
+@Injectable()
+export class StudyEventsHub implements OnApplicationShutdown {
+  private readonly logger = new Logger('events');
+  private readonly keys: RedisKeys;
+  private readonly channels = new Map<string, Channel>();
+  private subscriber: Redis | null = null;
+
+  constructor(private readonly config: PlatformConfig) {
+    this.keys = new RedisKeys(config.queuePrefix);
+  }
+
+  /**
+   * The events of one study from now on, after a first `null` once Redis has confirmed the subscription:
+   * whatever a client reads after that `null` cannot miss a later event.
+   */
+  events(studyId: number): Observable<StudyEvent | null> {
+    const name = this.keys.studyEvents(studyId);
+    return new Observable<StudyEvent | null>((subscriber) => {
+      const listener: Listener = (event) => subscriber.next(event);
+      let channel = this.channels.get(name);
+      if (!channel) {
+        channel = { listeners: new Set(), subscribed: this.connection().subscribe(name) };
+        this.channels.set(name, channel);
+      }
+      channel.listeners.add(listener);
+      channel.subscribed.then(
+        () => subscriber.next(null),
+        (e: Error) => subscriber.error(e),
+      );
+      const joined = channel;
+      return () => {
+        joined.listeners.delete(listener);
+        if (joined.listeners.size === 0 && this.channels.get(name) === joined) {
+          this.channels.delete(name);
+          this.subscriber
+            ?.unsubscribe(name)
+            .catch((e: Error) => this.logger.warn(`unsubscribe ${name}: ${e.message}`));
+        }
+      };
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    if (subscriber && subscriber.status !== 'end')
+      await subscriber.quit().catch(() => subscriber.disconnect());
+  }
+
+  private connection(): Redis {
+    if (!this.subscriber) {
+      // Commands wait while Redis is away and the subscriptions are restored on reconnect (ioredis does
+      // both), so a Redis restart pauses the streams instead of ending them.
+      this.subscriber = new Redis({ ...redisOptions(this.config.redisUrl), maxRetriesPerRequest: null });
+      this.subscriber.on('error', (e: Error) => this.logger.warn(`event subscriber: ${e.message}`));
+      this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    }
+    return this.subscriber;
+  }
+
+  private dispatch(channel: string, message: string): void {
+    const listeners = this.channels.get(channel)?.listeners;
+    if (!listeners) return;
+    let event: StudyEvent;
+    try {
+      event = JSON.parse(message) as StudyEvent;
+    } catch {
+      this.logger.warn(`ignored a message that is not JSON on ${channel}`);
+      return;
+    }
+    for (const listener of listeners) listener(event);
+  }
+}

@@ -1,0 +1,102 @@
+import type { Redis } from 'ioredis';
+import { COUNTERS, HISTOGRAMS, type CounterDefinition, type HistogramDefinition } from './metric-definitions';
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface CounterSample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+export interface HistogramSample {
+  readonly labels: Labels;
+  /** Cumulative counts, one per bound of the definition's `buckets` (the `le` buckets without `+Inf`). */
+  readonly buckets: readonly number[];
+  /** Every observation: the `+Inf` bucket. */
+  readonly count: number;
+  readonly sum: number;
+}
+
+export interface MetricsSnapshot {
+  readonly counters: ReadonlyMap<CounterDefinition, readonly CounterSample[]>;
+  readonly histograms: ReadonlyMap<HistogramDefinition, readonly HistogramSample[]>;
+}
+
+// A label set as a hash field: JSON of the sorted pairs, so one set always gives the same field. JSON
+// escapes tabs, so a tab separates the label set from a histogram's part.
+const labelField = (labels: Labels) =>
+  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const parseLabels = (field: string): Labels =>
+  Object.fromEntries(JSON.parse(field) as Array<[string, string]>);
+
+/**
+ * Counters and histograms that several processes add to: one Redis hash per metric under the
+ * deployment's prefix (`<prefix>:metrics:<name>`), updated with HINCRBY, so every worker and scheduler
+ * adds to the same figures and the API reads them in one round trip. A histogram keeps one count per
+ * bucket (not cumulative: an observation increments one field), its count and its sum, all changed in
+ * one MULTI so that a scrape never sees them disagree.
+ */
+export class RedisMetrics {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  key(metric: CounterDefinition | HistogramDefinition): string {
+    return `${this.prefix}:metrics:${metric.name}`;
+  }
+
+  async increment(counter: CounterDefinition, labels: Labels = {}, by = 1): Promise<void> {
+    await this.redis.hincrby(this.key(counter), labelField(labels), by);
+  }
+
+  async observe(histogram: HistogramDefinition, value: number, labels: Labels = {}): Promise<void> {
+    if (!Number.isFinite(value)) return;
+    const series = labelField(labels);
+    const bucket = histogram.buckets.findIndex((bound) => value <= bound);
+    const multi = this.redis.multi();
+    if (bucket >= 0) multi.hincrby(this.key(histogram), `${series}\t${histogram.buckets[bucket]}`, 1);
+    multi.hincrby(this.key(histogram), `${series}\tcount`, 1);
+    multi.hincrbyfloat(this.key(histogram), `${series}\tsum`, value);
+    await multi.exec();
+  }
+
+  /** Every counter and histogram series recorded so far. */
+  async snapshot(): Promise<MetricsSnapshot> {
+    const pipe = this.redis.pipeline();
+    for (const metric of [...COUNTERS, ...HISTOGRAMS]) pipe.hgetall(this.key(metric));
+    const replies = (await pipe.exec()) ?? [];
+    const failed = replies.find(([error]) => error);
+    if (failed) throw failed[0];
+    const hashes = replies.map(([, hash]) => hash as Record<string, string>);
+    const counters = new Map<CounterDefinition, CounterSample[]>();
+    COUNTERS.forEach((counter, i) => {
+      const samples = Object.entries(hashes[i]).map(([field, value]) => ({
+        labels: parseLabels(field),
+        value: Number(value),
+      }));
+      counters.set(counter, samples);
+    });
+    const histograms = new Map<HistogramDefinition, HistogramSample[]>();
+    HISTOGRAMS.forEach((histogram, i) => {
+      histograms.set(histogram, histogramSamples(histogram, hashes[COUNTERS.length + i]));
+    });
+    return { counters, histograms };
+  }
+}
+
+function histogramSamples(histogram: HistogramDefinition, hash: Record<string, string>): HistogramSample[] {
+  const bySeries = new Map<string, Record<string, number>>();
+  for (const [field, value] of Object.entries(hash)) {
+    const tab = field.lastIndexOf('\t');
+    const series = field.slice(0, tab);
+    const parts = bySeries.get(series) ?? {};
+    parts[field.slice(tab + 1)] = Number(value);
+    bySeries.set(series, parts);
+  }
+  return [...bySeries].map(([series, parts]) => {
+    let cumulative = 0;
+    const buckets = histogram.buckets.map((bound) => (cumulative += parts[String(bound)] ?? 0));
+    return { labels: parseLabels(series), buckets, count: parts.count ?? 0, sum: parts.sum ?? 0 };
+  });
+}
