@@ -6,8 +6,13 @@ import { writeStudyReport } from './report';
 
 interface ReportFlags {
   storage: string;
-  out: string;
+  out?: string;
   seed: number;
+}
+
+/** `tuneforge-report-<study>.html`, with whatever a file name should not hold replaced by `_`. */
+export function defaultReportPath(studyName: string): string {
+  return `tuneforge-report-${studyName.replace(/[^A-Za-z0-9_.-]/g, '_')}.html`;
 }
 
 /** `tuneforge report <study> --storage <url> --out report.html`: the study as one self-contained HTML file. */
@@ -19,13 +24,15 @@ export function registerReportCommand(program: Command): void {
     )
     .argument('<study>', 'study name')
     .requiredOption('--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db')
-    .option('--out <file.html>', 'where to write the report', 'report.html')
+    .option('--out <file.html>', 'where to write the report (default: tuneforge-report-<study>.html)')
     .option('--seed <n>', 'seed of the importance estimator', nonNegativeInt('--seed'), 0)
     .action(async (name: string, flags: ReportFlags) => {
       const storage = await openCliStorage(flags.storage);
       try {
         const study = await loadStudy({ studyName: name, storage });
-        const written = await writeStudyReport(study, flags.out, { importanceSeed: flags.seed });
+        const written = await writeStudyReport(study, flags.out ?? defaultReportPath(name), {
+          importanceSeed: flags.seed,
+        });
         const size = (written.bytes / 1024 / 1024).toFixed(1);
         process.stdout.write(
           `Wrote the report of study '${name}' (${written.trials} trials, ${size} MB) to ${written.path}\n`,

@@ -25,3 +25,5 @@ export * from './factories';
 export * from './export/format-trials';
 export * from './space';
 export * from './study/planning-trial';
+export * from './visualization';
+export * from './importance';

@@ -53,20 +53,32 @@ function summary(model: ReportModel): string {
 }
 
 function best(model: ReportModel): string {
-  if (model.best.length === 0) return '<p class="empty">No trial has completed yet.</p>';
-  const heading = model.directions.length > 1 ? `Pareto front (${model.best.length} trials)` : 'Best trial';
-  const cards = model.best.slice(0, 12).map((b) => {
-    const values = b.values.map((v) => formatNumber(v)).join(', ');
+  if (model.best.length === 0) return '<h2>Best trial</h2><p class="empty">No trial has completed yet.</p>';
+  if (model.directions.length === 1) {
+    const [b] = model.best;
     const params = Object.entries(b.params)
       .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(paramText(v))}</td></tr>`)
       .join('');
     const took =
       b.durationMs === null ? '' : ` <span class="muted">in ${formatDuration(b.durationMs)}</span>`;
-    return `<div class="best-card"><div class="best-head">Trial ${b.number}: <strong>${escapeHtml(values)}</strong>${took}</div><table class="params">${params}</table></div>`;
-  });
-  const more =
-    model.best.length > 12 ? `<p class="muted">… and ${model.best.length - 12} more on the front.</p>` : '';
-  return `<h2>${heading}</h2><div class="best">${cards.join('')}</div>${more}`;
+    return `<h2>Best trial</h2><div class="best-head">Trial ${b.number}: <strong>${escapeHtml(formatNumber(b.values[0]))}</strong>${took}</div><table class="params">${params}</table>`;
+  }
+  // Several objectives: the front is a set of trials, so it reads best as a table.
+  const names = [...new Set(model.best.flatMap((b) => Object.keys(b.params)))].sort();
+  const head = ['trial', ...model.directions.map((d, i) => `values_${i} (${d})`), ...names]
+    .map((h) => `<th>${escapeHtml(h)}</th>`)
+    .join('');
+  const rows = model.best
+    .map((b) => {
+      const cells = [
+        String(b.number),
+        ...b.values.map((v) => formatNumber(v)),
+        ...names.map((n) => (n in b.params ? paramText(b.params[n]) : '')),
+      ];
+      return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  return `<h2>Pareto front <span class="muted">(${model.best.length} trials)</span></h2><div class="front-wrap"><table class="front"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function trialTable(model: ReportModel): string {
@@ -75,10 +87,9 @@ function trialTable(model: ReportModel): string {
     .map(
       (r) =>
         `<tr data-state="${r.state}">${r.cells
-          .map((c, i) =>
-            i === 1
-              ? `<td class="state-${r.state}">${c}</td>`
-              : `<td>${c === null ? '' : escapeHtml(c)}</td>`,
+          .map(
+            (c, i) =>
+              `<td${i === 1 ? ` class="state-${r.state}"` : ''}>${c === null ? '' : escapeHtml(c)}</td>`,
           )
           .join('')}</tr>`,
     )
@@ -122,9 +133,11 @@ dl.summary dd { margin: 0; }
 .state-RUNNING { --c: #2e9e5b; } .state-WAITING { --c: #8a96a3; }
 span.state { background: var(--c); }
 td[class^="state-"] { color: var(--c); font-weight: 600; }
-.best { display: flex; flex-wrap: wrap; gap: 10px; }
-.best-card { border: 1px solid var(--line); border-radius: 5px; padding: 8px 10px; min-width: 220px; }
-.best-head { margin-bottom: 4px; }
+.best-head { margin-bottom: 4px; font-size: 15px; }
+.front-wrap { max-height: 260px; overflow: auto; }
+table.front { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; }
+table.front th, table.front td { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eef0f3; white-space: nowrap; }
+table.front th { position: sticky; top: 0; background: #eef1f5; }
 table.params th { text-align: left; font-weight: 400; color: var(--muted); padding-right: 12px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 12px; }
 .charts.wide { grid-template-columns: 1fr; }

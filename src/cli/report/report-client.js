@@ -120,52 +120,48 @@
 
   function drawHistory() {
     var box = container('optimization-history');
+    box.classList.add('wide');
     plots.optimizationHistory.series.forEach(function (s) {
       if (s.values.length === 0) return emptyNote(box, 'No completed trial for ' + s.objective.name + '.');
-      newChart(
-        box,
-        {
-          title:
-            plots.optimizationHistory.series.length > 1
-              ? { text: s.objective.name, textStyle: { fontSize: 13 } }
-              : undefined,
-          grid: GRID,
-          tooltip: { trigger: 'item' },
-          legend: { top: 4, right: 8, data: ['Objective value', 'Best value'] },
-          xAxis: { type: 'value', name: 'Trial', nameLocation: 'middle', nameGap: 28, minInterval: 1 },
-          yAxis: valueAxis(s.objective.name),
-          series: [
-            {
-              name: 'Objective value',
-              type: 'scatter',
-              symbolSize: 7,
-              itemStyle: { color: STATE_COLORS.COMPLETE, opacity: 0.75 },
-              data: s.values.map(function (p) {
-                return [p.number, p.value];
-              }),
-              tooltip: {
-                formatter: function (p) {
-                  return 'Trial ' + p.value[0] + '<br>' + fmt(p.value[1]);
-                },
+      newChart(box, {
+        title:
+          plots.optimizationHistory.series.length > 1
+            ? { text: s.objective.name, textStyle: { fontSize: 13 } }
+            : undefined,
+        grid: GRID,
+        tooltip: { trigger: 'item' },
+        legend: { top: 4, right: 8, data: ['Objective value', 'Best value'] },
+        xAxis: { type: 'value', name: 'Trial', nameLocation: 'middle', nameGap: 28, minInterval: 1 },
+        yAxis: valueAxis(s.objective.name),
+        series: [
+          {
+            name: 'Objective value',
+            type: 'scatter',
+            symbolSize: 7,
+            itemStyle: { color: STATE_COLORS.COMPLETE, opacity: 0.75 },
+            data: s.values.map(function (p) {
+              return [p.number, p.value];
+            }),
+            tooltip: {
+              formatter: function (p) {
+                return 'Trial ' + p.value[0] + '<br>' + fmt(p.value[1]);
               },
             },
-            {
-              name: 'Best value',
-              type: 'line',
-              step: 'end',
-              showSymbol: false,
-              lineStyle: { color: '#d64545', width: 2 },
-              itemStyle: { color: '#d64545' },
-              data: s.bestSoFar.map(function (p) {
-                return [p.number, p.value];
-              }),
-            },
-          ],
-        },
-        'wide-chart',
-      );
+          },
+          {
+            name: 'Best value',
+            type: 'line',
+            step: 'end',
+            showSymbol: false,
+            lineStyle: { color: '#d64545', width: 2 },
+            itemStyle: { color: '#d64545' },
+            data: s.bestSoFar.map(function (p) {
+              return [p.number, p.value];
+            }),
+          },
+        ],
+      });
     });
-    box.classList.add('wide');
   }
 
   function drawImportances() {

@@ -131,8 +131,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const { trials, directions } = input;
   const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
   for (const t of trials) counts[t.state]++;
-  const starts = trials.flatMap((t) => (t.datetimeStart === null ? [] : [t.datetimeStart]));
-  const ends = trials.flatMap((t) => (t.datetimeComplete === null ? [] : [t.datetimeComplete]));
+  let firstStart = Infinity;
+  let lastEnd = -Infinity;
+  for (const t of trials) {
+    if (t.datetimeStart !== null) firstStart = Math.min(firstStart, t.datetimeStart);
+    if (t.datetimeComplete !== null) lastEnd = Math.max(lastEnd, t.datetimeComplete);
+  }
   return {
     studyName: input.studyName,
     directions: [...directions],
@@ -141,7 +145,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     userAttrs: input.userAttrs ?? {},
     counts,
     trialCount: trials.length,
-    wallTimeMs: starts.length > 0 && ends.length > 0 ? Math.max(...ends) - Math.min(...starts) : null,
+    wallTimeMs: Number.isFinite(firstStart) && Number.isFinite(lastEnd) ? lastEnd - firstStart : null,
     best: bestTrials(trials, directions).map((t) => ({
       number: t.number,
       values: t.values!,

@@ -1,0 +1,59 @@
+import { paretoFrontPlot } from './pareto-front';
+import { makeTrial } from './testing/make-trial';
+
+describe('paretoFrontPlot', () => {
+  const trials = [
+    makeTrial(0, { values: [1, 5] }),
+    makeTrial(1, { values: [2, 2] }),
+    makeTrial(2, { values: [3, 3] }),
+    makeTrial(3, { values: [5, 1] }),
+    makeTrial(4, { state: 'PRUNED', values: [0, 0] }),
+    makeTrial(5, { values: [2, 2] }),
+  ];
+
+  it('flags the dominated trials of a 2-objective minimization', () => {
+    const data = paretoFrontPlot(trials, { directions: ['minimize', 'minimize'] });
+    expect(data.dimensions).toBe(2);
+    expect(data.points.map((p) => [p.number, p.dominated])).toEqual([
+      [0, false],
+      [1, false],
+      [2, true],
+      [3, false],
+      // An equal point does not dominate: both stay on the front.
+      [5, false],
+    ]);
+    expect(data.points[1].values).toEqual([2, 2]);
+  });
+
+  it('follows each direction', () => {
+    const data = paretoFrontPlot(trials, { directions: ['minimize', 'maximize'] });
+    expect(data.points.filter((p) => !p.dominated).map((p) => p.number)).toEqual([0]);
+  });
+
+  it('draws three objectives in 3-D and judges dominance on all of them', () => {
+    const three = [makeTrial(0, { values: [1, 1, 9] }), makeTrial(1, { values: [1, 1, 1] })];
+    const data = paretoFrontPlot(three, { directions: ['minimize', 'minimize', 'minimize'] });
+    expect(data.dimensions).toBe(3);
+    expect(data.points.map((p) => p.dominated)).toEqual([true, false]);
+    const drawn = paretoFrontPlot(
+      three,
+      { directions: ['minimize', 'minimize', 'minimize'] },
+      { objectives: [1, 0] },
+    );
+    expect(drawn.dimensions).toBe(2);
+    expect(drawn.objectives.map((o) => o.index)).toEqual([1, 0]);
+    expect(drawn.points.map((p) => p.dominated)).toEqual([true, false]);
+  });
+
+  it('refuses single-objective studies and asks which objectives of four to draw', () => {
+    expect(() => paretoFrontPlot(trials, { directions: ['minimize'] })).toThrow(
+      'a Pareto front needs two objectives or more, the study has 1',
+    );
+    expect(() =>
+      paretoFrontPlot([], { directions: ['minimize', 'minimize', 'minimize', 'minimize'] }),
+    ).toThrow(/choose 2 or 3 to draw/);
+    expect(() =>
+      paretoFrontPlot([], { directions: ['minimize', 'minimize'] }, { objectives: [0, 0] }),
+    ).toThrow('objectives must be distinct, got [0,0]');
+  });
+});
