@@ -22,6 +22,7 @@ import {
   parseCommandLine,
 } from '@tuneforge/sandbox';
 import { openCliStorage } from './cli-storage';
+import { writeStudyReport } from './report';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -48,6 +49,7 @@ interface OptimizeFlags {
   concurrency: number;
   storage: string;
   continueOnError?: boolean;
+  report?: string;
 }
 
 export function registerOptimizeCommand(program: Command): void {
@@ -103,6 +105,7 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--concurrency <k>', 'objectives run at once', positiveInt('--concurrency'), 1)
     .option('--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db', 'memory:')
     .option('--continue-on-error', 'keep going when the objective throws (the trial ends FAIL)')
+    .option('--report <file.html>', 'write a self-contained HTML report of the study at the end')
     .action(async (file: string | undefined, flags: OptimizeFlags) => {
       await runOptimize(file, flags);
     });
@@ -190,6 +193,10 @@ async function runOptimize(file: string | undefined, flags: OptimizeFlags): Prom
         : `Created study '${study.studyName}' in ${storage.url}\n`,
     );
     await optimizeWithLog(study, mod.objective, flags);
+    if (flags.report) {
+      const written = await writeStudyReport(study, flags.report);
+      process.stdout.write(`Report: ${written.path}\n`);
+    }
   } finally {
     await storage.close();
   }
