@@ -361,8 +361,8 @@ export class Study {
         if (plan) {
           const planning = new PlanningTrial(this.sampler, this.view, ctx, relative, space);
           plan(planning);
-          params = planning.params;
-          distributions = planning.distributions;
+          params = { ...planning.plannedParams };
+          distributions = { ...planning.plannedDistributions };
         }
         const trial = await this.storage.createTrial(this.studyId, {
           state: 'WAITING',

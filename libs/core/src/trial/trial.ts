@@ -1,25 +1,20 @@
 import {
-  categoricalDistribution,
   contains,
   describe,
   distributionsEqual,
-  floatDistribution,
-  intDistribution,
   isSingle,
-  toExternal,
   toInternal,
-  type CategoricalChoice,
   type Distribution,
   type ParamValue,
-  type RangeOptions,
 } from '../distributions';
-import { DistributionConflictError, InvalidArgumentError } from '../errors';
+import { InvalidArgumentError } from '../errors';
 import type { JsonObject, JsonValue } from '../json';
 import type { Pruner } from '../pruners/pruner';
 import type { Sampler, SearchSpace } from '../samplers/sampler';
 import type { Storage } from '../storage/storage';
 import type { StudyView, TrialHistory } from '../study/study-view';
 import type { FrozenTrial } from './frozen-trial';
+import { DefineByRun } from './define-by-run';
 import { trialContext } from './trial-context';
 
 /**
@@ -55,9 +50,7 @@ export const FAIL_REASON_ATTR = 'fail_reason';
  * sample; storage writes are queued in order and flushed by `report`, `shouldPrune`'s caller and
  * `study.tell`.
  */
-export class Trial {
-  private readonly params: Record<string, ParamValue> = {};
-  private readonly distributions: Record<string, Distribution> = {};
+export class Trial extends DefineByRun {
   private readonly intermediate: Record<number, number> = {};
   private readonly userAttrsLocal: JsonObject;
   private readonly systemAttrsLocal: JsonObject;
@@ -71,6 +64,7 @@ export class Trial {
     private readonly relativeParams: Readonly<Record<string, ParamValue>>,
     private readonly relativeSpace: Readonly<SearchSpace>,
   ) {
+    super();
     this.userAttrsLocal = { ...frozen.userAttrs };
     this.systemAttrsLocal = { ...frozen.systemAttrs };
     Object.assign(this.params, frozen.params);
@@ -97,21 +91,6 @@ export class Trial {
 
   get systemAttrs(): Readonly<JsonObject> {
     return { ...this.systemAttrsLocal };
-  }
-
-  /** A float in [low, high]; `log` samples on a log scale, `step` on the grid low + k*step. */
-  suggestFloat(name: string, low: number, high: number, options: RangeOptions = {}): number {
-    return this.suggest(name, floatDistribution(low, high, options)) as number;
-  }
-
-  /** An integer in [low, high] (inclusive); `log` samples on a log scale, `step` on low + k*step. */
-  suggestInt(name: string, low: number, high: number, options: RangeOptions = {}): number {
-    return this.suggest(name, intDistribution(low, high, options)) as number;
-  }
-
-  /** One of `choices` (strings, numbers, booleans or null). */
-  suggestCategorical<T extends CategoricalChoice>(name: string, choices: readonly T[]): T {
-    return this.suggest(name, categoricalDistribution(choices)) as T;
   }
 
   /**
@@ -192,28 +171,15 @@ export class Trial {
     });
   }
 
-  private suggest(name: string, distribution: Distribution): ParamValue {
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new InvalidArgumentError('A parameter name must be a non-empty string.');
-    }
-    const known = this.distributions[name];
-    if (known) {
-      if (!distributionsEqual(known, distribution)) {
-        throw new DistributionConflictError(
-          `Parameter '${name}' was suggested as ${describe(known)} and now as ${describe(distribution)} in trial ${this.number}.`,
-        );
-      }
-      return this.params[name];
-    }
-    const value = this.pick(name, distribution);
-    const internal = toInternal(distribution, value);
-    this.params[name] = toExternal(distribution, internal);
-    this.distributions[name] = distribution;
-    this.queue(() => this.host.storage.setTrialParam(this.trialId, name, internal, distribution));
-    return this.params[name];
+  protected get where(): string {
+    return ` in trial ${this.number}`;
   }
 
-  private pick(name: string, distribution: Distribution): ParamValue {
+  protected override record(name: string, internal: number, distribution: Distribution): void {
+    this.queue(() => this.host.storage.setTrialParam(this.trialId, name, internal, distribution));
+  }
+
+  protected pick(name: string, distribution: Distribution): ParamValue {
     const fixed = this.systemAttrsLocal[FIXED_PARAMS_ATTR] as Record<string, ParamValue> | undefined;
     if (fixed && name in fixed) {
       const internal = toInternal(distribution, fixed[name]);
