@@ -10,7 +10,15 @@ import { SandboxObjectiveCatalog } from '../providers/sandbox-objective-catalog'
 import { ApiErrorsFilter } from './common/api-errors.filter';
 import { boardAuth } from './common/board-auth.middleware';
 import { TokenGuard } from './common/token.guard';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { StudyPlotsService } from './dashboard/study-plots.service';
+import { EventsController } from './events/events.controller';
+import { StudyEventsService } from './events/events.service';
+import { StudyEventsHub } from './events/study-events.hub';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { StudiesController } from './studies/studies.controller';
 import { StudiesService } from './studies/studies.service';
 import { TrialsController } from './trials/trials.controller';
@@ -18,7 +26,7 @@ import { TrialsService } from './trials/trials.service';
 
 export const BOARD_ROUTE = '/admin/queues';
 
-/** The HTTP role: REST studies and trials, health, Bull Board. */
+/** The HTTP role: REST studies and trials, health, Bull Board, the dashboard, live events, metrics. */
 @Module({})
 export class ApiModule {
   static forRoot(config: PlatformConfig): DynamicModule {
@@ -34,11 +42,23 @@ export class ApiModule {
           { name: TRIALS_QUEUE, adapter: BullMQAdapter },
           { name: REFILL_QUEUE, adapter: BullMQAdapter },
         ),
+        DashboardModule,
       ],
-      controllers: [StudiesController, TrialsController, HealthController],
+      controllers: [
+        StudiesController,
+        TrialsController,
+        HealthController,
+        DashboardController,
+        EventsController,
+        MetricsController,
+      ],
       providers: [
         StudiesService,
         TrialsService,
+        StudyPlotsService,
+        StudyEventsService,
+        StudyEventsHub,
+        MetricsService,
         TokenGuard,
         { provide: ObjectiveCatalogPort, useClass: SandboxObjectiveCatalog },
         { provide: APP_FILTER, useClass: ApiErrorsFilter },

@@ -1,5 +1,6 @@
-import { Controller, Param, Sse, UseGuards } from '@nestjs/common';
+import { Controller, Param, Req, Sse, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { TokenGuard } from '../common/token.guard';
 import { StudyEventsService } from './events.service';
 
@@ -11,7 +12,7 @@ export class EventsController {
   constructor(private readonly events: StudyEventsService) {}
 
   @Sse('events')
-  stream(@Param('id') id: string) {
-    return this.events.stream(id);
+  stream(@Param('id') id: string, @Req() request: Request) {
+    return this.events.stream(id, request);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
-import { interval, map, merge, type Observable } from 'rxjs';
+import type { Request } from 'express';
+import { interval, map, merge, takeUntil, type Observable } from 'rxjs';
 import { STREAM_PING_EVENT, STREAM_READY_EVENT } from '../../telemetry/study-events';
 import { StudiesService } from '../studies/studies.service';
 import { StudyEventsHub } from './study-events.hub';
@@ -22,8 +23,9 @@ export class StudyEventsService {
    * then `trial-finished` and `study-state` events as workers and the scheduler publish them, and a
    * `ping` now and then. @throws StudyNotFoundError before the stream starts (a 404)
    */
-  async stream(idOrName: string): Promise<Observable<MessageEvent>> {
+  async stream(idOrName: string, request: Request): Promise<Observable<MessageEvent>> {
     const studyId = await this.studies.resolve(idOrName);
+    this.hub.track(request.res!);
     return merge(
       this.hub
         .events(studyId)
@@ -35,6 +37,6 @@ export class StudyEventsService {
           ),
         ),
       interval(PING_MS).pipe(map((): MessageEvent => ({ type: STREAM_PING_EVENT, data: {} }))),
-    );
+    ).pipe(takeUntil(this.hub.closing));
   }
 }

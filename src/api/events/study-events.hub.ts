@@ -1,12 +1,16 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { RedisKeys } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
-import { Observable } from 'rxjs';
+import type { ServerResponse } from 'node:http';
+import { Observable, Subject } from 'rxjs';
 import { PlatformConfig } from '../../config/platform-config';
 import { redisOptions } from '../../providers/redis.provider';
 import type { StudyEvent } from '../../telemetry/study-events';
 
 type Listener = (event: StudyEvent) => void;
+
+/** How long a stop waits for the event streams' responses to end. */
+const SHUTDOWN_WAIT_MS = 2_000;
 
 interface Channel {
   readonly listeners: Set<Listener>;
@@ -20,11 +24,17 @@ interface Channel {
  * listens to its study, and unsubscribed when the last one leaves.
  */
 @Injectable()
-export class StudyEventsHub implements OnApplicationShutdown {
+export class StudyEventsHub implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('events');
   private readonly keys: RedisKeys;
   private readonly channels = new Map<string, Channel>();
   private subscriber: Redis | null = null;
+  private readonly closing$ = new Subject<void>();
+  /** Settle when an open stream's response has ended. */
+  private readonly streams = new Set<Promise<void>>();
+
+  /** Emits once when the API stops: open streams end then, so that the HTTP server can close. */
+  readonly closing = this.closing$.asObservable();
 
   constructor(private readonly config: PlatformConfig) {
     this.keys = new RedisKeys(config.queuePrefix);
@@ -59,6 +69,27 @@ export class StudyEventsHub implements OnApplicationShutdown {
         }
       };
     });
+  }
+
+  /** Counts `response` as an open stream until it ends: see `beforeApplicationShutdown`. */
+  track(response: ServerResponse): void {
+    const ended = new Promise<void>((resolve) => response.once('close', () => resolve()));
+    this.streams.add(ended);
+    void ended.then(() => this.streams.delete(ended));
+  }
+
+  /**
+   * Before the HTTP server closes. An event stream never ends on its own, and the server waits for the
+   * connections that are busy when it closes; so the streams end first (`closing`), and once their
+   * responses are done their idle connections close with the server instead of holding it open.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing$.next();
+    this.closing$.complete();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+    await Promise.race([Promise.all(this.streams), deadline]);
+    clearTimeout(timer);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,241 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startPlatform, type Platform } from './support/platform-harness';
+
+jest.setTimeout(120_000);
+
+const ROOT = join(__dirname, '..');
+const DASHBOARD = join(ROOT, 'dashboard');
+const CHROMIUM = '/usr/bin/chromium';
+
+// One trial a little under half a second, with learning curves: long enough to watch the study live.
+const SLOW_OBJECTIVE = [
+  'python3',
+  '-c',
+  [
+    'import json,os,sys,time',
+    "p=json.loads(os.environ['TUNEFORGE_PARAMS'])",
+    "v=(p['x']-1)**2+(p['y']+0.5)**2+(0.3 if p['kind']=='b' else 0)",
+    'for s in range(3):',
+    '  time.sleep(0.12)',
+    "  print('tuneforge:report step=%d value=%r' % (s, v*(3-s)))",
+    '  sys.stdout.flush()',
+    "print('tuneforge:result value=%r' % v)",
+  ].join('\n'),
+];
+
+/** Newest modification time under a folder (skipping the build output). */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(
+    stat.mtimeMs,
+    ...readdirSync(path)
+      .filter((name) => name !== 'dist' && name !== 'node_modules')
+      .map((name) => newest(join(path, name))),
+  );
+}
+
+/** Builds dashboard/dist unless it is newer than every source of the dashboard. */
+function buildDashboard(): void {
+  const index = join(DASHBOARD, 'dist', 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs > newest(DASHBOARD)) return;
+  const vite = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'dashboard'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  if (vite.status !== 0) throw new Error(`vite build dashboard failed:\n${vite.stdout}\n${vite.stderr}`);
+}
+
+async function historyPoints(page: Page): Promise<number> {
+  return Number((await page.getAttribute('[data-plot="optimization-history"]', 'data-points')) ?? 0);
+}
+
+/** Waits until the history plot shows `n` points or more; the page never polls, only SSE brings them. */
+async function waitForPoints(page: Page, n: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const points = await historyPoints(page);
+    if (points >= n) return points;
+    if (Date.now() > deadline) throw new Error(`the history plot shows ${points} points, not ${n}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The first value column of the table's rows, top to bottom (null for trials without a value). */
+async function valueColumn(page: Page): Promise<Array<number | null>> {
+  return page.$$eval('[data-testid="trial-table"]', ([table]) => {
+    const headers = [...table.querySelectorAll('thead th')].map((th) => th.getAttribute('data-sort'));
+    const col = headers.indexOf('value:0');
+    return [...table.querySelectorAll('tbody tr[data-number]')].map((tr) => {
+      const text = tr.querySelectorAll('td')[col].textContent ?? '';
+      return text === '' ? null : Number(text);
+    });
+  });
+}
+
+describe('the dashboard, in headless Chromium', () => {
+  let platform: Platform;
+  let context: BrowserContext | undefined;
+  let profile: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+    }
+    buildDashboard();
+    platform = await startPlatform({ workers: 1, env: { TUNEFORGE_ALLOW_INLINE_COMMANDS: '1' } });
+    profile = mkdtempSync(join(tmpdir(), 'tuneforge-dashboard-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 1000 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    // Only the platform on localhost: the dashboard must need nothing from elsewhere.
+    await context.route('**/*', (route) =>
+      route.request().url().startsWith(platform.url) ? route.continue() : route.abort(),
+    );
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await platform?.stop();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('follows a running study live, sorts its trials, and shows every plot', async () => {
+    const created = await platform.request('/studies', {
+      body: {
+        name: 'live-quadratic',
+        objective: { inlineCommand: SLOW_OBJECTIVE },
+        searchSpace: [
+          { name: 'x', type: 'float', low: -3, high: 3 },
+          { name: 'y', type: 'float', low: 0.01, high: 10, log: true },
+          { name: 'kind', type: 'categorical', choices: ['a', 'b'] },
+        ],
+        sampler: { type: 'random' },
+        pruner: { type: 'none' },
+        budget: { nTrials: 14, maxParallel: 1 },
+        seed: 11,
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as number;
+
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+
+    // The study list links to the study page (client-side navigation).
+    await page.goto(`${platform.url}/dashboard/`);
+    await page.click(`tr[data-study="${id}"] a`);
+    await page.waitForURL(`${platform.url}/dashboard/studies/${id}`);
+    await page.waitForSelector('[data-testid="live-status"][data-status="live"]', { timeout: 15_000 });
+
+    // Points arrive while the page stays open: the page only reloads on the study's events (SSE).
+    const before = await waitForPoints(page, 2);
+    await waitForPoints(page, before + 3);
+    expect(await historyPoints(page)).toBeGreaterThanOrEqual(before + 3);
+    expect(await page.locator('[data-plot="optimization-history"] canvas').count()).toBeGreaterThan(0);
+
+    // Sort by value, then reverse: completed trials in order, those without a value last either way.
+    await page.click('[data-testid="trial-table"] th[data-sort="value:0"] button');
+    await page.waitForSelector('th[data-sort="value:0"][aria-sort="ascending"]');
+    const ascending = await valueColumn(page);
+    const values = ascending.filter((v): v is number => v !== null);
+    expect(values.length).toBeGreaterThanOrEqual(before + 3);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(ascending.slice(values.length).every((v) => v === null)).toBe(true);
+    await page.click('[data-testid="trial-table"] th[data-sort="value:0"] button');
+    await page.waitForSelector('th[data-sort="value:0"][aria-sort="descending"]');
+    const descending = (await valueColumn(page)).filter((v): v is number => v !== null);
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+
+    // Wait for the whole study, then every plot of a single-objective study is drawn.
+    await waitForPoints(page, 14);
+    await page.waitForSelector('.study-head ~ .summary .badge.state-COMPLETED', { timeout: 15_000 });
+    const plots = await page.$$eval('[data-plot]', (boxes) =>
+      boxes.map((b) => ({
+        plot: b.getAttribute('data-plot'),
+        charts: b.querySelectorAll('canvas').length > 0,
+        empty: b.querySelectorAll('.empty').length,
+      })),
+    );
+    expect(plots.map((p) => p.plot)).toEqual([
+      'optimization-history',
+      'importances',
+      'empirical-distribution',
+      'intermediate-values',
+      'slice',
+      'contour',
+      'parallel-coordinates',
+      'timeline',
+      'trials',
+    ]);
+    for (const p of plots.filter((p) => p.plot !== 'trials'))
+      expect(p).toEqual({ ...p, charts: true, empty: 0 });
+    expect(await page.textContent('[data-testid="best-trial"]')).toMatch(/Best trial/);
+    expect(await page.getAttribute('a[href="/admin/queues"]', 'href')).toBe('/admin/queues');
+
+    // Filter by state and search by parameter, on the finished study.
+    await page.selectOption('[data-testid="state-filter"]', 'COMPLETE');
+    await page.fill('[data-testid="param-search"]', 'kind=a x>0');
+    const { body: complete } = await platform.request(`/studies/${id}/trials?state=COMPLETE&limit=1000`);
+    const expected = complete.items
+      .filter((t: any) => t.params.kind === 'a' && t.params.x > 0)
+      .map((t: any) => t.number);
+    const shown = await page.$$eval('[data-testid="trial-table"] tbody tr[data-number]', (rows) =>
+      rows.map((r) => Number(r.getAttribute('data-number'))),
+    );
+    expect(shown.sort((x, y) => x - y)).toEqual(expected.sort((x: number, y: number) => x - y));
+    expect(await page.textContent('[data-testid="trial-count"]')).toBe(`${expected.length} of 14 trials`);
+    await page.fill('[data-testid="param-search"]', 'nothing-matches');
+    expect(await page.locator('[data-testid="trial-table"] tbody tr').count()).toBe(0);
+    await page.selectOption('[data-testid="state-filter"]', '');
+    await page.fill('[data-testid="param-search"]', '');
+
+    const shot = join(mkdtempSync(join(tmpdir(), 'tuneforge-dashboard-')), 'study.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+    console.log(`dashboard screenshot: ${shot}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('serves the JSON the page reads: plots, importances, and a study event stream', async () => {
+    const { body: plots } = await platform.request('/studies/live-quadratic/plots');
+    expect(plots.trialCount).toBe(14);
+    expect(plots.plots.optimizationHistory.series[0].values).toHaveLength(14);
+    const { body: importances } = await platform.request('/studies/live-quadratic/importances');
+    expect(importances.importances.map((r: { param: string }) => r.param).sort()).toEqual(['kind', 'x', 'y']);
+    expect((await platform.request('/studies/nope/events')).status).toBe(404);
+    expect((await platform.request('/studies/live-quadratic/plots?objective=1')).status).toBe(400);
+
+    const controller = new AbortController();
+    const res = await fetch(`${platform.url}/studies/live-quadratic/events`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toMatch(/^event: ready\n/m);
+    controller.abort();
+  });
+});
