@@ -17,7 +17,11 @@ import {
   type PlatformStudyState,
   type StudyDefinition,
 } from '@tuneforge/queue';
+import type { Redis } from 'ioredis';
+import { PlatformConfig } from '../../config/platform-config';
 import { ObjectiveCatalogPort } from '../../providers/objective-catalog';
+import { InjectRedis } from '../../providers/redis.provider';
+import { PlatformTelemetry } from '../../telemetry/platform-telemetry';
 import { RefillQueue } from '../../providers/refill-queue';
 import { StudyCleanup } from '../../providers/study-cleanup';
 import { emptyCounts, toStudyResponse, type StudyResponse } from '../common/responses';
@@ -28,12 +32,18 @@ const DEFAULT_MAX_PARALLEL = 4;
 /** The rules of platform studies: definitions, lifecycle (RUNNING → STOPPED/COMPLETED), reads. */
 @Injectable()
 export class StudiesService {
+  private readonly telemetry: PlatformTelemetry;
+
   constructor(
     private readonly storage: Storage,
     private readonly refill: RefillQueue,
     private readonly catalog: ObjectiveCatalogPort,
     private readonly cleanup: StudyCleanup,
-  ) {}
+    @InjectRedis() redis: Redis,
+    config: PlatformConfig,
+  ) {
+    this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'api');
+  }
 
   async create(dto: CreateStudyDto): Promise<StudyResponse> {
     const definition = checkStudyDefinition(toDefinition(dto), this.catalog);
@@ -72,6 +82,7 @@ export class StudiesService {
     const studyId = await this.resolve(idOrName);
     await this.requirePlatformStudy(studyId);
     await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'STOPPED');
+    await this.telemetry.studyStateChanged(studyId, 'STOPPED');
     return this.get(String(studyId));
   }
 
@@ -84,6 +95,7 @@ export class StudiesService {
       );
     }
     await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'RUNNING');
+    await this.telemetry.studyStateChanged(studyId, 'RUNNING');
     await this.refill.request(studyId, 'resume');
     return this.get(String(studyId));
   }
