@@ -118,7 +118,8 @@ export abstract class Storage {
   abstract getAllTrials(studyId: number, states?: readonly TrialState[]): Promise<FrozenTrial[]>;
   /**
    * Trials created or changed after `cursor` (0 = all), in number order, and the cursor to pass
-   * next time. Readers keep a cache and read only the new rows.
+   * next time. Readers keep a cache and read only the new rows. While other writes are in flight a
+   * storage may return a trial again unchanged (never miss one): readers replace trials by number.
    */
   abstract getTrialsChangedSince(studyId: number, cursor: number): Promise<TrialChanges>;
   /** Releases connections. Idempotent. */

@@ -1,0 +1,138 @@
+import type { FrozenTrial, TrialState } from '@tuneforge/core';
+import type { StudyRow } from '../mappers';
+
+/** A trial to insert, already encoded for the database. */
+export interface EncodedTrial {
+  state: TrialState;
+  values: string | null;
+  datetimeStart: number | null;
+  datetimeComplete: number | null;
+  userAttrs: string;
+  systemAttrs: string;
+  /** [name, internal value, distribution JSON] in suggestion order. */
+  params: Array<[string, number, string]>;
+  /** [step, value (null = NaN)]. */
+  intermediate: Array<[number, number | null]>;
+}
+
+/**
+ * Why a conditional trial write changed nothing: the trial does not exist (`state` null) or is not
+ * in the state the write needs.
+ */
+export interface WriteRefused {
+  readonly refused: true;
+  readonly state: TrialState | null;
+  readonly number: number | null;
+}
+
+export type StudyAttrColumn = 'user_attrs' | 'system_attrs';
+
+export interface StudyDetailsRow extends StudyRow {
+  state: string;
+  definition: string | null;
+  updated_at: number | string;
+}
+
+export interface TrialPlatformRow {
+  trial_id: number;
+  heartbeat_at: number | string | null;
+  worker_id: string | null;
+  attempt: number;
+}
+
+/**
+ * The SQL of one dialect. TypeOrmStorage validates arguments, maps studies and turns refusals into
+ * typed errors; a backend runs statements (each write atomically) and decodes the trials it reads.
+ */
+export interface StorageBackend {
+  /** @returns null when the name is taken. */
+  createStudy(
+    name: string,
+    directions: string,
+    userAttrs: string,
+    systemAttrs: string,
+    now: number,
+  ): Promise<StudyRow | null>;
+  /** @returns false when no such study. */
+  deleteStudy(studyId: number): Promise<boolean>;
+  getStudyIdByName(name: string): Promise<number | null>;
+  getStudy(studyId: number): Promise<StudyDetailsRow | null>;
+  listStudies(): Promise<{
+    studies: StudyRow[];
+    counts: Array<{ study_id: number; state: string; n: number | string }>;
+  }>;
+  /** @returns false when no such study. */
+  setStudyAttr(
+    studyId: number,
+    column: StudyAttrColumn,
+    key: string,
+    value: string,
+    now: number,
+  ): Promise<boolean>;
+  /** @returns false when no such study. */
+  setStudyColumns(
+    studyId: number,
+    changes: { state?: string; definition?: string | null },
+    now: number,
+  ): Promise<boolean>;
+
+  /** Inserts trials with the next numbers, in order. @returns null when no such study. */
+  createTrials(
+    studyId: number,
+    trials: EncodedTrial[],
+    now: number,
+  ): Promise<Array<{ trial_id: number; number: number }> | null>;
+  /** Moves the lowest-numbered WAITING trial to RUNNING for exactly one caller. */
+  claimWaitingTrial(
+    studyId: number,
+    now: number,
+  ): Promise<{ studyExists: boolean; trial: FrozenTrial | null }>;
+  /** WAITING → RUNNING of one given trial, recording the worker. */
+  claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial | WriteRefused>;
+  setTrialParam(
+    trialId: number,
+    name: string,
+    internal: number,
+    distribution: string,
+  ): Promise<WriteRefused | null>;
+  setTrialIntermediateValues(
+    trialId: number,
+    values: Array<[number, number | null]>,
+  ): Promise<WriteRefused | null>;
+  setTrialAttr(
+    trialId: number,
+    column: StudyAttrColumn,
+    key: string,
+    value: string,
+  ): Promise<WriteRefused | null>;
+  finishTrial(
+    trialId: number,
+    state: TrialState,
+    values: string | null,
+    now: number,
+  ): Promise<FrozenTrial | WriteRefused>;
+  heartbeat(trialId: number, workerId: string, now: number): Promise<WriteRefused | null>;
+  /** RUNNING trials of the study whose heartbeat is older than `staleBefore` become FAIL. */
+  failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<FrozenTrial[]>;
+
+  getTrial(trialId: number): Promise<FrozenTrial | null>;
+  getTrialPlatformFields(trialId: number): Promise<TrialPlatformRow | null>;
+  getTrials(
+    studyId: number,
+    states: readonly TrialState[] | null,
+  ): Promise<{ studyExists: boolean; trials: FrozenTrial[] }>;
+  getTrialsChangedSince(
+    studyId: number,
+    cursor: number,
+  ): Promise<{ studyExists: boolean; trials: FrozenTrial[]; cursor: number }>;
+  /** Releases what the backend opened itself (not the DataSource). */
+  close(): Promise<void>;
+}
+
+export function refused(state: TrialState | null, number: number | null): WriteRefused {
+  return { refused: true, state, number };
+}
+
+export function isRefused(v: unknown): v is WriteRefused {
+  return typeof v === 'object' && v !== null && (v as WriteRefused).refused === true;
+}

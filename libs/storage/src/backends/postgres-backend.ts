@@ -1,0 +1,546 @@
+import { FAIL_REASON_ATTR, type FrozenTrial, type TrialState } from '@tuneforge/core';
+import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import type { DataSource } from 'typeorm';
+import {
+  decodeTrialColumns,
+  toFrozenTrial,
+  type DistributionCache,
+  type StudyRow,
+  type TrialColumnsText,
+  type TrialRow,
+} from '../mappers';
+import {
+  refused,
+  type EncodedTrial,
+  type StorageBackend,
+  type StudyAttrColumn,
+  type StudyDetailsRow,
+  type TrialPlatformRow,
+  type WriteRefused,
+} from './backend';
+
+/**
+ * Postgres: every operation is ONE statement (autocommit), so no transaction spans round trips and
+ * concurrent writers only ever wait for each other inside a single statement.
+ *
+ * - Trial numbers: the study row's `next_trial_number` is bumped by the same statement that inserts
+ *   the trials; the row lock serializes creators of one study, so numbers are dense and unique.
+ * - Conditional writes (`WHERE state = 'RUNNING'`): a concurrent finisher takes the row lock first
+ *   and the loser's WHERE is re-evaluated on the committed row (READ COMMITTED), so it changes nothing.
+ * - WAITING claims: `FOR UPDATE SKIP LOCKED` hands each row to one claimer without blocking the others.
+ * - Durability: a trial's result is durable when `finishTrial` returns (synchronous commit). The
+ *   writes that lead up to it (creating a RUNNING trial, claiming one, its params, intermediate
+ *   values, attributes, heartbeats) commit asynchronously, on a second pool whose sessions set
+ *   `synchronous_commit = off`: they are visible to every reader at once and become durable with the
+ *   next synchronous commit, which flushes the WAL in order. A server crash can thus forget only
+ *   trials that had not finished, and their numbers with them (the counter is forgotten too), so
+ *   numbers stay dense. Without this, every trial creation would hold the study row's lock for a
+ *   disk flush, and trials/s per study would be capped by the disk's fsync rate.
+ * - Change cursor: `version` is the writing transaction's id (`pg_current_xact_id()`). Transaction ids
+ *   are not committed in order, so a reader's next cursor is just below the oldest transaction of
+ *   this database still in progress in its snapshot: a trial written by a transaction that commits
+ *   later has a version above that cursor, and is read next time.
+ * - Bulk reads return a study's trials as JSON columns built by the server (see TrialColumnsText).
+ */
+
+/** The writing transaction's id: above every cursor handed out before this transaction started. */
+const XID = 'pg_current_xact_id()::text::bigint';
+
+/**
+ * Columns of a TrialRow, read from the trials alias `t` (with its params and intermediate values):
+ * for statements that return one or a few trials (RETURNING of a claim or a finish).
+ */
+const trialColumns = (t: string) => `${t}.trial_id, ${t}.number, ${t}.state, ${t}."values",
+  ${t}.datetime_start, ${t}.datetime_complete, ${t}.user_attrs, ${t}.system_attrs,
+  (SELECT json_agg(json_build_array(p.name, p.internal_value, p.distribution) ORDER BY p.param_id)
+     FROM trial_params p WHERE p.trial_id = ${t}.trial_id) AS params,
+  (SELECT json_agg(json_build_array(iv.step, iv.value) ORDER BY iv.step)
+     FROM trial_intermediate_values iv WHERE iv.trial_id = ${t}.trial_id) AS intermediate`;
+
+/**
+ * The next cursor for a reader: one below the oldest transaction in progress in this statement's
+ * snapshot, ignoring transactions of other databases (they never write our rows); one below the
+ * snapshot's xmax when none is.
+ */
+const NEXT_CURSOR = `(SELECT coalesce(min(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint) - 1
+   FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+   WHERE x::xid NOT IN (SELECT a.backend_xid FROM pg_stat_activity a
+                        WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database()))`;
+
+const STUDY_COLUMNS = 'study_id, study_name, directions, user_attrs, system_attrs, created_at';
+
+/**
+ * A bulk read is two statements run at once on two connections that share one snapshot (exported by
+ * the first): the trial columns with their intermediate values and the reader's next cursor, and the
+ * params with each distinct distribution once. Both return JSON columns built by the server (see
+ * TrialColumnsText). `trialFilter` selects trials; `childFilter` selects rows of `$CHILD c` (params
+ * or intermediate values) and may use the CTE `t` of the selected trials.
+ */
+const trialPartQuery = (trialFilter: string, childFilter: string) => `WITH
+  t AS MATERIALIZED (
+    SELECT trial_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs
+    FROM trials WHERE ${trialFilter} ORDER BY number),
+  iv AS MATERIALIZED (
+    SELECT c.trial_id, c.step, c.value FROM ${childFilter.replace(/\$CHILD/g, 'trial_intermediate_values')})
+  SELECT
+    (SELECT json_build_array(json_agg(trial_id), json_agg(number), json_agg(state), json_agg("values"),
+       json_agg(datetime_start), json_agg(datetime_complete), json_agg(user_attrs), json_agg(system_attrs))
+     FROM t)::text AS trials,
+    (SELECT json_build_array(json_agg(trial_id), json_agg(step), json_agg(value)) FROM iv)::text AS ivs,
+    EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS study_exists,
+    ${NEXT_CURSOR} AS cursor`;
+
+const paramPartQuery = (trialFilter: string, childFilter: string) => `WITH
+  t AS MATERIALIZED (SELECT trial_id FROM trials WHERE ${trialFilter}),
+  p AS MATERIALIZED (
+    SELECT c.param_id, c.trial_id, c.name, c.internal_value, c.distribution
+    FROM ${childFilter.replace(/\$CHILD/g, 'trial_params')}),
+  d AS MATERIALIZED (
+    SELECT distribution, (row_number() OVER ())::int - 1 AS k FROM (SELECT DISTINCT distribution FROM p) AS x)
+  SELECT
+    (SELECT json_build_array(json_agg(p.param_id), json_agg(p.trial_id), json_agg(p.name), json_agg(p.internal_value),
+       json_agg(d.k)) FROM p JOIN d USING (distribution))::text AS params,
+    (SELECT json_agg(distribution ORDER BY k) FROM d)::text AS dists`;
+
+/** Children of a whole study: one index range on study_id. */
+const STUDY_CHILDREN = '$CHILD c WHERE c.study_id = $1';
+/** Children of the selected trials of one study (a subset, e.g. by state). */
+const SELECTED_CHILDREN = '$CHILD c WHERE c.study_id = $1 AND c.trial_id IN (SELECT trial_id FROM t)';
+
+const BULK = {
+  all: {
+    trials: trialPartQuery('study_id = $1', STUDY_CHILDREN),
+    params: paramPartQuery('study_id = $1', STUDY_CHILDREN),
+  },
+  in: {
+    trials: trialPartQuery('study_id = $1 AND state = ANY($2)', SELECTED_CHILDREN),
+    params: paramPartQuery('study_id = $1 AND state = ANY($2)', SELECTED_CHILDREN),
+  },
+} as const;
+
+/** What `pg_export_snapshot()` returns, checked before it is written into a statement. */
+const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
+
+const SQL = {
+  createStudy: `INSERT INTO studies (study_name, directions, user_attrs, system_attrs, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (study_name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
+  deleteStudy: 'DELETE FROM studies WHERE study_id = $1 RETURNING study_id',
+  studyIdByName: 'SELECT study_id FROM studies WHERE study_name = $1',
+  getStudy: `SELECT ${STUDY_COLUMNS}, state, definition, updated_at FROM studies WHERE study_id = $1`,
+  listStudies: `SELECT ${STUDY_COLUMNS} FROM studies ORDER BY study_id`,
+  countTrials: 'SELECT study_id, state, count(*) AS n FROM trials GROUP BY study_id, state',
+  setStudyAttr: (column: StudyAttrColumn) =>
+    `UPDATE studies SET ${column} = (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text,
+       updated_at = $4 WHERE study_id = $1 RETURNING study_id`,
+  setStudyColumns: `UPDATE studies SET state = CASE WHEN $2 THEN $3 ELSE state END,
+       definition = CASE WHEN $4 THEN $5 ELSE definition END, updated_at = $6
+     WHERE study_id = $1 RETURNING study_id`,
+
+  /** The common case of `ask`: one trial, nothing but its state, start time and attributes. */
+  createOneTrial: `WITH n AS (
+      UPDATE studies SET next_trial_number = next_trial_number + 1, updated_at = $2
+      WHERE study_id = $1 RETURNING next_trial_number - 1 AS number)
+    INSERT INTO trials (study_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs, version)
+    SELECT $1, n.number, $3, $4, $5, $6, $7, $8, ${XID} FROM n
+    RETURNING trial_id, number`,
+  /** Any number of trials with params and intermediate values, still one statement. */
+  createTrials: `WITH n AS (
+      UPDATE studies SET next_trial_number = next_trial_number + $2, updated_at = $3
+      WHERE study_id = $1 RETURNING next_trial_number - $2 AS first),
+    t AS (
+      INSERT INTO trials (study_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs, version)
+      SELECT $1, n.first + x.i, x.state, x."values", x.datetime_start, x.datetime_complete, x.user_attrs, x.system_attrs, ${XID}
+      FROM n, jsonb_to_recordset($4::jsonb) AS x(i int, state text, "values" text, datetime_start bigint,
+        datetime_complete bigint, user_attrs text, system_attrs text)
+      ORDER BY x.i
+      RETURNING trial_id, number),
+    p AS (
+      INSERT INTO trial_params (trial_id, study_id, name, internal_value, distribution)
+      SELECT t.trial_id, $1, y.name, y.internal_value, y.distribution
+      FROM n, jsonb_to_recordset($5::jsonb) AS y(i int, k int, name text, internal_value float8, distribution text)
+      JOIN t ON true WHERE t.number = n.first + y.i
+      ORDER BY y.i, y.k),
+    iv AS (
+      INSERT INTO trial_intermediate_values (trial_id, study_id, step, value)
+      SELECT t.trial_id, $1, z.step, z.value::float8
+      FROM n, jsonb_to_recordset($6::jsonb) AS z(i int, step bigint, value text)
+      JOIN t ON true WHERE t.number = n.first + z.i)
+    SELECT trial_id, number FROM t ORDER BY number`,
+  studyExists: 'SELECT EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS e',
+
+  claimWaiting: `WITH c AS (
+      UPDATE trials SET state = 'RUNNING', datetime_start = $2, version = ${XID}
+      WHERE state = 'WAITING' AND trial_id = (
+        SELECT trial_id FROM trials WHERE study_id = $1 AND state = 'WAITING'
+        ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING *)
+    SELECT EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS study_exists, c.trial_id AS claimed_id, ${trialColumns('c')}
+    FROM (SELECT 1) AS one LEFT JOIN c ON true`,
+  claimTrial: `WITH c AS (
+      UPDATE trials SET state = 'RUNNING', datetime_start = $3, heartbeat_at = $3, worker_id = $2,
+        attempt = attempt + 1, version = ${XID}
+      WHERE trial_id = $1 AND state = 'WAITING' RETURNING *)
+    SELECT ${trialColumns('c')} FROM c`,
+  setParam: `WITH t AS (
+      UPDATE trials SET version = ${XID} WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id, study_id)
+    INSERT INTO trial_params (trial_id, study_id, name, internal_value, distribution)
+    SELECT trial_id, study_id, $2, $3, $4 FROM t
+    ON CONFLICT (trial_id, name) DO UPDATE SET internal_value = EXCLUDED.internal_value, distribution = EXCLUDED.distribution
+    RETURNING trial_id`,
+  setIntermediate: `WITH t AS (
+      UPDATE trials SET version = ${XID} WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id, study_id)
+    INSERT INTO trial_intermediate_values (trial_id, study_id, step, value) SELECT trial_id, study_id, $2, $3::float8 FROM t
+    ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value
+    RETURNING trial_id`,
+  setIntermediateMany: `WITH t AS (
+      UPDATE trials SET version = ${XID} WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id, study_id)
+    INSERT INTO trial_intermediate_values (trial_id, study_id, step, value)
+    SELECT t.trial_id, t.study_id, z.step, z.value::float8 FROM t, jsonb_to_recordset($2::jsonb) AS z(step bigint, value text)
+    ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value
+    RETURNING trial_id`,
+  setTrialAttr: (column: StudyAttrColumn) =>
+    `UPDATE trials SET ${column} = (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text, version = ${XID}
+     WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id`,
+  finish: `WITH u AS (
+      UPDATE trials SET state = $2, "values" = $3, datetime_complete = $4, version = ${XID}
+      WHERE trial_id = $1 AND state = 'RUNNING' RETURNING *)
+    SELECT ${trialColumns('u')} FROM u`,
+  heartbeat: `UPDATE trials SET heartbeat_at = $3, worker_id = $2 WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id`,
+  failStale: `WITH u AS (
+      UPDATE trials SET state = 'FAIL', datetime_complete = $3, version = ${XID},
+        system_attrs = (system_attrs::jsonb || jsonb_build_object('${FAIL_REASON_ATTR}', $4::text))::text
+      WHERE study_id = $1 AND state = 'RUNNING' AND heartbeat_at < $2 RETURNING *)
+    SELECT ${trialColumns('u')} FROM u ORDER BY u.number`,
+  trialState: 'SELECT state, number FROM trials WHERE trial_id = $1',
+  getTrial: `SELECT ${trialColumns('t')} FROM trials t WHERE t.trial_id = $1`,
+  platformFields: 'SELECT trial_id, heartbeat_at, worker_id, attempt FROM trials WHERE trial_id = $1',
+  /** Cursor > 0: usually a handful of trials, cheaper as rows (one index lookup per trial for its params). */
+  changedSince: `SELECT meta.study_exists, meta.cursor, ch.*
+    FROM (SELECT EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS study_exists, ${NEXT_CURSOR} AS cursor) AS meta
+    LEFT JOIN LATERAL (
+      SELECT ${trialColumns('t')} FROM trials t WHERE t.study_id = $1 AND t.version > $2) AS ch ON true
+    ORDER BY ch.number`,
+} as const;
+
+/** The connection settings TypeORM's pool was built from (see PostgresDriver.createPool). */
+interface PostgresOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string | (() => string | Promise<string>);
+  database?: string;
+  ssl?: PoolConfig['ssl'];
+  applicationName?: string;
+  connectTimeoutMS?: number;
+  poolSize?: number;
+  extra?: PoolConfig;
+}
+
+/**
+ * Runs the storage's statements on the pg pool of an initialized TypeORM DataSource, plus a pool of
+ * its own with asynchronous commits for the writes that a later synchronous commit makes durable.
+ */
+export class PostgresBackend implements StorageBackend {
+  private readonly pool: Pool;
+  private readonly asyncPool: Pool;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly distributions: DistributionCache,
+  ) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    const o = dataSource.options as PostgresOptions;
+    const extra = o.extra ?? {};
+    this.asyncPool = new Pool({
+      connectionString: o.url,
+      host: o.host,
+      port: o.port,
+      user: o.username,
+      password: o.password,
+      database: o.database,
+      ssl: o.ssl,
+      application_name: o.applicationName,
+      connectionTimeoutMillis: o.connectTimeoutMS,
+      max: o.poolSize,
+      ...extra,
+      options: `${extra.options ?? ''} -c synchronous_commit=off`.trim(),
+    });
+    // An idle connection that breaks (server restart) is dropped; the next query opens another.
+    this.asyncPool.on('error', () => undefined);
+  }
+
+  /** Named statements are prepared once per connection. */
+  private async run<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    const result = await this.pool.query<R>({ name: `tf_${name}`, text, values });
+    return result.rows;
+  }
+
+  /** For writes that a later synchronous commit makes durable (see the class comment). */
+  private async runAsync<R extends QueryResultRow>(
+    name: string,
+    text: string,
+    values: unknown[],
+  ): Promise<R[]> {
+    const result = await this.asyncPool.query<R>({ name: `tf_${name}`, text, values });
+    return result.rows;
+  }
+
+  private frozen(row: TrialRow): FrozenTrial {
+    return toFrozenTrial(row, this.distributions);
+  }
+
+  private async whyRefused(trialId: number): Promise<WriteRefused> {
+    const [row] = await this.run<{ state: TrialState; number: number }>('trial_state', SQL.trialState, [
+      trialId,
+    ]);
+    return row ? refused(row.state, row.number) : refused(null, null);
+  }
+
+  private async studyExists(studyId: number): Promise<boolean> {
+    const [row] = await this.run<{ e: boolean }>('study_exists', SQL.studyExists, [studyId]);
+    return row.e;
+  }
+
+  async close(): Promise<void> {
+    await this.asyncPool.end();
+  }
+
+  async createStudy(name: string, directions: string, userAttrs: string, systemAttrs: string, now: number) {
+    const [row] = await this.run<StudyRow>('create_study', SQL.createStudy, [
+      name,
+      directions,
+      userAttrs,
+      systemAttrs,
+      now,
+    ]);
+    return row ?? null;
+  }
+
+  async deleteStudy(studyId: number) {
+    return (await this.run('delete_study', SQL.deleteStudy, [studyId])).length > 0;
+  }
+
+  async getStudyIdByName(name: string) {
+    const [row] = await this.run<{ study_id: number }>('study_id_by_name', SQL.studyIdByName, [name]);
+    return row ? row.study_id : null;
+  }
+
+  async getStudy(studyId: number) {
+    const [row] = await this.run<StudyDetailsRow>('get_study', SQL.getStudy, [studyId]);
+    return row ?? null;
+  }
+
+  async listStudies() {
+    const studies = await this.run<StudyRow>('list_studies', SQL.listStudies, []);
+    const counts = await this.run<{ study_id: number; state: string; n: string }>(
+      'count_trials',
+      SQL.countTrials,
+      [],
+    );
+    return { studies, counts };
+  }
+
+  async setStudyAttr(studyId: number, column: StudyAttrColumn, key: string, value: string, now: number) {
+    const rows = await this.run(`set_study_${column}`, SQL.setStudyAttr(column), [studyId, key, value, now]);
+    return rows.length > 0;
+  }
+
+  async setStudyColumns(
+    studyId: number,
+    changes: { state?: string; definition?: string | null },
+    now: number,
+  ) {
+    const rows = await this.run('set_study_columns', SQL.setStudyColumns, [
+      studyId,
+      changes.state !== undefined,
+      changes.state ?? null,
+      changes.definition !== undefined,
+      changes.definition ?? null,
+      now,
+    ]);
+    return rows.length > 0;
+  }
+
+  async createTrials(studyId: number, trials: EncodedTrial[], now: number) {
+    type Created = { trial_id: number; number: number };
+    let rows: Created[];
+    const [only] = trials;
+    if (trials.length === 1 && only.params.length === 0 && only.intermediate.length === 0) {
+      // A new RUNNING trial (ask's path) commits asynchronously; WAITING and finished ones are durable at once.
+      const exec = only.state === 'RUNNING' ? this.runAsync.bind(this) : this.run.bind(this);
+      rows = await exec<Created>('create_one_trial', SQL.createOneTrial, [
+        studyId,
+        now,
+        only.state,
+        only.values,
+        only.datetimeStart,
+        only.datetimeComplete,
+        only.userAttrs,
+        only.systemAttrs,
+      ]);
+    } else {
+      const rowsJson = trials.map((t, i) => ({
+        i,
+        state: t.state,
+        values: t.values,
+        datetime_start: t.datetimeStart,
+        datetime_complete: t.datetimeComplete,
+        user_attrs: t.userAttrs,
+        system_attrs: t.systemAttrs,
+      }));
+      const params = trials.flatMap((t, i) =>
+        t.params.map(([name, internal_value, distribution], k) => ({
+          i,
+          k,
+          name,
+          internal_value,
+          distribution,
+        })),
+      );
+      const intermediate = trials.flatMap((t, i) =>
+        t.intermediate.map(([step, value]) => ({ i, step, value: value === null ? null : String(value) })),
+      );
+      rows = await this.run<Created>('create_trials', SQL.createTrials, [
+        studyId,
+        trials.length,
+        now,
+        JSON.stringify(rowsJson),
+        JSON.stringify(params),
+        JSON.stringify(intermediate),
+      ]);
+    }
+    if (rows.length === 0 && !(await this.studyExists(studyId))) return null;
+    return rows;
+  }
+
+  async claimWaitingTrial(studyId: number, now: number) {
+    const [row] = await this.runAsync<TrialRow & { study_exists: boolean; claimed_id: number | null }>(
+      'claim_waiting',
+      SQL.claimWaiting,
+      [studyId, now],
+    );
+    return { studyExists: row.study_exists, trial: row.claimed_id === null ? null : this.frozen(row) };
+  }
+
+  async claimTrial(trialId: number, workerId: string, now: number) {
+    const [row] = await this.runAsync<TrialRow>('claim_trial', SQL.claimTrial, [trialId, workerId, now]);
+    return row ? this.frozen(row) : this.whyRefused(trialId);
+  }
+
+  async setTrialParam(trialId: number, name: string, internal: number, distribution: string) {
+    const rows = await this.runAsync('set_param', SQL.setParam, [trialId, name, internal, distribution]);
+    return rows.length > 0 ? null : this.whyRefused(trialId);
+  }
+
+  async setTrialIntermediateValues(trialId: number, values: Array<[number, number | null]>) {
+    const rows =
+      values.length === 1
+        ? await this.runAsync('set_intermediate', SQL.setIntermediate, [trialId, values[0][0], values[0][1]])
+        : await this.runAsync('set_intermediate_many', SQL.setIntermediateMany, [
+            trialId,
+            JSON.stringify(
+              values.map(([step, value]) => ({ step, value: value === null ? null : String(value) })),
+            ),
+          ]);
+    return rows.length > 0 ? null : this.whyRefused(trialId);
+  }
+
+  async setTrialAttr(trialId: number, column: StudyAttrColumn, key: string, value: string) {
+    const rows = await this.runAsync(`set_trial_${column}`, SQL.setTrialAttr(column), [trialId, key, value]);
+    return rows.length > 0 ? null : this.whyRefused(trialId);
+  }
+
+  async finishTrial(trialId: number, state: TrialState, values: string | null, now: number) {
+    const [row] = await this.run<TrialRow>('finish', SQL.finish, [trialId, state, values, now]);
+    return row ? this.frozen(row) : this.whyRefused(trialId);
+  }
+
+  async heartbeat(trialId: number, workerId: string, now: number) {
+    const rows = await this.runAsync('heartbeat', SQL.heartbeat, [trialId, workerId, now]);
+    return rows.length > 0 ? null : this.whyRefused(trialId);
+  }
+
+  async failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string) {
+    const rows = await this.run<TrialRow>('fail_stale', SQL.failStale, [studyId, staleBefore, now, reason]);
+    return rows.map((r) => this.frozen(r));
+  }
+
+  async getTrial(trialId: number) {
+    const [row] = await this.run<TrialRow>('get_trial', SQL.getTrial, [trialId]);
+    return row ? this.frozen(row) : null;
+  }
+
+  async getTrialPlatformFields(trialId: number) {
+    const [row] = await this.run<TrialPlatformRow>('platform_fields', SQL.platformFields, [trialId]);
+    return row ?? null;
+  }
+
+  async getTrials(studyId: number, states: readonly TrialState[] | null) {
+    const read = states
+      ? await this.bulkRead('in', [studyId, states])
+      : await this.bulkRead('all', [studyId]);
+    return { studyExists: read.studyExists, trials: read.trials };
+  }
+
+  async getTrialsChangedSince(studyId: number, cursor: number) {
+    // Cursor 0 is the whole study: a bulk read.
+    if (cursor === 0) return this.bulkRead('all', [studyId]);
+    type Meta = { study_exists: boolean; cursor: string };
+    const rows = await this.run<TrialRow & Meta>('changed_since', SQL.changedSince, [studyId, cursor]);
+    const trials = rows[0].trial_id === null ? [] : rows.map((r) => this.frozen(r));
+    return { studyExists: rows[0].study_exists, trials, cursor: Math.max(cursor, Number(rows[0].cursor)) };
+  }
+
+  /** The selected trials of a study, from one snapshot, its two halves built by two server processes at once. */
+  private async bulkRead(
+    variant: keyof typeof BULK,
+    values: unknown[],
+  ): Promise<{ studyExists: boolean; trials: FrozenTrial[]; cursor: number }> {
+    // The second connection comes from the other pool, whose clients are only ever held for one
+    // statement: waiting for it can never deadlock with readers holding clients of the first.
+    const clients: PoolClient[] = [];
+    let ok = false;
+    try {
+      const first = await this.pool.connect();
+      clients.push(first);
+      await first.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const [{ snapshot }] = (
+        await first.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot')
+      ).rows;
+      if (!SNAPSHOT_ID.test(snapshot)) throw new Error(`Unexpected snapshot id ${JSON.stringify(snapshot)}.`);
+      const second = await this.asyncPool.connect();
+      clients.push(second);
+      await second.query(
+        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`,
+      );
+      const [trialPart, paramPart] = await Promise.all([
+        first.query<Pick<TrialColumnsText, 'trials' | 'ivs'> & { study_exists: boolean; cursor: string }>({
+          name: `tf_bulk_${variant}_trials`,
+          text: BULK[variant].trials,
+          values,
+        }),
+        second.query<Pick<TrialColumnsText, 'params' | 'dists'>>({
+          name: `tf_bulk_${variant}_params`,
+          text: BULK[variant].params,
+          values,
+        }),
+      ]);
+      ok = true;
+      const t = trialPart.rows[0];
+      const trials = decodeTrialColumns({ ...t, ...paramPart.rows[0] }, this.distributions);
+      return { studyExists: t.study_exists, trials, cursor: Number(t.cursor) };
+    } finally {
+      await Promise.all(
+        clients.map(async (c) => {
+          try {
+            await c.query(ok ? 'COMMIT' : 'ROLLBACK');
+            c.release();
+          } catch (e) {
+            c.release(e as Error);
+          }
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
+import { storageEntities } from './entities';
+import { postgresMigrations } from './migrations/postgres';
+import { sqliteMigrations } from './migrations/sqlite';
+
+export type StorageDialect = 'postgres' | 'sqlite';
+
+/** Where the tables live: a Postgres connection string or a SQLite file (`:memory:` for a private one). */
+export type StorageTarget = { dialect: 'postgres'; url: string } | { dialect: 'sqlite'; path: string };
+
+/** Table of applied migrations, prefixed so that it never collides with an application's own. */
+export const MIGRATIONS_TABLE = 'tuneforge_migrations';
+
+/**
+ * Milliseconds a SQLite statement waits for another process's lock before giving up (SQLITE_BUSY).
+ * Write transactions last well under a millisecond, so this only runs out when a process is stuck.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+/** Milliseconds to wait for a Postgres connection before reporting the server unreachable. */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * DataSource options for the storage's tables, with the migrations of the dialect. Nest apps pass
+ * these to `TypeOrmModule.forRoot`; `openStorage` uses them directly. `synchronize` stays off:
+ * the schema comes from the committed migrations (see `runStorageMigrations`).
+ */
+export function storageDataSourceOptions(target: StorageTarget): DataSourceOptions {
+  const common = {
+    entities: storageEntities,
+    migrationsTableName: MIGRATIONS_TABLE,
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (target.dialect === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: target.url,
+      migrations: postgresMigrations,
+      connectTimeoutMS: POSTGRES_CONNECT_TIMEOUT_MS,
+      applicationName: 'tuneforge',
+      // Loading a long history is one big statement that JIT compilation only slows down.
+      extra: { options: '-c jit=off' },
+    };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: target.path,
+    migrations: sqliteMigrations,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    enableWAL: target.path !== ':memory:',
+    // NORMAL is durable with WAL except for the last transactions on power loss, and much faster.
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('synchronous = NORMAL');
+    },
+  };
+}
+
+/** The dialect of an initialized DataSource. @throws for drivers the storage does not support */
+export function dialectOf(dataSource: DataSource): StorageDialect {
+  const type = dataSource.options.type;
+  if (type === 'postgres') return 'postgres';
+  if (type === 'better-sqlite3') return 'sqlite';
+  throw new Error(`TypeOrmStorage supports the 'postgres' and 'better-sqlite3' drivers, not '${type}'.`);
+}
+
+/** An arbitrary constant key for the advisory lock that serializes migrations across processes. */
+const MIGRATION_LOCK_KEY = 7_205_173_001;
+
+/**
+ * SQLite migrations of this process, chained per file. Across processes `BEGIN IMMEDIATE` makes
+ * them take turns; within one process it cannot (a second connection would wait for the lock
+ * synchronously, blocking the event loop that the first needs to finish), so they queue here.
+ */
+const sqliteMigrationQueue = new Map<string, Promise<void>>();
+
+/**
+ * Applies the pending migrations, once, even when several processes open the same database at
+ * the same time (an advisory lock on Postgres, a write transaction on SQLite).
+ */
+export async function runStorageMigrations(dataSource: DataSource): Promise<void> {
+  if (dialectOf(dataSource) === 'sqlite') {
+    const file = String(dataSource.options.database);
+    const previous = sqliteMigrationQueue.get(file) ?? Promise.resolve();
+    const mine = previous.then(() => migrate(dataSource));
+    const settled = mine.catch(() => undefined);
+    sqliteMigrationQueue.set(file, settled);
+    try {
+      await mine;
+    } finally {
+      if (sqliteMigrationQueue.get(file) === settled) sqliteMigrationQueue.delete(file);
+    }
+    return;
+  }
+  await migrate(dataSource);
+}
+
+async function migrate(dataSource: DataSource): Promise<void> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    await queryRunner.connect();
+    if (dialectOf(dataSource) === 'postgres') {
+      await queryRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        const executor = new MigrationExecutor(dataSource, queryRunner);
+        executor.transaction = 'all';
+        await executor.executePendingMigrations();
+      } finally {
+        await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    } else {
+      // One connection per process: BEGIN IMMEDIATE takes the file's write lock (waiting for it
+      // up to the busy timeout), so a second process sees the tables once the first commits.
+      await queryRunner.query('BEGIN IMMEDIATE');
+      try {
+        const executor = new MigrationExecutor(dataSource, queryRunner);
+        executor.transaction = 'none';
+        await executor.executePendingMigrations();
+        await queryRunner.query('COMMIT');
+      } catch (e) {
+        await queryRunner.query('ROLLBACK');
+        throw e;
+      }
+    }
+  } finally {
+    await queryRunner.release();
+  }
+}

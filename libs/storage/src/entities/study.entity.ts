@@ -1,0 +1,43 @@
+import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+/**
+ * A study. JSON columns are `text` holding JSON (the same on Postgres and SQLite); times are epoch
+ * milliseconds, as the core carries them.
+ */
+@Entity({ name: 'studies' })
+@Unique('uq_studies_name', ['studyName'])
+export class StudyEntity {
+  @PrimaryGeneratedColumn({ name: 'study_id', primaryKeyConstraintName: 'pk_studies' })
+  studyId!: number;
+
+  @Column({ name: 'study_name', type: 'varchar', length: 512 })
+  studyName!: string;
+
+  /** JSON array of 'minimize' | 'maximize', one per objective. */
+  @Column({ name: 'directions', type: 'text' })
+  directions!: string;
+
+  /** Free-form lifecycle state kept for the platform (e.g. RUNNING, PAUSED, COMPLETE). */
+  @Column({ name: 'state', type: 'varchar', length: 32, default: 'RUNNING' })
+  state!: string;
+
+  /** JSON: the sampler, pruner and objective definition a platform study was created with; null for library studies. */
+  @Column({ name: 'definition', type: 'text', nullable: true })
+  definition!: string | null;
+
+  @Column({ name: 'user_attrs', type: 'text', default: '{}' })
+  userAttrs!: string;
+
+  @Column({ name: 'system_attrs', type: 'text', default: '{}' })
+  systemAttrs!: string;
+
+  /** The number the next trial gets; bumped in the same statement that inserts trials, so numbers are dense. */
+  @Column({ name: 'next_trial_number', type: 'integer', default: 0 })
+  nextTrialNumber!: number;
+
+  @Column({ name: 'created_at', type: 'bigint' })
+  createdAt!: number;
+
+  @Column({ name: 'updated_at', type: 'bigint' })
+  updatedAt!: number;
+}

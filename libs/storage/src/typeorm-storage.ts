@@ -1,0 +1,468 @@
+import {
+  contains,
+  describe,
+  DuplicateStudyError,
+  InvalidArgumentError,
+  Storage,
+  StudyNotFoundError,
+  systemClock,
+  toInternal,
+  TRIAL_STATES,
+  TrialAlreadyFinishedError,
+  TrialNotFoundError,
+  type Clock,
+  type CreateStudyInput,
+  type Distribution,
+  type FrozenTrial,
+  type JsonObject,
+  type JsonValue,
+  type StudyRecord,
+  type StudySummary,
+  type TrialChanges,
+  type TrialState,
+  type TrialTemplate,
+} from '@tuneforge/core';
+import type { DataSource } from 'typeorm';
+import { isRefused, type EncodedTrial, type StorageBackend, type WriteRefused } from './backends/backend';
+import { PostgresBackend } from './backends/postgres-backend';
+import { SqliteBackend } from './backends/sqlite-backend';
+import { dialectOf, type StorageDialect } from './data-source';
+import {
+  DistributionCache,
+  encodeIntermediate,
+  encodeJson,
+  encodeValues,
+  toFrozenTrial,
+  toNumberOrNull,
+  toStudyRecord,
+} from './mappers';
+
+export interface TypeOrmStorageOptions {
+  /** How the storage describes itself in messages (`Storage.url`). @defaultValue derived from the DataSource */
+  url?: string;
+  /** Destroy the DataSource on `close()` (true when the storage created it). @defaultValue false */
+  ownsDataSource?: boolean;
+  /** Stamps study creation and update times. @defaultValue the system clock */
+  clock?: Clock;
+}
+
+/** A study with the columns the platform keeps beside the core's record. */
+export interface StudyDetails extends StudyRecord {
+  /** Lifecycle state set by the platform. @defaultValue 'RUNNING' */
+  readonly state: string;
+  /** The definition a platform study was created with (sampler, pruner, objective); null for library studies. */
+  readonly definition: JsonObject | null;
+  /** Epoch ms of the last change to the study row (attributes, state, a new trial). */
+  readonly updatedAt: number;
+}
+
+/** What a worker needs to know about who runs a trial. */
+export interface TrialWorkerInfo {
+  readonly heartbeatAt: number | null;
+  readonly workerId: string | null;
+  /** Times a worker took the trial (claimTrial). */
+  readonly attempt: number;
+}
+
+/** Names and strings the schema holds (varchar(512)). */
+const MAX_NAME_LENGTH = 512;
+const MAX_WORKER_ID_LENGTH = 255;
+
+/**
+ * The storage port on TypeORM, for Postgres (the platform) and SQLite (embedded files). Race-free
+ * under any number of processes: see the backends for how each rule of the port is kept.
+ * Bind it in Nest with `{ provide: Storage, inject: [DataSource], useFactory: (ds) => new TypeOrmStorage(ds) }`
+ * after running `runStorageMigrations(ds)`; the CLI and scripts use `openStorage(url)`.
+ */
+export class TypeOrmStorage extends Storage {
+  readonly url: string;
+  readonly dialect: StorageDialect;
+  private readonly backend: StorageBackend;
+  private readonly distributions = new DistributionCache();
+  private readonly clock: Clock;
+  private readonly ownsDataSource: boolean;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    readonly dataSource: DataSource,
+    options: TypeOrmStorageOptions = {},
+  ) {
+    super();
+    if (!dataSource.isInitialized) {
+      throw new InvalidArgumentError(
+        'TypeOrmStorage needs an initialized DataSource (await dataSource.initialize()).',
+      );
+    }
+    this.dialect = dialectOf(dataSource);
+    this.backend =
+      this.dialect === 'postgres'
+        ? new PostgresBackend(dataSource, this.distributions)
+        : new SqliteBackend(dataSource, this.distributions);
+    this.url = options.url ?? describeDataSource(dataSource);
+    this.ownsDataSource = options.ownsDataSource ?? false;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  // ---- studies -------------------------------------------------------------------------------
+
+  async createStudy(input: CreateStudyInput): Promise<StudyRecord> {
+    checkName('studyName', input.studyName);
+    const row = await this.backend.createStudy(
+      input.studyName,
+      JSON.stringify(input.directions),
+      encodeJson(input.userAttrs ?? {}),
+      encodeJson(input.systemAttrs ?? {}),
+      this.clock.now(),
+    );
+    if (!row) throw new DuplicateStudyError(`A study named '${input.studyName}' already exists.`);
+    return toStudyRecord(row);
+  }
+
+  async deleteStudy(studyId: number): Promise<void> {
+    if (!(await this.backend.deleteStudy(studyId))) throw studyNotFound(studyId);
+  }
+
+  async getStudyIdByName(studyName: string): Promise<number> {
+    const id = await this.backend.getStudyIdByName(studyName);
+    if (id === null) throw new StudyNotFoundError(`No study named '${studyName}'.`);
+    return id;
+  }
+
+  async getStudy(studyId: number): Promise<StudyRecord> {
+    const row = await this.backend.getStudy(studyId);
+    if (!row) throw studyNotFound(studyId);
+    return toStudyRecord(row);
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    const { studies, counts } = await this.backend.listStudies();
+    const byStudy = new Map<number, Record<TrialState, number>>();
+    for (const s of studies) {
+      byStudy.set(
+        s.study_id,
+        Object.fromEntries(TRIAL_STATES.map((st) => [st, 0])) as Record<TrialState, number>,
+      );
+    }
+    for (const c of counts) {
+      const tally = byStudy.get(c.study_id);
+      if (tally && c.state in tally) tally[c.state as TrialState] = Number(c.n);
+    }
+    return studies.map((s) => ({ ...toStudyRecord(s), trialCounts: byStudy.get(s.study_id)! }));
+  }
+
+  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    if (!(await this.backend.setStudyAttr(studyId, 'user_attrs', key, encodeJson(value), this.clock.now()))) {
+      throw studyNotFound(studyId);
+    }
+  }
+
+  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    if (
+      !(await this.backend.setStudyAttr(studyId, 'system_attrs', key, encodeJson(value), this.clock.now()))
+    ) {
+      throw studyNotFound(studyId);
+    }
+  }
+
+  /** The study with its platform columns. @throws StudyNotFoundError */
+  async getStudyDetails(studyId: number): Promise<StudyDetails> {
+    const row = await this.backend.getStudy(studyId);
+    if (!row) throw studyNotFound(studyId);
+    return {
+      ...toStudyRecord(row),
+      state: row.state,
+      definition: row.definition === null ? null : (JSON.parse(row.definition) as JsonObject),
+      updatedAt: Number(row.updated_at),
+    };
+  }
+
+  /** Sets the platform's lifecycle state of the study (free text, e.g. RUNNING, PAUSED, COMPLETE). @throws StudyNotFoundError */
+  async setStudyState(studyId: number, state: string): Promise<void> {
+    if (typeof state !== 'string' || state.length === 0 || state.length > 32) {
+      throw new InvalidArgumentError(
+        `A study state must be a string of 1 to 32 characters, got ${JSON.stringify(state)}.`,
+      );
+    }
+    if (!(await this.backend.setStudyColumns(studyId, { state }, this.clock.now())))
+      throw studyNotFound(studyId);
+  }
+
+  /** Stores the definition (sampler, pruner, objective) a platform study was created with. @throws StudyNotFoundError */
+  async setStudyDefinition(studyId: number, definition: JsonObject | null): Promise<void> {
+    const encoded = definition === null ? null : encodeJson(definition);
+    if (!(await this.backend.setStudyColumns(studyId, { definition: encoded }, this.clock.now()))) {
+      throw studyNotFound(studyId);
+    }
+  }
+
+  // ---- trials --------------------------------------------------------------------------------
+
+  async createTrial(studyId: number, template: TrialTemplate = {}): Promise<FrozenTrial> {
+    const [trial] = await this.createTrials(studyId, [template]);
+    return trial;
+  }
+
+  /**
+   * Creates several trials with consecutive numbers in one atomic write (a scheduler filling a
+   * study, an import). @throws StudyNotFoundError
+   */
+  async createTrials(studyId: number, templates: readonly TrialTemplate[]): Promise<FrozenTrial[]> {
+    if (templates.length === 0) return [];
+    const now = this.clock.now();
+    const encoded = templates.map((t) => encodeTemplate(t, now));
+    const created = await this.backend.createTrials(studyId, encoded, now);
+    if (!created) throw studyNotFound(studyId);
+    return created.map(({ trial_id, number }, i) =>
+      toFrozenTrial(
+        {
+          trial_id,
+          number,
+          state: encoded[i].state,
+          values: encoded[i].values,
+          datetime_start: encoded[i].datetimeStart,
+          datetime_complete: encoded[i].datetimeComplete,
+          user_attrs: encoded[i].userAttrs,
+          system_attrs: encoded[i].systemAttrs,
+          params: encoded[i].params,
+          intermediate: encoded[i].intermediate,
+        },
+        this.distributions,
+      ),
+    );
+  }
+
+  async claimWaitingTrial(studyId: number, now: number): Promise<FrozenTrial | null> {
+    const { studyExists, trial } = await this.backend.claimWaitingTrial(studyId, now);
+    if (!studyExists) throw studyNotFound(studyId);
+    return trial;
+  }
+
+  /**
+   * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking the trial of
+   * its job): exactly one caller succeeds. @throws TrialAlreadyFinishedError when the trial is not
+   * WAITING (another worker has it, or it ended), TrialNotFoundError
+   */
+  async claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial> {
+    checkWorkerId(workerId);
+    const result = await this.backend.claimTrial(trialId, workerId, now);
+    if (isRefused(result)) throw refusal(trialId, result, 'WAITING');
+    return result;
+  }
+
+  async setTrialParam(
+    trialId: number,
+    name: string,
+    internal: number,
+    distribution: Distribution,
+  ): Promise<void> {
+    checkName('parameter name', name);
+    if (!contains(distribution, internal)) {
+      throw new InvalidArgumentError(`Value ${internal} of '${name}' is outside ${describe(distribution)}.`);
+    }
+    const why = await this.backend.setTrialParam(trialId, name, internal, JSON.stringify(distribution));
+    if (why) throw refusal(trialId, why);
+  }
+
+  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
+    checkStep(step);
+    checkNumber('intermediate value', value);
+    const why = await this.backend.setTrialIntermediateValues(trialId, [[step, encodeIntermediate(value)]]);
+    if (why) throw refusal(trialId, why);
+  }
+
+  /**
+   * Upserts several intermediate values of a RUNNING trial in one write (a worker's batch).
+   * @throws TrialAlreadyFinishedError, TrialNotFoundError
+   */
+  async setTrialIntermediateValues(trialId: number, values: Readonly<Record<number, number>>): Promise<void> {
+    const entries: Array<[number, number | null]> = Object.entries(values).map(([step, value]) => {
+      const s = Number(step);
+      checkStep(s);
+      checkNumber('intermediate value', value);
+      return [s, encodeIntermediate(value)];
+    });
+    if (entries.length === 0) return;
+    const why = await this.backend.setTrialIntermediateValues(trialId, entries);
+    if (why) throw refusal(trialId, why);
+  }
+
+  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    const why = await this.backend.setTrialAttr(trialId, 'user_attrs', key, encodeJson(value));
+    if (why) throw refusal(trialId, why);
+  }
+
+  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    const why = await this.backend.setTrialAttr(trialId, 'system_attrs', key, encodeJson(value));
+    if (why) throw refusal(trialId, why);
+  }
+
+  async finishTrial(
+    trialId: number,
+    state: 'COMPLETE' | 'PRUNED' | 'FAIL',
+    values: readonly number[] | null,
+    now: number,
+  ): Promise<FrozenTrial> {
+    if (state !== 'COMPLETE' && state !== 'PRUNED' && state !== 'FAIL') {
+      throw new InvalidArgumentError(
+        `A trial finishes COMPLETE, PRUNED or FAIL, not ${JSON.stringify(state)}.`,
+      );
+    }
+    const result = await this.backend.finishTrial(trialId, state, encodeValues(values), now);
+    if (isRefused(result)) throw refusal(trialId, result);
+    return result;
+  }
+
+  /**
+   * Records that `workerId` still runs the trial. @throws TrialAlreadyFinishedError when the trial
+   * left RUNNING (the worker should stop it), TrialNotFoundError
+   */
+  async heartbeat(trialId: number, workerId: string, now: number): Promise<void> {
+    checkWorkerId(workerId);
+    const why = await this.backend.heartbeat(trialId, workerId, now);
+    if (why) throw refusal(trialId, why);
+  }
+
+  /**
+   * Ends FAIL the RUNNING trials of the study whose last heartbeat is older than `staleBefore`
+   * (their worker died), with the reason in the `fail_reason` system attribute (FAIL_REASON_ATTR,
+   * as `study.tell` records it); trials that never
+   * sent a heartbeat are left alone. @returns the trials it ended
+   */
+  async failStaleTrials(studyId: number, staleBefore: number, now: number): Promise<FrozenTrial[]> {
+    const reason = `No heartbeat since ${new Date(staleBefore).toISOString()}: its worker stopped.`;
+    return this.backend.failStaleTrials(studyId, staleBefore, now, reason);
+  }
+
+  /** Heartbeat, worker and attempt of a trial. @throws TrialNotFoundError */
+  async getTrialWorkerInfo(trialId: number): Promise<TrialWorkerInfo> {
+    const row = await this.backend.getTrialPlatformFields(trialId);
+    if (!row) throw new TrialNotFoundError(`No trial with id ${trialId}.`);
+    return {
+      heartbeatAt: toNumberOrNull(row.heartbeat_at),
+      workerId: row.worker_id,
+      attempt: Number(row.attempt),
+    };
+  }
+
+  async getTrial(trialId: number): Promise<FrozenTrial> {
+    const trial = await this.backend.getTrial(trialId);
+    if (!trial) throw new TrialNotFoundError(`No trial with id ${trialId}.`);
+    return trial;
+  }
+
+  async getAllTrials(studyId: number, states?: readonly TrialState[]): Promise<FrozenTrial[]> {
+    const { studyExists, trials } = await this.backend.getTrials(studyId, states ? [...states] : null);
+    if (!studyExists) throw studyNotFound(studyId);
+    return trials;
+  }
+
+  async getTrialsChangedSince(studyId: number, cursor: number): Promise<TrialChanges> {
+    if (!Number.isSafeInteger(cursor) || cursor < 0) {
+      throw new InvalidArgumentError(
+        `A cursor is an integer >= 0 returned by getTrialsChangedSince, got ${cursor}.`,
+      );
+    }
+    const changes = await this.backend.getTrialsChangedSince(studyId, cursor);
+    if (!changes.studyExists) throw studyNotFound(studyId);
+    return { trials: changes.trials, cursor: changes.cursor };
+  }
+
+  /** Closes the storage's own connections, and the DataSource when the storage opened it. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.backend.close();
+      } finally {
+        if (this.ownsDataSource && this.dataSource.isInitialized) await this.dataSource.destroy();
+      }
+    })();
+    return this.closing;
+  }
+}
+
+function studyNotFound(studyId: number): StudyNotFoundError {
+  return new StudyNotFoundError(`No study with id ${studyId}.`);
+}
+
+/** The typed error for a conditional trial write that changed nothing. */
+function refusal(trialId: number, why: WriteRefused, needed: TrialState = 'RUNNING'): Error {
+  if (why.state === null) return new TrialNotFoundError(`No trial with id ${trialId}.`);
+  return new TrialAlreadyFinishedError(
+    `Trial ${why.number} (id ${trialId}) is ${why.state}, not ${needed}: it cannot be changed.`,
+  );
+}
+
+function checkName(what: string, name: string): void {
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    throw new InvalidArgumentError(
+      `${what} must be a string of 1 to ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(name)?.slice(0, 80)}.`,
+    );
+  }
+}
+
+function checkWorkerId(workerId: string): void {
+  if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > MAX_WORKER_ID_LENGTH) {
+    throw new InvalidArgumentError(`workerId must be a string of 1 to ${MAX_WORKER_ID_LENGTH} characters.`);
+  }
+}
+
+function checkStep(step: number): void {
+  if (!Number.isSafeInteger(step) || step < 0) {
+    throw new InvalidArgumentError(`A step must be an integer >= 0, got ${step}.`);
+  }
+}
+
+function checkNumber(what: string, value: number): void {
+  if (typeof value !== 'number')
+    throw new InvalidArgumentError(`${what} must be a number, got ${JSON.stringify(value)}.`);
+}
+
+/** A template as rows: parameters in their internal form, JSON encoded, defaults applied. */
+function encodeTemplate(t: TrialTemplate, now: number): EncodedTrial {
+  const state = t.state ?? 'RUNNING';
+  const params: Array<[string, number, string]> = [];
+  for (const [name, value] of Object.entries(t.params ?? {})) {
+    const d = t.distributions?.[name];
+    if (!d) throw new InvalidArgumentError(`Parameter '${name}' has no distribution.`);
+    checkName('parameter name', name);
+    params.push([name, toInternal(d, value), JSON.stringify(d)]);
+  }
+  const intermediate: Array<[number, number | null]> = Object.entries(t.intermediateValues ?? {}).map(
+    ([step, v]) => {
+      const s = Number(step);
+      checkStep(s);
+      checkNumber('intermediate value', v);
+      return [s, encodeIntermediate(v)];
+    },
+  );
+  return {
+    state,
+    values: encodeValues(t.values ?? null),
+    datetimeStart: t.datetimeStart ?? (state === 'WAITING' ? null : now),
+    datetimeComplete: t.datetimeComplete ?? null,
+    userAttrs: encodeJson(t.userAttrs ?? {}),
+    systemAttrs: encodeJson(t.systemAttrs ?? {}),
+    params,
+    intermediate,
+  };
+}
+
+/** `postgres://user:***@host:port/db` or `sqlite:<file>` for a DataSource built elsewhere (e.g. by Nest). */
+function describeDataSource(ds: DataSource): string {
+  const o = ds.options as {
+    type: string;
+    url?: string;
+    host?: string;
+    port?: number;
+    username?: string;
+    database?: string;
+  };
+  if (o.type === 'better-sqlite3') return `sqlite:${o.database}`;
+  if (o.url) return maskPassword(o.url);
+  return `postgres://${o.username ?? ''}@${o.host ?? 'localhost'}:${o.port ?? 5432}/${o.database ?? ''}`;
+}
+
+/** The URL with its password replaced by `***`. */
+export function maskPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
