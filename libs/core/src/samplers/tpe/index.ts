@@ -1,1 +1,8 @@
-export {};
+export { TpeSampler, type TpeSamplerOptions } from './tpe-sampler';
+export {
+  defaultWeights,
+  hyperoptDefaultGamma,
+  multivariateGamma,
+  optunaGamma,
+  univariateGamma,
+} from './weighting';

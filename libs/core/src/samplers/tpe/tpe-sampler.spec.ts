@@ -1,0 +1,265 @@
+import { floatDistribution } from '../../distributions';
+import { InvalidArgumentError } from '../../errors';
+import { NopPruner } from '../../pruners/nop-pruner';
+import { createStudy, type Study } from '../../study/study';
+import type { Trial } from '../../trial/trial';
+import { RandomSampler } from '../random/random-sampler';
+import { TpeSampler, type TpeSamplerOptions } from './tpe-sampler';
+
+const X = floatDistribution(0, 1);
+
+/** A study holding COMPLETE trials of f(x) = (x - 0.3)² at the given x. */
+async function studyWith(sampler: TpeSampler, xs: readonly number[]): Promise<Study> {
+  const study = await createStudy({ sampler, pruner: new NopPruner() });
+  for (const x of xs) {
+    await study.addTrial({ value: (x - 0.3) ** 2, params: { x }, distributions: { x: X } });
+  }
+  return study;
+}
+
+const HISTORY = Array.from({ length: 20 }, (_, i) => (i * 0.37 + 0.05) % 1);
+
+function sphere(trial: Trial): number {
+  const x = trial.suggestFloat('x', -5, 5);
+  const y = trial.suggestFloat('y', -5, 5);
+  return (x - 0.7) ** 2 + (y + 1.3) ** 2;
+}
+
+async function bestOf(sampler: TpeSampler | RandomSampler, nTrials: number): Promise<number> {
+  const study = await createStudy({ sampler, pruner: new NopPruner() });
+  await study.optimize(sphere, { nTrials });
+  return study.bestValue;
+}
+
+describe('TpeSampler options', () => {
+  it.each<[TpeSamplerOptions, string]>([
+    [{ nStartupTrials: -1 }, 'nStartupTrials must be an integer >= 0, got -1'],
+    [{ nEiCandidates: 0 }, 'nEiCandidates must be an integer >= 1, got 0'],
+    [{ priorWeight: -1 }, 'priorWeight must be a finite number >= 0, got -1'],
+    [{ bandwidthFactor: 0 }, 'bandwidthFactor must be a finite number > 0, got 0'],
+    [{ categoricalSmoothing: NaN }, 'categoricalSmoothing must be a finite number >= 0, got NaN'],
+    [{ gamma: 0.1 as unknown as (n: number) => number }, 'gamma must be a function, got 0.1'],
+    [{ multivariate: 'yes' as unknown as boolean }, 'multivariate must be a boolean, got yes'],
+    [
+      { warnIndependentSampling: 1 as unknown as boolean },
+      'warnIndependentSampling must be a boolean or a function, got 1',
+    ],
+  ])('rejects %p', (options, message) => {
+    expect(() => new TpeSampler(options)).toThrow(new RangeError(message));
+  });
+
+  it('refuses group without multivariate, and defaults group to multivariate', () => {
+    expect(() => new TpeSampler({ multivariate: false, group: true })).toThrow(InvalidArgumentError);
+    expect(() => new TpeSampler({ multivariate: false })).not.toThrow();
+  });
+
+  it('checks what gamma and weights return when it uses them', async () => {
+    const badGamma = await studyWith(new TpeSampler({ seed: 1, gamma: () => 1.5 }), HISTORY);
+    await expect(badGamma.ask({ x: X })).rejects.toThrow('gamma(20) must return an integer >= 0, got 1.5');
+    const badWeights = await studyWith(new TpeSampler({ seed: 1, weights: () => [1] }), HISTORY);
+    await expect(badWeights.ask({ x: X })).rejects.toThrow('weights(16) must return 16 numbers, got 1');
+  });
+
+  it('refuses a study with several objectives, naming it', async () => {
+    const study = await createStudy({
+      directions: ['minimize', 'minimize'],
+      sampler: new TpeSampler({ seed: 1 }),
+    });
+    await expect(study.ask({ x: X })).rejects.toThrow(
+      /supports single-objective studies; study '.*' has 2 objectives/,
+    );
+  });
+});
+
+describe('TpeSampler sampling', () => {
+  it('samples the start-up trials exactly as RandomSampler with the same seed', async () => {
+    const tpe = await createStudy({ sampler: new TpeSampler({ seed: 11 }), pruner: new NopPruner() });
+    const random = await createStudy({ sampler: new RandomSampler({ seed: 11 }), pruner: new NopPruner() });
+    await tpe.optimize(sphere, { nTrials: 10 });
+    await random.optimize(sphere, { nTrials: 10 });
+    expect(tpe.trials.map((t) => t.params)).toEqual(random.trials.map((t) => t.params));
+  });
+
+  it('gives the same trials for the same seed and different ones for another seed', async () => {
+    const run = async (seed: number) => {
+      const study = await createStudy({ sampler: new TpeSampler({ seed }), pruner: new NopPruner() });
+      await study.optimize(sphere, { nTrials: 25 });
+      return study.trials.map((t) => t.params);
+    };
+    expect(await run(5)).toEqual(await run(5));
+    expect((await run(6)).slice(10)).not.toEqual((await run(5)).slice(10));
+  });
+
+  it('finds better values than random search on a quadratic (5 seeds × 40 trials)', async () => {
+    let tpe = 0;
+    let random = 0;
+    for (let seed = 0; seed < 5; seed++) {
+      tpe += await bestOf(new TpeSampler({ seed }), 40);
+      random += await bestOf(new RandomSampler({ seed }), 40);
+    }
+    expect(tpe / 5).toBeLessThan(0.1);
+    expect(tpe).toBeLessThan(random / 3);
+  });
+
+  it('maximizes by ranking on -value', async () => {
+    const study = await createStudy({
+      direction: 'maximize',
+      sampler: new TpeSampler({ seed: 3 }),
+      pruner: new NopPruner(),
+    });
+    await study.optimize((t) => -((t.suggestFloat('x', -10, 10) - 2) ** 2), { nTrials: 40 });
+    expect(study.bestValue).toBeGreaterThan(-0.05);
+    expect(Math.abs((study.bestParams.x as number) - 2)).toBeLessThan(0.25);
+  });
+
+  it('models every kind of parameter, independently too, within the distributions', async () => {
+    for (const multivariate of [true, false]) {
+      const study = await createStudy({
+        sampler: new TpeSampler({ seed: 2, multivariate }),
+        pruner: new NopPruner(),
+      });
+      await study.optimize(
+        (t) => {
+          const lr = t.suggestFloat('lr', 1e-5, 1e-1, { log: true });
+          const layers = t.suggestInt('layers', 1, 8);
+          const width = t.suggestInt('width', 8, 1024, { log: true });
+          const drop = t.suggestFloat('drop', 0, 0.5, { step: 0.1 });
+          const act = t.suggestCategorical('act', ['relu', 'tanh', 'gelu']);
+          return (
+            (Math.log10(lr) + 3) ** 2 +
+            (layers - 3) ** 2 +
+            (Math.log2(width) - 7) ** 2 +
+            drop +
+            (act === 'gelu' ? 0 : 1)
+          );
+        },
+        { nTrials: 30 },
+      );
+      for (const t of study.trials) {
+        const p = t.params;
+        expect(p.lr).toBeGreaterThanOrEqual(1e-5);
+        expect(p.lr).toBeLessThanOrEqual(1e-1);
+        expect(Number.isInteger(p.layers) && (p.layers as number) >= 1 && (p.layers as number) <= 8).toBe(
+          true,
+        );
+        expect(Number.isInteger(p.width) && (p.width as number) >= 8 && (p.width as number) <= 1024).toBe(
+          true,
+        );
+        expect(
+          [0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5].map((v) => Math.abs(v - (p.drop as number)) < 1e-9),
+        ).toContain(true);
+        expect(['relu', 'tanh', 'gelu']).toContain(p.act);
+      }
+      expect(study.bestValue).toBeLessThan(3);
+    }
+  });
+
+  it('models each branch of a conditional space on its own trials (group) and says nothing', async () => {
+    const warn = jest.fn();
+    const study = await createStudy({
+      sampler: new TpeSampler({ seed: 4, warnIndependentSampling: warn }),
+      pruner: new NopPruner(),
+    });
+    await study.optimize(
+      (t) => {
+        const model = t.suggestCategorical('model', ['a', 'b']);
+        if (model === 'a') return (t.suggestFloat('a_x', 0, 1) - 0.2) ** 2;
+        return 0.5 + (t.suggestFloat('b_x', 0, 1) - 0.8) ** 2;
+      },
+      { nTrials: 40 },
+    );
+    expect(study.bestParams.model).toBe('a');
+    expect(study.bestValue).toBeLessThan(0.01);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('warns once per parameter TPE had to sample outside the multivariate model (group off)', async () => {
+    const warn = jest.fn();
+    const study = await createStudy({
+      sampler: new TpeSampler({ seed: 4, group: false, warnIndependentSampling: warn }),
+      pruner: new NopPruner(),
+    });
+    await study.optimize(
+      (t) =>
+        t.suggestCategorical('model', ['a', 'b']) === 'a'
+          ? t.suggestFloat('a_x', 0, 1)
+          : t.suggestFloat('b_x', 0, 1),
+      { nTrials: 30 },
+    );
+    const names = warn.mock.calls.map(([m]) => /'(\w+)'/.exec(m as string)![1]);
+    expect(names).toContain('a_x');
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('TpeSampler and pruned trials', () => {
+  // 12 COMPLETE trials, then 5 trials that either FAILed or were PRUNED at x near 0.3 with low values.
+  async function pick(options: TpeSamplerOptions, pruned: boolean): Promise<number> {
+    const study = await studyWith(new TpeSampler({ seed: 5, ...options }), HISTORY.slice(0, 12));
+    for (let i = 0; i < 5; i++) {
+      const x = 0.28 + 0.01 * i;
+      await study.addTrial(
+        pruned
+          ? { state: 'PRUNED', params: { x }, distributions: { x: X }, intermediateValues: { 3: 0.001 } }
+          : { state: 'FAIL', params: { x }, distributions: { x: X } },
+      );
+    }
+    return (await study.ask({ x: X })).paramsSoFar.x as number;
+  }
+
+  it('leaves them out once nStartupTrials trials are COMPLETE', async () => {
+    for (const multivariate of [true, false]) {
+      expect(await pick({ multivariate }, true)).toBe(await pick({ multivariate }, false));
+    }
+  });
+
+  it('ranks them after the COMPLETE ones with considerPrunedTrials (Optuna 3.1)', async () => {
+    for (const multivariate of [true, false]) {
+      const options = { multivariate, considerPrunedTrials: true };
+      expect(await pick(options, true)).not.toBe(await pick(options, false));
+    }
+  });
+});
+
+describe('TpeSampler constant liar', () => {
+  it('counts RUNNING trials as bad, so the next point moves away from them', async () => {
+    for (const multivariate of [true, false]) {
+      // The point TPE picks for trial 23 from 20 finished trials (and 3 failed ones)...
+      const plain = await studyWith(new TpeSampler({ seed: 8, multivariate }), HISTORY);
+      for (let i = 0; i < 3; i++) await plain.addTrial({ state: 'FAIL' });
+      const picked = (await plain.ask({ x: X })).paramsSoFar.x as number;
+
+      // ...is now held by 3 RUNNING trials (20-22). Trial 23 draws the same candidates (seed, trial number).
+      const withRunning = async (constantLiar: boolean) => {
+        const study = await studyWith(new TpeSampler({ seed: 8, multivariate, constantLiar }), HISTORY);
+        for (let i = 0; i < 3; i++) {
+          await study.enqueueTrial({ x: picked });
+          const running = await study.ask({ x: X });
+          expect(running.paramsSoFar.x).toBe(picked);
+          await running.flush();
+        }
+        const next = await study.ask({ x: X });
+        expect(next.number).toBe(23);
+        return next.paramsSoFar.x as number;
+      };
+      // Without the liar the running trials are invisible; with it, g(x) grows at `picked`.
+      expect(await withRunning(false)).toBe(picked);
+      expect(await withRunning(true)).not.toBe(picked);
+    }
+  });
+
+  it('spreads the points of several pending trials', async () => {
+    const spread = async (constantLiar: boolean) => {
+      const study = await studyWith(new TpeSampler({ seed: 9, constantLiar, nEiCandidates: 200 }), HISTORY);
+      const xs: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const trial = await study.ask({ x: X });
+        await trial.flush();
+        xs.push(trial.paramsSoFar.x as number);
+      }
+      xs.sort((a, b) => a - b);
+      return Math.min(...xs.slice(1).map((x, i) => x - xs[i]));
+    };
+    expect(await spread(true)).toBeGreaterThan(await spread(false));
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * How many finished trials count as "good" (γ), and how much each observation weighs in a Parzen
+ * estimator: the functions TpeSampler takes as `gamma` and `weights`.
+ */
+
+/** TpeSampler's default γ with `multivariate`: min(⌈0.2 n⌉, 25), the best 20%, at most 25. */
+export function multivariateGamma(n: number): number {
+  return Math.min(Math.ceil(0.2 * n), 25);
+}
+
+/** TpeSampler's default γ without `multivariate`: min(⌈0.15 n⌉, 25). */
+export function univariateGamma(n: number): number {
+  return Math.min(Math.ceil(0.15 * n), 25);
+}
+
+/** Optuna's default γ(n) = min(⌈0.1 n⌉, 25): the best 10%, at most 25. */
+export function optunaGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/** hyperopt's γ(n) = min(⌈0.25 √n⌉, 25). */
+export function hyperoptDefaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.25 * Math.sqrt(n)), 25);
+}
+
+/**
+ * Optuna's default weights of n observations, oldest first: 1 each when n < 25; otherwise the newest
+ * 25 weigh 1 and the older n - 25 ramp linearly from 1/n up to 1 (numpy's linspace(1/n, 1, n - 25)).
+ */
+export function defaultWeights(n: number): Float64Array {
+  return fillDefaultWeights(new Float64Array(n));
+}
+
+/** Writes `defaultWeights(out.length)` into `out` (no allocation) and returns it. */
+export function fillDefaultWeights(out: Float64Array): Float64Array {
+  const n = out.length;
+  out.fill(1);
+  if (n < 25) return out;
+  const ramp = n - 25;
+  const start = 1 / n;
+  // linspace(start, 1, ramp): start + i (1 - start)/(ramp - 1), the last one exactly 1.
+  for (let i = 0; i < ramp; i++) out[i] = ramp === 1 ? start : start + (i * (1 - start)) / (ramp - 1);
+  return out;
+}
