@@ -1,6 +1,6 @@
 /** One study of the quality protocol: a problem, a sampler, a seed, 100 sequential trials in memory. */
 import { createStudy, NopPruner, TrialPruned, type Pruner, type Sampler, type Trial } from '@tuneforge/core';
-import { getBuiltinProblem, suggestProblemParams } from '../../libs/sandbox/src/builtin-problems';
+import { getBuiltinProblem, suggestProblemParams } from '@tuneforge/sandbox';
 
 export interface QualityRun {
   seed: number;

@@ -24,7 +24,6 @@ import { ObjectiveFactory } from './objective-factory';
 import { RedisPruningIndex } from './pruning-index';
 import { RedisPruningSource } from './redis-pruning-source';
 
-export const WORKER_ATTR = 'platform:worker';
 export const ATTEMPT_ATTR = 'platform:attempt';
 
 /** How a job ended, for logs and tests. */
@@ -112,7 +111,6 @@ export class TrialRunner {
     // Model-based samplers draw define-by-run parameters from the history: read what changed.
     if (!(study.sampler instanceof RandomSampler)) await study.refresh();
     const live = study.attachTrial(trial);
-    live.setSystemAttr(WORKER_ATTR, this.config.workerId);
     // First runs carry no attempt attribute (one write less per trial); re-runs record theirs.
     if (trial.systemAttrs[ATTEMPT_ATTR] !== undefined)
       live.setSystemAttr(ATTEMPT_ATTR, Number(trial.systemAttrs[ATTEMPT_ATTR]));

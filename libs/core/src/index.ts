@@ -20,6 +20,8 @@ export * from './samplers/grid/grid-sampler';
 export * from './samplers/tpe';
 export * from './samplers/cmaes';
 export * from './samplers/qmc';
+export * from './samplers/gp';
+export * from './samplers/auto';
 export * from './pruners';
 export * from './factories';
 export * from './export/format-trials';

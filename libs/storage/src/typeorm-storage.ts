@@ -206,7 +206,7 @@ export class TypeOrmStorage extends Storage {
    * Creates several trials with consecutive numbers in one atomic write (a scheduler filling a
    * study, an import). @throws StudyNotFoundError
    */
-  async createTrials(studyId: number, templates: readonly TrialTemplate[]): Promise<FrozenTrial[]> {
+  override async createTrials(studyId: number, templates: readonly TrialTemplate[]): Promise<FrozenTrial[]> {
     if (templates.length === 0) return [];
     const now = this.clock.now();
     const encoded = templates.map((t) => encodeTemplate(t, now));

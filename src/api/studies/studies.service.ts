@@ -155,7 +155,7 @@ function toDefinition(dto: CreateStudyDto): StudyDefinition {
       ? (JSON.parse(JSON.stringify(dto.searchSpace)) as Array<Record<string, unknown>>)
       : null,
     sampler: {
-      type: dto.sampler?.type ?? 'tpe',
+      type: dto.sampler?.type ?? 'auto',
       seed: dto.seed,
       grid: dto.sampler?.grid,
       options: (dto.sampler?.options ?? {}) as JsonObject,

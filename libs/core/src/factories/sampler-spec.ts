@@ -1,13 +1,15 @@
 import { InvalidArgumentError } from '../errors';
 import { asInputError } from './option-errors';
+import { AutoSampler } from '../samplers/auto';
 import { CmaEsSampler } from '../samplers/cmaes';
+import { GpSampler } from '../samplers/gp';
 import { GridSampler, type GridSearchSpace } from '../samplers/grid/grid-sampler';
 import { QmcSampler } from '../samplers/qmc';
 import { RandomSampler } from '../samplers/random/random-sampler';
 import type { Sampler } from '../samplers/sampler';
 import { TpeSampler } from '../samplers/tpe';
 
-export const SAMPLER_TYPES = ['random', 'grid', 'tpe', 'cmaes', 'qmc'] as const;
+export const SAMPLER_TYPES = ['auto', 'random', 'grid', 'tpe', 'cmaes', 'qmc', 'gp'] as const;
 export type SamplerType = (typeof SAMPLER_TYPES)[number];
 
 /**
@@ -31,6 +33,10 @@ export function createSampler(spec: SamplerSpec): Sampler {
 function buildSampler(spec: SamplerSpec): Sampler {
   const options = { ...(spec.options ?? {}), ...(spec.seed !== undefined ? { seed: spec.seed } : {}) };
   switch (spec.type) {
+    case 'auto':
+      return new AutoSampler(options);
+    case 'gp':
+      return new GpSampler(options);
     case 'random':
       return new RandomSampler(options);
     case 'grid':

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, TrialPruned } from '../errors';
 import { InMemoryStorage } from '../storage/in-memory-storage';
+import { RandomSampler } from '../samplers/random/random-sampler';
 import { createStudy, type Study } from '../study/study';
 import type { StudyDirection } from '../trial/trial-state';
 import { completedRungKey, estimateMinResource, SuccessiveHalvingPruner } from './successive-halving-pruner';
@@ -9,7 +10,7 @@ async function shStudy(
   pruner: SuccessiveHalvingPruner,
   direction: StudyDirection = 'minimize',
 ): Promise<Study> {
-  return createStudy({ storage: new InMemoryStorage(), pruner, direction });
+  return createStudy({ storage: new InMemoryStorage(), sampler: new RandomSampler({ seed: 0 }), pruner, direction });
 }
 
 /** Starts a trial, reports `value` at `step`, asks the pruner; returns its answer and the rungs recorded. */

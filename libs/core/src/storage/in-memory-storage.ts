@@ -158,7 +158,7 @@ export class InMemoryStorage extends Storage {
     return this.freeze(trial);
   }
 
-  async claimTrial(trialId: number, _workerId: string, now: number): Promise<FrozenTrial> {
+  async claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial> {
     const { trial } = this.entry(trialId);
     if (trial.state !== 'WAITING') {
       throw new TrialAlreadyFinishedError(
@@ -167,6 +167,7 @@ export class InMemoryStorage extends Storage {
     }
     trial.state = 'RUNNING';
     trial.datetimeStart = now;
+    trial.systemAttrs['platform:worker'] = workerId;
     this.touch(trial);
     return this.freeze(trial);
   }

@@ -82,13 +82,22 @@ export abstract class Storage {
   /** Creates a trial with the next number. @throws StudyNotFoundError */
   abstract createTrial(studyId: number, template?: TrialTemplate): Promise<FrozenTrial>;
   /**
+   * Creates trials in one write where the storage can (a scheduler's batch), numbers in order.
+   * Storages without a bulk path create them one by one. @throws StudyNotFoundError
+   */
+  async createTrials(studyId: number, templates: readonly TrialTemplate[]): Promise<FrozenTrial[]> {
+    const created: FrozenTrial[] = [];
+    for (const template of templates) created.push(await this.createTrial(studyId, template));
+    return created;
+  }
+  /**
    * Moves the oldest WAITING trial of the study to RUNNING (setting its start time) and returns it,
    * or null when none waits. Each WAITING trial goes to exactly one caller.
    */
   abstract claimWaitingTrial(studyId: number, now: number): Promise<FrozenTrial | null>;
   /**
-   * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking its job's trial):
-   * exactly one caller succeeds. @throws TrialAlreadyFinishedError when it is not WAITING, TrialNotFoundError
+   * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking its job's trial),
+   * recording the worker as the system attribute `platform:worker`: exactly one caller succeeds. @throws TrialAlreadyFinishedError when it is not WAITING, TrialNotFoundError
    */
   abstract claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial>;
   /** Sets a parameter (internal value) of a RUNNING trial. @throws TrialAlreadyFinishedError */

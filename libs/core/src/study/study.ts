@@ -4,11 +4,11 @@ import { DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../error
 import type { JsonObject, JsonValue } from '../json';
 import { MedianPruner } from '../pruners/median-pruner';
 import type { Pruner } from '../pruners/pruner';
-import { RandomSampler } from '../samplers/random/random-sampler';
+import { AutoSampler } from '../samplers/auto';
 import type { Sampler, SearchSpace } from '../samplers/sampler';
 import { InMemoryStorage } from '../storage/in-memory-storage';
-import type { Storage, StudyRecord } from '../storage/storage';
-import { lastStep, type FrozenTrial } from '../trial/frozen-trial';
+import type { Storage, StudyRecord, TrialTemplate } from '../storage/storage';
+import { blankTrial, lastStep, type FrozenTrial } from '../trial/frozen-trial';
 import {
   FAIL_REASON_ATTR,
   FIXED_PARAMS_ATTR,
@@ -30,7 +30,7 @@ export interface CreateStudyOptions {
   direction?: StudyDirection;
   /** For several objectives, one direction each (exclusive with `direction`). */
   directions?: readonly StudyDirection[];
-  /** @defaultValue a RandomSampler */
+  /** @defaultValue an AutoSampler (GP, TPE or QMC by what the study looks like) */
   sampler?: Sampler;
   /** @defaultValue MedianPruner with its defaults */
   pruner?: Pruner;
@@ -194,7 +194,7 @@ export class Study {
     parts: { sampler?: Sampler; pruner?: Pruner; pruningSource?: PruningSource },
     clock: Clock,
   ): Promise<Study> {
-    const sampler = parts.sampler ?? new RandomSampler();
+    const sampler = parts.sampler ?? new AutoSampler();
     const pruner = parts.pruner ?? new MedianPruner();
     const study = new Study(record, storage, sampler, pruner, clock, parts.pruningSource);
     await study.history.refresh();
@@ -334,24 +334,11 @@ export class Study {
       throw new InvalidArgumentError(`count must be an integer >= 0, got ${count}`);
     return this.askLock.run(async () => {
       await this.history.refresh();
-      const created: FrozenTrial[] = [];
+      const templates: TrialTemplate[] = [];
       // A sampler may stop the study while planning (a grid's last point): plan no trial after that.
       for (let i = 0; i < count && !this.stopRequested; i++) {
         const number = this.history.getTrials().length;
-        const provisional: FrozenTrial = {
-          trialId: -1,
-          number,
-          state: 'WAITING',
-          values: null,
-          params: {},
-          distributions: {},
-          intermediateValues: {},
-          userAttrs: {},
-          systemAttrs: {},
-          datetimeStart: null,
-          datetimeComplete: null,
-        };
-        const ctx = trialContext(provisional, []);
+        const ctx = trialContext(blankTrial(-1 - i, number, 'WAITING'), []);
         this.sampler.beforeTrial?.(this.view, ctx);
         const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
         const relative =
@@ -364,15 +351,21 @@ export class Study {
           params = { ...planning.plannedParams };
           distributions = { ...planning.plannedDistributions };
         }
-        const trial = await this.storage.createTrial(this.studyId, {
-          state: 'WAITING',
+        const template = {
+          state: 'WAITING' as const,
           params,
           distributions,
           systemAttrs: ctx.systemAttrs as JsonObject,
-        });
-        this.history.put(trial);
-        created.push(trial);
+        };
+        templates.push(template);
+        // Planned but not yet stored: the next plans see it as pending (constant liar, grid points).
+        this.history.put({ ...blankTrial(-1 - i, number, 'WAITING'), ...template });
       }
+      // One write for the whole batch; then the history reads back the stored rows (numbers are the
+      // storage's: another writer may have taken some in between).
+      const created = templates.length > 0 ? await this.storage.createTrials(this.studyId, templates) : [];
+      for (const trial of created) this.history.put(trial);
+      await this.history.refresh();
       return created;
     });
   }

@@ -50,6 +50,9 @@ const XID = 'pg_current_xact_id()::text::bigint';
  * Columns of a TrialRow, read from the trials alias `t` (with its params and intermediate values):
  * for statements that return one or a few trials (RETURNING of a claim or a finish).
  */
+/** The system attribute that names the worker running a trial (also in the worker_id column). */
+const WORKER_ATTR = 'platform:worker';
+
 const trialColumns = (t: string) => `${t}.trial_id, ${t}.number, ${t}.state, ${t}."values",
   ${t}.datetime_start, ${t}.datetime_complete, ${t}.user_attrs, ${t}.system_attrs,
   (SELECT json_agg(json_build_array(p.name, p.internal_value, p.distribution) ORDER BY p.param_id)
@@ -177,8 +180,9 @@ const SQL = {
     SELECT EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS study_exists, c.trial_id AS claimed_id, ${trialColumns('c')}
     FROM (SELECT 1) AS one LEFT JOIN c ON true`,
   claimTrial: `WITH c AS (
-      UPDATE trials SET state = 'RUNNING', datetime_start = $3, heartbeat_at = $3, worker_id = $2,
-        attempt = attempt + 1, version = ${XID}
+      UPDATE trials SET state = 'RUNNING', datetime_start = $3, heartbeat_at = $3, worker_id = $2::varchar,
+        attempt = attempt + 1, version = ${XID},
+        system_attrs = (system_attrs::jsonb || jsonb_build_object('${WORKER_ATTR}', $2::varchar))::text
       WHERE trial_id = $1 AND state = 'WAITING' RETURNING *)
     SELECT ${trialColumns('c')} FROM c`,
   setParam: `WITH t AS (

@@ -321,11 +321,13 @@ export class SqliteBackend implements StorageBackend {
       if ('refused' in trial) return trial;
       this.exec(
         `UPDATE trials SET state = 'RUNNING', datetime_start = ?, heartbeat_at = ?, worker_id = ?,
-           attempt = attempt + 1, version = ? WHERE trial_id = ?`,
+           attempt = attempt + 1, version = ?, system_attrs = json_set(system_attrs, '$."platform:worker"', ?)
+           WHERE trial_id = ?`,
         now,
         now,
         workerId,
         this.nextVersion(trial.study_id),
+        workerId,
         trialId,
       );
       return this.readTrial(trialId)!;

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../../json';
 import type { TrialContext } from '../../samplers/sampler';
 import { InMemoryStorage } from '../../storage/in-memory-storage';
+import { RandomSampler } from '../../samplers/random/random-sampler';
 import { createStudy, type Study } from '../../study/study';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
@@ -68,7 +69,13 @@ export async function studyWithCompleted(
   curves: readonly Curve[],
   direction: StudyDirection = 'minimize',
 ): Promise<Study> {
-  const study = await createStudy({ storage: new InMemoryStorage(), pruner, direction });
+  // A random sampler: the stories pin the pruner's decisions and attributes, not a sampler's.
+  const study = await createStudy({
+    storage: new InMemoryStorage(),
+    sampler: new RandomSampler({ seed: 0 }),
+    pruner,
+    direction,
+  });
   for (const curve of curves) await addCompleted(study, curve);
   return study;
 }

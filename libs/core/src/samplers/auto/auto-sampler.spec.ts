@@ -1,0 +1,73 @@
+import { floatDistribution, categoricalDistribution } from '../../distributions';
+import { createStudy } from '../../study/study';
+import { AUTO_CHOICE_ATTR, AutoSampler } from './auto-sampler';
+
+const x = floatDistribution(-5, 5);
+const y = floatDistribution(0, 1);
+
+async function studyWith(
+  trials: Array<Record<string, number | string>>,
+  directions: ('minimize' | 'maximize')[] = ['minimize'],
+) {
+  const study = await createStudy({ directions, sampler: new AutoSampler({ seed: 1, gpMaxTrials: 50 }) });
+  for (const params of trials) {
+    const distributions = Object.fromEntries(
+      Object.keys(params).map((k) => [
+        k,
+        k === 'kind' ? categoricalDistribution(['a', 'b']) : k === 'x' ? x : y,
+      ]),
+    );
+    await study.addTrial({ values: directions.map(() => 1), params, distributions });
+  }
+  return study;
+}
+
+describe('AutoSampler', () => {
+  it('takes the GP for float spaces while the history is short, then TPE', async () => {
+    const sampler = new AutoSampler({ seed: 1, gpMaxTrials: 3 });
+    const few = await studyWith([{ x: 1, y: 0.5 }]);
+    expect(sampler.choose(few.view)).toBe('gp');
+    const many = await studyWith([
+      { x: 1, y: 0.5 },
+      { x: 2, y: 0.1 },
+      { x: 3, y: 0.9 },
+    ]);
+    expect(sampler.choose(many.view)).toBe('tpe');
+  });
+
+  it('takes TPE for conditional and categorical-heavy spaces', async () => {
+    const sampler = new AutoSampler({ seed: 1 });
+    const conditional = await studyWith([{ x: 1 }, { x: 2, y: 0.3 }]);
+    expect(sampler.choose(conditional.view)).toBe('tpe');
+    const categorical = await studyWith([{ kind: 'a', x: 1 }]);
+    expect(sampler.choose(categorical.view)).toBe('tpe');
+    const mostlyFloat = await studyWith([{ kind: 'a', x: 1, y: 0.2 }]);
+    expect(sampler.choose(mostlyFloat.view)).toBe('gp');
+  });
+
+  it('takes QMC for several objectives', async () => {
+    const study = await studyWith([{ x: 1 }], ['minimize', 'maximize']);
+    expect(new AutoSampler({ seed: 1 }).choose(study.view)).toBe('qmc');
+  });
+
+  it('records its choice on each trial and is reproducible for a seed', async () => {
+    const run = async () => {
+      const study = await createStudy({ sampler: new AutoSampler({ seed: 7, gpMaxTrials: 6 }) });
+      await study.optimize((t) => t.suggestFloat('x', -5, 5) ** 2 + t.suggestFloat('y', 0, 1), {
+        nTrials: 8,
+      });
+      return study.trials.map((t) => [t.systemAttrs[AUTO_CHOICE_ATTR], t.params.x, t.params.y]);
+    };
+    const first = await run();
+    expect(first.slice(0, 6).every(([choice]) => choice === 'gp')).toBe(true);
+    expect(first.slice(6).every(([choice]) => choice === 'tpe')).toBe(true);
+    expect(await run()).toEqual(first);
+  });
+
+  it('checks its options', () => {
+    expect(() => new AutoSampler({ gpMaxTrials: -1 })).toThrow('gpMaxTrials must be an integer >= 0, got -1');
+    expect(() => new AutoSampler({ categoricalShareForTpe: 2 })).toThrow(
+      /categoricalShareForTpe must be in \[0, 1\]/,
+    );
+  });
+});

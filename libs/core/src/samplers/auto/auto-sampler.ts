@@ -1,0 +1,148 @@
+import type { Distribution, ParamValue } from '../../distributions';
+import { InvalidArgumentError } from '../../errors';
+import type { StudyView } from '../../study/study-view';
+import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { TrialState } from '../../trial/trial-state';
+import { GpSampler } from '../gp';
+import { QmcSampler } from '../qmc';
+import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import { TpeSampler } from '../tpe';
+
+export type AutoChoice = 'gp' | 'tpe' | 'qmc';
+
+export interface AutoSamplerOptions {
+  /** Seed of every sampler it delegates to. @defaultValue a random seed */
+  seed?: number;
+  /**
+   * Finished trials after which a float/int study moves from the GP to TPE: the GP's cost per ask
+   * grows with the history, TPE's hardly. @defaultValue 300
+   */
+  gpMaxTrials?: number;
+  /** A space with at least this share of categorical parameters goes to TPE. @defaultValue 0.5 */
+  categoricalShareForTpe?: number;
+}
+
+/** System attribute recording which sampler the AutoSampler used for a trial. */
+export const AUTO_CHOICE_ATTR = 'auto:sampler';
+
+/**
+ * The default sampler: picks, for each trial, the algorithm our benchmarks (BENCHMARKS.md, "Automatic
+ * sampler") show to be best for what the study looks like at that point —
+ * - several objectives: scrambled Sobol (QMC), until a multi-objective model exists;
+ * - conditional spaces (parameters that only some trials have) or categorical-heavy ones: TPE
+ *   (multivariate, grouped by the branches of the space, with a constant liar);
+ * - float/int spaces: the Gaussian-process sampler while the history is small enough for its cost
+ *   (`gpMaxTrials`), then TPE.
+ * Each trial records the choice in its system attribute `auto:sampler`, so the platform's scheduler and
+ * its workers (and a later reader of the study) agree on it.
+ */
+export class AutoSampler implements Sampler {
+  private readonly gp: GpSampler;
+  private readonly tpe: TpeSampler;
+  private readonly qmc: QmcSampler;
+  private readonly gpMaxTrials: number;
+  private readonly categoricalShare: number;
+  private last: AutoChoice | null = null;
+
+  constructor(options: AutoSamplerOptions = {}) {
+    const { seed, gpMaxTrials = 300, categoricalShareForTpe = 0.5 } = options;
+    if (!Number.isInteger(gpMaxTrials) || gpMaxTrials < 0) {
+      throw new RangeError(`gpMaxTrials must be an integer >= 0, got ${gpMaxTrials}`);
+    }
+    if (!(categoricalShareForTpe >= 0 && categoricalShareForTpe <= 1)) {
+      throw new RangeError(`categoricalShareForTpe must be in [0, 1], got ${categoricalShareForTpe}`);
+    }
+    this.gpMaxTrials = gpMaxTrials;
+    this.categoricalShare = categoricalShareForTpe;
+    // The delegates' own notices about independent sampling are expected here (conditional spaces).
+    this.gp = new GpSampler({ seed, warnIndependentSampling: false });
+    this.tpe = new TpeSampler({
+      seed,
+      multivariate: true,
+      group: true,
+      constantLiar: true,
+      warnIndependentSampling: false,
+    });
+    this.qmc = new QmcSampler({ seed });
+  }
+
+  /** The sampler chosen for the latest trial (null before the first). */
+  get lastChoice(): AutoChoice | null {
+    return this.last;
+  }
+
+  /** Called once per trial at ask time: chooses the algorithm and records it on the trial. */
+  beforeTrial(study: StudyView, trial: TrialContext): void {
+    const recorded = trial.systemAttrs[AUTO_CHOICE_ATTR] as AutoChoice | undefined;
+    const choice = recorded ?? this.choose(study);
+    if (!recorded) trial.setSystemAttr(AUTO_CHOICE_ATTR, choice);
+    this.last = choice;
+    this.delegate(trial).beforeTrial?.(study, trial);
+  }
+
+  /** Called once per trial at ask time. */
+  inferRelativeSearchSpace(study: StudyView, trial: TrialContext): SearchSpace {
+    return this.delegate(trial).inferRelativeSearchSpace(study, trial);
+  }
+
+  /** Called once per trial at ask time. */
+  sampleRelative(study: StudyView, trial: TrialContext, space: SearchSpace): Record<string, ParamValue> {
+    return this.delegate(trial).sampleRelative(study, trial, space);
+  }
+
+  /** Called for each parameter outside the relative sample, as the objective suggests it. */
+  sampleIndependent(
+    study: StudyView,
+    trial: TrialContext,
+    name: string,
+    distribution: Distribution,
+  ): ParamValue {
+    return this.delegate(trial).sampleIndependent(study, trial, name, distribution);
+  }
+
+  /** Called once per trial at tell time. */
+  afterTrial(
+    study: StudyView,
+    trial: FrozenTrial,
+    state: TrialState,
+    values: readonly number[] | null,
+  ): void {
+    this.delegate(trial).afterTrial?.(study, trial, state, values);
+  }
+
+  /** The rules above, on the finished trials. */
+  choose(study: StudyView): AutoChoice {
+    if (study.directions.length > 1) return 'qmc';
+    const finished = study.getTrials(['COMPLETE', 'PRUNED']);
+    if (finished.length >= this.gpMaxTrials) return 'tpe';
+    const seen = new Map<string, Distribution>();
+    let conditional = false;
+    for (const t of finished) {
+      for (const [name, d] of Object.entries(t.distributions)) if (!seen.has(name)) seen.set(name, d);
+    }
+    for (const t of finished) {
+      if (Object.keys(t.distributions).length !== seen.size) {
+        conditional = true;
+        break;
+      }
+    }
+    if (conditional) return 'tpe';
+    const categorical = [...seen.values()].filter((d) => d.type === 'categorical').length;
+    if (seen.size > 0 && categorical / seen.size >= this.categoricalShare) return 'tpe';
+    return 'gp';
+  }
+
+  private delegate(trial: { systemAttrs: Readonly<Record<string, unknown>> }): Sampler {
+    const choice = (trial.systemAttrs[AUTO_CHOICE_ATTR] as AutoChoice | undefined) ?? this.last ?? 'gp';
+    switch (choice) {
+      case 'gp':
+        return this.gp;
+      case 'tpe':
+        return this.tpe;
+      case 'qmc':
+        return this.qmc;
+      default:
+        throw new InvalidArgumentError(`unknown ${AUTO_CHOICE_ATTR} ${JSON.stringify(choice)} on a trial`);
+    }
+  }
+}

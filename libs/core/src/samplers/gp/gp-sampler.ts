@@ -1,0 +1,285 @@
+import type { Distribution, ParamValue } from '../../distributions';
+import { InvalidArgumentError } from '../../errors';
+import { createRng, type Rng } from '../../random/rng';
+import type { StudyView } from '../../study/study-view';
+import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { TrialState } from '../../trial/trial-state';
+import { IntersectionSearchSpace } from '../cmaes/intersection-search-space';
+import { QmcSampler } from '../qmc/qmc-sampler';
+import { SobolSequence } from '../qmc/sobol';
+import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import { defaultKernelParams, fitKernelParams } from './fit-kernel-params';
+import { GpRegressor } from './gp-regressor';
+import { GpSearchSpace } from './gp-search-space';
+import { KernelLoss } from './kernel-loss';
+import type { KernelParams } from './kernel-params';
+import { LogEiAcquisition } from './log-ei-acquisition';
+import { optimizeAcquisition } from './optimize-acquisition';
+
+export interface GpSamplerOptions {
+  /** Seed of the generator; the same seed gives the same trials. @defaultValue a random seed */
+  seed?: number;
+  /** COMPLETE trials sampled by the independent sampler before the GP models the history. @defaultValue 10 */
+  nStartupTrials?: number;
+  /**
+   * The objective returns the same value for the same parameters: the GP's noise is then fixed at its floor
+   * (1e-6 of the standardized variance) instead of being fitted. @defaultValue false
+   */
+  deterministicObjective?: boolean;
+  /**
+   * Samples the start-up trials and the parameters outside the relative search space (conditional ones,
+   * parameters met for the first time). @defaultValue a scrambled-Sobol QmcSampler seeded from `seed`
+   */
+  independentSampler?: Sampler;
+  /**
+   * Report a parameter sampled by the independent sampler once the GP is in use: `true` writes a console
+   * warning, a function receives the message, `false` is silent. Each parameter is reported once.
+   * @defaultValue true
+   */
+  warnIndependentSampling?: boolean | ((message: string) => void);
+}
+
+/** The GP's noise variance never goes below this (in standardized units), which keeps C well conditioned. */
+const MIN_NOISE = Number(process.env.GP_MIN_NOISE ?? 1e-6);
+/** Standard deviations below this are treated as this when standardizing (all values equal). */
+const MIN_STD = 1e-10;
+/**
+ * The GP is trained on at most this many trials: the best half and the most recent of the others. Its cost
+ * grows as n³ (fitting) and n² per scored point, so long studies keep a bounded cost per ask.
+ */
+const MAX_TRAINING_TRIALS = 200;
+
+/** How the acquisition is maximized (the reference's settings). */
+const ACQ = { nCandidates: Number(process.env.GP_NCAND ?? 2048), nLocalSearch: Number(process.env.GP_NLS ?? 10), pgtol: Number(process.env.GP_PGTOL ?? 1e-2), maxIterations: 200 };
+/** How the kernel is fitted: projected-gradient tolerance and iterations per start. */
+const FIT = { gtol: 1e-2, maxIterations: 200 };
+
+const COMPLETE: readonly TrialState[] = ['COMPLETE'];
+
+/**
+ * Gaussian-process Bayesian optimization (as Optuna's GPSampler). After `nStartupTrials` trials from the
+ * independent sampler, each trial:
+ *
+ * 1. maps the COMPLETE trials into the relative search space (the parameters they all share): floats and
+ *    ints to [0, 1] (log ones through their logarithm), categoricals to their index (see GpSearchSpace);
+ * 2. standardizes their values (negated when minimizing, so that the GP always maximizes);
+ * 3. fits a GP with a Matérn-5/2 kernel — one length scale per parameter (ARD), a Hamming distance for
+ *    categoricals — a signal variance and a noise variance, by maximizing the marginal likelihood times
+ *    priors on those (KernelLoss) with L-BFGS-B, from the previous trial's fit and from the defaults;
+ * 4. maximizes log expected improvement over the best value seen (numerically stable far in the tail) from
+ *    quasi-random candidates, refined by L-BFGS-B on the continuous parameters and a grid search on the
+ *    discrete ones (optimizeAcquisition);
+ * 5. returns that point, ints and stepped floats on their grids.
+ *
+ * The last fit is kept on the sampler to warm-start the next one. Studies longer than 200 trials train the
+ * GP on the best 100 and the 100 most recent of the others, so that an ask keeps a bounded cost.
+ *
+ * Not supported yet: constraints, several objectives (the sampler refuses multi-objective studies), and
+ * conditioning on RUNNING trials (parallel workers may pick close points).
+ */
+export class GpSampler implements Sampler {
+  private readonly rng: Rng;
+  private readonly nStartupTrials: number;
+  private readonly deterministic: boolean;
+  private readonly independent: Sampler;
+  private readonly warn: ((message: string) => void) | null;
+  private readonly warned = new Set<string>();
+  private readonly intersection = new IntersectionSearchSpace();
+  /** The last fit, for the next one to start from, with the names of the parameters it was fitted on. */
+  private cache: { key: string; params: KernelParams } | null = null;
+
+  constructor(options: GpSamplerOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('GpSampler options must be an object');
+    const {
+      seed,
+      nStartupTrials = 10,
+      deterministicObjective = false,
+      independentSampler,
+      warnIndependentSampling = true,
+    } = options;
+    if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
+      throw new InvalidArgumentError(`seed must be a finite number, got ${String(seed)}`);
+    }
+    if (!Number.isInteger(nStartupTrials) || nStartupTrials < 0) {
+      throw new InvalidArgumentError(`nStartupTrials must be an integer >= 0, got ${String(nStartupTrials)}`);
+    }
+    if (typeof deterministicObjective !== 'boolean') {
+      throw new InvalidArgumentError(`deterministicObjective must be a boolean, got ${String(deterministicObjective)}`);
+    }
+    if (independentSampler !== undefined) {
+      const s = independentSampler as Partial<Sampler> | null;
+      if (!s || typeof s.sampleIndependent !== 'function') {
+        throw new InvalidArgumentError('independentSampler must be a Sampler (with sampleIndependent)');
+      }
+    }
+    if (typeof warnIndependentSampling !== 'boolean' && typeof warnIndependentSampling !== 'function') {
+      throw new InvalidArgumentError(
+        `warnIndependentSampling must be a boolean or a function, got ${String(warnIndependentSampling)}`,
+      );
+    }
+    this.rng = createRng(seed);
+    this.nStartupTrials = nStartupTrials;
+    this.deterministic = deterministicObjective;
+    this.independent =
+      independentSampler ?? (process.env.GP_RANDSTART ? new (require('../random/random-sampler').RandomSampler)({ seed: Math.floor(this.rng.random() * 2 ** 32) }) : new QmcSampler(seed === undefined ? {} : { seed: Math.floor(this.rng.random() * 2 ** 32) }));
+    this.warn =
+      warnIndependentSampling === true
+        ? (message) => console.warn(message)
+        : warnIndependentSampling === false
+          ? null
+          : warnIndependentSampling;
+  }
+
+  /** Called once per trial, at ask time, before anything else is sampled. */
+  beforeTrial(study: StudyView, trial: TrialContext): void {
+    this.independent.beforeTrial?.(study, trial);
+  }
+
+  /** Called once per trial, at ask time: the parameters every COMPLETE trial has (single-valued ones left out). */
+  inferRelativeSearchSpace(study: StudyView): SearchSpace {
+    this.assertSingleObjective(study);
+    const space: SearchSpace = {};
+    for (const [name, d] of Object.entries(this.intersection.calculate(study))) {
+      if (!isSingleValued(d)) space[name] = d;
+    }
+    return space;
+  }
+
+  /** Called once per trial, at ask time: fits the GP and returns the maximizer of log EI (after the start-up). */
+  sampleRelative(study: StudyView, _trial: TrialContext, searchSpace: SearchSpace): Record<string, ParamValue> {
+    this.assertSingleObjective(study);
+    if (Object.keys(searchSpace).length === 0) return {};
+    const complete = study.getTrials(COMPLETE);
+    if (complete.length < this.nStartupTrials) return {};
+    const space = new GpSearchSpace(searchSpace);
+    const trials = trainingTrials(complete, study.direction === 'minimize' ? -1 : 1);
+    const n = trials.length;
+    const x = new Float64Array(n * space.dim);
+    trials.forEach((t, i) => space.encode(t.trial.params, x, i * space.dim));
+    const y = standardize(process.env.GP_WARP ? halfRankWarp(trials.map((t) => t.score)) : trials.map((t) => t.score));
+
+    const key = space.names.join('\u0000');
+    const starts = [defaultKernelParams(space.dim)];
+    if (this.cache?.key === key) { if (process.env.GP_NORESTART) starts.length = 0; starts.unshift(this.cache.params); }
+    const T0 = performance.now();
+    const loss = new KernelLoss(x, y, space.isCategorical, MIN_NOISE, this.deterministic || !!process.env.GP_DET);
+    const params = fitKernelParams(loss, { starts, gtol: FIT.gtol, maxIterations: FIT.maxIterations });
+    this.cache = { key, params };
+    const T1 = performance.now();
+
+    const gp = new GpRegressor(x, y, space.isCategorical, params);
+    let best = 0;
+    let threshold: number;
+    if (process.env.GP_PLUGIN) {
+      const mu = new Float64Array(n);
+      gp.predict(x, n, mu, new Float64Array(n));
+      for (let i = 1; i < n; i++) if (mu[i] > mu[best]) best = i;
+      threshold = mu[best];
+    } else {
+      for (let i = 1; i < n; i++) if (y[i] > y[best]) best = i;
+      threshold = y[best];
+    }
+    const acq = new LogEiAcquisition(gp, threshold);
+    const lengthscales = Float64Array.from(params.inverseSquaredLengthscales, (r) => 1 / Math.sqrt(r));
+    const optimum = optimizeAcquisition(acq, space, lengthscales, [x.slice(best * space.dim, (best + 1) * space.dim)], {
+      ...ACQ,
+      rng: this.rng,
+      unitPoints: (count, dim) => sobolPoints(count, dim, Math.floor(this.rng.random() * 2 ** 32)),
+    });
+    const T2 = performance.now();
+    (globalThis as any).__gpT ??= [];
+    (globalThis as any).__gpT.push([n, T1 - T0, T2 - T1, (globalThis as any).__fitEvals]);
+    (globalThis as any).__gpDebug?.({ n, params, optimum, y, x, dim: space.dim });
+    return space.decode(optimum.x);
+  }
+
+  /** Called for each parameter outside the relative sample: the independent sampler's value. */
+  sampleIndependent(study: StudyView, trial: TrialContext, name: string, distribution: Distribution): ParamValue {
+    if (this.warn && !this.warned.has(name) && study.getTrials(COMPLETE).length >= this.nStartupTrials) {
+      this.warned.add(name);
+      this.warn(
+        `GpSampler: parameter '${name}' of trial ${trial.number} is sampled by the independent sampler, ` +
+          `because not every COMPLETE trial has it (conditional or new parameters are not modelled by the GP). ` +
+          `Pass warnIndependentSampling: false to silence this.`,
+      );
+    }
+    return this.independent.sampleIndependent(study, trial, name, distribution);
+  }
+
+  /** Called once per trial at tell time. */
+  afterTrial(study: StudyView, trial: FrozenTrial, state: TrialState, values: readonly number[] | null): void {
+    this.independent.afterTrial?.(study, trial, state, values);
+  }
+
+  private assertSingleObjective(study: StudyView): void {
+    if (study.directions.length !== 1) {
+      throw new InvalidArgumentError(
+        `GpSampler supports single-objective studies only; this one has ${study.directions.length} objectives.`,
+      );
+    }
+  }
+}
+
+/** The first `count` points of a Sobol sequence scrambled with `seed`, row-major. */
+function sobolPoints(count: number, dim: number, seed: number): Float64Array {
+  const sequence = new SobolSequence(seed);
+  const u = new Float64Array(count * dim);
+  for (let i = 0; i < count; i++) for (let j = 0; j < dim; j++) u[i * dim + j] = sequence.coordinate(i, j);
+  return u;
+}
+
+function isSingleValued(d: Distribution): boolean {
+  if (d.type === 'categorical') return d.choices.length === 1;
+  return d.low === d.high;
+}
+
+/** The trials the GP learns from, with their scores (to maximize): all of them, or the capped selection. */
+function trainingTrials(complete: readonly FrozenTrial[], sign: number): { trial: FrozenTrial; score: number }[] {
+  const all = complete.map((trial) => ({ trial, score: sign * trial.values![0] }));
+  if (all.length <= MAX_TRAINING_TRIALS) return all;
+  const byScore = all.map((_, i) => i).sort((a, b) => all[b].score - all[a].score || a - b);
+  const keep = new Set(byScore.slice(0, MAX_TRAINING_TRIALS / 2));
+  for (let i = all.length - 1; keep.size < MAX_TRAINING_TRIALS; i--) keep.add(i);
+  return [...keep].sort((a, b) => a - b).map((i) => all[i]);
+}
+
+import { normalPpf } from '../../math/normal-ppf';
+function halfRankWarp(values: number[]): number[] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length < 2) return values;
+  const sorted = [...finite].sort((a, b) => a - b);
+  const m = sorted.length;
+  const median = m % 2 ? sorted[(m - 1) / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+  let ss = 0; let ng = 0;
+  for (const v of finite) if (v >= median) { ss += (v - median) ** 2; ng++; }
+  let sd = Math.sqrt(ss / ng);
+  if (!(sd > 0)) { sd = Math.sqrt(finite.reduce((s, v) => s + (v - median) ** 2, 0) / m); }
+  if (!(sd > 0)) return values;
+  const bad = sorted.filter((v) => v < median);
+  const k = bad.length;
+  return values.map((v) => {
+    if (!(v < median)) return v;
+    // rank among the bad values, ties averaged
+    let lo = 0; while (lo < k && bad[lo] < v) lo++;
+    let hi = lo; while (hi < k && bad[hi] === v) hi++;
+    const r = (lo + hi - 1) / 2;
+    return median + sd * normalPpf((r + 0.5) / (2 * k));
+  });
+}
+
+/**
+ * (v − mean)/std, after clipping infinite values to the finite extremes (a trial returning ±Infinity would
+ * otherwise make every value NaN).
+ */
+function standardize(values: number[]): Float64Array {
+  const finite = values.filter(Number.isFinite);
+  const lo = finite.length > 0 ? Math.min(...finite) : 0;
+  const hi = finite.length > 0 ? Math.max(...finite) : 0;
+  const v = Float64Array.from(values, (x) => Math.min(hi, Math.max(lo, x)));
+  let mean = 0;
+  for (const x of v) mean += x / v.length;
+  let variance = 0;
+  for (const x of v) variance += (x - mean) ** 2 / v.length;
+  const std = Math.max(MIN_STD, Math.sqrt(variance));
+  return v.map((x) => (x - mean) / std);
+}

@@ -1,0 +1,1 @@
+export { GpSampler, type GpSamplerOptions } from './gp-sampler';

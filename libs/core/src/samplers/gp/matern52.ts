@@ -1,0 +1,19 @@
+/**
+ * The Matérn-5/2 correlation as a function of the squared scaled distance r² = Σⱼ ρⱼ dⱼ² (ρⱼ = 1/ℓⱼ²):
+ *   M(r²) = (1 + √5 r + 5/3 r²) e^(−√5 r),
+ * twice differentiable, so that the GP's mean is smooth enough for gradient-based search.
+ */
+export function matern52(r2: number): number {
+  const s = Math.sqrt(5 * r2);
+  return (1 + s + (5 / 3) * r2) * Math.exp(-s);
+}
+
+/**
+ * dM/d(r²) = −5/6 (1 + √5 r) e^(−√5 r): the derivative with respect to the squared distance (finite at
+ * r = 0, where the derivative with respect to r is not), which is what the chain rule through
+ * r² = Σⱼ ρⱼ dⱼ² needs.
+ */
+export function matern52Derivative(r2: number): number {
+  const s = Math.sqrt(5 * r2);
+  return (-5 / 6) * (1 + s) * Math.exp(-s);
+}
