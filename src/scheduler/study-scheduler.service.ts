@@ -122,7 +122,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     if (state !== 'RUNNING') return { created: 0, requeued: 0, state };
 
     const { study, plan } = await this.scheduled(studyId, definition);
-    await study.refresh();
+    await study.refreshTrials();
     const trials = study.trials;
     const waiting = trials.filter((t) => t.state === 'WAITING');
     const inFlight = waiting.length + trials.filter((t) => t.state === 'RUNNING').length;

@@ -25,6 +25,8 @@ import { RedisPruningIndex } from './pruning-index';
 import { RedisPruningSource } from './redis-pruning-source';
 
 export const ATTEMPT_ATTR = 'platform:attempt';
+/** Window in which a worker's refill requests for one study are merged into one. */
+const REFILL_COALESCE_MS = 5;
 
 /** How a job ended, for logs and tests. */
 export type TrialRunOutcome =
@@ -45,6 +47,7 @@ interface WorkerStudy {
 export class TrialRunner {
   private readonly logger = new Logger('worker');
   private readonly studies = new Map<number, Promise<WorkerStudy | null>>();
+  private readonly pendingRefills = new Set<number>();
   private readonly index: RedisPruningIndex;
   private readonly telemetry: PlatformTelemetry;
 
@@ -67,7 +70,7 @@ export class TrialRunner {
     const finished = await this.execute(entry, claimed);
     if (finished.state === 'COMPLETE') await this.index.recordComplete(job.studyId, finished);
     await this.telemetry.trialFinished(job.studyId, finished);
-    await this.refills.request(job.studyId, 'trial-finished');
+    this.requestRefill(job.studyId);
     return finished.state as TrialRunOutcome;
   }
 
@@ -108,8 +111,11 @@ export class TrialRunner {
 
   private async execute(entry: WorkerStudy, trial: FrozenTrial): Promise<FrozenTrial> {
     const { study, objective } = entry;
-    // Model-based samplers draw define-by-run parameters from the history: read what changed.
-    if (!(study.sampler instanceof RandomSampler)) await study.refresh();
+    // Module objectives meet parameters the scheduler could not plan: the model-based samplers draw
+    // them from the history, so read what changed. Other objectives got every parameter planned.
+    if (entry.definition.objective.kind === 'module' && !(study.sampler instanceof RandomSampler)) {
+      await study.refresh();
+    }
     const live = study.attachTrial(trial);
     // First runs carry no attempt attribute (one write less per trial); re-runs record theirs.
     if (trial.systemAttrs[ATTEMPT_ATTR] !== undefined)
@@ -161,6 +167,22 @@ export class TrialRunner {
     });
     source = new RedisPruningSource(this.index, studyId, study.view);
     return { study, definition, objective: this.objectives.create(definition, record.studyName) };
+  }
+
+  /**
+   * Asks the scheduler to refill a study, at most once per REFILL_COALESCE_MS per study in this process:
+   * trials that finish together free their slots with one request (the request after the window
+   * covers all of them, so none is lost).
+   */
+  private requestRefill(studyId: number): void {
+    if (this.pendingRefills.has(studyId)) return;
+    this.pendingRefills.add(studyId);
+    setTimeout(() => {
+      this.pendingRefills.delete(studyId);
+      this.refills.request(studyId, 'trial-finished').catch((e: unknown) => {
+        this.logger.warn(`refill request for study ${studyId} failed: ${(e as Error).message}`);
+      });
+    }, REFILL_COALESCE_MS);
   }
 
   /** Forgets a study (deleted, or its definition changed). */

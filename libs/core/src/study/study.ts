@@ -243,6 +243,11 @@ export class Study {
     this.record = await this.storage.getStudy(this.record.studyId);
   }
 
+  /** Reads the trials other processes changed since the last read (not the study's attributes). */
+  async refreshTrials(): Promise<void> {
+    await this.history.refresh();
+  }
+
   /** The best COMPLETE trial of a single-objective study. @throws when none is complete */
   get bestTrial(): FrozenTrial {
     const direction = this.direction;
@@ -365,7 +370,8 @@ export class Study {
       // storage's: another writer may have taken some in between).
       const created = templates.length > 0 ? await this.storage.createTrials(this.studyId, templates) : [];
       for (const trial of created) this.history.put(trial);
-      await this.history.refresh();
+      const planned = this.history.getTrials().length - created.length;
+      if (created.some((t, i) => t.number !== planned + i)) await this.history.refresh();
       return created;
     });
   }
