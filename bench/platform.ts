@@ -27,13 +27,18 @@ interface ReferenceRow {
 }
 
 function reference(sampler: string, procs: number): number {
-  const rows = (JSON.parse(readFileSync(join(__dirname, 'suite/reference/optuna-3.1-throughput.json'), 'utf8')) as {
-    results: ReferenceRow[];
-  }).results.filter((r) => r.storage === 'postgres' && r.n_procs === procs && r.sampler === sampler);
+  const rows = (
+    JSON.parse(readFileSync(join(__dirname, 'suite/reference/optuna-3.1-throughput.json'), 'utf8')) as {
+      results: ReferenceRow[];
+    }
+  ).results.filter((r) => r.storage === 'postgres' && r.n_procs === procs && r.sampler === sampler);
   return median(rows.map((r) => r.trials_per_s));
 }
 
-async function throughput(sampler: 'random' | 'tpe', workers: number): Promise<{ perSecond: number; failed: number; other: number }> {
+async function throughput(
+  sampler: 'random' | 'tpe',
+  workers: number,
+): Promise<{ perSecond: number; failed: number; other: number }> {
   const platform = await startPlatform({ workers, env: { TUNEFORGE_WORKER_CONCURRENCY: CONCURRENCY } });
   try {
     const post = async (name: string, nTrials: number) => {
@@ -71,7 +76,11 @@ async function pruningLatency(completed: number): Promise<{ median: number; p99:
   const keys = new RedisKeys(`tfbench${process.pid}`);
   const index = new RedisPruningIndex(redis, keys);
   const studyId = 1;
-  const trial = (number: number, values: Record<number, number>, state: FrozenTrial['state']): FrozenTrial => ({
+  const trial = (
+    number: number,
+    values: Record<number, number>,
+    state: FrozenTrial['state'],
+  ): FrozenTrial => ({
     trialId: number + 1,
     number,
     state,
@@ -137,8 +146,17 @@ async function main(): Promise<void> {
       process.stderr.write(`${rows[rows.length - 1].join('  ')}\n`);
     }
   }
-  const headers = ['configuration', 'ours trials/s', 'Optuna 3.1 (Postgres) trials/s', 'ratio', 'failed', 'not finished'];
-  console.log(`\nEnd-to-end throughput: ${TRIALS} trials of (x - 2)^2, worker concurrency ${CONCURRENCY}, median of ${REPS}`);
+  const headers = [
+    'configuration',
+    'ours trials/s',
+    'Optuna 3.1 (Postgres) trials/s',
+    'ratio',
+    'failed',
+    'not finished',
+  ];
+  console.log(
+    `\nEnd-to-end throughput: ${TRIALS} trials of (x - 2)^2, worker concurrency ${CONCURRENCY}, median of ${REPS}`,
+  );
   console.log(renderTable(headers, rows));
   const latency: string[][] = [];
   for (const completed of [100, 1000]) {

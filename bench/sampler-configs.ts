@@ -3,7 +3,9 @@
  * sampler or setting; `reference` names the reference's configuration it is compared with.
  */
 import {
+  AutoSampler,
   CmaEsSampler,
+  GpSampler,
   optunaGamma,
   QmcSampler,
   RandomSampler,
@@ -94,6 +96,21 @@ export const SAMPLER_CONFIGS: readonly SamplerConfig[] = [
     reference: {},
     applies: always,
     create: (seed) => new QmcSampler({ seed }),
+  },
+  {
+    name: 'gp',
+    settings: 'new GpSampler({ seed }) (Matérn-5/2 ARD, log EI, 10 QMC start-up trials)',
+    reference: { '5.0dev': 'gp' },
+    applies: always,
+    create: (seed) => new GpSampler({ seed, warnIndependentSampling: false }),
+  },
+  {
+    name: 'auto',
+    settings:
+      'new AutoSampler({ seed }) (GP for float/int spaces up to 300 trials, TPE for conditional or categorical-heavy ones)',
+    reference: {},
+    applies: always,
+    create: (seed) => new AutoSampler({ seed }),
   },
 ];
 

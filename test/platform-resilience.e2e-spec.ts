@@ -36,13 +36,17 @@ describe('the platform when a worker dies, and CMA-ES generations', () => {
       },
     });
     expect(created.status).toBe(201);
-    // Wait until the study is under way, then kill one worker while it runs trials.
-    for (;;) {
-      const { body } = await platform.request(`/studies/${created.body.id}`);
-      if (body.counts.COMPLETE >= 6 && body.counts.RUNNING > 0) break;
-      await new Promise((r) => setTimeout(r, 100));
+    // Wait until the study is under way, then kill a worker that is running a trial.
+    let victimId: string | null = null;
+    while (victimId === null) {
+      const { body: study } = await platform.request(`/studies/${created.body.id}`);
+      if (study.counts.COMPLETE >= 6) {
+        const { body: running } = await platform.request(`/studies/${created.body.id}/trials?state=RUNNING`);
+        victimId = running.items[0]?.worker ?? null;
+      }
+      if (victimId === null) await new Promise((r) => setTimeout(r, 50));
     }
-    const victim = platform.processes.find((p) => p.role === 'worker')!;
+    const victim = platform.processes.find((p) => p.workerId === victimId)!;
     victim.child.kill('SIGKILL');
 
     const study = await waitForStudy(platform, created.body.id, 120_000);

@@ -215,5 +215,88 @@ export function qualityReport(results: readonly QualityResult[], markdown = fals
     'League: mean rank by median regret among all of the above on each problem (1 = best)\n\n' +
       render(['sampler', 'mean rank', 'problems'], league),
   );
+  sections.push(...bestOfAnyKind(quality, problems, render));
   return sections.join('\n\n');
+}
+
+/** Every reference configuration of both versions, for the comparisons with the best of any kind. */
+const ALL_REFERENCES: ReadonlyArray<[ReferenceVersion, string]> = [
+  ['3.1', 'random'],
+  ['3.1', 'tpe'],
+  ['3.1', 'tpe_mv'],
+  ['3.1', 'cmaes'],
+  ['5.0dev', 'random'],
+  ['5.0dev', 'tpe'],
+  ['5.0dev', 'tpe_indep'],
+  ['5.0dev', 'cmaes'],
+  ['5.0dev', 'gp'],
+];
+
+/**
+ * 6. Issue 8's comparisons: the GP against the reference GP, and the automatic sampler against the
+ * best reference sampler of any kind on each problem, with mean ranks against every single one.
+ */
+function bestOfAnyKind(
+  quality: readonly QualityResult[],
+  problems: readonly string[],
+  render: typeof renderTable,
+): string[] {
+  const out: string[] = [];
+  const gpRows: string[][] = [];
+  for (const r of quality.filter((x) => x.sampler === 'gp')) {
+    const ref = referenceQuality('5.0dev', r.problem, 'gp');
+    if (!ref) continue;
+    const ok =
+      noWorse(r.regret.median, ref.regret.median) || (r.regret.median < 1e-6 && ref.regret.median < 1e-6);
+    gpRows.push([
+      r.problem,
+      fmt(r.regret.median),
+      fmt(ref.regret.median),
+      fmt(r.regret.median / ref.regret.median),
+      ok ? 'yes' : 'NO',
+    ]);
+  }
+  if (gpRows.length > 0) {
+    out.push(
+      'GP against the reference GP (Optuna 5.0dev, median regret)\n\n' +
+        render(['problem', 'ours gp', '5.0dev gp', 'ratio', 'no worse'], gpRows),
+    );
+  }
+  const auto = quality.filter((x) => x.sampler === 'auto');
+  if (auto.length === 0) return out;
+  const rows: string[][] = [];
+  let wins = 0;
+  const rankSums = new Map<string, [number, number]>();
+  for (const problem of problems) {
+    const ours = auto.find((r) => r.problem === problem);
+    if (!ours) continue;
+    const refs = ALL_REFERENCES.flatMap(([v, name]) => {
+      const q = referenceQuality(v, problem, name);
+      return q ? [[`${v} ${name}`, q.regret.median] as const] : [];
+    });
+    const best = refs.reduce((a, b) => (b[1] < a[1] ? b : a));
+    const ok = noWorse(ours.regret.median, best[1]) || (ours.regret.median < 1e-6 && best[1] < 1e-6);
+    if (ok) wins++;
+    rows.push([problem, fmt(ours.regret.median), best[0], fmt(best[1]), ok ? 'yes' : 'no']);
+    // Pairwise ranks: auto against each reference sampler on this problem.
+    for (const [name, value] of refs) {
+      const [a, b] = ranks([ours.regret.median, value]);
+      const [sa, sb] = rankSums.get(name) ?? [0, 0];
+      rankSums.set(name, [sa + a, sb + b]);
+    }
+  }
+  out.push(
+    `Automatic sampler against the best reference sampler of any kind: no worse (<= 1.05 x) on ${wins}/${rows.length}\n\n` +
+      render(['problem', 'ours auto', 'best reference', 'its regret', 'no worse'], rows),
+  );
+  const rankRows = [...rankSums.entries()].map(([name, [a, b]]) => [
+    name,
+    fmt(a / rows.length, 3),
+    fmt(b / rows.length, 3),
+  ]);
+  out.push(
+    'Automatic sampler against each reference sampler: mean rank of the pair per problem (lower is better)\n\n' +
+      render(['reference', 'auto', 'reference'], rankRows),
+  );
+  return out;
 }

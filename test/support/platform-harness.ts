@@ -11,6 +11,8 @@ export type Role = 'api' | 'scheduler' | 'worker';
 
 export interface RoleProcess {
   role: Role;
+  /** TUNEFORGE_WORKER_ID of the process (the `worker` of the trials it runs). */
+  workerId: string;
   child: ChildProcess;
   /** Everything the process printed, for failure messages. */
   output: string[];
@@ -73,12 +75,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const processes: RoleProcess[] = [];
   let roleCounter = 0;
   const spawnRole = (role: Role): RoleProcess => {
+    const workerId = `${role}-${++roleCounter}`;
     const child = spawn(process.execPath, ['-r', './bin/swc-register.js', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...env, TUNEFORGE_ROLE: role, TUNEFORGE_WORKER_ID: `${role}-${++roleCounter}` },
+      env: { ...env, TUNEFORGE_ROLE: role, TUNEFORGE_WORKER_ID: workerId },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const proc: RoleProcess = { role, child, output: [] };
+    const proc: RoleProcess = { role, workerId, child, output: [] };
     const keep = (chunk: Buffer) => {
       proc.output.push(chunk.toString());
       if (proc.output.length > 400) proc.output.shift();

@@ -32,7 +32,8 @@ export function builtinObjective(problem: BuiltinProblem, options: BuiltinObject
     for (let step = 1; step <= maxSteps; step++) {
       loss = curve(params, step);
       await trial.report(loss, step);
-      if (pruning && trial.shouldPrune()) {
+      // A trial that reached the last step completes (the protocol): it is not judged there.
+      if (pruning && step < maxSteps && trial.shouldPrune()) {
         await trial.setUserAttr(STEPS_USER_ATTR, step);
         throw new TrialPruned(`Pruned at step ${step} of ${maxSteps}.`);
       }
