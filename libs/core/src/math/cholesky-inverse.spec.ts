@@ -13,7 +13,8 @@ describe('choleskyInverse', () => {
   it('gives A A⁻¹ = I for a kernel-like matrix', () => {
     const n = 5;
     const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = Math.exp(-0.5 * (i - j) ** 2) + (i === j ? 0.1 : 0);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) a[i * n + j] = Math.exp(-0.5 * (i - j) ** 2) + (i === j ? 0.1 : 0);
     const inv = choleskyInverse(cholesky(a, n).l, n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {

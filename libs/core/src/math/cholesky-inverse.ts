@@ -11,7 +11,8 @@ export function choleskyInverse(
   n: number,
   out: Float64Array = new Float64Array(n * n),
 ): Float64Array {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`choleskyInverse: n must be an integer >= 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`choleskyInverse: n must be an integer >= 0, got ${n}`);
   if (l.length !== n * n) {
     throw new RangeError(`choleskyInverse: L must hold n × n = ${n * n} entries, got ${l.length}`);
   }
@@ -43,13 +44,17 @@ export function choleskyInverse(
       const rj = j * n;
       let s0 = 0;
       let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       let k = i;
-      for (; k + 1 < n; k += 2) {
+      for (; k + 3 < n; k += 4) {
         s0 += t[ri + k] * t[rj + k];
         s1 += t[ri + k + 1] * t[rj + k + 1];
+        s2 += t[ri + k + 2] * t[rj + k + 2];
+        s3 += t[ri + k + 3] * t[rj + k + 3];
       }
-      if (k < n) s0 += t[ri + k] * t[rj + k];
-      const v = s0 + s1;
+      for (; k < n; k++) s0 += t[ri + k] * t[rj + k];
+      const v = s0 + s1 + (s2 + s3);
       out[ri + j] = v;
       out[rj + i] = v;
     }

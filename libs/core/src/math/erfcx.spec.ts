@@ -1,3 +1,4 @@
+/* eslint-disable no-loss-of-precision -- reference values are quoted with all the digits their source printed */
 import { erfcx } from './erfcx';
 
 describe('erfcx', () => {

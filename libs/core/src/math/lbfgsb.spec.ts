@@ -63,7 +63,11 @@ describe('lbfgsb', () => {
     const n = 10;
     const upper = new Array(n).fill(2);
     upper[0] = 0.5;
-    const r = lbfgsb(chained(n), new Float64Array(n).fill(-1), { lower: new Array(n).fill(-2), upper, factr: 10 });
+    const r = lbfgsb(chained(n), new Float64Array(n).fill(-1), {
+      lower: new Array(n).fill(-2),
+      upper,
+      factr: 10,
+    });
     expect(r.f).toBeCloseTo(0.0625, 9);
     expect(r.x[0]).toBe(0.5);
     expect(r.x[1]).toBeCloseTo(0.25, 5);
@@ -93,7 +97,10 @@ describe('lbfgsb', () => {
   });
 
   it('respects the iteration and evaluation limits', () => {
-    expect(lbfgsb(rosenbrock, [-1.2, 1], { maxIterations: 3 })).toMatchObject({ iterations: 3, stop: 'maxIterations' });
+    expect(lbfgsb(rosenbrock, [-1.2, 1], { maxIterations: 3 })).toMatchObject({
+      iterations: 3,
+      stop: 'maxIterations',
+    });
     const r = lbfgsb(rosenbrock, [-1.2, 1], { maxEvaluations: 5 });
     expect(r.stop).toBe('maxEvaluations');
     expect(r.evaluations).toBeLessThanOrEqual(5);
@@ -119,7 +126,11 @@ describe('lbfgsb', () => {
       'lbfgsb: lower[0] = 1 is above upper[0] = 0',
     );
     expect(() => lbfgsb(rosenbrock, [NaN, 0])).toThrow('lbfgsb: x0[0] must be finite, got NaN');
-    expect(() => lbfgsb(rosenbrock, [0, 0], { memory: 0 })).toThrow('lbfgsb: memory must be an integer >= 1, got 0');
-    expect(() => lbfgsb(() => Infinity, [0])).toThrow('the objective must be finite at the start point, got Infinity');
+    expect(() => lbfgsb(rosenbrock, [0, 0], { memory: 0 })).toThrow(
+      'lbfgsb: memory must be an integer >= 1, got 0',
+    );
+    expect(() => lbfgsb(() => Infinity, [0])).toThrow(
+      'the objective must be finite at the start point, got Infinity',
+    );
   });
 });

@@ -57,7 +57,8 @@ const GTOL = 0.9;
 const MAX_LINE_SEARCH = 20;
 
 function positiveInteger(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`lbfgsb: ${name} must be an integer >= 1, got ${v}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new RangeError(`lbfgsb: ${name} must be an integer >= 1, got ${v}`);
   return v;
 }
 
@@ -78,7 +79,11 @@ function projectedGradientNorm(x: Float64Array, g: Float64Array, lo: Float64Arra
 }
 
 /** Minimizes `fg` over the box [lower, upper] from `x0` (projected onto the box first). */
-export function lbfgsb(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options: LbfgsbOptions = {}): LbfgsbResult {
+export function lbfgsb(
+  fg: ObjectiveWithGradient,
+  x0: ArrayLike<number>,
+  options: LbfgsbOptions = {},
+): LbfgsbResult {
   const n = x0.length;
   const memory = positiveInteger('memory', options.memory ?? 10);
   const maxIterations = options.maxIterations ?? 15000;
@@ -97,7 +102,8 @@ export function lbfgsb(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options
     ['upper', options.upper, hi],
   ] as const) {
     if (src === undefined) continue;
-    if (src.length !== n) throw new RangeError(`lbfgsb: ${name} must have ${n} entries (one per variable), got ${src.length}`);
+    if (src.length !== n)
+      throw new RangeError(`lbfgsb: ${name} must have ${n} entries (one per variable), got ${src.length}`);
     for (let i = 0; i < n; i++) {
       if (Number.isNaN(src[i])) throw new RangeError(`lbfgsb: ${name}[${i}] is NaN`);
       dst[i] = src[i];
@@ -112,7 +118,8 @@ export function lbfgsb(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options
   const g = new Float64Array(n);
   let f = fg(x, g);
   let evaluations = 1;
-  if (!Number.isFinite(f)) throw new RangeError(`lbfgsb: the objective must be finite at the start point, got ${f}`);
+  if (!Number.isFinite(f))
+    throw new RangeError(`lbfgsb: the objective must be finite at the start point, got ${f}`);
 
   const sList: Float64Array[] = [];
   const yList: Float64Array[] = [];
@@ -223,7 +230,13 @@ class Workspace {
 }
 
 /** B = θI followed by the BFGS updates B ← B − (Bs)(Bs)ᵀ/(sᵀBs) + yyᵀ/(yᵀs), oldest pair first. */
-function buildBfgsMatrix(b: Float64Array, n: number, sList: Float64Array[], yList: Float64Array[], theta: number): void {
+function buildBfgsMatrix(
+  b: Float64Array,
+  n: number,
+  sList: Float64Array[],
+  yList: Float64Array[],
+  theta: number,
+): void {
   b.fill(0);
   for (let i = 0; i < n; i++) b[i * n + i] = theta;
   const bs = new Float64Array(n);
@@ -253,7 +266,13 @@ function buildBfgsMatrix(b: Float64Array, n: number, sList: Float64Array[], yLis
  * the move so far and d the direction with the variables already at their bounds zeroed; Bz and Bd are
  * updated in O(n) per breakpoint from the columns of B.
  */
-function cauchyPoint(ws: Workspace, x: Float64Array, g: Float64Array, lo: Float64Array, hi: Float64Array): void {
+function cauchyPoint(
+  ws: Workspace,
+  x: Float64Array,
+  g: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+): void {
   const { n, b, xc, free, t, dc: d, z, bd, bz } = ws;
   const order: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -319,7 +338,13 @@ function cauchyPoint(ws: Workspace, x: Float64Array, g: Float64Array, lo: Float6
  * Subspace minimization from the Cauchy point over the free variables, then the search direction into ws.d:
  * the projected minimizer if that is a descent direction, else the truncated step, else x^c − x.
  */
-function searchDirection(ws: Workspace, x: Float64Array, g: Float64Array, lo: Float64Array, hi: Float64Array): void {
+function searchDirection(
+  ws: Workspace,
+  x: Float64Array,
+  g: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+): void {
   const { n, b, xc, free, d } = ws;
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (free[i]) idx.push(i);
@@ -473,7 +498,8 @@ function lineSearch(
     const left = Math.min(aLo, aHi);
     const width = Math.abs(aHi - aLo);
     if (width <= 1e-12 * Math.max(1, aHi)) break;
-    let a2 = Number.isFinite(fHi) && Number.isFinite(dHi) ? cubicMinimizer(aLo, fLo, dLo, aHi, fHi, dHi) : NaN;
+    let a2 =
+      Number.isFinite(fHi) && Number.isFinite(dHi) ? cubicMinimizer(aLo, fLo, dLo, aHi, fHi, dHi) : NaN;
     if (!(a2 >= left + 0.1 * width && a2 <= left + 0.9 * width)) a2 = 0.5 * (aLo + aHi);
     const [fa, da] = phi(a2);
     if (!armijo(a2, fa) || fa >= fLo) {

@@ -35,7 +35,9 @@ describe('solveLowerTransposed', () => {
   });
 
   it('checks the sizes', () => {
-    expect(() => solveLower(L, 4, new Float64Array(4))).toThrow('solveLower: L must hold n × n = 16 entries, got 9');
+    expect(() => solveLower(L, 4, new Float64Array(4))).toThrow(
+      'solveLower: L must hold n × n = 16 entries, got 9',
+    );
     expect(() => solveLowerTransposed(L, 3, new Float64Array(2))).toThrow(
       'solveLowerTransposed: b must hold n = 3 entries, got 2',
     );

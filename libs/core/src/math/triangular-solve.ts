@@ -5,7 +5,8 @@
 
 function check(name: string, l: Float64Array, n: number, b: Float64Array, out: Float64Array): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name}: n must be an integer >= 0, got ${n}`);
-  if (l.length < n * n) throw new RangeError(`${name}: L must hold n × n = ${n * n} entries, got ${l.length}`);
+  if (l.length < n * n)
+    throw new RangeError(`${name}: L must hold n × n = ${n * n} entries, got ${l.length}`);
   if (b.length < n) throw new RangeError(`${name}: b must hold n = ${n} entries, got ${b.length}`);
   if (out.length < n) throw new RangeError(`${name}: out must hold n = ${n} entries, got ${out.length}`);
 }

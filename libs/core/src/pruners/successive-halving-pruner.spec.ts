@@ -10,7 +10,12 @@ async function shStudy(
   pruner: SuccessiveHalvingPruner,
   direction: StudyDirection = 'minimize',
 ): Promise<Study> {
-  return createStudy({ storage: new InMemoryStorage(), sampler: new RandomSampler({ seed: 0 }), pruner, direction });
+  return createStudy({
+    storage: new InMemoryStorage(),
+    sampler: new RandomSampler({ seed: 0 }),
+    pruner,
+    direction,
+  });
 }
 
 /** Starts a trial, reports `value` at `step`, asks the pruner; returns its answer and the rungs recorded. */

@@ -20,9 +20,16 @@ const LOG_RHO = [Math.log(1e-4), Math.log(1e4)];
 const LOG_SCALE = [Math.log(1e-3), Math.log(1e3)];
 const LOG_NOISE_EXCESS = [Math.log(1e-10), Math.log(10)];
 
-/** The default start: unit length scales, unit scale and unit noise (on standardized values). */
-export function defaultKernelParams(dim: number): KernelParams {
-  return { inverseSquaredLengthscales: new Float64Array(dim).fill(1), scale: 1, noise: 1 };
+/**
+ * Where a fit without a previous one starts: the reference's defaults (unit length scales, scale and noise on
+ * standardized values) and a wiggly, nearly noiseless alternative (ℓ = 0.3, noise 0.01), since the loss may
+ * have a mode near each.
+ */
+export function coldStarts(dim: number): KernelParams[] {
+  return [
+    { inverseSquaredLengthscales: new Float64Array(dim).fill(1), scale: 1, noise: 1 },
+    { inverseSquaredLengthscales: new Float64Array(dim).fill(1 / 0.09), scale: 1, noise: 0.01 },
+  ];
 }
 
 /**
@@ -53,8 +60,8 @@ export function fitKernelParams(loss: KernelLoss, options: FitKernelParamsOption
     } catch {
       continue; // not finite at this start
     }
-    ((globalThis as any).__fitLog ??= []).push([loss.n, result.evaluations, result.iterations, result.stop, result.f.toFixed(3), Array.from(result.x).map((v) => v.toFixed(2)).join(',')]);
-    if (Number.isFinite(result.f) && (best === null || result.f < best.f)) best = { f: result.f, x: result.x };
+    if (Number.isFinite(result.f) && (best === null || result.f < best.f))
+      best = { f: result.f, x: result.x };
   }
   if (best === null) return options.starts[0];
   return loss.params(best.x);

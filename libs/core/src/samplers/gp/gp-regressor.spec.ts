@@ -88,8 +88,8 @@ describe('GpRegressor', () => {
     expect(() => new GpRegressor(new Float64Array(3), new Float64Array(2), Uint8Array.of(0), params)).toThrow(
       'GpRegressor: x must hold n × dim = 2 × 1 entries, got 3',
     );
-    expect(() => new GpRegressor(new Float64Array(4), new Float64Array(2), Uint8Array.of(0, 0), params)).toThrow(
-      'GpRegressor: 1 length scales for 2 coordinates',
-    );
+    expect(
+      () => new GpRegressor(new Float64Array(4), new Float64Array(2), Uint8Array.of(0, 0), params),
+    ).toThrow('GpRegressor: 1 length scales for 2 coordinates');
   });
 });

@@ -1,7 +1,7 @@
 import { cholesky } from '../../math/cholesky';
 import { solveLower, solveLowerTransposed } from '../../math/triangular-solve';
 import { coordinateDistance2, type KernelParams } from './kernel-params';
-import { matern52, matern52Derivative } from './matern52';
+import { matern52, matern52Into } from './matern52';
 
 /**
  * A Gaussian-process posterior for fixed hyper-parameters: with C = K(X, X) + σ²I = L Lᵀ and α = C⁻¹ y,
@@ -18,7 +18,15 @@ export class GpRegressor {
   private readonly k: Float64Array;
   private readonly v: Float64Array;
   private readonly c: Float64Array;
-  private readonly block: Float64Array;
+  private readonly blocks: Float64Array[];
+  /** Training points with each numeric coordinate multiplied by √ρⱼ (categorical ones as they are). */
+  private readonly xs: Float64Array;
+  private readonly sqrtRho: Float64Array;
+  private readonly numeric: Int32Array;
+  private readonly categorical: Int32Array;
+  private readonly query: Float64Array;
+  private readonly r2Row: Float64Array;
+  private readonly kRow: Float64Array;
 
   /**
    * @param x - the n training points, row-major n × dim
@@ -55,40 +63,40 @@ export class GpRegressor {
     this.k = new Float64Array(n);
     this.v = new Float64Array(n);
     this.c = new Float64Array(n);
-    this.block = new Float64Array(4 * n);
+    this.blocks = [0, 1, 2, 3].map(() => new Float64Array(n));
+    this.sqrtRho = this.rho.map(Math.sqrt);
+    this.numeric = Int32Array.from([...Array(dim).keys()].filter((j) => !isCategorical[j]));
+    this.categorical = Int32Array.from([...Array(dim).keys()].filter((j) => isCategorical[j]));
+    this.xs = Float64Array.from(x, (v, i) => (isCategorical[i % dim] ? v : v * this.sqrtRho[i % dim]));
+    this.query = new Float64Array(dim);
+    this.r2Row = new Float64Array(n);
+    this.kRow = new Float64Array(n);
   }
 
   /** k(p, q) for rows p[pOff…] and q[qOff…]. */
   private kernel(p: Float64Array, pOff: number, qOff: number, q: Float64Array = p): number {
     let r2 = 0;
-    for (let j = 0; j < this.dim; j++) r2 += this.rho[j] * coordinateDistance2(p[pOff + j], q[qOff + j], this.isCategorical[j]);
+    for (let j = 0; j < this.dim; j++)
+      r2 += this.rho[j] * coordinateDistance2(p[pOff + j], q[qOff + j], this.isCategorical[j]);
     return this.scale * matern52(r2);
   }
 
   /** Posterior means and variances at `count` points (rows of `points`), into `mean` and `variance`. */
   predict(points: Float64Array, count: number, mean: Float64Array, variance: Float64Array): void {
-    const { n, dim, x, alpha, rho, isCategorical, scale } = this;
-    const l = this.l;
+    const { n, alpha, scale, l } = this;
+    const [k0, k1, k2, k3] = this.blocks;
     // Four points at a time: the forward solve L V = K reads each row of L once for all four.
-    const kb = this.block;
     for (let p0 = 0; p0 < count; p0 += 4) {
       const m = Math.min(4, count - p0);
       for (let q = 0; q < 4; q++) {
-        const base = q * n;
+        const kq = this.blocks[q];
         if (q >= m) {
-          kb.fill(0, base, base + n);
+          kq.fill(0);
           continue;
         }
-        const off = (p0 + q) * dim;
+        this.kernelRow(points, (p0 + q) * this.dim, kq, 0);
         let mu = 0;
-        for (let a = 0; a < n; a++) {
-          const row = a * dim;
-          let r2 = 0;
-          for (let j = 0; j < dim; j++) r2 += rho[j] * coordinateDistance2(points[off + j], x[row + j], isCategorical[j]);
-          const kv = scale * matern52(r2);
-          kb[base + a] = kv;
-          mu += kv * alpha[a];
-        }
+        for (let a = 0; a < n; a++) mu += kq[a] * alpha[a];
         mean[p0 + q] = mu;
       }
       let v0 = 0;
@@ -97,16 +105,16 @@ export class GpRegressor {
       let v3 = 0;
       for (let i = 0; i < n; i++) {
         const ri = i * n;
-        let s0 = kb[i];
-        let s1 = kb[n + i];
-        let s2 = kb[2 * n + i];
-        let s3 = kb[3 * n + i];
+        let s0 = k0[i];
+        let s1 = k1[i];
+        let s2 = k2[i];
+        let s3 = k3[i];
         for (let k = 0; k < i; k++) {
           const lik = l[ri + k];
-          s0 -= lik * kb[k];
-          s1 -= lik * kb[n + k];
-          s2 -= lik * kb[2 * n + k];
-          s3 -= lik * kb[3 * n + k];
+          s0 -= lik * k0[k];
+          s1 -= lik * k1[k];
+          s2 -= lik * k2[k];
+          s3 -= lik * k3[k];
         }
         const inv = 1 / l[ri + i];
         s0 *= inv;
@@ -114,18 +122,53 @@ export class GpRegressor {
         s2 *= inv;
         s3 *= inv;
         // The solution overwrites k in place: entries below i are no longer needed as inputs.
-        kb[i] = s0;
-        kb[n + i] = s1;
-        kb[2 * n + i] = s2;
-        kb[3 * n + i] = s3;
+        k0[i] = s0;
+        k1[i] = s1;
+        k2[i] = s2;
+        k3[i] = s3;
         v0 += s0 * s0;
         v1 += s1 * s1;
         v2 += s2 * s2;
         v3 += s3 * s3;
       }
-      const vv = [v0, v1, v2, v3];
-      for (let q = 0; q < m; q++) variance[p0 + q] = Math.max(0, scale - vv[q]);
+      if (m > 0) variance[p0] = Math.max(0, scale - v0);
+      if (m > 1) variance[p0 + 1] = Math.max(0, scale - v1);
+      if (m > 2) variance[p0 + 2] = Math.max(0, scale - v2);
+      if (m > 3) variance[p0 + 3] = Math.max(0, scale - v3);
     }
+  }
+
+  /**
+   * k(p)ₐ = scale · M(r²ₐ) for every training point a, into out[base…], with
+   * r²ₐ = Σ_numeric (√ρⱼ pⱼ − √ρⱼ Xₐⱼ)² + Σ_categorical ρⱼ [pⱼ ≠ Xₐⱼ]; M′(r²ₐ) (unscaled) goes to `slope` when
+   * given.
+   */
+  private kernelRow(
+    points: Float64Array,
+    off: number,
+    out: Float64Array,
+    base: number,
+    slope?: Float64Array,
+  ): void {
+    const { n, dim, xs, sqrtRho, rho, numeric, categorical, query, scale, r2Row, kRow } = this;
+    const nn = numeric.length;
+    const nc = categorical.length;
+    for (let t = 0; t < nn; t++) query[t] = points[off + numeric[t]] * sqrtRho[numeric[t]];
+    for (let a = 0; a < n; a++) {
+      const row = a * dim;
+      let r2 = 0;
+      for (let t = 0; t < nn; t++) {
+        const dlt = query[t] - xs[row + numeric[t]];
+        r2 += dlt * dlt;
+      }
+      for (let t = 0; t < nc; t++) {
+        const j = categorical[t];
+        if (points[off + j] !== xs[row + j]) r2 += rho[j];
+      }
+      r2Row[a] = r2;
+    }
+    matern52Into(r2Row, n, kRow, slope);
+    for (let a = 0; a < n; a++) out[base + a] = scale * kRow[a];
   }
 
   /**
@@ -133,14 +176,17 @@ export class GpRegressor {
    * point's coordinates (0 for categorical ones). With cₐ = scale · M′(r²ₐ) and w = C⁻¹ k:
    *   ∂mean/∂xⱼ = Σₐ αₐ cₐ · 2ρⱼ (xⱼ − Xₐⱼ),   ∂var/∂xⱼ = −2 Σₐ wₐ cₐ · 2ρⱼ (xⱼ − Xₐⱼ).
    */
-  predictWithGradient(point: Float64Array, out: Float64Array, gradMean: Float64Array, gradVariance: Float64Array): void {
-    const { n, dim, x, k, v, c, alpha, rho, isCategorical } = this;
+  predictWithGradient(
+    point: Float64Array,
+    out: Float64Array,
+    gradMean: Float64Array,
+    gradVariance: Float64Array,
+  ): void {
+    const { n, dim, x, k, v, c, alpha, rho, isCategorical, scale } = this;
+    this.kernelRow(point, 0, k, 0, c);
     let m = 0;
     for (let a = 0; a < n; a++) {
-      let r2 = 0;
-      for (let j = 0; j < dim; j++) r2 += rho[j] * coordinateDistance2(point[j], x[a * dim + j], isCategorical[j]);
-      k[a] = this.scale * matern52(r2);
-      c[a] = this.scale * matern52Derivative(r2);
+      c[a] *= scale;
       m += k[a] * alpha[a];
     }
     solveLower(this.l, n, k, v);

@@ -9,7 +9,12 @@ import { GpSampler } from './gp-sampler';
 /** A RandomSampler that counts the parameters it was asked for. */
 class CountingSampler extends RandomSampler {
   readonly asked: string[] = [];
-  override sampleIndependent(study: StudyView, trial: TrialContext, name: string, d: Distribution): ParamValue {
+  override sampleIndependent(
+    study: StudyView,
+    trial: TrialContext,
+    name: string,
+    d: Distribution,
+  ): ParamValue {
     this.asked.push(`${trial.number}:${name}`);
     return super.sampleIndependent(study, trial, name, d);
   }
@@ -20,7 +25,9 @@ describe('GpSampler', () => {
     const independent = new CountingSampler({ seed: 1 });
     const sampler = new GpSampler({ seed: 1, nStartupTrials: 4, independentSampler: independent });
     const study = await createStudy({ sampler });
-    await study.optimize((t) => t.suggestFloat('x', -2, 2) ** 2 + t.suggestFloat('y', -2, 2) ** 2, { nTrials: 8 });
+    await study.optimize((t) => t.suggestFloat('x', -2, 2) ** 2 + t.suggestFloat('y', -2, 2) ** 2, {
+      nTrials: 8,
+    });
     expect(independent.asked).toEqual(['0:x', '0:y', '1:x', '1:y', '2:x', '2:y', '3:x', '3:y']);
   });
 
@@ -69,7 +76,11 @@ describe('GpSampler', () => {
 
   it('samples conditional parameters independently and says so once per parameter', async () => {
     const messages: string[] = [];
-    const sampler = new GpSampler({ seed: 2, nStartupTrials: 3, warnIndependentSampling: (m) => messages.push(m) });
+    const sampler = new GpSampler({
+      seed: 2,
+      nStartupTrials: 3,
+      warnIndependentSampling: (m) => messages.push(m),
+    });
     const study = await createStudy({ sampler });
     await study.optimize(
       (t) => {
@@ -80,11 +91,15 @@ describe('GpSampler', () => {
     );
     expect(messages.length).toBeGreaterThan(0);
     expect(new Set(messages.map((m) => /parameter '(\w+)'/.exec(m)![1])).size).toBe(messages.length);
-    expect(messages[0]).toMatch(/GpSampler: parameter '(low|high)' of trial \d+ is sampled by the independent sampler/);
+    expect(messages[0]).toMatch(
+      /GpSampler: parameter '(low|high)' of trial \d+ is sampled by the independent sampler/,
+    );
   });
 
   it('copes with infinite values and a search space that changes', async () => {
-    const study = await createStudy({ sampler: new GpSampler({ seed: 4, nStartupTrials: 3, warnIndependentSampling: false }) });
+    const study = await createStudy({
+      sampler: new GpSampler({ seed: 4, nStartupTrials: 3, warnIndependentSampling: false }),
+    });
     await study.optimize(
       (t) => {
         const x = t.suggestFloat('x', 0, 1);
@@ -92,12 +107,17 @@ describe('GpSampler', () => {
       },
       { nTrials: 6 },
     );
-    await study.optimize((t) => (t.suggestFloat('x', 0, 1) - 0.5) ** 2 + t.suggestFloat('z', 0, 1), { nTrials: 6 });
+    await study.optimize((t) => (t.suggestFloat('x', 0, 1) - 0.5) ** 2 + t.suggestFloat('z', 0, 1), {
+      nTrials: 6,
+    });
     expect(study.trials.filter((t) => t.state === 'COMPLETE')).toHaveLength(12);
   });
 
   it('refuses multi-objective studies', async () => {
-    const study = await createStudy({ directions: ['minimize', 'minimize'], sampler: new GpSampler({ seed: 1 }) });
+    const study = await createStudy({
+      directions: ['minimize', 'minimize'],
+      sampler: new GpSampler({ seed: 1 }),
+    });
     await expect(study.optimize((t) => [t.suggestFloat('x', 0, 1), 1], { nTrials: 1 })).rejects.toThrow(
       'GpSampler supports single-objective studies only; this one has 2 objectives.',
     );

@@ -13,7 +13,14 @@ describe('GpSearchSpace', () => {
 
   it('classifies the coordinates', () => {
     expect(space.names).toEqual(['c', 'i', 'lr', 's', 'x', 'w']);
-    expect(space.kinds).toEqual(['categorical', 'discrete', 'continuous', 'discrete', 'continuous', 'discrete']);
+    expect(space.kinds).toEqual([
+      'categorical',
+      'discrete',
+      'continuous',
+      'discrete',
+      'continuous',
+      'discrete',
+    ]);
     expect(Array.from(space.isCategorical)).toEqual([1, 0, 0, 0, 0, 0]);
     expect([0, 1, 2, 3, 4, 5].map((j) => space.size(j))).toEqual([3, 4, Infinity, 5, Infinity, 1017]);
   });

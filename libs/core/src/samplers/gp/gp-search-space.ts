@@ -94,7 +94,8 @@ export class GpSearchSpace {
       }
       const v = x[offset + j];
       // The ends map to the bounds exactly (exp(log(low)) need not be low).
-      const value = v <= 0 ? d.low : v >= 1 ? d.high : Math.min(d.high, Math.max(d.low, this.denormalizeValue(a, v)));
+      const value =
+        v <= 0 ? d.low : v >= 1 ? d.high : Math.min(d.high, Math.max(d.low, this.denormalizeValue(a, v)));
       out[a.name] = toExternal(d, a.kind === 'discrete' ? snapToGrid(d, value) : value);
     }
     return out;
@@ -103,7 +104,8 @@ export class GpSearchSpace {
   /** Moves the discrete and categorical coordinates of x[offset…] onto their nearest grid values. */
   snap(x: Float64Array, offset = 0): void {
     for (let j = 0; j < this.dim; j++) {
-      if (this.axes[j].kind !== 'continuous') x[offset + j] = this.gridValue(j, this.gridIndex(j, x[offset + j]));
+      if (this.axes[j].kind !== 'continuous')
+        x[offset + j] = this.gridValue(j, this.gridIndex(j, x[offset + j]));
     }
   }
 
@@ -132,10 +134,21 @@ export class GpSearchSpace {
 
 function makeAxis(name: string, d: Distribution): Axis {
   if (d.type === 'categorical') {
-    return { name, distribution: d, kind: 'categorical', size: d.choices.length, lo: 0, hi: 0, log: false, step: 1 };
+    return {
+      name,
+      distribution: d,
+      kind: 'categorical',
+      size: d.choices.length,
+      lo: 0,
+      hi: 0,
+      log: false,
+      step: 1,
+    };
   }
   if (!(d.high > d.low)) {
-    throw new InvalidArgumentError(`GpSampler: parameter '${name}' has a single value; leave it out of the space.`);
+    throw new InvalidArgumentError(
+      `GpSampler: parameter '${name}' has a single value; leave it out of the space.`,
+    );
   }
   const step = d.step ?? 0;
   const size = step > 0 ? Math.round((d.high - d.low) / step) + 1 : Infinity;

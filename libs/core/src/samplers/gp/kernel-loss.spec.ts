@@ -39,7 +39,8 @@ describe('KernelLoss', () => {
     // yᵀC⁻¹y with y = (1, −1): (c + c + 2k)/det = 2(c + k)/det.
     const nll = 0.5 * ((2 * (c + k)) / det) + 0.5 * Math.log(det) + Math.log(2 * Math.PI);
     const noise = 1.000001;
-    const prior = -(0.1 + 0.1) + (0 - 1) + (0.1 * Math.log(noise) - 30 * noise);
+    // log priors at ℓ = 1, scale = 1: Gamma(3, 6) → 2 log 1 − 6; Gamma(2, 1) → log 1 − 1; Gamma(1.1, 30) on the noise.
+    const prior = -6 + (0 - 1) + (0.1 * Math.log(noise) - 30 * noise);
     const value = loss.evaluate(new Float64Array(3), new Float64Array(3));
     expect(value).toBeCloseTo(nll - prior, 10);
   });
@@ -78,12 +79,17 @@ describe('KernelLoss', () => {
     expect(Array.from(params.inverseSquaredLengthscales)).toEqual([4, 1]);
     expect(params.scale).toBeCloseTo(2, 15);
     expect(params.noise).toBeCloseTo(0.5 + 1e-6, 15);
-    expect(Array.from(loss.raw(params)).map((v) => +v.toFixed(12))).toEqual([+Math.log(4).toFixed(12), 0, +Math.log(2).toFixed(12), +Math.log(0.5).toFixed(12)]);
+    expect(Array.from(loss.raw(params)).map((v) => +v.toFixed(12))).toEqual([
+      +Math.log(4).toFixed(12),
+      0,
+      +Math.log(2).toFixed(12),
+      +Math.log(0.5).toFixed(12),
+    ]);
   });
 
   it('checks the sizes', () => {
-    expect(() => new KernelLoss(new Float64Array(5), new Float64Array(2), Uint8Array.of(0, 0), 1e-6, false)).toThrow(
-      'KernelLoss: x must hold n × dim = 2 × 2 entries, got 5',
-    );
+    expect(
+      () => new KernelLoss(new Float64Array(5), new Float64Array(2), Uint8Array.of(0, 0), 1e-6, false),
+    ).toThrow('KernelLoss: x must hold n × dim = 2 × 2 entries, got 5');
   });
 });

@@ -2,9 +2,12 @@ import { cholesky } from '../../math/cholesky';
 import { choleskyInverse } from '../../math/cholesky-inverse';
 import { solveLower, solveLowerTransposed } from '../../math/triangular-solve';
 import { coordinateDistance2, type KernelParams } from './kernel-params';
-import { matern52, matern52Derivative } from './matern52';
+import { matern52Into } from './matern52';
 
 const LOG_2PI = Math.log(2 * Math.PI);
+// Gamma(3, 6) on each length scale ℓ (mode 1/3, mean 1/2 of the unit cube).
+const LENGTHSCALE_SHAPE = 3;
+const LENGTHSCALE_RATE = 6;
 
 /**
  * The negative log posterior of the kernel hyper-parameters, −log p(y | θ) − log p(θ), and its gradient, as a
@@ -16,8 +19,11 @@ const LOG_2PI = Math.log(2 * Math.PI);
  *   −log p(y | θ) = ½ yᵀα + Σᵢ log Lᵢᵢ + (n/2) log 2π,
  *   ∂/∂θ = −½ tr((ααᵀ − C⁻¹) ∂C/∂θ), with
  *   ∂C_ab/∂log ρⱼ = scale · M′(r²_ab) · ρⱼ d²_abj,   ∂C/∂log scale = K,   ∂C/∂raw_noise = (noise − minNoise) I.
- * Priors (those of the reference, up to constants): −0.1/ρⱼ − 0.1ρⱼ per length scale (keeps ℓ away from 0 and
- * ∞), Gamma(2, 1) on the scale and Gamma(1.1, 30) on the noise (favouring small noise).
+ * Priors, up to constants: Gamma(3, 6) on each length scale ℓⱼ = ρⱼ^(−1/2) (mode 1/3: a function that varies
+ * within the box, rather than the reference's ℓ ≈ 1, which smooths two basins of one coordinate into one),
+ * Gamma(2, 1) on the scale and Gamma(1.1, 30) on the noise (favouring small noise), as the reference's:
+ *   −log p(θ) = Σⱼ (−2 log ℓⱼ + 6ℓⱼ) − (log scale − scale) − (0.1 log noise − 30 noise),
+ * and with ℓⱼ = e^(−raw_j/2): ∂(−2 log ℓⱼ + 6ℓⱼ)/∂raw_j = 1 − 3ℓⱼ.
  *
  * Pairwise squared distances per coordinate are computed once, so each evaluation costs the kernel matrix,
  * its Cholesky factor and inverse (≈ n³/2 multiply-adds) and n²d/2 for the gradient.
@@ -43,7 +49,8 @@ export class KernelLoss {
   ) {
     const n = y.length;
     const dim = isCategorical.length;
-    if (x.length !== n * dim) throw new RangeError(`KernelLoss: x must hold n × dim = ${n} × ${dim} entries, got ${x.length}`);
+    if (x.length !== n * dim)
+      throw new RangeError(`KernelLoss: x must hold n × dim = ${n} × ${dim} entries, got ${x.length}`);
     this.n = n;
     this.dim = dim;
     const pairs = (n * (n - 1)) / 2;
@@ -51,7 +58,8 @@ export class KernelLoss {
     let p = 0;
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < a; b++, p++) {
-        for (let j = 0; j < dim; j++) this.d2[p * dim + j] = coordinateDistance2(x[a * dim + j], x[b * dim + j], isCategorical[j]);
+        for (let j = 0; j < dim; j++)
+          this.d2[p * dim + j] = coordinateDistance2(x[a * dim + j], x[b * dim + j], isCategorical[j]);
       }
     }
     this.c = new Float64Array(n * n);
@@ -94,15 +102,20 @@ export class KernelLoss {
     const scale = Math.exp(raw[dim]);
     const noiseExcess = this.deterministic ? 0 : Math.exp(raw[dim + 1]);
     const noise = this.minNoise + noiseExcess;
+    const pairs = kValue.length;
+    for (let p = 0; p < pairs; p++) {
+      let r2 = 0;
+      const off = p * dim;
+      for (let j = 0; j < dim; j++) r2 += rho[j] * d2[off + j];
+      kValue[p] = r2;
+    }
+    matern52Into(kValue, pairs, kValue, kSlope);
     let p = 0;
     for (let a = 0; a < n; a++) {
       const ra = a * n;
       for (let b = 0; b < a; b++, p++) {
-        let r2 = 0;
-        const off = p * dim;
-        for (let j = 0; j < dim; j++) r2 += rho[j] * d2[off + j];
-        kValue[p] = scale * matern52(r2);
-        kSlope[p] = scale * matern52Derivative(r2);
+        kValue[p] *= scale;
+        kSlope[p] *= scale;
         c[ra + b] = kValue[p];
       }
       c[ra + a] = scale + noise;
@@ -141,8 +154,9 @@ export class KernelLoss {
     grad[dim + 1] = this.deterministic ? 0 : -0.5 * traceW * noiseExcess;
     // − log prior, and its gradient with respect to the raw parameters.
     for (let j = 0; j < dim; j++) {
-      loss += 0.1 / rho[j] + 0.1 * rho[j];
-      grad[j] += -0.1 / rho[j] + 0.1 * rho[j];
+      const ell = 1 / Math.sqrt(rho[j]);
+      loss += -(LENGTHSCALE_SHAPE - 1) * Math.log(ell) + LENGTHSCALE_RATE * ell;
+      grad[j] += 0.5 * (LENGTHSCALE_SHAPE - 1) - 0.5 * LENGTHSCALE_RATE * ell;
     }
     loss -= Math.log(scale) - scale; // Gamma(2, 1): (2 − 1) log s − s
     grad[dim] -= 1 - scale;

@@ -17,3 +17,22 @@ export function matern52Derivative(r2: number): number {
   const s = Math.sqrt(5 * r2);
   return (-5 / 6) * (1 + s) * Math.exp(-s);
 }
+
+/**
+ * M and, when `slope` is given, dM/d(r²), for the first `count` squared distances of `r2` at once, both from one
+ * exponential each: the form the kernel loops use.
+ */
+export function matern52Into(
+  r2: Float64Array,
+  count: number,
+  value: Float64Array,
+  slope?: Float64Array,
+): void {
+  for (let i = 0; i < count; i++) {
+    const d2 = r2[i];
+    const s = Math.sqrt(5 * d2);
+    const e = Math.exp(-s);
+    value[i] = (1 + s + (5 / 3) * d2) * e;
+    if (slope) slope[i] = (-5 / 6) * (1 + s) * e;
+  }
+}

@@ -81,7 +81,10 @@ describe('optimizeAcquisition', () => {
     const space = new GpSearchSpace({ a: floatDistribution(0, 1) });
     const acq = setup(space, (x) => -((x[0] - 0.5) ** 2), 6, [4]);
     const start = Float64Array.of(0.123);
-    const best = optimizeAcquisition(acq, space, Float64Array.of(0.5), [start], { ...options(3), nCandidates: 1 });
+    const best = optimizeAcquisition(acq, space, Float64Array.of(0.5), [start], {
+      ...options(3),
+      nCandidates: 1,
+    });
     expect(best.value).toBeGreaterThanOrEqual(acq.value(start));
   });
 });

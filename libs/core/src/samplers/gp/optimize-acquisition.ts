@@ -53,16 +53,15 @@ export function optimizeAcquisition(
   const count = options.nCandidates;
   const candidates = options.unitPoints(count, dim);
   for (let p = 0; p < count; p++) space.fromUnitCube(candidates, p * dim);
-  const TA = performance.now();
   const scores = new Float64Array(count);
   acq.values(candidates, count, scores);
-  const TB = performance.now();
   let bestIndex = 0;
   for (let p = 1; p < count; p++) if (scores[p] > scores[bestIndex]) bestIndex = p;
 
   const starts: Float64Array[] = [candidates.slice(bestIndex * dim, (bestIndex + 1) * dim)];
   const nRoulette = Math.max(0, options.nLocalSearch - 1 - warmStarts.length);
-  for (const p of roulette(scores, bestIndex, nRoulette, options.rng)) starts.push(candidates.slice(p * dim, (p + 1) * dim));
+  for (const p of roulette(scores, bestIndex, nRoulette, options.rng))
+    starts.push(candidates.slice(p * dim, (p + 1) * dim));
   for (const w of warmStarts) starts.push(Float64Array.from(w));
 
   const search = new LocalSearch(acq, space, lengthscales, options);
@@ -71,8 +70,6 @@ export function optimizeAcquisition(
     const found = search.run(start);
     if (found.value > best.value) best = found;
   }
-  ((globalThis as any).__acqLog ??= []).push([TB - TA, performance.now() - TB, (globalThis as any).__lsEvals]);
-  (globalThis as any).__lsEvals = 0;
   return best;
 }
 
@@ -117,7 +114,8 @@ class LocalSearch {
     private readonly lengthscales: Float64Array,
     private readonly options: AcquisitionSearchOptions,
   ) {
-    for (let j = 0; j < space.dim; j++) (space.kinds[j] === 'continuous' ? this.continuous : this.discrete).push(j);
+    for (let j = 0; j < space.dim; j++)
+      (space.kinds[j] === 'continuous' ? this.continuous : this.discrete).push(j);
     this.grad = new Float64Array(space.dim);
   }
 
@@ -138,7 +136,10 @@ class LocalSearch {
       }
       for (const j of this.discrete) {
         if (lastChanged === j) return { x, value }; // a full round since coordinate j last moved
-        const r = this.space.size(j) <= MAX_EXHAUSTIVE ? this.exhaustive(x, value, j) : this.goldenSection(x, value, j);
+        const r =
+          this.space.size(j) <= MAX_EXHAUSTIVE
+            ? this.exhaustive(x, value, j)
+            : this.goldenSection(x, value, j);
         if (r) {
           x = r.x;
           value = r.value;
@@ -167,9 +168,13 @@ class LocalSearch {
         return -v;
       },
       u0,
-      { lower: new Float64Array(idx.length), upper, pgtol: this.options.pgtol, maxIterations: this.options.maxIterations },
+      {
+        lower: new Float64Array(idx.length),
+        upper,
+        pgtol: this.options.pgtol,
+        maxIterations: this.options.maxIterations,
+      },
     );
-    (globalThis as any).__lsEvals = ((globalThis as any).__lsEvals ?? 0) + result.evaluations;
     if (!(-result.f > value0) || result.iterations === 0) return null;
     for (let p = 0; p < idx.length; p++) x[idx[p]] = result.x[p] * ls[idx[p]];
     return { x, value: -result.f };

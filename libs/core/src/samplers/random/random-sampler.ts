@@ -61,7 +61,12 @@ export class RandomSampler implements Sampler {
   }
 
   /** Called for each parameter as the objective suggests it. */
-  sampleIndependent(_study: unknown, trial: TrialContext, name: string, distribution: Distribution): ParamValue {
+  sampleIndependent(
+    _study: unknown,
+    trial: TrialContext,
+    name: string,
+    distribution: Distribution,
+  ): ParamValue {
     return sampleFromPrior(deriveRng(this.seed, trial.number, name), distribution);
   }
 }
