@@ -1,24 +1,17 @@
-import type { FrozenTrial, PruningSource, StudyView, TrialState } from '@tuneforge/core';
+import {
+  blankTrial,
+  type FrozenTrial,
+  type PruningSource,
+  type StudyView,
+  type TrialState,
+} from '@tuneforge/core';
 import type { JsonValue } from '@tuneforge/core';
 import { RedisPruningIndex, type PruningSnapshot } from './pruning-index';
 
 const EMPTY: PruningSnapshot = { completed: new Map(), atStep: new Map(), rungs: new Map() };
 
 function synthetic(number: number, state: TrialState, fields: Partial<FrozenTrial>): FrozenTrial {
-  return {
-    trialId: -1,
-    number,
-    state,
-    values: null,
-    params: {},
-    distributions: {},
-    intermediateValues: {},
-    userAttrs: {},
-    systemAttrs: {},
-    datetimeStart: null,
-    datetimeComplete: null,
-    ...fields,
-  };
+  return { ...blankTrial(-1, number, state), ...fields };
 }
 
 /**
