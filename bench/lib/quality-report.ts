@@ -266,7 +266,7 @@ function bestOfAnyKind(
   if (auto.length === 0) return out;
   const rows: string[][] = [];
   let wins = 0;
-  const rankSums = new Map<string, [number, number]>();
+  const rankSums = new Map<string, [number, number, number]>();
   for (const problem of problems) {
     const ours = auto.find((r) => r.problem === problem);
     if (!ours) continue;
@@ -281,8 +281,8 @@ function bestOfAnyKind(
     // Pairwise ranks: auto against each reference sampler on this problem.
     for (const [name, value] of refs) {
       const [a, b] = ranks([ours.regret.median, value]);
-      const [sa, sb] = rankSums.get(name) ?? [0, 0];
-      rankSums.set(name, [sa + a, sb + b]);
+      const [sa, sb, n] = rankSums.get(name) ?? [0, 0, 0];
+      rankSums.set(name, [sa + a, sb + b, n + 1]);
     }
   }
   out.push(
@@ -296,7 +296,7 @@ function bestOfAnyKind(
   ]);
   out.push(
     'Automatic sampler against each reference sampler: mean rank of the pair per problem (lower is better)\n\n' +
-      render(['reference', 'auto', 'reference'], rankRows),
+      render(['reference', 'auto', 'reference', 'problems'], rankRows),
   );
   return out;
 }
