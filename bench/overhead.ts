@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   CmaEsSampler,
+  GpSampler,
   createRng,
   createStudy,
   NopPruner,
@@ -62,6 +63,20 @@ const CONFIGS: OverheadConfig[] = [
     space: 'float10',
     reference: { '3.1': 'cmaes', '5.0dev': 'cmaes' },
     create: () => new CmaEsSampler({ seed: 0 }),
+  },
+  {
+    name: 'gp',
+    settings: 'new GpSampler({ seed: 0 })',
+    space: 'mixed10',
+    reference: { '5.0dev': 'gp' },
+    create: () => new GpSampler({ seed: 0, warnIndependentSampling: false }),
+  },
+  {
+    name: 'gp-float10',
+    settings: 'new GpSampler({ seed: 0 })',
+    space: 'float10',
+    reference: { '5.0dev': 'gp' },
+    create: () => new GpSampler({ seed: 0, warnIndependentSampling: false }),
   },
   {
     name: 'random',
