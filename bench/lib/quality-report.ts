@@ -289,10 +289,12 @@ function bestOfAnyKind(
     `Automatic sampler against the best reference sampler of any kind: no worse (<= 1.05 x) on ${wins}/${rows.length}\n\n` +
       render(['problem', 'ours auto', 'best reference', 'its regret', 'no worse'], rows),
   );
-  const rankRows = [...rankSums.entries()].map(([name, [a, b]]) => [
+  // Over the problems each reference ran (CMA-ES: the all-float ones only).
+  const rankRows = [...rankSums.entries()].map(([name, [a, b, n]]) => [
     name,
-    fmt(a / rows.length, 3),
-    fmt(b / rows.length, 3),
+    fmt(a / n, 3),
+    fmt(b / n, 3),
+    String(n),
   ]);
   out.push(
     'Automatic sampler against each reference sampler: mean rank of the pair per problem (lower is better)\n\n' +
