@@ -2,8 +2,11 @@
  * Sampler overhead (protocol of bench/suite/README.md): a study holding n COMPLETE trials (random
  * parameters, U(0, 1) values), then 20 timed ask (all parameters of the space) + tell (U(0, 1)); the
  * median ms per ask+tell, in a fresh process per measurement, 3 repetitions, median of the medians.
+ * `--pending K` also keeps K RUNNING trials (random points of the space, every parameter suggested, never
+ * told) in the study during the timed calls, so a sampler that conditions on running trials pays for it.
  *
- *   npm run bench:overhead [-- --samplers tpe,tpe-mv --n 100,1000 --reps 3 --out bench/results/overhead.json]
+ *   npm run bench:overhead [-- --samplers tpe,tpe-mv --n 100,1000 --reps 3 --pending 16
+ *                              --out bench/results/overhead.json]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -94,6 +97,7 @@ async function measure(
   config: OverheadConfig,
   n: number,
   rep: number,
+  pending: number,
 ): Promise<{ calls: number[]; cpuCalls: number[]; buildMs: number }> {
   const space: SearchSpace = SPACES[config.space];
   const rng = createRng(1000 + rep);
@@ -106,6 +110,13 @@ async function measure(
       params: randomParams(rng, space),
       distributions: space,
     });
+  }
+  // Running trials at random points: enqueued with every parameter fixed, so the sampler does not choose
+  // them, then asked and suggested in full, and never told.
+  for (let i = 0; i < pending; i++) {
+    await study.enqueueTrial(randomParams(rng, space));
+    // Suggestions reach the storage asynchronously: wait, so the timed asks see every parameter.
+    await (await study.ask(space)).flush();
   }
   const buildMs = performance.now() - t0;
   const calls: number[] = [];
@@ -124,7 +135,12 @@ async function measure(
 
 async function child(args: Map<string, string>): Promise<void> {
   const config = CONFIGS.find((c) => c.name === args.get('sampler'))!;
-  const result = await measure(config, Number(args.get('n')), Number(args.get('rep')));
+  const result = await measure(
+    config,
+    Number(args.get('n')),
+    Number(args.get('rep')),
+    Number(args.get('pending')),
+  );
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
@@ -138,6 +154,11 @@ async function main(): Promise<void> {
   );
   const ns = (args.get('n') ?? '100,1000,5000,10000').split(',').map(Number);
   const reps = Number(args.get('reps') ?? 3);
+  const pending = Number(args.get('pending') ?? 0);
+  if (!Number.isInteger(pending) || pending < 0) {
+    throw new Error(`--pending must be an integer >= 0, got ${args.get('pending')}`);
+  }
+  const pendingLabel = pending > 0 ? `, pending ${pending}` : '';
   const started = new Date();
   const out =
     args.get('out') ??
@@ -148,6 +169,8 @@ async function main(): Promise<void> {
     sampler: string;
     space: string;
     n_history: number;
+    /** RUNNING trials held during the timed calls. */
+    pending: number;
     ask_tell_ms: number;
     cpu_ms: number;
     runs: unknown[];
@@ -160,7 +183,18 @@ async function main(): Promise<void> {
         // A fresh process per measurement, as the protocol asks (no JIT or cache carried over).
         const p = spawnSync(
           tsx,
-          [__filename, '--child', '--sampler', name, '--n', String(n), '--rep', String(rep)],
+          [
+            __filename,
+            '--child',
+            '--sampler',
+            name,
+            '--n',
+            String(n),
+            '--rep',
+            String(rep),
+            '--pending',
+            String(pending),
+          ],
           {
             encoding: 'utf8',
             maxBuffer: 1 << 24,
@@ -187,12 +221,13 @@ async function main(): Promise<void> {
         sampler: name,
         space: config.space,
         n_history: n,
+        pending,
         ask_tell_ms: medianMs,
         cpu_ms: cpuMs,
         runs,
       });
       process.stderr.write(
-        `${name} ${config.space} n=${n}: ${medianMs.toFixed(2)} ms (cpu ${cpuMs.toFixed(2)} ms)\n`,
+        `${name} ${config.space}${pendingLabel} n=${n}: ${medianMs.toFixed(2)} ms (cpu ${cpuMs.toFixed(2)} ms)\n`,
       );
     }
   }
@@ -205,6 +240,7 @@ async function main(): Promise<void> {
     started: started.toISOString(),
     calls_per_measurement: CALLS,
     reps,
+    pending_running_trials: pending,
     storage: 'in-memory',
     samplers: Object.fromEntries(samplers.map((s) => [s, CONFIGS.find((c) => c.name === s)!.settings])),
   };
@@ -215,7 +251,7 @@ async function main(): Promise<void> {
   const rows = samplers.map((name) => {
     const config = CONFIGS.find((c) => c.name === name)!;
     return [
-      `${name}, ${config.space}`,
+      `${name}, ${config.space}${pendingLabel}`,
       ...ns.map((n) => {
         const ours = results.find((r) => r.sampler === name && r.n_history === n)!.ask_tell_ms;
         const r31 = config.reference['3.1']

@@ -1,7 +1,7 @@
 /** The reference figures of `bench/suite/reference/*.json` (Optuna 3.1.0 and the 5.0 development head). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUITE_DIR } from './suite';
+import { SUITE_DIR, type SuiteName } from './suite';
 import type { Summary } from './stats';
 
 export const REFERENCE_VERSIONS = ['3.1', '5.0dev'] as const;
@@ -69,4 +69,57 @@ export function referenceOverhead(
   const file = load<OverheadFile>(`optuna-${version}-overhead.json`);
   const r = file.results.find((x) => x.sampler === sampler && x.space === space && x.n_history === n);
   return r ? r.ask_tell_ms.median : null;
+}
+
+/** A reference figure of the batch protocol: Optuna 5.0dev's median and mean regret over its seeds. */
+export interface ReferenceBatch {
+  median: number;
+  mean: number;
+  seeds: number[];
+  regrets: number[];
+}
+
+interface BatchResultRow {
+  problem: string;
+  sampler: string;
+  batch: number;
+  /** How many seeds: both files ran seeds 0..seeds-1 (their descriptions say "seeds 0-4"). */
+  seeds: number;
+  protocol?: string;
+  regret: { median: number; mean: number };
+  regrets: number[];
+}
+
+/** Which file holds each suite's batch figures; the validation file also holds sequential ones. */
+const BATCH_FILES: Record<SuiteName, string> = {
+  public: 'optuna-5.0dev-batch.json',
+  validation: 'optuna-5.0dev-validation.json',
+};
+
+/**
+ * Optuna 5.0dev's batch-protocol result for (problem, sampler, B), sampler `gp` or `tpe`, or null when it did
+ * not run that (no GP on the conditional problems; no B other than 8 and 16 public, 8 validation).
+ */
+export function referenceBatch(
+  suite: SuiteName,
+  problem: string,
+  sampler: string,
+  batch: number,
+): ReferenceBatch | null {
+  const rows = load<{ results: BatchResultRow[] }>(BATCH_FILES[suite]).results;
+  const r = rows.find(
+    (x) =>
+      x.problem === problem &&
+      x.sampler === sampler &&
+      x.batch === batch &&
+      // The public batch file has no protocol field; the validation file marks its batch rows.
+      (x.protocol === undefined || x.protocol === 'batch'),
+  );
+  if (!r) return null;
+  return {
+    median: r.regret.median,
+    mean: r.regret.mean,
+    seeds: Array.from({ length: r.seeds }, (_, i) => i),
+    regrets: r.regrets,
+  };
 }

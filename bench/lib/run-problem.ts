@@ -1,4 +1,4 @@
-/** One study of the quality protocol: a problem, a sampler, a seed, 100 sequential trials in memory. */
+/** One study of the quality protocols: a problem, a sampler, a seed, 100 trials in memory. */
 import { createStudy, NopPruner, TrialPruned, type Pruner, type Sampler, type Trial } from '@tuneforge/core';
 import { getBuiltinProblem, suggestProblemParams } from '@tuneforge/sandbox';
 
@@ -21,12 +21,17 @@ export interface PruningRun extends QualityRun {
 
 const ANYTIME = [10, 20, 50];
 
-/** Runs `nTrials` sequential trials of `problemName` and records the best COMPLETE value. */
+/**
+ * Runs `nTrials` trials of `problemName` and records the best COMPLETE value. `batch` = 1 is the sequential
+ * protocol; a larger batch is the batch protocol of bench/suite/README.md: ask `batch` trials (each suggests
+ * its parameters, so the later ones see the earlier ones RUNNING), evaluate them, then tell them all.
+ */
 export async function runQuality(
   problemName: string,
   sampler: Sampler,
   seed: number,
   nTrials: number,
+  batch = 1,
 ): Promise<QualityRun> {
   const problem = getBuiltinProblem(problemName);
   const study = await createStudy({ direction: 'minimize', sampler, pruner: new NopPruner() });
@@ -34,22 +39,25 @@ export async function runQuality(
   const anytimeBest: Record<string, number> = {};
   let best = Infinity;
   let count = 0;
-  await study.optimize(
-    (trial: Trial) => {
-      const params = suggestProblemParams(trial, problem);
-      return problem.evaluate(params);
-    },
-    {
-      nTrials,
-      callbacks: [
-        (_s, t) => {
-          count++;
-          if (t.state === 'COMPLETE' && t.values![0] < best) best = t.values![0];
-          if (ANYTIME.includes(count)) anytimeBest[count] = best;
-        },
-      ],
-    },
-  );
+  for (let asked = 0; asked < nTrials;) {
+    const size = Math.min(batch, nTrials - asked);
+    const evaluations: { trial: Trial; value: number }[] = [];
+    for (let i = 0; i < size; i++) {
+      const trial = await study.ask();
+      const value = problem.evaluate(suggestProblemParams(trial, problem));
+      // Suggestions reach the storage asynchronously; without this the next ask of the batch sees this
+      // RUNNING trial with only some of its parameters (often just the first), unlike B started workers.
+      await trial.flush();
+      evaluations.push({ trial, value });
+    }
+    asked += size;
+    for (const { trial, value } of evaluations) {
+      const t = await study.tell(trial, value);
+      count++;
+      if (t.state === 'COMPLETE' && t.values![0] < best) best = t.values![0];
+      if (ANYTIME.includes(count)) anytimeBest[count] = best;
+    }
+  }
   const wallMs = performance.now() - started;
   anytimeBest[nTrials] = best;
   const complete = study.trials.filter((t) => t.state === 'COMPLETE');

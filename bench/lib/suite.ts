@@ -1,8 +1,13 @@
-/** The shared benchmark suite (`bench/suite/suite.json`): its problems, seeds and budget. */
+/** The shared benchmark suites (`bench/suite/suite.json` and `suite-validation.json`): problems, seeds, budget. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SUITE_DIR = join(__dirname, '..', 'suite');
+
+/** `public` is suite.json (the suite we tune on); `validation` is the suite for checking against overfitting. */
+export const SUITE_FILES = { public: 'suite.json', validation: 'suite-validation.json' } as const;
+export type SuiteName = keyof typeof SUITE_FILES;
+export const SUITE_NAMES = Object.keys(SUITE_FILES) as SuiteName[];
 
 export interface SuiteProblem {
   name: string;
@@ -19,11 +24,13 @@ export interface Suite {
   problems: SuiteProblem[];
 }
 
-let cached: Suite | null = null;
+const cache = new Map<SuiteName, Suite>();
 
-export function loadSuite(): Suite {
-  cached ??= JSON.parse(readFileSync(join(SUITE_DIR, 'suite.json'), 'utf8')) as Suite;
-  return cached;
+export function loadSuite(name: SuiteName = 'public'): Suite {
+  if (!cache.has(name)) {
+    cache.set(name, JSON.parse(readFileSync(join(SUITE_DIR, SUITE_FILES[name]), 'utf8')) as Suite);
+  }
+  return cache.get(name)!;
 }
 
 /** Whether every parameter of the problem is an unconditional float (where CMA-ES runs). */

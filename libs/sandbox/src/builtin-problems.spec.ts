@@ -24,10 +24,15 @@ interface SuiteProblem {
   test_vectors: SuiteVector[];
 }
 
-// The suite file is the reference; the problems themselves never read it.
-const suite = JSON.parse(readFileSync(join(__dirname, '../../../bench/suite/suite.json'), 'utf8')) as {
-  problems: SuiteProblem[];
-};
+// The suite files are the reference; the problems themselves never read them.
+function readSuite(file: string): { problems: SuiteProblem[] } {
+  return JSON.parse(readFileSync(join(__dirname, '../../../bench/suite', file), 'utf8')) as {
+    problems: SuiteProblem[];
+  };
+}
+const suite = readSuite('suite.json');
+const validationSuite = readSuite('suite-validation.json');
+const allSuiteProblems = [...suite.problems, ...validationSuite.problems];
 
 /** ~1e-9 relative, with a tiny absolute floor for values that are zero up to rounding (ackley5 at 0). */
 function expectClose(actual: number, expected: number): void {
@@ -35,8 +40,8 @@ function expectClose(actual: number, expected: number): void {
 }
 
 describe('BUILTIN_PROBLEMS', () => {
-  it('holds exactly the suite problems, in the suite order, then the throughput objective', () => {
-    expect(Object.keys(BUILTIN_PROBLEMS)).toEqual([...suite.problems.map((p) => p.name), 'quadratic']);
+  it("holds exactly the suites' problems, in their order, then the throughput objective", () => {
+    expect(Object.keys(BUILTIN_PROBLEMS)).toEqual([...allSuiteProblems.map((p) => p.name), 'quadratic']);
     expect(Object.keys(BUILTIN_PROBLEMS)).toEqual([
       'sphere5',
       'branin',
@@ -47,12 +52,20 @@ describe('BUILTIN_PROBLEMS', () => {
       'logscale',
       'model_select',
       'learning_curve',
+      'bohachevsky1',
+      'zakharov5',
+      'dixon_price4',
+      'powell4',
+      'shekel4',
+      'hartmann3',
+      'gbm_mixed',
+      'optimizer_choice',
       'quadratic',
     ]);
     expect(BUILTIN_PROBLEMS.quadratic.evaluate({ x: 5 })).toBe(9);
   });
 
-  describe.each(suite.problems.map((p) => [p.name, p] as const))('%s', (name, reference) => {
+  describe.each(allSuiteProblems.map((p) => [p.name, p] as const))('%s', (name, reference) => {
     const problem = BUILTIN_PROBLEMS[name];
 
     it('has the suite category, optimum and parameter specs', () => {
@@ -113,6 +126,16 @@ describe('evaluate input checks', () => {
     );
   });
 
+  it('asks optimizer_choice for sgd_nesterov only when sgd_momentum > 0.5', () => {
+    const sgd = { optimizer: 'sgd', sgd_lr: 0.01, sgd_weight_decay: 1e-4 };
+    const problem = BUILTIN_PROBLEMS.optimizer_choice;
+    expect(() => problem.evaluate({ ...sgd, sgd_momentum: 0.9 })).toThrow(/'sgd_nesterov'/);
+    // At momentum <= 0.5 the parameter is inactive: its absence costs 0.01 and a stray value is ignored.
+    expect(problem.evaluate({ ...sgd, sgd_momentum: 0.5, sgd_nesterov: 'yes' })).toBe(
+      problem.evaluate({ ...sgd, sgd_momentum: 0.5 }),
+    );
+  });
+
   it('ignores inactive parameters passed along', () => {
     const value = BUILTIN_PROBLEMS.model_select.evaluate({
       model: 'mlp',
@@ -133,7 +156,8 @@ describe('getBuiltinProblem', () => {
     expect(() => getBuiltinProblem('rastrigin')).toThrow(InvalidArgumentError);
     expect(() => getBuiltinProblem('rastrigin')).toThrow(
       'Unknown built-in problem "rastrigin"; known problems: sphere5, branin, hartmann6, rosenbrock4, ackley5, ' +
-        'styblinski_tang5, logscale, model_select, learning_curve, quadratic.',
+        'styblinski_tang5, logscale, model_select, learning_curve, bohachevsky1, zakharov5, dixon_price4, ' +
+        'powell4, shekel4, hartmann3, gbm_mixed, optimizer_choice, quadratic.',
     );
     // Inherited object keys are not problems.
     expect(() => getBuiltinProblem('toString')).toThrow(InvalidArgumentError);
@@ -192,6 +216,16 @@ describe('suggestProblemParams', () => {
     }
     expect(models).toEqual(new Set(['svm', 'random_forest', 'mlp']));
     expect(seen.map((p) => Object.keys(p))).toEqual(study.trials.map((t) => Object.keys(t.params)));
+  });
+
+  it('opens the second-level condition of optimizer_choice (sgd_nesterov after sgd_momentum > 0.5)', async () => {
+    const { study } = await runStudy(BUILTIN_PROBLEMS.optimizer_choice, 60, 2);
+    const sgd = study.trials.filter((t) => t.params.optimizer === 'sgd');
+    for (const trial of sgd) {
+      expect('sgd_nesterov' in trial.params).toBe((trial.params.sgd_momentum as number) > 0.5);
+    }
+    expect(sgd.some((t) => 'sgd_nesterov' in t.params)).toBe(true);
+    expect(sgd.some((t) => !('sgd_nesterov' in t.params))).toBe(true);
   });
 
   it('uses each spec as the distribution: bounds, log scale and integer values', async () => {

@@ -1,8 +1,8 @@
 /**
- * The benchmark problems of the shared suite (`bench/suite/suite.json`, protocol in `bench/suite/README.md`),
- * hand-written so that demos, tests and benchmarks need no file at run time. Every formula follows the
- * suite's text operation by operation, so that the values agree with its test vectors to ~1e-9 relative.
- * All problems are minimized.
+ * The benchmark problems of the shared suites (`bench/suite/suite.json` and the validation suite
+ * `bench/suite/suite-validation.json`, protocol in `bench/suite/README.md`), hand-written so that demos, tests
+ * and benchmarks need no file at run time. Every formula follows the suite's text operation by operation, so
+ * that the values agree with its test vectors to ~1e-9 relative. All problems are minimized.
  */
 import { InvalidArgumentError, type Trial } from '@tuneforge/core';
 
@@ -272,6 +272,238 @@ const learningCurve: BuiltinProblem = {
   maxSteps: LEARNING_CURVE_STEPS,
 };
 
+// ---- The validation suite (bench/suite/suite-validation.json): problems that were not used for tuning. ----
+
+const bohachevsky1: BuiltinProblem = {
+  name: 'bohachevsky1',
+  category: 'continuous',
+  params: box(2, -100, 100),
+  optimum: 0,
+  evaluate: (p) => {
+    const x1 = num(p, 'x1');
+    const x2 = num(p, 'x2');
+    return x1 ** 2 + 2 * x2 ** 2 - 0.3 * Math.cos(3 * Math.PI * x1) - 0.4 * Math.cos(4 * Math.PI * x2) + 0.7;
+  },
+};
+
+const zakharov5: BuiltinProblem = {
+  name: 'zakharov5',
+  category: 'continuous',
+  params: box(5, -5, 10),
+  optimum: 0,
+  evaluate: (p) => {
+    const x = vector(p, 5);
+    // s = sum_{i=1..5} 0.5*i*x_i, with the 1-based i.
+    const s = x.reduce((acc, v, i) => acc + 0.5 * (i + 1) * v, 0);
+    return x.reduce((acc, v) => acc + v ** 2, 0) + s ** 2 + s ** 4;
+  },
+};
+
+const dixonPrice4: BuiltinProblem = {
+  name: 'dixon_price4',
+  category: 'continuous',
+  params: box(4, -10, 10),
+  // At x_i = 2^(-(2^i - 2)/2^i), with either sign of x4.
+  optimum: 0,
+  evaluate: (p) => {
+    const x = vector(p, 4);
+    let f = (x[0] - 1) ** 2;
+    // sum_{i=2..4} i*(2*x_i^2 - x_{i-1})^2; x[k] is x_{k+1}.
+    for (let i = 2; i <= 4; i++) f += i * (2 * x[i - 1] ** 2 - x[i - 2]) ** 2;
+    return f;
+  },
+};
+
+const powell4: BuiltinProblem = {
+  name: 'powell4',
+  category: 'continuous',
+  params: box(4, -4, 5),
+  optimum: 0,
+  evaluate: (p) => {
+    const [x1, x2, x3, x4] = vector(p, 4);
+    return (x1 + 10 * x2) ** 2 + 5 * (x3 - x4) ** 2 + (x2 - 2 * x3) ** 4 + 10 * (x1 - x4) ** 4;
+  },
+};
+
+// Shekel (m = 10): row i of A is the centre of well i, c_i its depth parameter (smaller = deeper).
+const SHEKEL_A = [
+  [4, 4, 4, 4],
+  [1, 1, 1, 1],
+  [8, 8, 8, 8],
+  [6, 6, 6, 6],
+  [3, 7, 3, 7],
+  [2, 9, 2, 9],
+  [5, 3, 5, 3],
+  [8, 1, 8, 1],
+  [6, 2, 6, 2],
+  [7, 3.6, 7, 3.6],
+];
+const SHEKEL_C = [0.1, 0.2, 0.2, 0.4, 0.4, 0.6, 0.3, 0.7, 0.5, 0.5];
+
+const shekel4: BuiltinProblem = {
+  name: 'shekel4',
+  category: 'continuous',
+  params: box(4, 0, 10),
+  // Computed by the suite (L-BFGS-B from the well centres and 200 random starts), near (4, 4, 4, 4).
+  optimum: -10.536443153483528,
+  evaluate: (p) => {
+    const x = vector(p, 4);
+    let f = 0;
+    for (let i = 0; i < 10; i++) {
+      let squared = 0;
+      for (let j = 0; j < 4; j++) squared += (x[j] - SHEKEL_A[i][j]) ** 2;
+      f -= 1 / (SHEKEL_C[i] + squared);
+    }
+    return f;
+  },
+};
+
+// Hartmann-3: alpha, A (4x3) and P (4x3, already scaled by 1e-4), row i, column j.
+const HARTMANN3_ALPHA = [1.0, 1.2, 3.0, 3.2];
+const HARTMANN3_A = [
+  [3, 10, 30],
+  [0.1, 10, 35],
+  [3, 10, 30],
+  [0.1, 10, 35],
+];
+const HARTMANN3_P = [
+  [0.3689, 0.117, 0.2673],
+  [0.4699, 0.4387, 0.747],
+  [0.1091, 0.8732, 0.5547],
+  [0.0381, 0.5743, 0.8828],
+];
+
+const hartmann3: BuiltinProblem = {
+  name: 'hartmann3',
+  category: 'continuous',
+  params: box(3, 0, 1),
+  // Computed by the suite (L-BFGS-B from the literature point and 200 random starts).
+  optimum: -3.862779787332662,
+  evaluate: (p) => {
+    const x = vector(p, 3);
+    let f = 0;
+    for (let i = 0; i < 4; i++) {
+      let inner = 0;
+      for (let j = 0; j < 3; j++) inner += HARTMANN3_A[i][j] * (x[j] - HARTMANN3_P[i][j]) ** 2;
+      f -= HARTMANN3_ALPHA[i] * Math.exp(-inner);
+    }
+    return f;
+  },
+};
+
+const gbmMixed: BuiltinProblem = {
+  name: 'gbm_mixed',
+  category: 'mixed',
+  params: [
+    { name: 'n_estimators', type: 'int', low: 10, high: 2000, log: true },
+    { name: 'learning_rate', type: 'float', low: 0.001, high: 1, log: true },
+    { name: 'max_depth', type: 'int', low: 2, high: 12, log: false },
+    { name: 'subsample', type: 'float', low: 0.5, high: 1, log: false },
+  ],
+  optimum: 0.1,
+  evaluate: (p) => {
+    const a = Math.log10(num(p, 'learning_rate')) + 1.5;
+    const b = Math.log10(num(p, 'n_estimators')) - 3;
+    const dd = num(p, 'max_depth') - 6;
+    // s: log10 of the shrinkage budget learning_rate * n_estimators against its ideal at this depth.
+    const s = a + b + 0.1 * dd;
+    const w = num(p, 'subsample') - 0.8;
+    // g >= 0: s^2/2 near 0, steep for too few boosting steps (s < 0), about linear for s > 0.
+    const g = Math.exp(-s) - 1 + s;
+    return 0.1 + 0.1 * g + 0.02 * a ** 2 + 0.05 * a * w + 0.25 * w ** 2 + 0.003 * dd ** 2;
+  },
+};
+
+const OPTIMIZERS = ['sgd', 'adam', 'lbfgs'];
+const NESTEROV = ['no', 'yes'];
+const LINE_SEARCHES = ['none', 'strong_wolfe'];
+
+const withOptimizer = (optimizer: string) => [{ param: 'optimizer', op: 'eq' as const, value: optimizer }];
+
+/** sgd_nesterov exists only when sgd_momentum > 0.5, so the cost of leaving it out depends on the momentum. */
+function nesterovPenalty(p: Params): number {
+  if (num(p, 'sgd_momentum') <= 0.5) return 0.01;
+  return choice(p, 'sgd_nesterov', NESTEROV) === 'yes' ? 0 : 0.005;
+}
+
+const optimizerChoice: BuiltinProblem = {
+  name: 'optimizer_choice',
+  category: 'conditional',
+  params: [
+    { name: 'optimizer', type: 'categorical', choices: OPTIMIZERS },
+    { name: 'sgd_lr', type: 'float', low: 1e-4, high: 1, log: true, conditions: withOptimizer('sgd') },
+    { name: 'sgd_momentum', type: 'float', low: 0, high: 0.99, log: false, conditions: withOptimizer('sgd') },
+    {
+      name: 'sgd_weight_decay',
+      type: 'float',
+      low: 1e-6,
+      high: 0.01,
+      log: true,
+      conditions: withOptimizer('sgd'),
+    },
+    {
+      name: 'sgd_nesterov',
+      type: 'categorical',
+      choices: NESTEROV,
+      conditions: [...withOptimizer('sgd'), { param: 'sgd_momentum', op: 'gt', value: 0.5 }],
+    },
+    { name: 'adam_lr', type: 'float', low: 1e-5, high: 0.1, log: true, conditions: withOptimizer('adam') },
+    {
+      name: 'adam_beta1',
+      type: 'float',
+      low: 0.5,
+      high: 0.99,
+      log: false,
+      conditions: withOptimizer('adam'),
+    },
+    {
+      name: 'adam_weight_decay',
+      type: 'float',
+      low: 1e-6,
+      high: 0.1,
+      log: true,
+      conditions: withOptimizer('adam'),
+    },
+    { name: 'adam_warmup', type: 'int', low: 0, high: 10, log: false, conditions: withOptimizer('adam') },
+    { name: 'lbfgs_history', type: 'int', low: 2, high: 64, log: true, conditions: withOptimizer('lbfgs') },
+    {
+      name: 'lbfgs_line_search',
+      type: 'categorical',
+      choices: LINE_SEARCHES,
+      conditions: withOptimizer('lbfgs'),
+    },
+  ],
+  // Branch minima: sgd 0.030 (global; momentum > 0.5 and nesterov), adam 0.034, lbfgs 0.050.
+  optimum: 0.03,
+  evaluate: (p) => {
+    const optimizer = choice(p, 'optimizer', OPTIMIZERS);
+    if (optimizer === 'sgd') {
+      const momentum = num(p, 'sgd_momentum');
+      // e: log10 of the effective step sgd_lr / (1 - momentum) against its ideal 10^-0.7.
+      const e = Math.log10(num(p, 'sgd_lr')) - Math.log10(1 - momentum) + 0.7;
+      return (
+        0.03 +
+        nesterovPenalty(p) +
+        0.03 * e ** 2 +
+        0.1 * (momentum - 0.9) ** 2 +
+        0.003 * (Math.log10(num(p, 'sgd_weight_decay')) + 4) ** 2
+      );
+    }
+    if (optimizer === 'adam') {
+      const l = Math.log10(num(p, 'adam_lr')) + 3;
+      return (
+        0.034 +
+        0.012 * l ** 2 +
+        0.04 * (num(p, 'adam_beta1') - 0.9) ** 2 +
+        0.002 * (Math.log10(num(p, 'adam_weight_decay')) + 2) ** 2 +
+        0.0008 * (num(p, 'adam_warmup') - 3 - 2 * l) ** 2
+      );
+    }
+    const lineSearchPenalty = choice(p, 'lbfgs_line_search', LINE_SEARCHES) === 'strong_wolfe' ? 0 : 0.03;
+    return 0.05 + lineSearchPenalty + 0.004 * (Math.log2(num(p, 'lbfgs_history')) - 4) ** 2;
+  },
+};
+
 function freezeProblem(problem: BuiltinProblem): BuiltinProblem {
   for (const spec of problem.params) {
     if (spec.choices) Object.freeze(spec.choices);
@@ -294,7 +526,7 @@ const quadratic: BuiltinProblem = {
   evaluate: (p) => (num(p, 'x') - 2) ** 2,
 };
 
-/** The suite's problems by name, in the suite's order, then `quadratic`. */
+/** The problems by name: suite.json's, then the validation suite's, each in its suite's order, then `quadratic`. */
 export const BUILTIN_PROBLEMS: Readonly<Record<string, BuiltinProblem>> = Object.freeze(
   Object.fromEntries(
     [
@@ -307,6 +539,14 @@ export const BUILTIN_PROBLEMS: Readonly<Record<string, BuiltinProblem>> = Object
       logscale,
       modelSelect,
       learningCurve,
+      bohachevsky1,
+      zakharov5,
+      dixonPrice4,
+      powell4,
+      shekel4,
+      hartmann3,
+      gbmMixed,
+      optimizerChoice,
       quadratic,
     ].map((p) => [p.name, freezeProblem(p)]),
   ),
