@@ -3,12 +3,14 @@ import { InvalidArgumentError } from '../../errors';
 import { NopPruner } from '../../pruners/nop-pruner';
 import { InMemoryStorage } from '../../storage/in-memory-storage';
 import { createStudy, loadStudy, type Study } from '../../study/study';
-import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { Trial } from '../../trial/trial';
 import { RandomSampler } from '../random/random-sampler';
 import { Cma, type CmaState } from './cma';
+import { blankTrial, type FrozenTrial } from '../../trial/frozen-trial';
+import { trialContext } from '../../trial/trial-context';
 import {
   CMA_GENERATION_ATTR,
+  CMA_INFLIGHT_ATTR,
   CMA_OPTIMIZER_ATTR,
   CMA_RESTART_ATTR,
   CMA_X_ATTR,
@@ -47,6 +49,32 @@ async function runTrials(study: Study, n: number, objective = sphere): Promise<v
 }
 
 const gen = (t: Trial | FrozenTrial) => t.systemAttrs[CMA_GENERATION_ATTR];
+
+/** Asks `size` trials before telling any: each sees the earlier ones RUNNING. */
+async function askBatch(study: Study, size: number): Promise<Trial[]> {
+  const batch: Trial[] = [];
+  for (let i = 0; i < size; i++) batch.push(await study.ask(XY));
+  return batch;
+}
+
+/** The first distribution of a run over XY: centre, σ₀ = 1/6, the unit box. */
+function initialCma(popsize: number): Cma {
+  return new Cma({
+    mean: [0.5, 0.5],
+    sigma: 1 / 6,
+    popsize,
+    lower: [0, 0],
+    upper: [1, 1],
+    nMaxResampling: 20,
+  });
+}
+
+/** The mean after telling `cma` the stored samples and values of `members` (as one generation, in number order). */
+function meanAfter(cma: Cma, study: Study, members: readonly Trial[]): number[] {
+  const told = members.map((t) => study.trials[t.number]).sort((a, b) => a.number - b.number);
+  cma.tell(told.map((t) => ({ x: t.systemAttrs[CMA_X_ATTR] as number[], value: t.values![0] })));
+  return Array.from(cma.meanVector);
+}
 
 describe('CmaEsSampler', () => {
   it('samples the first trial independently, then CMA-ES over floats (log ones on the log scale) and ints', async () => {
@@ -88,58 +116,133 @@ describe('CmaEsSampler', () => {
     expect(first?.cma.sigma).toBeCloseTo(1 / 6, 15);
   });
 
-  it('asks a whole generation at once and matches results told out of order; failed trials are replaced', async () => {
+  it('asks a whole generation at once and matches results told out of order', async () => {
     const study = await cmaStudy({ seed: 3, popsize: 4 });
     await runTrials(study, 1); // the startup trial
     const sampler = study.sampler as CmaEsSampler;
     expect(sampler.generationSize(study.view)).toBe(4);
 
-    // Five trials asked before any result: all belong to generation 0.
-    const batch: Trial[] = [];
-    for (let i = 0; i < 5; i++) batch.push(await study.ask(XY));
-    expect(batch.map(gen)).toEqual([0, 0, 0, 0, 0]);
-
-    // Results come back in reverse order; one trial fails. Three COMPLETE: no update yet.
-    await study.tell(batch[4], sphere(batch[4].paramsSoFar));
-    await study.tell(batch[3], 'FAIL');
-    await study.tell(batch[2], sphere(batch[2].paramsSoFar));
-    await study.tell(batch[1], sphere(batch[1].paramsSoFar));
-    const stillOpen = await study.ask(XY);
-    expect(gen(stillOpen)).toBe(0);
-
-    // The fourth COMPLETE result closes generation 0: the next ask updates and samples generation 1.
-    await study.tell(batch[0], sphere(batch[0].paramsSoFar));
+    const batch = await askBatch(study, 4);
+    expect(batch.map(gen)).toEqual([0, 0, 0, 0]);
+    for (const t of [...batch].reverse()) await study.tell(t, sphere(t.paramsSoFar));
     const next = await study.ask(XY);
     expect(gen(next)).toBe(1);
-    const state = storedState(next);
-    expect(state?.cma.generation).toBe(1);
+    expect(storedState(next)?.cma.mean).toEqual(meanAfter(initialCma(4), study, batch));
+  });
 
-    // The update used exactly the four COMPLETE trials of generation 0, whatever their order.
-    const reference = new Cma({
-      mean: [0.5, 0.5],
-      sigma: 1 / 6,
-      popsize: 4,
-      lower: [0, 0],
-      upper: [1, 1],
-      nMaxResampling: 20,
+  describe('under parallel asks (the batch protocol: ask B, then tell B)', () => {
+    it('gives overlapping asks distinct members of the open generation, one orthogonal block after another', async () => {
+      const space = { a: floatDistribution(0, 1), b: floatDistribution(0, 1), c: floatDistribution(0, 1) };
+      // A tiny σ₀ at the centre keeps every draw in the box, so y = (x − m)/σ₀ is the drawn N(0, I) vector.
+      const study = await cmaStudy({ seed: 21, popsize: 6, sigma0: 1e-3 });
+      await study.tell(await study.ask(space), 1);
+      const batch: Trial[] = [];
+      for (let i = 0; i < 6; i++) batch.push(await study.ask(space));
+      expect(batch.map(gen)).toEqual([0, 0, 0, 0, 0, 0]);
+      // Each saw the earlier ones of its generation RUNNING.
+      expect(batch.map((t) => t.systemAttrs[CMA_INFLIGHT_ATTR])).toEqual([0, 1, 2, 3, 4, 5]);
+      const ys = batch.map((t) => (t.systemAttrs[CMA_X_ATTR] as number[]).map((x) => (x - 0.5) / 1e-3));
+      const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i], 0);
+      for (const [p, q] of [
+        [0, 1],
+        [0, 2],
+        [1, 2],
+        [3, 4],
+        [3, 5],
+        [4, 5],
+      ])
+        expect(Math.abs(dot(ys[p], ys[q]))).toBeLessThan(1e-6);
+      expect(new Set(batch.map((t) => JSON.stringify(t.paramsSoFar))).size).toBe(6);
     });
-    const members = [batch[0], batch[1], batch[2], batch[4]].map((t) => study.trials[t.number]);
-    reference.tell(members.map((t) => ({ x: t.systemAttrs[CMA_X_ATTR] as number[], value: t.values![0] })));
-    expect(state?.cma.mean).toEqual(Array.from(reference.meanVector));
-    expect(state?.cma.cov).toEqual(reference.toJSON().cov);
 
-    // A generation-0 result that arrives late is not used for generation 1.
-    await study.tell(stillOpen, -1000);
-    const more: Trial[] = [next];
-    for (let i = 0; i < 3; i++) more.push(await study.ask(XY));
-    expect(more.map(gen)).toEqual([1, 1, 1, 1]);
-    for (const t of more) await study.tell(t, sphere(t.paramsSoFar));
-    const third = await study.ask(XY);
-    expect(gen(third)).toBe(2);
-    const told = more.map((t) => study.trials[t.number]);
-    const ref1 = Cma.fromJSON(state!.cma);
-    ref1.tell(told.map((t) => ({ x: t.systemAttrs[CMA_X_ATTR] as number[], value: t.values![0] })));
-    expect(storedState(third)?.cma.mean).toEqual(Array.from(ref1.meanVector));
+    it('takes distinct members when two processes ask at once and neither sees the other', async () => {
+      const study = await cmaStudy({ seed: 22, popsize: 4, sigma0: 1e-3 });
+      await runTrials(study, 1);
+      await study.ask(XY); // trial 1 opens generation 0 and holds its state
+      await study.refresh();
+      const sampler = study.sampler as CmaEsSampler;
+      // Trials 2 and 3, sampled from the same history (as two processes would): ranks 1 and 2.
+      const xs = [2, 3].map((number) => {
+        const ctx = trialContext(blankTrial(100 + number, number, 'RUNNING'), []);
+        sampler.sampleRelative(study.view, ctx, XY);
+        expect(ctx.systemAttrs[CMA_GENERATION_ATTR]).toBe(0);
+        return (ctx.systemAttrs[CMA_X_ATTR] as number[]).map((x) => (x - 0.5) / 1e-3);
+      });
+      // n = 2: ranks 1 and 2 are the second vector of block 0 and the first of block 1, not one twice.
+      expect(xs[0]).not.toEqual(xs[1]);
+    });
+
+    it('makes a batch larger than λ one generation: every member is told, whatever the order', async () => {
+      const study = await cmaStudy({ seed: 23, popsize: 4 });
+      const sampler = study.sampler as CmaEsSampler;
+      await runTrials(study, 1);
+      const batch = await askBatch(study, 7);
+      expect(batch.map(gen)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+      for (const i of [3, 6, 0, 5, 1, 4, 2]) await study.tell(batch[i], sphere(batch[i].paramsSoFar));
+      // The scheduler's view: this generation is asked 7 at a time.
+      expect(sampler.generationSize(study.view)).toBe(7);
+      const next = await study.ask(XY);
+      expect(gen(next)).toBe(1);
+      // One update with all seven (λ' = 7), none wasted.
+      expect(storedState(next)?.cma.mean).toEqual(meanAfter(initialCma(4), study, batch));
+      expect(storedState(next)?.cma.popsize).toBe(4);
+    });
+
+    it("closes a generation of λ = 5 asked in batches of 4 after each batch (whole rounds, λ' = 4)", async () => {
+      const study = await cmaStudy({ seed: 24, popsize: 5 });
+      const sampler = study.sampler as CmaEsSampler;
+      await runTrials(study, 1);
+      const batch = await askBatch(study, 4);
+      for (const t of batch) await study.tell(t, sphere(t.paramsSoFar));
+      expect(sampler.generationSize(study.view)).toBe(4);
+      const next = await study.ask(XY);
+      expect(gen(next)).toBe(1);
+      expect(storedState(next)?.cma.mean).toEqual(meanAfter(initialCma(5), study, batch));
+    });
+
+    it('does not spend a round on a failed member, nor wait for a straggler', async () => {
+      const study = await cmaStudy({ seed: 25, popsize: 4 });
+      await runTrials(study, 1);
+      // Five at once (λ' = 5); one fails. With none left running, the four others close generation 0.
+      const batch = await askBatch(study, 5);
+      for (const [i, t] of batch.entries()) await study.tell(t, i === 2 ? 'FAIL' : sphere(t.paramsSoFar));
+      const next = await study.ask(XY);
+      expect(gen(next)).toBe(1);
+      const told = batch.filter((_, i) => i !== 2);
+      const state1 = storedState(next)!;
+      expect(state1.cma.mean).toEqual(meanAfter(initialCma(4), study, told));
+
+      // Generation 1, asked five at a time too; one member never comes back (a lost worker).
+      const more = [next, ...(await askBatch(study, 4))];
+      const straggler = more[4];
+      for (const t of more.slice(0, 4)) await study.tell(t, sphere(t.paramsSoFar));
+      // Four of five evaluated, one still running: the generation waits for a fifth result...
+      const fifth = await study.ask(XY);
+      expect(gen(fifth)).toBe(1);
+      await study.tell(fifth, sphere(fifth.paramsSoFar));
+      // ...from any member: five evaluated close it, the straggler is not waited for.
+      const third = await study.ask(XY);
+      expect(gen(third)).toBe(2);
+      const evaluated = [...more.slice(0, 4), fifth];
+      expect(storedState(third)?.cma.mean).toEqual(meanAfter(Cma.fromJSON(state1.cma), study, evaluated));
+      // Its late result is stored, and not told to generation 2.
+      await study.tell(straggler, -1000);
+      expect(gen(await study.ask(XY))).toBe(2);
+    });
+
+    it('is reproducible: the same seed gives the same trials', async () => {
+      const params = async (seed: number) => {
+        const study = await cmaStudy({ seed });
+        for (let i = 0; i < 5; i++) {
+          const batch = await askBatch(study, 6);
+          for (const t of batch) await study.tell(t, sphere(t.paramsSoFar));
+        }
+        return study.trials.map((t) => t.params);
+      };
+      const a = await params(26);
+      expect(await params(26)).toEqual(a);
+      expect(await params(27)).not.toEqual(a);
+    });
   });
 
   it('tells an enqueued trial of a generation with the values it ran, not the sample it was given', async () => {

@@ -248,8 +248,27 @@ describe('Cma', () => {
       'margin must be in (0, 0.5), got 0.7',
     );
     const cma = new Cma({ mean: [0, 0], sigma: 1 });
-    expect(() => cma.tell(UNIT_SOLUTIONS.slice(0, 3))).toThrow(
-      'tell needs exactly popsize = 6 solutions, got 3',
-    );
+    expect(() => cma.tell(UNIT_SOLUTIONS.slice(0, 1))).toThrow('tell needs at least 2 solutions, got 1');
+  });
+
+  it("tells a generation of another size λ' as a population of λ' (its weights and learning rates)", () => {
+    // Seven samples told to a Cma of λ = 4 update it as a Cma of λ = 7 would; so do three (λ' < λ).
+    const rng = new Xoshiro128(3);
+    for (const size of [7, 3]) {
+      const solutions = Array.from({ length: size }, () => {
+        const x = [rng.normal(), rng.normal()];
+        return { x, value: (x[0] - 1) ** 2 + x[1] ** 2 };
+      });
+      const told = new Cma({ mean: [0, 0], sigma: 1, popsize: 4 });
+      const same = new Cma({ mean: [0, 0], sigma: 1, popsize: size });
+      told.tell(solutions);
+      same.tell(solutions);
+      expect(told.meanVector).toEqual(same.meanVector);
+      expect(told.stepSize).toBe(same.stepSize);
+      expect(told.covariance).toEqual(same.covariance);
+      // The population stays λ = 4 (the stall history and the margin keep its span).
+      expect(told.popsize).toBe(4);
+      expect(Cma.fromJSON(told.toJSON()).meanVector).toEqual(told.meanVector);
+    }
   });
 });

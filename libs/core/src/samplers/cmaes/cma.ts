@@ -175,6 +175,7 @@ export class Cma {
   readonly popsize: number;
   readonly separable: boolean;
   private readonly k: Constants;
+  private kOther: { lambda: number; k: Constants } | null = null;
   private mean: Float64Array;
   private sigma: number;
   /** Full: row-major n×n; separable: the diagonal. */
@@ -379,17 +380,19 @@ export class Cma {
   }
 
   /**
-   * Updates the distribution from exactly `popsize` evaluated samples (the raw `x` of `ask`), lower
-   * values being better.
+   * Updates the distribution from the evaluated samples of one generation (the raw `x` of `ask`), lower
+   * values being better. Usually `popsize` of them; another count λ' ≥ 2 (a generation that grew, or
+   * closed early, under parallel asks) is one generation of a population of λ': weights and learning
+   * rates are those of λ' (eq. 48–56), so that every sample counts and none is weighed as another's.
    */
   tell(solutions: readonly CmaSolution[]): void {
     const n = this.dim;
-    const { mu, weights, muEff, c1, cmu, cc, cSigma, dSigma, chiN, funhistTerm } = this.k;
-    if (solutions.length !== this.popsize) {
-      throw new InvalidArgumentError(
-        `tell needs exactly popsize = ${this.popsize} solutions, got ${solutions.length}`,
-      );
+    if (solutions.length < 2) {
+      throw new InvalidArgumentError(`tell needs at least 2 solutions, got ${solutions.length}`);
     }
+    const { mu, weights, muEff, c1, cmu, cc, cSigma, dSigma, chiN } = this.constantsFor(solutions.length);
+    // The stall history keeps the span of the configured population (its length is part of the state).
+    const funhistTerm = this.k.funhistTerm;
     for (const s of solutions) {
       if (s.x.length !== n) {
         throw new InvalidArgumentError(`a solution has ${s.x.length} coordinates, expected ${n}`);
@@ -460,7 +463,7 @@ export class Cma {
       for (let i = 0; i < n; i++) {
         for (let j = i; j < n; j++) {
           let rankMu = 0;
-          for (let k = 0; k < this.popsize; k++) rankMu += wo[k] * ys[k][i] * ys[k][j];
+          for (let k = 0; k < ys.length; k++) rankMu += wo[k] * ys[k][i] * ys[k][j];
           const v = decay * this.C[i * n + j] + c1 * this.pc[i] * this.pc[j] + cmu * rankMu;
           this.C[i * n + j] = v;
           this.C[j * n + i] = v;
@@ -468,6 +471,15 @@ export class Cma {
       }
     }
     if (this.axes.some(Boolean)) this.applyMargin();
+  }
+
+  /** The strategy constants of a population of λ' (those of `popsize` computed once, others on demand). */
+  private constantsFor(lambda: number): Constants {
+    if (lambda === this.popsize) return this.k;
+    if (this.kOther?.lambda !== lambda) {
+      this.kOther = { lambda, k: strategyConstants(this.dim, lambda, this.separable) };
+    }
+    return this.kOther.k;
   }
 
   /** Whether the search has converged or stalled (the termination criteria of the `cmaes` package). */
