@@ -1,25 +1,12 @@
 import {
-  createSampler,
   parseSearchSpace,
   suggestFromSpace,
   type PlanningTrial,
   type Sampler,
-  type SamplerSpec,
   type StudyView,
 } from '@tuneforge/core';
 import type { StudyDefinition } from '@tuneforge/queue';
 import { getBuiltinProblem, suggestProblemParams, type ObjectiveRegistry } from '@tuneforge/sandbox';
-
-/**
- * The scheduler's sampler for a platform study: as defined, with the platform's defaults for parallel
- * work (TPE takes a constant liar unless told otherwise, so queued trials spread out).
- */
-export function schedulerSampler(spec: SamplerSpec): Sampler {
-  if (spec.type === 'tpe' && spec.options?.constantLiar === undefined) {
-    return createSampler({ ...spec, options: { ...spec.options, constantLiar: true } });
-  }
-  return createSampler(spec);
-}
 
 /**
  * Trials of the CMA-ES generation now open (they are enqueued together), when the sampler has

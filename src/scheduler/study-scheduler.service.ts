@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   createPruner,
+  createSampler,
   loadStudy,
   Storage,
   StudyNotFoundError,
@@ -26,7 +27,7 @@ import { RefillQueue } from '../providers/refill-queue';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { StudyLock } from './study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
-import { generationSize, planFor, schedulerSampler } from './study-runtime';
+import { generationSize, planFor } from './study-runtime';
 
 interface Scheduled {
   study: Study;
@@ -174,7 +175,9 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
       const study = await loadStudy({
         studyName: definition.name,
         storage: this.storage,
-        sampler: schedulerSampler(definition.sampler),
+        // The same sampler as the workers' and the library's (createSampler): its defaults plan
+        // around the trials in flight (DESIGN.md), nothing is added here.
+        sampler: createSampler(definition.sampler),
         pruner: createPruner({ type: 'none' }),
       });
       entry = { study, definition, plan: planFor(definition, this.registry) };

@@ -4,7 +4,7 @@ import { DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../error
 import type { JsonObject, JsonValue } from '../json';
 import { MedianPruner } from '../pruners/median-pruner';
 import type { Pruner } from '../pruners/pruner';
-import { AutoSampler } from '../samplers/auto';
+import { createSampler } from '../factories/sampler-spec';
 import type { Sampler, SearchSpace } from '../samplers/sampler';
 import { InMemoryStorage } from '../storage/in-memory-storage';
 import type { Storage, StudyRecord, TrialTemplate } from '../storage/storage';
@@ -30,7 +30,10 @@ export interface CreateStudyOptions {
   direction?: StudyDirection;
   /** For several objectives, one direction each (exclusive with `direction`). */
   directions?: readonly StudyDirection[];
-  /** @defaultValue an AutoSampler (GP, TPE or QMC by what the study looks like) */
+  /**
+   * @defaultValue createSampler({ type: 'auto' }), as the CLI and the platform build it: an AutoSampler
+   * (GP, TPE or QMC by what the study looks like)
+   */
   sampler?: Sampler;
   /** @defaultValue MedianPruner with its defaults */
   pruner?: Pruner;
@@ -194,7 +197,7 @@ export class Study {
     parts: { sampler?: Sampler; pruner?: Pruner; pruningSource?: PruningSource },
     clock: Clock,
   ): Promise<Study> {
-    const sampler = parts.sampler ?? new AutoSampler();
+    const sampler = parts.sampler ?? createSampler({ type: 'auto' });
     const pruner = parts.pruner ?? new MedianPruner();
     const study = new Study(record, storage, sampler, pruner, clock, parts.pruningSource);
     await study.history.refresh();

@@ -53,6 +53,11 @@ export class HistoryIndex {
     return this.stepKey[slot] === -Infinity;
   }
 
+  /** The slot's rank value: a COMPLETE trial's value on the minimising scale (-value when maximising). */
+  rankValue(slot: number): number {
+    return this.valueKey[slot];
+  }
+
   trialAt(slot: number): FrozenTrial {
     return this.trialsBySlot[slot];
   }

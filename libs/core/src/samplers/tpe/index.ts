@@ -1,4 +1,4 @@
-export { TpeSampler, type TpeSamplerOptions } from './tpe-sampler';
+export { TpeSampler, type ConstantLiar, type TpeSamplerOptions } from './tpe-sampler';
 export {
   defaultWeights,
   hyperoptDefaultGamma,

@@ -41,6 +41,16 @@ describe('TpeSampler options', () => {
     [{ gamma: 0.1 as unknown as (n: number) => number }, 'gamma must be a function, got 0.1'],
     [{ multivariate: 'yes' as unknown as boolean }, 'multivariate must be a boolean, got yes'],
     [
+      { constantLiar: 'sometimes' as unknown as boolean },
+      `constantLiar must be true, false or one of 'worst', 'mean', 'best', got "sometimes"`,
+    ],
+    [
+      { constantLiar: 1 as unknown as boolean },
+      "constantLiar must be true, false or one of 'worst', 'mean', 'best', got 1",
+    ],
+    [{ liarWeight: 0 }, 'liarWeight must be a finite number > 0, got 0'],
+    [{ liarWeight: Infinity }, 'liarWeight must be a finite number > 0, got Infinity'],
+    [
       { warnIndependentSampling: 1 as unknown as boolean },
       'warnIndependentSampling must be a boolean or a function, got 1',
     ],
@@ -222,30 +232,79 @@ describe('TpeSampler and pruned trials', () => {
 });
 
 describe('TpeSampler constant liar', () => {
-  it('counts RUNNING trials as bad, so the next point moves away from them', async () => {
+  /** The point trial 23 takes after 20 finished trials with 3 RUNNING ones (20-22) at `at`. */
+  async function nextWithRunning(options: TpeSamplerOptions, at: number): Promise<number> {
+    const study = await studyWith(new TpeSampler({ seed: 8, ...options }), HISTORY);
+    for (let i = 0; i < 3; i++) {
+      await study.enqueueTrial({ x: at });
+      const running = await study.ask({ x: X });
+      expect(running.paramsSoFar.x).toBe(at);
+      await running.flush();
+    }
+    const next = await study.ask({ x: X });
+    expect(next.number).toBe(23);
+    return next.paramsSoFar.x as number;
+  }
+
+  it('counts RUNNING trials as bad by default, so the next point moves away from them', async () => {
     for (const multivariate of [true, false]) {
       // The point TPE picks for trial 23 from 20 finished trials (and 3 failed ones)...
       const plain = await studyWith(new TpeSampler({ seed: 8, multivariate }), HISTORY);
       for (let i = 0; i < 3; i++) await plain.addTrial({ state: 'FAIL' });
       const picked = (await plain.ask({ x: X })).paramsSoFar.x as number;
 
-      // ...is now held by 3 RUNNING trials (20-22). Trial 23 draws the same candidates (seed, trial number).
-      const withRunning = async (constantLiar: boolean) => {
-        const study = await studyWith(new TpeSampler({ seed: 8, multivariate, constantLiar }), HISTORY);
-        for (let i = 0; i < 3; i++) {
-          await study.enqueueTrial({ x: picked });
-          const running = await study.ask({ x: X });
-          expect(running.paramsSoFar.x).toBe(picked);
-          await running.flush();
-        }
-        const next = await study.ask({ x: X });
-        expect(next.number).toBe(23);
-        return next.paramsSoFar.x as number;
-      };
-      // Without the liar the running trials are invisible; with it, g(x) grows at `picked`.
-      expect(await withRunning(false)).toBe(picked);
-      expect(await withRunning(true)).not.toBe(picked);
+      // ...is now held by 3 RUNNING trials. Trial 23 draws the same candidates (seed, trial number).
+      // Without the liar the running trials are invisible; with it (the default), g(x) grows at `picked`.
+      expect(await nextWithRunning({ multivariate, constantLiar: false }, picked)).toBe(picked);
+      const byDefault = await nextWithRunning({ multivariate }, picked);
+      expect(byDefault).not.toBe(picked);
+      expect(await nextWithRunning({ multivariate, constantLiar: true }, picked)).toBe(byDefault);
+      expect(await nextWithRunning({ multivariate, constantLiar: 'worst' }, picked)).toBe(byDefault);
+      // At full weight (Optuna's liar) the running trials weigh more in g(x): another point.
+      expect(await nextWithRunning({ multivariate, liarWeight: 1 }, picked)).not.toBe(picked);
     }
+  });
+
+  it("ranks the 'mean' lie among the COMPLETE values: worse than the best γ here, so as 'worst'", async () => {
+    for (const at of [0.3, 0.9]) {
+      expect(await nextWithRunning({ constantLiar: 'mean' }, at)).toBe(
+        await nextWithRunning({ constantLiar: 'worst' }, at),
+      );
+    }
+  });
+
+  it("counts a RUNNING trial as good with 'best': l(x) grows at it and the next points go near it", async () => {
+    // 3 trials run at x = 0.95, far from the optimum (0.3). Over 20 seeds, how often is the next point near them?
+    const near = async (constantLiar: TpeSamplerOptions['constantLiar']) => {
+      let count = 0;
+      for (let seed = 0; seed < 20; seed++) {
+        const study = await studyWith(new TpeSampler({ seed, constantLiar }), HISTORY);
+        for (let i = 0; i < 3; i++) {
+          await study.enqueueTrial({ x: 0.95 });
+          await (await study.ask({ x: X })).flush();
+        }
+        const x = (await study.ask({ x: X })).paramsSoFar.x as number;
+        if (Math.abs(x - 0.95) < 0.1) count++;
+      }
+      return count;
+    };
+    const best = await near('best');
+    expect(best).toBeGreaterThan(await near('worst'));
+    expect(best).toBeGreaterThan(await near(false));
+  });
+
+  it('changes nothing in sequential use: no trial is running when the next one is asked', async () => {
+    const run = async (options: TpeSamplerOptions) => {
+      const study = await createStudy({
+        sampler: new TpeSampler({ seed: 12, ...options }),
+        pruner: new NopPruner(),
+      });
+      await study.optimize(sphere, { nTrials: 20 });
+      return study.trials.map((t) => t.params);
+    };
+    const off = await run({ constantLiar: false });
+    expect(await run({})).toEqual(off);
+    expect(await run({ constantLiar: 'best', liarWeight: 1 })).toEqual(off);
   });
 
   it('spreads the points of several pending trials', async () => {
