@@ -1,3 +1,7 @@
+import { createStudy, NopPruner, TpeSampler } from '@tuneforge/core';
+import { REFILL_QUEUE } from '@tuneforge/queue';
+import { getBuiltinProblem, suggestProblemParams } from '@tuneforge/sandbox';
+import { Queue } from 'bullmq';
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
 
 jest.setTimeout(180_000);
@@ -15,14 +19,13 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
     await platform?.stop();
   });
 
-  it('runs a TPE study to exactly its budget and finds a good value', async () => {
+  it('runs a TPE study to exactly its budget, each trial once, its start-up trials from the seed', async () => {
     const created = await platform.request('/studies', {
       body: {
         name: 'branin-tpe',
         objective: { builtin: 'branin' },
         sampler: { type: 'tpe' },
         budget: { nTrials: 60, maxParallel: 4 },
-        // Over seeds 0..9 this setting (60 trials, 4 at a time) reaches a median best of 0.448.
         seed: 6,
       },
     });
@@ -35,10 +38,32 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
       Array.from({ length: 60 }, (_, i) => i),
     );
     expect(page.items.every((t: { state: string }) => t.state === 'COMPLETE')).toBe(true);
-    // The reference's random search reaches a median best of f* + 0.198 on branin in 100 trials.
-    expect(study.best.values[0]).toBeLessThan(0.3979 + 0.198);
-    const workers = new Set(page.items.map((t: { worker: string }) => t.worker));
-    expect(workers.size).toBe(2);
+    // Each value is branin at the trial's own parameters, inside the box; the best is the least of them.
+    // (How good the best is depends on which trials finished before others were planned: that is
+    // measured over seeds by the benchmarks, not asserted here.)
+    const branin = getBuiltinProblem('branin');
+    const values: number[] = [];
+    for (const t of page.items as Array<{ params: Record<string, number>; values: number[] }>) {
+      expect(t.params.x1).toBeGreaterThanOrEqual(-5);
+      expect(t.params.x1).toBeLessThanOrEqual(10);
+      expect(t.params.x2).toBeGreaterThanOrEqual(0);
+      expect(t.params.x2).toBeLessThanOrEqual(15);
+      expect(t.values[0]).toBeCloseTo(branin.evaluate(t.params), 9);
+      values.push(t.values[0]);
+    }
+    expect(study.best.values[0]).toBe(Math.min(...values));
+    expect(study.best.values[0]).toBeGreaterThanOrEqual(branin.optimum - 1e-9);
+    // The start-up trials (0-9) are the seed's draws whatever the timing: the same as embedded.
+    const embedded = await createStudy({ sampler: new TpeSampler({ seed: 6 }), pruner: new NopPruner() });
+    const startup: Array<Record<string, string | number>> = [];
+    for (let i = 0; i < 10; i++) startup.push(suggestProblemParams(await embedded.ask(), branin));
+    page.items.slice(0, 10).forEach((t: { params: Record<string, number> }, i: number) => {
+      expect(t.params.x1).toBeCloseTo(startup[i].x1 as number, 12);
+      expect(t.params.x2).toBeCloseTo(startup[i].x2 as number, 12);
+    });
+    // Every trial ran on one of the platform's workers (how they shared the work is up to the queue).
+    const workerIds = platform.processes.filter((p) => p.role === 'worker').map((p) => p.workerId);
+    for (const t of page.items) expect(workerIds).toContain(t.worker);
   });
 
   it('prunes weak learning curves with the median pruner, stopping their steps early', async () => {
@@ -120,12 +145,13 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
     });
     const stopped = await platform.request(`/studies/${created.body.id}/stop`, { method: 'POST' });
     expect(stopped.body.state).toBe('STOPPED');
-    await new Promise((r) => setTimeout(r, 1500));
-    const { body: a } = await platform.request(`/studies/${created.body.id}`);
+    // The trials in flight at the stop end, however long that takes on this machine...
+    const a = await waitForSettled(platform, created.body.id);
+    expect(a.counts.RUNNING + a.counts.WAITING).toBe(0);
+    // ...and no new one starts afterwards.
     await new Promise((r) => setTimeout(r, 1500));
     const { body: b } = await platform.request(`/studies/${created.body.id}`);
     expect(b.counts).toEqual(a.counts);
-    expect(b.counts.RUNNING + b.counts.WAITING).toBe(0);
     const resumed = await platform.request(`/studies/${created.body.id}/resume`, { method: 'POST' });
     expect(resumed.body.state).toBe('RUNNING');
     await platform.request(`/studies/${created.body.id}/stop`, { method: 'POST' });
@@ -221,6 +247,11 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
         /pruner/,
       ],
       ['grid without a grid', { ...valid, sampler: { type: 'grid' } }, /sampler/],
+      [
+        'bad sampler option',
+        { ...valid, sampler: { type: 'tpe', options: { constantLiar: 'sometimes' } } },
+        /sampler.*constantLiar must be true, false or one of/,
+      ],
       ['missing budget', { name: 'x', objective: { builtin: 'branin' } }, /budget/],
     ];
 
@@ -238,3 +269,32 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
     });
   });
 });
+
+/**
+ * Waits until a stopped study has settled: no refill is queued, delayed or under way (a refill that read
+ * RUNNING just before the stop may still create trials; any later one reads STOPPED and creates none),
+ * and then no trial of it is RUNNING or WAITING. Returns the study.
+ */
+async function waitForSettled(platform: Platform, id: number | string, timeoutMs = 30_000): Promise<any> {
+  const refills = new Queue(REFILL_QUEUE, {
+    connection: { host: '127.0.0.1', port: 6379 },
+    prefix: platform.prefix,
+  });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await refills.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+      const refilling = Object.values(counts).reduce((a, b) => a + b, 0);
+      const { body } = await platform.request(`/studies/${id}`);
+      if (refilling === 0 && body.counts.RUNNING + body.counts.WAITING === 0) return body;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `study ${id} not settled after ${timeoutMs} ms: ${JSON.stringify(body.counts)}, refills ${JSON.stringify(counts)}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await refills.close();
+  }
+}
