@@ -237,6 +237,21 @@ describe('CmaEsSampler', () => {
       );
     });
 
+    it('starts CMA-ES within the first round, from the space of the startup trial in flight', async () => {
+      const study = await cmaStudy({ seed: 28, popsize: 4 });
+      const sampler = study.sampler as CmaEsSampler;
+      const first = await askBatch(study, 4);
+      // Trial 0 is the startup trial; trials 1-3 already sample generation 0 over its space.
+      expect(first.map(gen)).toEqual([undefined, 0, 0, 0]);
+      expect(storedState(first[1])?.cma.dim).toBe(2);
+      expect(sampler.generationSize(study.view)).toBe(4);
+      for (const t of first) await study.tell(t, sphere(t.paramsSoFar));
+      // The same run goes on once trial 0 is COMPLETE (the space is the same).
+      const next = await study.ask(XY);
+      expect(gen(next)).toBe(0);
+      expect(next.systemAttrs[CMA_RESTART_ATTR]).toBe(0);
+    });
+
     it('is reproducible: the same seed gives the same trials', async () => {
       const params = async (seed: number) => {
         const study = await cmaStudy({ seed });
