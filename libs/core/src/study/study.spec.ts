@@ -85,6 +85,25 @@ describe('ask and tell', () => {
     await expect(trial.report(1, 3)).rejects.toBeInstanceOf(TrialAlreadyFinishedError);
   });
 
+  it("shows the sampler this process's running trials with everything suggested so far", async () => {
+    const seen: Record<string, unknown>[] = [];
+    const sampler = new RandomSampler({ seed: 1 });
+    const watching = Object.assign(Object.create(sampler) as RandomSampler, {
+      inferRelativeSearchSpace: (view: Parameters<RandomSampler['inferRelativeSearchSpace']>[0]) => {
+        seen.push(...view.getTrials(['RUNNING']).map((t) => ({ ...t.params })));
+        return {};
+      },
+    });
+    const study = await createStudy({ sampler: watching });
+    const first = await study.ask();
+    first.suggestFloat('x', 0, 1);
+    first.suggestInt('n', 1, 3);
+    // No await between the suggestions and the next ask: the writes may not have reached storage yet.
+    seen.length = 0;
+    await study.ask();
+    expect(seen).toContainEqual({ x: first.params.x, n: first.params.n });
+  });
+
   it('pre-suggests fixed distributions given to ask', async () => {
     const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }) });
     const trial = await study.ask({ x: floatDistribution(0, 1), n: intDistribution(1, 3) });

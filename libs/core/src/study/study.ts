@@ -311,6 +311,9 @@ export class Study {
         (await this.storage.createTrial(this.studyId, { state: 'RUNNING', datetimeStart: this.clock.now() }));
       this.history.put(frozen);
       await this.history.refresh();
+      // This process's other running trials, as they are now: their latest suggestions may still be on their
+      // way to storage, and the sampler must see where they are (trials in flight, see DESIGN.md).
+      for (const running of this.live.values()) this.history.put(running.snapshot());
       const pending: Array<[string, JsonValue]> = [];
       const ctx = trialContext(frozen, pending);
       this.sampler.beforeTrial?.(this.view, ctx);

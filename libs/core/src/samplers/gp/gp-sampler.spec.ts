@@ -113,6 +113,26 @@ describe('GpSampler', () => {
     expect(study.trials.filter((t) => t.state === 'COMPLETE')).toHaveLength(12);
   });
 
+  it('plans a batch around the trials in flight: distinct points, the same batch for the same seed', async () => {
+    const f = (x: number, y: number) => (x - 0.3) ** 2 + (y + 0.2) ** 2;
+    async function plan(seed: number): Promise<[number, number][]> {
+      const study = await createStudy({ sampler: new GpSampler({ seed }) });
+      await study.optimize((t) => f(t.suggestFloat('x', -1, 1), t.suggestFloat('y', -1, 1)), { nTrials: 12 });
+      const planned = await study.createPendingTrials(8, (t) => {
+        t.suggestFloat('x', -1, 1);
+        t.suggestFloat('y', -1, 1);
+      });
+      return planned.map((t) => [t.params.x as number, t.params.y as number]);
+    }
+    const batch = await plan(7);
+    expect(batch).toHaveLength(8);
+    // Without the pending points every plan would be the same maximizer of EI; with them no two coincide.
+    for (let i = 0; i < batch.length; i++)
+      for (let j = 0; j < i; j++)
+        expect(Math.hypot(batch[i][0] - batch[j][0], batch[i][1] - batch[j][1])).toBeGreaterThan(1e-3);
+    expect(await plan(7)).toEqual(batch);
+  });
+
   it('refuses multi-objective studies', async () => {
     const study = await createStudy({
       directions: ['minimize', 'minimize'],

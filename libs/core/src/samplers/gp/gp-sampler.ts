@@ -7,13 +7,16 @@ import type { TrialState } from '../../trial/trial-state';
 import { IntersectionSearchSpace } from '../cmaes/intersection-search-space';
 import { QmcSampler } from '../qmc/qmc-sampler';
 import { SobolSequence } from '../qmc/sobol';
+import { normalPpf } from '../../math/normal-ppf';
 import type { Sampler, SearchSpace, TrialContext } from '../sampler';
 import { coldStarts, fitKernelParams } from './fit-kernel-params';
 import { GpRegressor } from './gp-regressor';
 import { GpSearchSpace } from './gp-search-space';
 import { KernelLoss } from './kernel-loss';
 import type { KernelParams } from './kernel-params';
+import type { Acquisition } from './acquisition';
 import { LogEiAcquisition } from './log-ei-acquisition';
+import { QLogEiAcquisition } from './q-log-ei-acquisition';
 import { optimizeAcquisition } from './optimize-acquisition';
 
 export interface GpSamplerOptions {
@@ -69,6 +72,12 @@ const FIT = { gtol: 1e-2, coldIterations: 200, warmIterations: 10 };
 const RESTART_EVERY = 10;
 
 const COMPLETE: readonly TrialState[] = ['COMPLETE'];
+/**
+ * Samples of the pending points' values in q-EI (see QLogEiAcquisition). Each costs one EI evaluation per
+ * scored point; the estimate is Rao–Blackwellized, so this many keep its noise well below what separates
+ * candidates.
+ */
+const Q_SAMPLES = 64;
 
 /**
  * Gaussian-process Bayesian optimization (as Optuna's GPSampler). After `nStartupTrials` trials from the
@@ -88,8 +97,12 @@ const COMPLETE: readonly TrialState[] = ['COMPLETE'];
  * The last fit is kept on the sampler to warm-start the next one. Studies longer than 200 trials train the
  * GP on the best 100 and the 100 most recent of the others, so that an ask keeps a bounded cost.
  *
- * Not supported yet: constraints, several objectives (the sampler refuses multi-objective studies), and
- * conditioning on RUNNING trials (parallel workers may pick close points).
+ * Trials in flight — RUNNING, or WAITING with their parameters planned (a scheduler's batch) — are
+ * "kriging believer" points of the GP (see GpRegressor): the posterior variance collapses around them, so
+ * each point of a batch is chosen given the earlier ones, greedily, as in q-EI by sequential selection. The
+ * asks of one batch share one kernel fit.
+ *
+ * Not supported yet: constraints and several objectives (the sampler refuses multi-objective studies).
  */
 export class GpSampler implements Sampler {
   private readonly rng: Rng;
@@ -100,7 +113,7 @@ export class GpSampler implements Sampler {
   private readonly warned = new Set<string>();
   private readonly intersection = new IntersectionSearchSpace();
   /** The last fit, for the next one to start from, with the names of the parameters it was fitted on. */
-  private cache: { key: string; params: KernelParams } | null = null;
+  private cache: { key: string; data: string; params: KernelParams } | null = null;
   private fits = 0;
 
   constructor(options: GpSamplerOptions = {}) {
@@ -164,10 +177,13 @@ export class GpSampler implements Sampler {
     return space;
   }
 
-  /** Called once per trial, at ask time: fits the GP and returns the maximizer of log EI (after the start-up). */
+  /**
+   * Called once per trial, at ask time: fits the GP and returns the maximizer of log EI (after the start-up),
+   * given the trials still running or planned (see `pendingPoints`).
+   */
   sampleRelative(
     study: StudyView,
-    _trial: TrialContext,
+    trial: TrialContext,
     searchSpace: SearchSpace,
   ): Record<string, ParamValue> {
     this.assertSingleObjective(study);
@@ -190,26 +206,24 @@ export class GpSampler implements Sampler {
     const priorMean = (startupMean - mean) / std;
     for (let i = 0; i < n; i++) y[i] -= priorMean;
 
-    const key = space.names.join('\u0000');
-    const warm = this.cache?.key === key ? this.cache.params : null;
-    const cold = warm === null || this.fits % RESTART_EVERY === 0;
-    this.fits++;
-    const loss = new KernelLoss(x, y, space.isCategorical, MIN_NOISE, this.deterministic);
-    const params = fitKernelParams(loss, {
-      starts: [...(warm ? [warm] : []), ...(cold ? coldStarts(space.dim) : [])],
-      gtol: FIT.gtol,
-      maxIterations: cold ? FIT.coldIterations : FIT.warmIterations,
-    });
-    this.cache = { key, params };
-
-    const gp = new GpRegressor(x, y, space.isCategorical, params);
+    const params = this.fit(space, trials, x, y);
+    const pending = pendingPoints(study, trial.number, space);
+    const gp = new GpRegressor(x, y, space.isCategorical, params, pending);
     // The incumbent is the best posterior mean at an observed point ("plug-in" EI): with a noiseless fit that is
     // the best value seen; with a noisy one, a lucky observation does not make every improvement look hopeless.
     const fitted = new Float64Array(n);
     gp.predict(x, n, fitted, new Float64Array(n));
     let best = 0;
     for (let i = 1; i < n; i++) if (fitted[i] > fitted[best]) best = i;
-    const acq = new LogEiAcquisition(gp, fitted[best]);
+    const nPending = gp.nPending;
+    let acq: Acquisition;
+    if (nPending === 0) acq = new LogEiAcquisition(gp, fitted[best]);
+    else {
+      const pendingMeans = new Float64Array(nPending);
+      gp.predict(pending, nPending, pendingMeans, new Float64Array(nPending));
+      const normals = normalPoints(Q_SAMPLES, nPending, Math.floor(this.rng.random() * 2 ** 32));
+      acq = new QLogEiAcquisition(gp, fitted[best], pendingMeans, normals);
+    }
     const lengthscales = Float64Array.from(params.inverseSquaredLengthscales, (r) => 1 / Math.sqrt(r));
     const optimum = optimizeAcquisition(
       acq,
@@ -253,6 +267,34 @@ export class GpSampler implements Sampler {
     this.independent.afterTrial?.(study, trial, state, values);
   }
 
+  /**
+   * The kernel's hyper-parameters for this training set: fitted from the previous fit (and, every
+   * RESTART_EVERY fits, from cold starts too), or the previous fit itself when the training set has not
+   * changed since — the asks of one batch see the same COMPLETE trials and differ only in their pending
+   * points, which do not enter the likelihood, so a batch costs one fit.
+   */
+  private fit(
+    space: GpSearchSpace,
+    trials: readonly { trial: FrozenTrial }[],
+    x: Float64Array,
+    y: Float64Array,
+  ): KernelParams {
+    const key = space.names.join('\u0000');
+    const data = trials.map((t) => t.trial.number).join(',');
+    if (this.cache?.key === key && this.cache.data === data) return this.cache.params;
+    const warm = this.cache?.key === key ? this.cache.params : null;
+    const cold = warm === null || this.fits % RESTART_EVERY === 0;
+    this.fits++;
+    const loss = new KernelLoss(x, y, space.isCategorical, MIN_NOISE, this.deterministic);
+    const params = fitKernelParams(loss, {
+      starts: [...(warm ? [warm] : []), ...(cold ? coldStarts(space.dim) : [])],
+      gtol: FIT.gtol,
+      maxIterations: cold ? FIT.coldIterations : FIT.warmIterations,
+    });
+    this.cache = { key, data, params };
+    return params;
+  }
+
   private assertSingleObjective(study: StudyView): void {
     if (study.directions.length !== 1) {
       throw new InvalidArgumentError(
@@ -262,12 +304,41 @@ export class GpSampler implements Sampler {
   }
 }
 
+/**
+ * `count` × `dim` standard normal draws, row-major: a scrambled Sobol sequence through the normal quantile, so
+ * that a few dozen samples cover the pending points' joint distribution evenly.
+ */
+function normalPoints(count: number, dim: number, seed: number): Float64Array {
+  const u = sobolPoints(count, dim, seed);
+  return u.map((v) => normalPpf(Math.min(1 - 1e-12, Math.max(1e-12, v))));
+}
+
 /** The first `count` points of a Sobol sequence scrambled with `seed`, row-major. */
 function sobolPoints(count: number, dim: number, seed: number): Float64Array {
   const sequence = new SobolSequence(seed);
   const u = new Float64Array(count * dim);
   for (let i = 0; i < count; i++) for (let j = 0; j < dim; j++) u[i * dim + j] = sequence.coordinate(i, j);
   return u;
+}
+
+const PENDING: readonly TrialState[] = ['RUNNING', 'WAITING'];
+
+/**
+ * The trials being evaluated or planned (RUNNING or WAITING, other than `current`) that have a value for every
+ * parameter of the space, encoded as rows. A running trial whose parameters are not all sampled yet (or not
+ * in this space) is left out: its place is not known.
+ */
+function pendingPoints(study: StudyView, current: number, space: GpSearchSpace): Float64Array {
+  const rows: Float64Array[] = [];
+  for (const t of study.getTrials(PENDING)) {
+    if (t.number === current || !space.covers(t.params)) continue;
+    const row = new Float64Array(space.dim);
+    space.encode(t.params, row, 0);
+    rows.push(row);
+  }
+  const out = new Float64Array(rows.length * space.dim);
+  rows.forEach((row, i) => out.set(row, i * space.dim));
+  return out;
 }
 
 function isSingleValued(d: Distribution): boolean {

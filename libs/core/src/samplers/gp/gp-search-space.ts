@@ -73,6 +73,17 @@ export class GpSearchSpace {
     return Math.min(a.size - 1, Math.max(0, Math.round((value - d.low) / a.step)));
   }
 
+  /** Whether `params` has a value inside the space for every parameter of it (so that it can be encoded). */
+  covers(params: Readonly<Record<string, ParamValue>>): boolean {
+    return this.axes.every((a) => {
+      if (!(a.name in params)) return false;
+      const d = a.distribution;
+      const value = params[a.name];
+      if (d.type === 'categorical') return d.choices.includes(value as never);
+      return typeof value === 'number' && value >= d.low && value <= d.high;
+    });
+  }
+
   /** Writes the normalized coordinates of `params` (external values of every parameter) at x[offset…]. */
   encode(params: Readonly<Record<string, ParamValue>>, x: Float64Array, offset = 0): void {
     for (let j = 0; j < this.dim; j++) {

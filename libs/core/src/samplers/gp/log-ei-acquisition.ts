@@ -1,3 +1,4 @@
+import type { Acquisition } from './acquisition';
 import type { GpRegressor } from './gp-regressor';
 import { logEi } from './log-ei';
 
@@ -5,7 +6,7 @@ import { logEi } from './log-ei';
 const STABILIZING_NOISE = 1e-12;
 
 /** The acquisition maximized to choose the next point: log EI over the best value seen, under a GP posterior. */
-export class LogEiAcquisition {
+export class LogEiAcquisition implements Acquisition {
   readonly dim: number;
   private readonly mv = new Float64Array(2);
   private readonly partials = new Float64Array(2);

@@ -1,7 +1,7 @@
 import { lbfgsb } from '../../math/lbfgsb';
 import type { Rng } from '../../random/rng';
 import type { GpSearchSpace } from './gp-search-space';
-import type { LogEiAcquisition } from './log-ei-acquisition';
+import type { Acquisition } from './acquisition';
 
 export interface AcquisitionSearchOptions {
   /** Quasi-random points scored before the local searches. */
@@ -43,7 +43,7 @@ const MAX_ROUNDS = 100;
  * @param lengthscales - ℓⱼ of the fitted kernel, per coordinate
  */
 export function optimizeAcquisition(
-  acq: LogEiAcquisition,
+  acq: Acquisition,
   space: GpSearchSpace,
   lengthscales: Float64Array,
   warmStarts: readonly Float64Array[],
@@ -109,7 +109,7 @@ class LocalSearch {
   private readonly grad: Float64Array;
 
   constructor(
-    private readonly acq: LogEiAcquisition,
+    private readonly acq: Acquisition,
     private readonly space: GpSearchSpace,
     private readonly lengthscales: Float64Array,
     private readonly options: AcquisitionSearchOptions,
