@@ -82,7 +82,8 @@ export function registerOptimizeCommand(program: Command): void {
       '--sampler <name>',
       `one of ${SAMPLER_TYPES.join(', ')}`,
       oneOf('--sampler', SAMPLER_TYPES),
-      'tpe',
+      // The library's and the platform's default too (createSampler builds it in every role).
+      'auto',
     )
     .option(
       '--sampler-options <json>',

@@ -11,6 +11,7 @@ import { RandomSampler } from '../samplers/random/random-sampler';
 import { InMemoryStorage } from '../storage/in-memory-storage';
 import type { Trial } from '../trial/trial';
 import { createStudy, loadStudy } from './study';
+import type { StudyView } from './study-view';
 
 const never: Pruner = { prune: () => false };
 
@@ -87,21 +88,19 @@ describe('ask and tell', () => {
 
   it("shows the sampler this process's running trials with everything suggested so far", async () => {
     const seen: Record<string, unknown>[] = [];
-    const sampler = new RandomSampler({ seed: 1 });
-    const watching = Object.assign(Object.create(sampler) as RandomSampler, {
-      inferRelativeSearchSpace: (view: Parameters<RandomSampler['inferRelativeSearchSpace']>[0]) => {
+    class WatchingSampler extends RandomSampler {
+      beforeTrial(view: StudyView): void {
         seen.push(...view.getTrials(['RUNNING']).map((t) => ({ ...t.params })));
-        return {};
-      },
-    });
-    const study = await createStudy({ sampler: watching });
+      }
+    }
+    const study = await createStudy({ sampler: new WatchingSampler({ seed: 1 }) });
     const first = await study.ask();
-    first.suggestFloat('x', 0, 1);
-    first.suggestInt('n', 1, 3);
+    const x = first.suggestFloat('x', 0, 1);
+    const n = first.suggestInt('n', 1, 3);
     // No await between the suggestions and the next ask: the writes may not have reached storage yet.
     seen.length = 0;
     await study.ask();
-    expect(seen).toContainEqual({ x: first.params.x, n: first.params.n });
+    expect(seen).toContainEqual({ x, n });
   });
 
   it('pre-suggests fixed distributions given to ask', async () => {

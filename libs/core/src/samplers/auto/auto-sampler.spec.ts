@@ -35,6 +35,18 @@ describe('AutoSampler', () => {
     expect(sampler.choose(many.view)).toBe('tpe');
   });
 
+  it('moves a float study to TPE when gpMaxInFlight trials are in flight, and records it', async () => {
+    const sampler = new AutoSampler({ seed: 1, gpMaxInFlight: 3 });
+    const study = await createStudy({ sampler });
+    await study.optimize((t) => t.suggestFloat('x', -5, 5) ** 2, { nTrials: 2 });
+    const batch = await study.createPendingTrials(5, (t) => void t.suggestFloat('x', -5, 5));
+    // The 1st to 3rd planned trials see 0, 1, 2 others in flight; from the 4th on, 3 or more.
+    expect(batch.map((t) => t.systemAttrs[AUTO_CHOICE_ATTR])).toEqual(['gp', 'gp', 'gp', 'tpe', 'tpe']);
+    expect(() => new AutoSampler({ gpMaxInFlight: 0 })).toThrow(
+      'gpMaxInFlight must be an integer >= 1, got 0',
+    );
+  });
+
   it('takes TPE for conditional and categorical-heavy spaces', async () => {
     const sampler = new AutoSampler({ seed: 1 });
     const conditional = await studyWith([{ x: 1 }, { x: 2, y: 0.3 }]);

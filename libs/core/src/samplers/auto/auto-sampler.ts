@@ -20,7 +20,15 @@ export interface AutoSamplerOptions {
   gpMaxTrials?: number;
   /** A space with at least this share of categorical parameters goes to TPE. @defaultValue 0.5 */
   categoricalShareForTpe?: number;
+  /**
+   * Trials in flight (RUNNING, or WAITING with planned parameters) from which a float/int study moves from
+   * the GP to TPE: the GP plans each point given all of them (q-EI), at a cost per ask that grows with their
+   * number, while TPE's constant liar costs next to nothing. @defaultValue 64
+   */
+  gpMaxInFlight?: number;
 }
+
+const IN_FLIGHT: readonly TrialState[] = ['RUNNING', 'WAITING'];
 
 /** System attribute recording which sampler the AutoSampler used for a trial. */
 export const AUTO_CHOICE_ATTR = 'auto:sampler';
@@ -32,7 +40,10 @@ export const AUTO_CHOICE_ATTR = 'auto:sampler';
  * - conditional spaces (parameters that only some trials have) or categorical-heavy ones: TPE
  *   (multivariate, grouped by the branches of the space, with a constant liar);
  * - float/int spaces: the Gaussian-process sampler while the history is small enough for its cost
- *   (`gpMaxTrials`), then TPE.
+ *   (`gpMaxTrials`) and fewer than `gpMaxInFlight` trials are in flight, then TPE.
+ * Every delegate plans around the trials in flight (the GP by q-EI, TPE by a constant liar), so the choice
+ * holds at any parallelism: on the suite the GP loses nothing from 1 to 32 trials at once (BENCHMARKS.md,
+ * "Parallel workers"); only its cost per ask grows with the number in flight.
  * Each trial records the choice in its system attribute `auto:sampler`, so the platform's scheduler and
  * its workers (and a later reader of the study) agree on it.
  */
@@ -42,13 +53,18 @@ export class AutoSampler implements Sampler {
   private readonly qmc: QmcSampler;
   private readonly gpMaxTrials: number;
   private readonly categoricalShare: number;
+  private readonly gpMaxInFlight: number;
   private last: AutoChoice | null = null;
 
   constructor(options: AutoSamplerOptions = {}) {
-    const { seed, gpMaxTrials = 300, categoricalShareForTpe = 0.5 } = options;
+    const { seed, gpMaxTrials = 300, categoricalShareForTpe = 0.5, gpMaxInFlight = 64 } = options;
     if (!Number.isInteger(gpMaxTrials) || gpMaxTrials < 0) {
       throw new RangeError(`gpMaxTrials must be an integer >= 0, got ${gpMaxTrials}`);
     }
+    if (!Number.isInteger(gpMaxInFlight) || gpMaxInFlight < 1) {
+      throw new RangeError(`gpMaxInFlight must be an integer >= 1, got ${gpMaxInFlight}`);
+    }
+    this.gpMaxInFlight = gpMaxInFlight;
     if (!(categoricalShareForTpe >= 0 && categoricalShareForTpe <= 1)) {
       throw new RangeError(`categoricalShareForTpe must be in [0, 1], got ${categoricalShareForTpe}`);
     }
@@ -74,7 +90,7 @@ export class AutoSampler implements Sampler {
   /** Called once per trial at ask time: chooses the algorithm and records it on the trial. */
   beforeTrial(study: StudyView, trial: TrialContext): void {
     const recorded = trial.systemAttrs[AUTO_CHOICE_ATTR] as AutoChoice | undefined;
-    const choice = recorded ?? this.choose(study);
+    const choice = recorded ?? this.choose(study, trial.number);
     if (!recorded) trial.setSystemAttr(AUTO_CHOICE_ATTR, choice);
     this.last = choice;
     this.delegate(trial).beforeTrial?.(study, trial);
@@ -110,11 +126,13 @@ export class AutoSampler implements Sampler {
     this.delegate(trial).afterTrial?.(study, trial, state, values);
   }
 
-  /** The rules above, on the finished trials. */
-  choose(study: StudyView): AutoChoice {
+  /** The rules above, on the finished trials and those in flight (other than trial number `current`). */
+  choose(study: StudyView, current = -1): AutoChoice {
     if (study.directions.length > 1) return 'qmc';
     const finished = study.getTrials(['COMPLETE', 'PRUNED']);
     if (finished.length >= this.gpMaxTrials) return 'tpe';
+    const inFlight = study.getTrials(IN_FLIGHT).filter((t) => t.number !== current).length;
+    if (inFlight >= this.gpMaxInFlight) return 'tpe';
     const seen = new Map<string, Distribution>();
     let conditional = false;
     for (const t of finished) {
