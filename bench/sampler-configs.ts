@@ -105,6 +105,13 @@ export const SAMPLER_CONFIGS: readonly SamplerConfig[] = [
     create: (seed) => new GpSampler({ seed, warnIndependentSampling: false }),
   },
   {
+    name: 'gp-warp',
+    settings: 'new GpSampler({ seed, outputWarping: true }) (Yeo–Johnson output warping)',
+    reference: { '5.0dev': 'gp' },
+    applies: always,
+    create: (seed) => new GpSampler({ seed, outputWarping: true, warnIndependentSampling: false }),
+  },
+  {
     name: 'auto',
     settings:
       'new AutoSampler({ seed }) (GP for float/int spaces up to 300 trials, TPE for conditional or categorical-heavy ones)',

@@ -133,6 +133,27 @@ describe('GpSampler', () => {
     expect(await plan(7)).toEqual(batch);
   });
 
+  it('models warped values with outputWarping: other trials after the start-up, the same for a seed', async () => {
+    const run = async (outputWarping: boolean) => {
+      const study = await createStudy({ sampler: new GpSampler({ seed: 2, outputWarping }) });
+      // Rosenbrock-like: values in the thousands at the corners, a narrow valley near the optimum.
+      await study.optimize(
+        (t) => {
+          const x = t.suggestFloat('x', -2, 2);
+          const y = t.suggestFloat('y', -1, 3);
+          return 100 * (y - x * x) ** 2 + (1 - x) ** 2;
+        },
+        { nTrials: 14 },
+      );
+      return study.trials.map((t) => t.values![0]);
+    };
+    const warped = await run(true);
+    const plain = await run(false);
+    expect(warped.slice(0, 10)).toEqual(plain.slice(0, 10)); // the start-up trials do not use the GP
+    expect(warped.slice(10)).not.toEqual(plain.slice(10));
+    expect(await run(true)).toEqual(warped);
+  });
+
   it('refuses multi-objective studies', async () => {
     const study = await createStudy({
       directions: ['minimize', 'minimize'],
@@ -153,6 +174,9 @@ describe('GpSampler', () => {
     );
     expect(() => new GpSampler({ independentSampler: {} as never })).toThrow(
       'independentSampler must be a Sampler (with sampleIndependent)',
+    );
+    expect(() => new GpSampler({ outputWarping: 'on' as unknown as boolean })).toThrow(
+      'outputWarping must be a boolean, got on',
     );
     expect(() => new GpSampler({ warnIndependentSampling: 1 as unknown as boolean })).toThrow(
       'warnIndependentSampling must be a boolean or a function, got 1',
