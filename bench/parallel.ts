@@ -11,9 +11,9 @@
  * `--seeds ref` is 0-4, the seeds of Optuna's batch references; with --from it keeps only those seeds' runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { listArg, parseArgs, seedsArg } from './lib/args';
+import { runMeta } from './lib/run-meta';
 import { batchResult, loadBatchResults, selectSeeds, type BatchResult } from './lib/batch-results';
 import { batchProblems, parallelReport, REGRET_FLOOR } from './lib/parallel-report';
 import { runQuality, type QualityRun } from './lib/run-problem';
@@ -49,11 +49,7 @@ async function runGrid(args: Map<string, string>, suites: SuiteName[], out: stri
   const started = new Date();
   const results: BatchResult[] = [];
   const meta = {
-    tuneforge: process.env.npm_package_version ?? '0.1.0',
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpus().length,
-    started: started.toISOString(),
+    ...runMeta(started),
     protocol:
       'batch protocol of bench/suite/README.md: ask B (each suggests its params), evaluate, tell all B',
     suites,

@@ -21,11 +21,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AUTO_CHOICE_ATTR, type SamplerType } from '@tuneforge/core';
 import { getBuiltinProblem } from '@tuneforge/sandbox';
 import { listArg, parseArgs, seedsArg } from './lib/args';
+import { runMeta } from './lib/run-meta';
 import {
   runPlatformStudy,
   withPlatform,
@@ -421,12 +421,8 @@ async function main(): Promise<void> {
   );
 
   const meta = {
-    tuneforge: process.env.npm_package_version ?? '0.1.0',
+    ...runMeta(started),
     commit: gitCommit(),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpus().length,
-    started: started.toISOString(),
     total_wall_s: (Date.now() - started.getTime()) / 1000,
     problems,
     seeds,

@@ -7,10 +7,10 @@
  *                             --pruners none,median --out bench/results/quality.json]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MedianPruner, NopPruner, type Pruner } from '@tuneforge/core';
 import { listArg, parseArgs, seedsArg } from './lib/args';
+import { runMeta } from './lib/run-meta';
 import { qualityReport, type QualityResult } from './lib/quality-report';
 import { runPruning, runQuality, type PruningRun, type QualityRun } from './lib/run-problem';
 import { summarize } from './lib/stats';
@@ -94,11 +94,7 @@ async function main(): Promise<void> {
   }
 
   const meta = {
-    tuneforge: process.env.npm_package_version ?? '0.1.0',
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpus().length,
-    started: started.toISOString(),
+    ...runMeta(started),
     total_wall_s: (Date.now() - started.getTime()) / 1000,
     seeds,
     storage: 'in-memory',

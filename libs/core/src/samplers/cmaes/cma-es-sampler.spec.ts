@@ -76,6 +76,21 @@ function meanAfter(cma: Cma, study: Study, members: readonly Trial[]): number[] 
   return Array.from(cma.meanVector);
 }
 
+const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i], 0);
+
+/** Six draws in 3 dimensions: members 0–2 and 3–5 are two orthogonal blocks. */
+function expectOrthogonalBlocksOfThree(ys: number[][]): void {
+  for (const [p, q] of [
+    [0, 1],
+    [0, 2],
+    [1, 2],
+    [3, 4],
+    [3, 5],
+    [4, 5],
+  ])
+    expect(Math.abs(dot(ys[p], ys[q]))).toBeLessThan(1e-6);
+}
+
 describe('CmaEsSampler', () => {
   it('samples the first trial independently, then CMA-ES over floats (log ones on the log scale) and ints', async () => {
     const warnings: string[] = [];
@@ -142,16 +157,7 @@ describe('CmaEsSampler', () => {
       // Each saw the earlier ones of its generation RUNNING.
       expect(batch.map((t) => t.systemAttrs[CMA_INFLIGHT_ATTR])).toEqual([0, 1, 2, 3, 4, 5]);
       const ys = batch.map((t) => (t.systemAttrs[CMA_X_ATTR] as number[]).map((x) => (x - 0.5) / 1e-3));
-      const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i], 0);
-      for (const [p, q] of [
-        [0, 1],
-        [0, 2],
-        [1, 2],
-        [3, 4],
-        [3, 5],
-        [4, 5],
-      ])
-        expect(Math.abs(dot(ys[p], ys[q]))).toBeLessThan(1e-6);
+      expectOrthogonalBlocksOfThree(ys);
       expect(new Set(batch.map((t) => JSON.stringify(t.paramsSoFar))).size).toBe(6);
     });
 
@@ -329,17 +335,8 @@ describe('CmaEsSampler', () => {
       }
       return ys;
     };
-    const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i], 0);
     const ys = await directions(true);
-    for (const [p, q] of [
-      [0, 1],
-      [0, 2],
-      [1, 2],
-      [3, 4],
-      [3, 5],
-      [4, 5],
-    ])
-      expect(Math.abs(dot(ys[p], ys[q]))).toBeLessThan(1e-6);
+    expectOrthogonalBlocksOfThree(ys);
     const free = await directions(false);
     expect(Math.abs(dot(free[0], free[1]))).toBeGreaterThan(1e-3);
   });
