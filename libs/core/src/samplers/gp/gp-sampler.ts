@@ -88,6 +88,11 @@ const COMPLETE: readonly TrialState[] = ['COMPLETE'];
  * candidates.
  */
 const Q_SAMPLES = 64;
+/**
+ * Trials in flight that q-EI models, the most recent ones: beyond this many an ask would cost far more than the
+ * model gains (each adds a row to the GP's factor and a dimension to the integral).
+ */
+const MAX_PENDING = 128;
 
 /**
  * Gaussian-process Bayesian optimization (as Optuna's GPSampler). After `nStartupTrials` trials from the
@@ -107,10 +112,11 @@ const Q_SAMPLES = 64;
  * The last fit is kept on the sampler to warm-start the next one. Studies longer than 200 trials train the
  * GP on the best 100 and the 100 most recent of the others, so that an ask keeps a bounded cost.
  *
- * Trials in flight — RUNNING, or WAITING with their parameters planned (a scheduler's batch) — are
- * "kriging believer" points of the GP (see GpRegressor): the posterior variance collapses around them, so
- * each point of a batch is chosen given the earlier ones, greedily, as in q-EI by sequential selection. The
- * asks of one batch share one kernel fit.
+ * Trials in flight — RUNNING, or WAITING with their parameters planned (a scheduler's batch) — are points
+ * whose values are not known yet: the next point maximizes log q-EI, the expected improvement of the best of
+ * them and it, integrated over their joint posterior (QLogEiAcquisition; greedy sequential selection of a
+ * batch). They join the GP as exact observations without a refit (GpRegressor), and the asks of one batch
+ * share one kernel fit. At most MAX_PENDING of them, the most recent, are modelled.
  *
  * Not supported yet: constraints and several objectives (the sampler refuses multi-objective studies).
  */
@@ -357,17 +363,21 @@ const PENDING: readonly TrialState[] = ['RUNNING', 'WAITING'];
 
 /**
  * The trials being evaluated or planned (RUNNING or WAITING, other than `current`) that have a value for every
- * parameter of the space, encoded as rows. A running trial whose parameters are not all sampled yet (or not
+ * parameter of the space, encoded as rows in trial order: the newest MAX_PENDING at most. A running trial whose parameters are not all sampled yet (or not
  * in this space) is left out: its place is not known.
  */
 function pendingPoints(study: StudyView, current: number, space: GpSearchSpace): Float64Array {
   const rows: Float64Array[] = [];
-  for (const t of study.getTrials(PENDING)) {
+  const inFlight = study.getTrials(PENDING);
+  // From the newest, so that the cap keeps the most recent.
+  for (let i = inFlight.length - 1; i >= 0 && rows.length < MAX_PENDING; i--) {
+    const t = inFlight[i];
     if (t.number === current || !space.covers(t.params)) continue;
     const row = new Float64Array(space.dim);
     space.encode(t.params, row, 0);
     rows.push(row);
   }
+  rows.reverse(); // back in trial order
   const out = new Float64Array(rows.length * space.dim);
   rows.forEach((row, i) => out.set(row, i * space.dim));
   return out;
