@@ -54,9 +54,11 @@ const REST_SAMPLERS: Readonly<Record<string, SamplerType>> = {
   qmc: 'qmc',
 };
 
-/** What the scheduler does differently from the library's sampler of the same definition (study-runtime.ts). */
+/**
+ * How the platform's run of a sampler differs from the library's batch protocol (the sampler itself is the same:
+ * createSampler builds it in every role).
+ */
 const PLATFORM_NOTES: Readonly<Record<string, string>> = {
-  tpe: 'the scheduler adds constantLiar: true (the library configuration has none)',
   cmaes: 'the scheduler sends a whole generation at once, after the previous one is done',
 };
 
