@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNumber, IsOptional, ValidationError, type ValidationOptions } from 'class-validator';
+import { IsNumber, IsOptional, ValidateBy, ValidationError, type ValidationOptions } from 'class-validator';
 
 /** An optional finite number (the rule repeats across the search space fields). */
 export function OptionalFiniteNumber(description: string, options?: ValidationOptions) {
@@ -8,6 +8,17 @@ export function OptionalFiniteNumber(description: string, options?: ValidationOp
     ApiPropertyOptional({ type: Number, description }),
     IsOptional(),
     IsNumber({ allowNaN: false, allowInfinity: false }, options),
+  );
+}
+
+/** A string that is not all digits (study names: an all-digit path segment is a study id). */
+export function NotAllDigits(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'notAllDigits',
+      validator: { validate: (value) => typeof value !== 'string' || !/^[0-9]+$/.test(value) },
+    },
+    options,
   );
 }
 

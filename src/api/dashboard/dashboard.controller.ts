@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { StudyRefParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { PlotsQuery } from './dto/plots.query';
 import { StudyPlotsService } from './study-plots.service';
@@ -12,12 +13,12 @@ export class DashboardController {
   constructor(private readonly plots: StudyPlotsService) {}
 
   @Get('plots')
-  studyPlots(@Param('id') id: string, @Query() query: PlotsQuery) {
+  studyPlots(@StudyRefParam() id: StudyRef, @Query() query: PlotsQuery) {
     return this.plots.plots(id, query.objective);
   }
 
   @Get('importances')
-  importances(@Param('id') id: string, @Query() query: PlotsQuery) {
+  importances(@StudyRefParam() id: StudyRef, @Query() query: PlotsQuery) {
     return this.plots.importances(id, query.objective);
   }
 }

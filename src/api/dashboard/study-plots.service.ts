@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Storage, studyPlots, type FrozenTrial } from '@tuneforge/core';
+import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import type { ImportancesResponse, StudyPlotsResponse } from './dashboard-responses';
 
@@ -30,8 +31,8 @@ export class StudyPlotsService {
     private readonly studies: StudiesService,
   ) {}
 
-  async plots(idOrName: string, objective = 0): Promise<StudyPlotsResponse> {
-    const studyId = await this.studies.resolve(idOrName);
+  async plots(ref: StudyRef, objective = 0): Promise<StudyPlotsResponse> {
+    const studyId = await this.studies.resolve(ref);
     const [record, trials] = await Promise.all([
       this.storage.getStudy(studyId),
       this.storage.getAllTrials(studyId),
@@ -62,8 +63,8 @@ export class StudyPlotsService {
     return response;
   }
 
-  async importances(idOrName: string, objective = 0): Promise<ImportancesResponse> {
-    const { studyId, plots } = await this.plots(idOrName, objective);
+  async importances(ref: StudyRef, objective = 0): Promise<ImportancesResponse> {
+    const { studyId, plots } = await this.plots(ref, objective);
     return { studyId, objective, importances: plots.importances };
   }
 }

@@ -1,6 +1,7 @@
-import { Controller, Param, Req, Sse, UseGuards } from '@nestjs/common';
+import { Controller, Req, Sse, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { StudyRefParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { StudyEventsService } from './events.service';
 
@@ -12,7 +13,7 @@ export class EventsController {
   constructor(private readonly events: StudyEventsService) {}
 
   @Sse('events')
-  stream(@Param('id') id: string, @Req() request: Request) {
+  stream(@StudyRefParam() id: StudyRef, @Req() request: Request) {
     return this.events.stream(id, request);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, type MessageEvent } from '@nestjs/common';
 import type { Request } from 'express';
 import { interval, map, merge, takeUntil, type Observable } from 'rxjs';
 import { STREAM_PING_EVENT, STREAM_READY_EVENT } from '../../telemetry/study-events';
+import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import { StudyEventsHub } from './study-events.hub';
 
@@ -23,8 +24,8 @@ export class StudyEventsService {
    * then `trial-finished` and `study-state` events as workers and the scheduler publish them, and a
    * `ping` now and then. @throws StudyNotFoundError before the stream starts (a 404)
    */
-  async stream(idOrName: string, request: Request): Promise<Observable<MessageEvent>> {
-    const studyId = await this.studies.resolve(idOrName);
+  async stream(ref: StudyRef, request: Request): Promise<Observable<MessageEvent>> {
+    const studyId = await this.studies.resolve(ref);
     this.hub.track(request.res!);
     return merge(
       this.hub

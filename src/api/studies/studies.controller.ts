@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { StudyRefParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { CreateStudyDto } from './dto/create-study.dto';
 import { StudiesService } from './studies.service';
@@ -22,25 +23,25 @@ export class StudiesController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string) {
+  get(@StudyRefParam() id: StudyRef) {
     return this.studies.get(id);
   }
 
   @Post(':id/stop')
   @HttpCode(200)
-  stop(@Param('id') id: string) {
+  stop(@StudyRefParam() id: StudyRef) {
     return this.studies.stop(id);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  resume(@Param('id') id: string) {
+  resume(@StudyRefParam() id: StudyRef) {
     return this.studies.resume(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id') id: string) {
+  remove(@StudyRefParam() id: StudyRef) {
     return this.studies.remove(id);
   }
 }

@@ -24,6 +24,7 @@ import { InjectRedis } from '../../providers/redis.provider';
 import { PlatformTelemetry } from '../../telemetry/platform-telemetry';
 import { RefillQueue } from '../../providers/refill-queue';
 import { StudyCleanup } from '../../providers/study-cleanup';
+import type { StudyRef } from '../common/route-params';
 import { emptyCounts, toStudyResponse, type StudyResponse } from '../common/responses';
 import type { CreateStudyDto } from './dto/create-study.dto';
 
@@ -65,8 +66,8 @@ export class StudiesService {
     return studies.map((s) => toStudyResponse(s, { ...s.trialCounts }));
   }
 
-  async get(idOrName: string): Promise<StudyResponse> {
-    const studyId = await this.resolve(idOrName);
+  async get(ref: StudyRef): Promise<StudyResponse> {
+    const studyId = await this.resolve(ref);
     const record = await this.storage.getStudy(studyId);
     const trials = await this.storage.getAllTrials(studyId);
     const counts = emptyCounts();
@@ -78,16 +79,16 @@ export class StudiesService {
     );
   }
 
-  async stop(idOrName: string): Promise<StudyResponse> {
-    const studyId = await this.resolve(idOrName);
+  async stop(ref: StudyRef): Promise<StudyResponse> {
+    const studyId = await this.resolve(ref);
     await this.requirePlatformStudy(studyId);
     await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'STOPPED');
     await this.telemetry.studyStateChanged(studyId, 'STOPPED');
-    return this.get(String(studyId));
+    return this.get(studyId);
   }
 
-  async resume(idOrName: string): Promise<StudyResponse> {
-    const studyId = await this.resolve(idOrName);
+  async resume(ref: StudyRef): Promise<StudyResponse> {
+    const studyId = await this.resolve(ref);
     const state = await this.requirePlatformStudy(studyId);
     if (state === 'COMPLETED') {
       throw new InvalidArgumentError(
@@ -97,23 +98,22 @@ export class StudiesService {
     await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'RUNNING');
     await this.telemetry.studyStateChanged(studyId, 'RUNNING');
     await this.refill.request(studyId, 'resume');
-    return this.get(String(studyId));
+    return this.get(studyId);
   }
 
-  async remove(idOrName: string): Promise<void> {
-    const studyId = await this.resolve(idOrName);
+  async remove(ref: StudyRef): Promise<void> {
+    const studyId = await this.resolve(ref);
     await this.storage.deleteStudy(studyId);
     await this.cleanup.afterDelete(studyId);
   }
 
-  /** A numeric id, or a study name. @throws StudyNotFoundError */
-  async resolve(idOrName: string): Promise<number> {
-    if (/^\d+$/.test(idOrName)) {
-      const id = Number(idOrName);
-      await this.storage.getStudy(id);
-      return id;
+  /** The id of a study given by id or by name (see {@link StudyRef}). @throws StudyNotFoundError */
+  async resolve(ref: StudyRef): Promise<number> {
+    if (typeof ref === 'number') {
+      await this.storage.getStudy(ref);
+      return ref;
     }
-    return this.storage.getStudyIdByName(idOrName);
+    return this.storage.getStudyIdByName(ref);
   }
 
   private async requirePlatformStudy(studyId: number): Promise<PlatformStudyState> {

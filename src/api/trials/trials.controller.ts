@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Header, Param, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { StudyRefParam, TrialNumberParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { EnqueueTrialDto } from './dto/enqueue-trial.dto';
 import { ListTrialsQuery } from './dto/list-trials.query';
@@ -14,22 +15,22 @@ export class TrialsController {
 
   @Get('trials.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  csv(@Param('id') id: string) {
+  csv(@StudyRefParam() id: StudyRef) {
     return this.trials.csv(id);
   }
 
   @Get('trials')
-  list(@Param('id') id: string, @Query() query: ListTrialsQuery) {
+  list(@StudyRefParam() id: StudyRef, @Query() query: ListTrialsQuery) {
     return this.trials.list(id, query);
   }
 
   @Get('trials/:number')
-  get(@Param('id') id: string, @Param('number', ParseIntPipe) number: number) {
+  get(@StudyRefParam() id: StudyRef, @TrialNumberParam() number: number) {
     return this.trials.get(id, number);
   }
 
   @Post('trials')
-  enqueue(@Param('id') id: string, @Body() dto: EnqueueTrialDto) {
+  enqueue(@StudyRefParam() id: StudyRef, @Body() dto: EnqueueTrialDto) {
     return this.trials.enqueue(id, dto);
   }
 }

@@ -13,6 +13,7 @@ import {
 import { DEFINITION_ATTR, type StudyDefinition } from '@tuneforge/queue';
 import { RefillQueue } from '../../providers/refill-queue';
 import { toTrialResponse, type TrialResponse } from '../common/responses';
+import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import type { EnqueueTrialDto } from './dto/enqueue-trial.dto';
 import type { ListTrialsQuery, TrialOrder } from './dto/list-trials.query';
@@ -53,8 +54,8 @@ export class TrialsService {
     private readonly refill: RefillQueue,
   ) {}
 
-  async list(idOrName: string, query: ListTrialsQuery): Promise<TrialPage> {
-    const studyId = await this.studies.resolve(idOrName);
+  async list(ref: StudyRef, query: ListTrialsQuery): Promise<TrialPage> {
+    const studyId = await this.studies.resolve(ref);
     const trials = [...(await this.storage.getAllTrials(studyId, query.state ? [query.state] : undefined))];
     trials.sort(compare(query.order ?? 'number'));
     const offset = query.offset ?? 0;
@@ -67,22 +68,22 @@ export class TrialsService {
     };
   }
 
-  async get(idOrName: string, number: number): Promise<TrialResponse> {
-    const studyId = await this.studies.resolve(idOrName);
+  async get(ref: StudyRef, number: number): Promise<TrialResponse> {
+    const studyId = await this.studies.resolve(ref);
     const trial = (await this.storage.getAllTrials(studyId)).find((t) => t.number === number);
-    if (!trial) throw new TrialNotFoundError(`Study ${idOrName} has no trial number ${number}.`);
+    if (!trial) throw new TrialNotFoundError(`Study ${ref} has no trial number ${number}.`);
     return toTrialResponse(trial);
   }
 
-  async csv(idOrName: string): Promise<string> {
-    const studyId = await this.studies.resolve(idOrName);
+  async csv(ref: StudyRef): Promise<string> {
+    const studyId = await this.studies.resolve(ref);
     const record = await this.storage.getStudy(studyId);
     return formatTrials(await this.storage.getAllTrials(studyId), record.directions.length, 'csv');
   }
 
   /** Enqueues a trial with fixed parameters; the scheduler runs it before sampling new ones. */
-  async enqueue(idOrName: string, dto: EnqueueTrialDto): Promise<TrialResponse> {
-    const studyId = await this.studies.resolve(idOrName);
+  async enqueue(ref: StudyRef, dto: EnqueueTrialDto): Promise<TrialResponse> {
+    const studyId = await this.studies.resolve(ref);
     const record = await this.storage.getStudy(studyId);
     const definition = record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined;
     if (definition?.searchSpace) {

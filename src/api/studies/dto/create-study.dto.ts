@@ -26,10 +26,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { OptionalFiniteNumber } from '../../common/validation';
+import { STUDY_NAME } from '../../common/route-params';
+import { NotAllDigits, OptionalFiniteNumber } from '../../common/validation';
 
 const DIRECTIONS: StudyDirection[] = ['minimize', 'maximize'];
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export class SearchSpaceParamDto {
   @ApiProperty({ example: 'lr' })
@@ -153,10 +153,16 @@ export class BudgetDto {
 }
 
 export class CreateStudyDto {
-  @ApiProperty({ example: 'branin-tpe' })
+  @ApiProperty({
+    example: 'branin-tpe',
+    description: 'unique; not all digits (an all-digit path segment is an id)',
+  })
   @IsString()
   @MaxLength(128)
-  @Matches(NAME, { message: 'name must start with a letter or digit and hold letters, digits, _ . -' })
+  @Matches(STUDY_NAME, { message: 'name must start with a letter or digit and hold letters, digits, _ . -' })
+  @NotAllDigits({
+    message: 'name cannot be all digits: an all-digit path segment (/studies/123) is read as a study id',
+  })
   name!: string;
 
   @ApiPropertyOptional({ enum: DIRECTIONS, default: 'minimize' })
