@@ -45,6 +45,40 @@ describe('tuneforge CLI', () => {
     [['optimize', '--command', 'python3 x.py', '--n-trials', '3'], /--command needs --space/],
     [['optimize', QUADRATIC, '--n-trials', '3', '--storage', 'mysql://x'], /mysql/],
     [['frobnicate'], "tuneforge: unknown command 'frobnicate'"],
+    [
+      ['optimize', QUADRATIC, '--n-trials', '3', '--sampler-options', '{"bogus":1}'],
+      "tuneforge: --sampler-options: sampler 'auto': AutoSampler: unknown option 'bogus'; known options: seed, gpMaxTrials, categoricalShareForTpe, gpMaxInFlight",
+    ],
+    [
+      [
+        'optimize',
+        QUADRATIC,
+        '--n-trials',
+        '3',
+        '--sampler',
+        'tpe',
+        '--sampler-options',
+        '{"nStartupTrial":1}',
+      ],
+      /^tuneforge: --sampler-options: sampler 'tpe': TpeSampler: unknown option 'nStartupTrial'; known options: seed, nStartupTrials, /,
+    ],
+    [
+      ['optimize', QUADRATIC, '--n-trials', '3', '--pruner', 'median', '--pruner-options', '{"bogus":1}'],
+      /^tuneforge: --pruner-options: pruner 'median': MedianPruner: unknown option 'bogus'/,
+    ],
+    [
+      [
+        'optimize',
+        QUADRATIC,
+        '--n-trials',
+        '3',
+        '--sampler',
+        'tpe',
+        '--sampler-options',
+        '{"nStartupTrials":-1}',
+      ],
+      "tuneforge: sampler 'tpe': nStartupTrials must be an integer >= 0, got -1",
+    ],
   ])('refuses %j with one line and exit code 2', (args, message) => {
     const { code, stderr } = tuneforge(args as string[]);
     expect(code).toBe(2);

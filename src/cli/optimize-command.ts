@@ -2,8 +2,10 @@ import {
   createPruner,
   createSampler,
   createStudy,
+  InvalidArgumentError,
   PRUNER_TYPES,
   SAMPLER_TYPES,
+  UnknownOptionError,
   parseSearchSpace,
   type GridSearchSpace,
   type Objective,
@@ -163,19 +165,37 @@ function resolveObjective(
   return loadObjectiveModule(file!);
 }
 
+/**
+ * Builds a sampler or pruner from the flags: the factories' input errors (which name the component
+ * and the option) are the caller's mistake, so one line and exit 2; an unknown option names its flag.
+ */
+function fromFlags<T>(optionsFlag: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof UnknownOptionError) throw new CliUsageError(`${optionsFlag}: ${e.message}`);
+    if (e instanceof InvalidArgumentError) throw new CliUsageError(e.message);
+    throw e;
+  }
+}
+
 async function runOptimize(file: string | undefined, flags: OptimizeFlags): Promise<void> {
   if (flags.nTrials === undefined && flags.timeout === undefined) {
     throw new CliUsageError('Give --n-trials or --timeout (or both), so that the study knows when to stop.');
   }
   let name = flags.studyName ?? '';
   const mod = resolveObjective(file, flags, () => name);
-  const sampler = createSampler({
-    type: flags.sampler,
-    seed: flags.seed,
-    grid: (flags.grid as GridSearchSpace | undefined) ?? mod.grid,
-    options: flags.samplerOptions,
-  });
-  const pruner = createPruner({ type: flags.pruner, options: flags.prunerOptions });
+  const sampler = fromFlags('--sampler-options', () =>
+    createSampler({
+      type: flags.sampler,
+      seed: flags.seed,
+      grid: (flags.grid as GridSearchSpace | undefined) ?? mod.grid,
+      options: flags.samplerOptions,
+    }),
+  );
+  const pruner = fromFlags('--pruner-options', () =>
+    createPruner({ type: flags.pruner, options: flags.prunerOptions }),
+  );
   const storage = await openCliStorage(flags.storage);
   try {
     const before = flags.studyName ? await countExisting(storage, flags.studyName) : 0;

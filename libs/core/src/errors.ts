@@ -35,3 +35,17 @@ export class TrialPruned extends Error {
     this.name = 'TrialPruned';
   }
 }
+
+/** An options object names an option its owner does not know (a typo, or another component's option). */
+export class UnknownOptionError extends InvalidArgumentError {
+  constructor(
+    /** Who refused it, e.g. `TpeSampler` (prefixed with the field path at the edges). */
+    readonly owner: string,
+    readonly option: string,
+    readonly known: readonly string[],
+  ) {
+    super(
+      `${owner}: unknown option '${option}'; known options: ${known.length ? known.join(', ') : '(none)'}`,
+    );
+  }
+}

@@ -5,6 +5,7 @@ import {
   InvalidSearchSpaceError,
   parseSearchSpace,
   searchSpaceToJson,
+  UnknownOptionError,
   type JsonObject,
   type PrunerSpec,
   type SamplerSpec,
@@ -62,6 +63,9 @@ export class InvalidStudyDefinitionError extends InvalidArgumentError {
   }
 }
 
+/** How many values a built-in problem returns: every one is a single minimized objective. */
+export const BUILTIN_OBJECTIVE_VALUES = 1;
+
 /** What the objective kinds need to be checked against (the worker's registry and the built-in names). */
 export interface ObjectiveCatalog {
   builtinNames: readonly string[];
@@ -73,7 +77,9 @@ export interface ObjectiveCatalog {
 
 /**
  * Checks the semantics of a definition whose shape was validated at the edge (REST DTOs): the search
- * space, the sampler and pruner options, the objective, the budget. Returns it normalized.
+ * space, the sampler and pruner options (an unknown one names `sampler.options` / `pruner.options`),
+ * the objective (a built-in problem returns one value, so it takes exactly one direction), the budget.
+ * Returns it normalized.
  * @throws InvalidStudyDefinitionError naming the field
  */
 export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCatalog): StudyDefinition {
@@ -83,13 +89,13 @@ export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCat
   }
   at('sampler', () => createSampler(def.sampler));
   at('pruner', () => createPruner(def.pruner));
+  checkObjective(def, space, catalog);
   if (def.pruner.type !== 'none' && def.directions.length > 1) {
     throw new InvalidStudyDefinitionError('pruner', 'pruning supports one objective only; use "none"');
   }
   if (def.sampler.type === 'grid' && !def.sampler.grid) {
     throw new InvalidStudyDefinitionError('sampler.grid', "is required for the 'grid' sampler");
   }
-  checkObjective(def, space, catalog);
   const { nTrials, maxParallel, timeoutSec } = def.budget;
   if (maxParallel > nTrials) {
     throw new InvalidStudyDefinitionError(
@@ -114,6 +120,13 @@ function checkObjective(
       throw new InvalidStudyDefinitionError(
         'objective.builtin',
         `unknown problem '${o.name}'; one of ${catalog.builtinNames.join(', ')}`,
+      );
+    }
+    // Otherwise every trial would fail ("returned 1 value(s) but the study has 2").
+    if (def.directions.length !== BUILTIN_OBJECTIVE_VALUES) {
+      throw new InvalidStudyDefinitionError(
+        'directions',
+        `the built-in problem '${o.name}' returns ${BUILTIN_OBJECTIVE_VALUES} value; give ${BUILTIN_OBJECTIVE_VALUES} direction, got ${def.directions.length}`,
       );
     }
     return;
@@ -148,6 +161,7 @@ function at<T>(field: string, check: () => T): T {
     return check();
   } catch (e) {
     if (e instanceof InvalidStudyDefinitionError) throw e;
+    if (e instanceof UnknownOptionError) throw new InvalidStudyDefinitionError(`${field}.options`, e.message);
     if (e instanceof InvalidSearchSpaceError && e.parameter !== null) {
       // e.g. searchSpace.lr.low: the parameter by name, then its field.
       throw new InvalidStudyDefinitionError(

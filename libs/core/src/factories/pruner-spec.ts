@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from '../errors';
+import { checkKnownOptions } from '../options/known-options';
 import { asInputError } from './option-errors';
 import {
   HyperbandPruner,
   MedianPruner,
+  PATIENT_PRUNER_OPTIONS,
   NopPruner,
   PatientPruner,
   PercentilePruner,
@@ -39,7 +41,7 @@ function buildPruner(spec: PrunerSpec): Pruner {
   const options = (spec.options ?? {}) as any;
   switch (spec.type) {
     case 'none':
-      return new NopPruner();
+      return new NopPruner(options);
     case 'median':
       return new MedianPruner(options);
     case 'percentile':
@@ -51,6 +53,7 @@ function buildPruner(spec: PrunerSpec): Pruner {
     case 'threshold':
       return new ThresholdPruner(options);
     case 'patient': {
+      checkKnownOptions('PatientPruner', options, { ...PATIENT_PRUNER_OPTIONS, wrapped: true });
       const { wrapped, ...rest } = options as { wrapped?: PrunerSpec };
       return new PatientPruner(wrapped ? buildPruner(wrapped) : null, rest as never);
     }

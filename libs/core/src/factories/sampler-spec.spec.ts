@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors';
+import { InvalidArgumentError, UnknownOptionError } from '../errors';
 import { AutoSampler } from '../samplers/auto';
 import { CmaEsSampler } from '../samplers/cmaes';
 import { GpSampler } from '../samplers/gp';
@@ -72,6 +72,40 @@ describe('createSampler', () => {
   ])('names the option in its errors: %p', (spec, message) => {
     expect(() => createSampler(spec)).toThrow(InvalidArgumentError);
     expect(() => createSampler(spec)).toThrow(message);
+  });
+
+  it.each<[SamplerSpec, string]>([
+    [
+      { type: 'tpe', options: { bogus: 1 } },
+      "sampler 'tpe': TpeSampler: unknown option 'bogus'; known options: seed, ",
+    ],
+    [
+      { type: 'auto', options: { bogus: 1 } },
+      "sampler 'auto': AutoSampler: unknown option 'bogus'; known options: seed, ",
+    ],
+    [
+      { type: 'gp', options: { nStartupTrial: 1 } },
+      "sampler 'gp': GpSampler: unknown option 'nStartupTrial'",
+    ],
+    [{ type: 'cmaes', options: { bogus: 1 } }, "sampler 'cmaes': CmaEsSampler: unknown option 'bogus'"],
+    [
+      { type: 'random', options: { bogus: 1 } },
+      "sampler 'random': RandomSampler: unknown option 'bogus'; known options: seed",
+    ],
+    [{ type: 'qmc', options: { bogus: 1 } }, "sampler 'qmc': QmcSampler: unknown option 'bogus'"],
+    [
+      { type: 'grid', grid: { x: [1] }, options: { bogus: 1 } },
+      "sampler 'grid': GridSampler: unknown option 'bogus'",
+    ],
+  ])('refuses an unknown option, naming the sampler and the option: %p', (spec, message) => {
+    expect(() => createSampler(spec)).toThrow(UnknownOptionError);
+    expect(() => createSampler(spec)).toThrow(message);
+  });
+
+  it('accepts a seed both as the spec field and among the options', () => {
+    expect(() =>
+      createSampler({ type: 'tpe', seed: 1, options: { seed: 2, multivariate: false } }),
+    ).not.toThrow();
   });
 
   it('names an unknown sampler type and the known ones', () => {

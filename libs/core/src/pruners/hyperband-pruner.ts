@@ -1,3 +1,4 @@
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
 import type { StudyView } from '../study/study-view';
@@ -6,6 +7,13 @@ import { crc32 } from './crc32';
 import type { Pruner } from './pruner';
 import { checkIntegerOption, pruningDirection } from './pruning-helpers';
 import { SuccessiveHalvingPruner } from './successive-halving-pruner';
+
+const HYPERBAND_PRUNER_OPTIONS: OptionNames<HyperbandPrunerOptions> = {
+  minResource: true,
+  maxResource: true,
+  reductionFactor: true,
+  bootstrapCount: true,
+};
 
 export interface HyperbandPrunerOptions {
   /** Steps before the first rung of the most aggressive bracket (`r`). @defaultValue 1 */
@@ -50,6 +58,7 @@ export class HyperbandPruner implements Pruner {
   private readonly bracketCache = new Map<string, number>();
 
   constructor(options: HyperbandPrunerOptions = {}) {
+    checkKnownOptions('HyperbandPruner', options, HYPERBAND_PRUNER_OPTIONS);
     const { minResource = 1, maxResource = 'auto', reductionFactor = 3, bootstrapCount = 0 } = options;
     checkIntegerOption('minResource', minResource, 1);
     if (maxResource !== 'auto') {

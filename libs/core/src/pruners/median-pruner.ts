@@ -1,4 +1,9 @@
-import { PercentilePruner, type PercentilePrunerCommonOptions } from './percentile-pruner';
+import { checkKnownOptions } from '../options/known-options';
+import {
+  PercentilePruner,
+  PERCENTILE_PRUNER_COMMON_OPTIONS,
+  type PercentilePrunerCommonOptions,
+} from './percentile-pruner';
 
 /** MedianPruner's options: PercentilePruner's, without the percentile. */
 export type MedianPrunerOptions = PercentilePrunerCommonOptions;
@@ -11,6 +16,8 @@ export type MedianPrunerOptions = PercentilePrunerCommonOptions;
  */
 export class MedianPruner extends PercentilePruner {
   constructor(options: MedianPrunerOptions = {}) {
+    // Checked here, not by PercentilePruner: `percentile` is not a MedianPruner option.
+    checkKnownOptions('MedianPruner', options, PERCENTILE_PRUNER_COMMON_OPTIONS);
     super({ ...options, percentile: 50 });
   }
 }

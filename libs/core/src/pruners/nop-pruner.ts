@@ -1,6 +1,7 @@
 import type { TrialContext } from '../samplers/sampler';
 import type { StudyView } from '../study/study-view';
 import type { Pruner } from './pruner';
+import { checkKnownOptions } from '../options/known-options';
 
 /**
  * Never prunes: every trial runs to its end. Use it to turn pruning off (the default pruner of
@@ -8,6 +9,11 @@ import type { Pruner } from './pruner';
  * since saying "no" needs no direction.
  */
 export class NopPruner implements Pruner {
+  /** NopPruner has no options; any option given is refused (it would otherwise be ignored). */
+  constructor(options: Record<string, never> = {}) {
+    checkKnownOptions('NopPruner', options, {});
+  }
+
   prune(_study: StudyView, _trial: TrialContext): boolean {
     return false;
   }

@@ -1,8 +1,12 @@
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
 import type { StudyView } from '../study/study-view';
 import type { Pruner } from './pruner';
 import { checkIntegerOption, nanBest, pruningDirection, reportedSteps } from './pruning-helpers';
+
+/** The option names of PatientPrunerOptions. */
+export const PATIENT_PRUNER_OPTIONS: OptionNames<PatientPrunerOptions> = { patience: true, minDelta: true };
 
 export interface PatientPrunerOptions {
   /**
@@ -30,6 +34,7 @@ export class PatientPruner implements Pruner {
     if (wrapped !== null && typeof wrapped?.prune !== 'function') {
       throw new InvalidArgumentError('wrapped must be a Pruner or null.');
     }
+    checkKnownOptions('PatientPruner', options, PATIENT_PRUNER_OPTIONS);
     const { patience, minDelta = 0 } = options ?? ({} as Partial<PatientPrunerOptions>);
     checkIntegerOption('patience', patience as number, 0);
     if (typeof minDelta !== 'number' || !(minDelta >= 0) || minDelta === Infinity) {

@@ -1,3 +1,4 @@
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import type { TrialContext } from '../samplers/sampler';
 import type { StudyView } from '../study/study-view';
 import { lastStep } from '../trial/frozen-trial';
@@ -29,6 +30,19 @@ export interface PercentilePrunerCommonOptions {
   nMinTrials?: number;
 }
 
+/** The option names of PercentilePrunerCommonOptions (MedianPruner's options). */
+export const PERCENTILE_PRUNER_COMMON_OPTIONS: OptionNames<PercentilePrunerCommonOptions> = {
+  nStartupTrials: true,
+  nWarmupSteps: true,
+  intervalSteps: true,
+  nMinTrials: true,
+};
+
+const PERCENTILE_PRUNER_OPTIONS: OptionNames<PercentilePrunerOptions> = {
+  ...PERCENTILE_PRUNER_COMMON_OPTIONS,
+  percentile: true,
+};
+
 export interface PercentilePrunerOptions extends PercentilePrunerCommonOptions {
   /**
    * The share of trials to keep, in percent (0..100): 25 prunes a trial whose best value so far is
@@ -50,6 +64,7 @@ export class PercentilePruner implements Pruner {
   private readonly nMinTrials: number;
 
   constructor(options: PercentilePrunerOptions) {
+    checkKnownOptions('PercentilePruner', options, PERCENTILE_PRUNER_OPTIONS);
     const {
       percentile,
       nStartupTrials = 5,

@@ -1,3 +1,4 @@
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
 import type { StudyView } from '../study/study-view';
@@ -5,6 +6,13 @@ import { lastStep, type FrozenTrial } from '../trial/frozen-trial';
 import type { StudyDirection } from '../trial/trial-state';
 import type { Pruner } from './pruner';
 import { checkIntegerOption, pruningDirection } from './pruning-helpers';
+
+const SUCCESSIVE_HALVING_PRUNER_OPTIONS: OptionNames<SuccessiveHalvingPrunerOptions> = {
+  minResource: true,
+  reductionFactor: true,
+  minEarlyStoppingRate: true,
+  bootstrapCount: true,
+};
 
 export interface SuccessiveHalvingPrunerOptions {
   /**
@@ -83,6 +91,7 @@ export class SuccessiveHalvingPruner implements Pruner {
   private readonly bootstrapCount: number;
 
   constructor(options: SuccessiveHalvingPrunerOptions = {}) {
+    checkKnownOptions('SuccessiveHalvingPruner', options, SUCCESSIVE_HALVING_PRUNER_OPTIONS);
     const {
       minResource = 'auto',
       reductionFactor = 4,

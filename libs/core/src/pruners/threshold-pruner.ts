@@ -1,3 +1,4 @@
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
 import type { StudyView } from '../study/study-view';
@@ -9,6 +10,13 @@ import {
   pruningDirection,
   reportedSteps,
 } from './pruning-helpers';
+
+const THRESHOLD_PRUNER_OPTIONS: OptionNames<ThresholdPrunerOptions> = {
+  lower: true,
+  upper: true,
+  nWarmupSteps: true,
+  intervalSteps: true,
+};
 
 export interface ThresholdPrunerOptions {
   /** Prune when the latest intermediate value is below this. @defaultValue no lower bound */
@@ -35,6 +43,7 @@ export class ThresholdPruner implements Pruner {
   private readonly intervalSteps: number;
 
   constructor(options: ThresholdPrunerOptions) {
+    checkKnownOptions('ThresholdPruner', options, THRESHOLD_PRUNER_OPTIONS);
     const { lower, upper, nWarmupSteps = 0, intervalSteps = 1 } = options ?? {};
     if (lower === undefined && upper === undefined) {
       throw new InvalidArgumentError('ThresholdPruner needs at least one of lower or upper.');

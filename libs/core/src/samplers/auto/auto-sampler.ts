@@ -1,5 +1,6 @@
 import type { Distribution, ParamValue } from '../../distributions';
 import { InvalidArgumentError } from '../../errors';
+import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/trial-state';
@@ -27,6 +28,13 @@ export interface AutoSamplerOptions {
    */
   gpMaxInFlight?: number;
 }
+
+const AUTO_SAMPLER_OPTIONS: OptionNames<AutoSamplerOptions> = {
+  seed: true,
+  gpMaxTrials: true,
+  categoricalShareForTpe: true,
+  gpMaxInFlight: true,
+};
 
 const IN_FLIGHT: readonly TrialState[] = ['RUNNING', 'WAITING'];
 
@@ -57,6 +65,7 @@ export class AutoSampler implements Sampler {
   private last: AutoChoice | null = null;
 
   constructor(options: AutoSamplerOptions = {}) {
+    checkKnownOptions('AutoSampler', options, AUTO_SAMPLER_OPTIONS);
     const { seed, gpMaxTrials = 300, categoricalShareForTpe = 0.5, gpMaxInFlight = 64 } = options;
     if (!Number.isInteger(gpMaxTrials) || gpMaxTrials < 0) {
       throw new RangeError(`gpMaxTrials must be an integer >= 0, got ${gpMaxTrials}`);

@@ -1,6 +1,7 @@
 import { isSingle, type Distribution, type ParamValue } from '../../distributions';
 import { InvalidArgumentError } from '../../errors';
 import type { JsonValue } from '../../json';
+import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng, Xoshiro128, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import { lastStep, type FrozenTrial } from '../../trial/frozen-trial';
@@ -67,6 +68,22 @@ export interface CmaEsSamplerOptions {
    */
   warnIndependentSampling?: boolean | ((message: string) => void);
 }
+
+const CMA_ES_SAMPLER_OPTIONS: OptionNames<CmaEsSamplerOptions> = {
+  seed: true,
+  x0: true,
+  sigma0: true,
+  orthogonalSampling: true,
+  nStartupTrials: true,
+  restartStrategy: true,
+  incPopsize: true,
+  popsize: true,
+  separable: true,
+  withMargin: true,
+  independentSampler: true,
+  considerPrunedTrials: true,
+  warnIndependentSampling: true,
+};
 
 /** Trial system attributes written by CmaEsSampler. */
 export const CMA_GENERATION_ATTR = 'cma:generation';
@@ -187,6 +204,7 @@ export class CmaEsSampler implements Sampler {
     if (options === null || typeof options !== 'object') {
       throw new InvalidArgumentError('CmaEsSampler options must be an object');
     }
+    checkKnownOptions('CmaEsSampler', options, CMA_ES_SAMPLER_OPTIONS);
     const {
       seed,
       x0,

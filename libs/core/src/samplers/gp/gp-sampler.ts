@@ -1,5 +1,6 @@
 import type { Distribution, ParamValue } from '../../distributions';
 import { InvalidArgumentError } from '../../errors';
+import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
@@ -51,6 +52,15 @@ export interface GpSamplerOptions {
    */
   warnIndependentSampling?: boolean | ((message: string) => void);
 }
+
+const GP_SAMPLER_OPTIONS: OptionNames<GpSamplerOptions> = {
+  seed: true,
+  nStartupTrials: true,
+  deterministicObjective: true,
+  outputWarping: true,
+  independentSampler: true,
+  warnIndependentSampling: true,
+};
 
 /**
  * The GP's noise variance never goes below this (in standardized units). Low enough that a deterministic objective
@@ -136,6 +146,7 @@ export class GpSampler implements Sampler {
   constructor(options: GpSamplerOptions = {}) {
     if (options === null || typeof options !== 'object')
       throw new InvalidArgumentError('GpSampler options must be an object');
+    checkKnownOptions('GpSampler', options, GP_SAMPLER_OPTIONS);
     const {
       seed,
       nStartupTrials = 10,

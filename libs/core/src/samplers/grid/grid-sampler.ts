@@ -1,6 +1,7 @@
 import { describe, type CategoricalChoice, type Distribution, type ParamValue } from '../../distributions';
 import { InvalidArgumentError } from '../../errors';
 import type { JsonValue } from '../../json';
+import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
@@ -12,6 +13,8 @@ export interface GridSamplerOptions {
   /** Order in which unvisited grid points are taken. @defaultValue a random seed */
   seed?: number;
 }
+
+const GRID_SAMPLER_OPTIONS: OptionNames<GridSamplerOptions> = { seed: true };
 
 /** System attributes: which grid point a trial runs, and on which grid. */
 export const GRID_ID_ATTR = 'grid_id';
@@ -42,6 +45,7 @@ export class GridSampler implements Sampler {
       }
       this.grid[name] = [...values];
     }
+    checkKnownOptions('GridSampler', options, GRID_SAMPLER_OPTIONS);
     this.size = this.names.reduce((n, name) => n * this.grid[name].length, 1);
     this.rng = createRng(options.seed);
   }

@@ -1,5 +1,6 @@
 import { snapToGrid, type Distribution, type ParamValue } from '../../distributions';
 import { InvalidArgumentError } from '../../errors';
+import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import type { Sampler, SearchSpace, TrialContext } from '../sampler';
@@ -16,6 +17,8 @@ export interface QmcSamplerOptions {
   /** The low-discrepancy sequence. @defaultValue 'sobol' */
   qmcType?: QmcType;
 }
+
+const QMC_SAMPLER_OPTIONS: OptionNames<QmcSamplerOptions> = { seed: true, scramble: true, qmcType: true };
 
 /** Trial system attribute: the scramble seed the trial's point comes from. */
 export const QMC_SEED_ATTR = 'qmc:seed';
@@ -46,6 +49,7 @@ export class QmcSampler implements Sampler {
     if (options === null || typeof options !== 'object') {
       throw new InvalidArgumentError('QmcSampler options must be an object');
     }
+    checkKnownOptions('QmcSampler', options, QMC_SAMPLER_OPTIONS);
     const { seed, scramble = true, qmcType = 'sobol' } = options;
     if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
       throw new InvalidArgumentError(`seed must be a finite number, got ${String(seed)}`);

@@ -4,6 +4,7 @@ import {
   type NumericDistribution,
   type ParamValue,
 } from '../../distributions';
+import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng, deriveRng, type Rng } from '../../random/rng';
 import type { TrialContext } from '../sampler';
 import type { Sampler, SearchSpace } from '../sampler';
@@ -12,6 +13,8 @@ export interface RandomSamplerOptions {
   /** Seed of the generator; the same seed gives the same trials. @defaultValue a random seed */
   seed?: number;
 }
+
+const RANDOM_SAMPLER_OPTIONS: OptionNames<RandomSamplerOptions> = { seed: true };
 
 /** Draws one value of a numeric distribution uniformly (on the log scale for log ones). */
 export function sampleUniform(rng: Rng, d: NumericDistribution): number {
@@ -44,6 +47,7 @@ export class RandomSampler implements Sampler {
   private readonly seed: number;
 
   constructor(options: RandomSamplerOptions = {}) {
+    checkKnownOptions('RandomSampler', options, RANDOM_SAMPLER_OPTIONS);
     if (options.seed !== undefined && !Number.isFinite(options.seed)) {
       throw new RangeError(`seed must be a finite number, got ${options.seed}`);
     }

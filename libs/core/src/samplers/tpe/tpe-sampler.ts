@@ -1,5 +1,6 @@
 import { isSingle, toExternal, type Distribution, type ParamValue } from '../../distributions';
 import { InvalidArgumentError } from '../../errors';
+import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng, deriveRng, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
@@ -108,6 +109,26 @@ export interface TpeSamplerOptions {
   warnIndependentSampling?: boolean | ((message: string) => void);
 }
 
+const TPE_SAMPLER_OPTIONS: OptionNames<TpeSamplerOptions> = {
+  seed: true,
+  nStartupTrials: true,
+  nEiCandidates: true,
+  gamma: true,
+  weights: true,
+  rankWeights: true,
+  considerPrunedTrials: true,
+  priorWeight: true,
+  considerMagicClip: true,
+  considerEndpoints: true,
+  multivariate: true,
+  group: true,
+  bandwidthFactor: true,
+  categoricalSmoothing: true,
+  constantLiar: true,
+  liarWeight: true,
+  warnIndependentSampling: true,
+};
+
 /** The value a trial still running counts with (see `TpeSamplerOptions.constantLiar`). */
 export type ConstantLiar = 'worst' | 'mean' | 'best';
 
@@ -174,6 +195,7 @@ export class TpeSampler implements Sampler {
   private mask = new Uint8Array(64);
 
   constructor(options: TpeSamplerOptions = {}) {
+    checkKnownOptions('TpeSampler', options, TPE_SAMPLER_OPTIONS);
     const o = options ?? {};
     this.nStartupTrials = integerOption('nStartupTrials', o.nStartupTrials ?? 10, 0);
     this.nEiCandidates = integerOption('nEiCandidates', o.nEiCandidates ?? 24, 1);

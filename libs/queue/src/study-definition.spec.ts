@@ -1,0 +1,107 @@
+import {
+  checkStudyDefinition,
+  InvalidStudyDefinitionError,
+  type ObjectiveCatalog,
+  type StudyDefinition,
+} from './study-definition';
+
+const catalog: ObjectiveCatalog = {
+  builtinNames: ['sphere5', 'quadratic'],
+  registeredNames: () => ['trainer'],
+  hasDefaultSpace: () => false,
+  allowInlineCommands: false,
+};
+
+function definition(overrides: Partial<StudyDefinition> = {}): StudyDefinition {
+  return {
+    name: 'demo',
+    directions: ['minimize'],
+    searchSpace: null,
+    sampler: { type: 'tpe' },
+    pruner: { type: 'none' },
+    objective: { kind: 'builtin', name: 'sphere5' },
+    budget: { nTrials: 10, maxParallel: 2, timeoutSec: null },
+    seed: null,
+    ...overrides,
+  };
+}
+
+function refusal(def: StudyDefinition): InvalidStudyDefinitionError {
+  try {
+    checkStudyDefinition(def, catalog);
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidStudyDefinitionError);
+    return e as InvalidStudyDefinitionError;
+  }
+  throw new Error('the definition was accepted');
+}
+
+describe('checkStudyDefinition', () => {
+  it('accepts a well-formed definition with documented options', () => {
+    expect(() =>
+      checkStudyDefinition(
+        definition({
+          sampler: { type: 'tpe', seed: 1, options: { multivariate: false, nStartupTrials: 5 } },
+          pruner: { type: 'median', options: { nStartupTrials: 2 } },
+        }),
+        catalog,
+      ),
+    ).not.toThrow();
+  });
+
+  describe('directions of a built-in problem (each returns one value)', () => {
+    it.each([[['minimize', 'minimize']], [['minimize', 'maximize']], [[]]] as const)(
+      'refuses %j, naming directions',
+      (directions) => {
+        const e = refusal(definition({ directions: [...directions] }));
+        expect(e.field).toBe('directions');
+        expect(e.message).toBe(
+          `directions: the built-in problem 'sphere5' returns 1 value; give 1 direction, got ${directions.length}`,
+        );
+      },
+    );
+
+    it('names directions, not the pruner, when a pruner is set too', () => {
+      const e = refusal(definition({ directions: ['minimize', 'minimize'], pruner: { type: 'median' } }));
+      expect(e.field).toBe('directions');
+    });
+
+    it('accepts one direction, either way', () => {
+      for (const direction of ['minimize', 'maximize'] as const) {
+        expect(() => checkStudyDefinition(definition({ directions: [direction] }), catalog)).not.toThrow();
+      }
+    });
+
+    it('leaves objectives that may return several values alone', () => {
+      const def = definition({
+        directions: ['minimize', 'minimize'],
+        objective: { kind: 'module', name: 'trainer' },
+      });
+      expect(() => checkStudyDefinition(def, catalog)).not.toThrow();
+    });
+  });
+
+  describe('sampler and pruner options', () => {
+    it('refuses an unknown sampler option, naming sampler.options, the sampler and the option', () => {
+      const e = refusal(definition({ sampler: { type: 'tpe', options: { bogus: 1 } } }));
+      expect(e.field).toBe('sampler.options');
+      expect(e.message).toMatch(
+        /^sampler\.options: sampler 'tpe': TpeSampler: unknown option 'bogus'; known options: seed, nStartupTrials, /,
+      );
+    });
+
+    it('refuses an unknown pruner option, naming pruner.options', () => {
+      const e = refusal(definition({ pruner: { type: 'median', options: { nStartupTrial: 3 } } }));
+      expect(e.field).toBe('pruner.options');
+      expect(e.message).toMatch(
+        /^pruner\.options: pruner 'median': MedianPruner: unknown option 'nStartupTrial'/,
+      );
+    });
+
+    it('keeps naming the sampler for an out-of-range option', () => {
+      const e = refusal(definition({ sampler: { type: 'tpe', options: { nStartupTrials: -1 } } }));
+      expect(e.field).toBe('sampler');
+      expect(e.message).toBe("sampler: sampler 'tpe': nStartupTrials must be an integer >= 0, got -1");
+    });
+  });
+});
