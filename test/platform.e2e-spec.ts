@@ -242,11 +242,22 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
         /pruner.*nStartupTrials/,
       ],
       [
-        'pruning with two objectives',
+        // A built-in problem returns one value (pruning with two objectives: libs/queue's unit tests).
+        'two directions on a built-in problem',
         { ...valid, directions: ['minimize', 'maximize'], pruner: { type: 'median' } },
-        /pruner/,
+        /"field":"directions"/,
       ],
       ['grid without a grid', { ...valid, sampler: { type: 'grid' } }, /sampler/],
+      [
+        'unknown sampler option',
+        { ...valid, sampler: { type: 'tpe', options: { bogus: 1 } } },
+        /"field":"sampler.options".*unknown option 'bogus'/,
+      ],
+      [
+        'unknown pruner option',
+        { ...valid, pruner: { type: 'median', options: { bogus: 1 } } },
+        /"field":"pruner.options".*unknown option 'bogus'/,
+      ],
       [
         'bad sampler option',
         { ...valid, sampler: { type: 'tpe', options: { constantLiar: 'sometimes' } } },

@@ -66,6 +66,17 @@ describe('checkStudyDefinition', () => {
       expect(e.field).toBe('directions');
     });
 
+    it('refuses a pruner on several objectives, naming the pruner', () => {
+      const e = refusal(
+        definition({
+          directions: ['minimize', 'minimize'],
+          objective: { kind: 'module', name: 'trainer' },
+          pruner: { type: 'median' },
+        }),
+      );
+      expect(e.field).toBe('pruner');
+    });
+
     it('accepts one direction, either way', () => {
       for (const direction of ['minimize', 'maximize'] as const) {
         expect(() => checkStudyDefinition(definition({ directions: [direction] }), catalog)).not.toThrow();
