@@ -255,7 +255,7 @@ export class GpSampler implements Sampler {
     const priorMean = (startupMean - mean) / std;
     for (let i = 0; i < n; i++) y[i] -= priorMean;
 
-    const params = this.fit(space, trials, x, y);
+    const params = this.fit(study.studyId, space, trials, x, y);
     const pending = pendingPoints(study, trial.number, space);
     const gp = new GpRegressor(x, y, space.isCategorical, params, pending);
     // The incumbent is the best posterior mean at an observed point ("plug-in" EI): with a noiseless fit that is
@@ -323,13 +323,14 @@ export class GpSampler implements Sampler {
    * points, which do not enter the likelihood, so a batch costs one fit.
    */
   private fit(
+    studyId: number,
     space: GpSearchSpace,
     trials: readonly { trial: FrozenTrial }[],
     x: Float64Array,
     y: Float64Array,
   ): KernelParams {
     const key = space.names.join('\u0000');
-    const data = trials.map((t) => t.trial.number).join(',');
+    const data = `${studyId}:${trials.map((t) => t.trial.number).join(',')}`;
     if (this.cache?.key === key && this.cache.data === data) return this.cache.params;
     const warm = this.cache?.key === key ? this.cache.params : null;
     const cold = warm === null || this.fits % RESTART_EVERY === 0;
