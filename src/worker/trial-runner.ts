@@ -40,8 +40,9 @@ interface WorkerStudy {
 
 /**
  * Runs one trial of a job: claims it (exactly one run per trial comes from the conditional
- * WAITING → RUNNING change), runs the objective with the study's sampler for define-by-run parameters
- * and its pruner on the Redis index, and commits the result.
+ * WAITING → RUNNING change; a re-run after its worker stopped, from the conditional change of the
+ * attempt, which also records the new worker and start), runs the objective with the study's
+ * sampler for define-by-run parameters and its pruner on the Redis index, and commits the result.
  */
 @Injectable()
 export class TrialRunner {
@@ -99,6 +100,16 @@ export class TrialRunner {
       await this.telemetry.trialFinished(job.studyId, failed);
       return 'FAIL';
     }
+    // Take it for this attempt: the new worker and start replace the stopped worker's (the trial's
+    // duration is the last attempt's), conditionally on the attempt we read, so one worker wins.
+    let reclaimed: FrozenTrial;
+    try {
+      reclaimed = await this.storage.claimTrial(job.trialId, this.config.workerId, Date.now(), attempt);
+    } catch (e) {
+      if (e instanceof TrialNotFoundError) return 'trial-gone';
+      if (e instanceof TrialAlreadyFinishedError) return 'claimed-elsewhere';
+      throw e;
+    }
     this.logger.warn({
       msg: `trial ${trial.number} of study ${job.studyId}: run again (attempt ${attempt})`,
       studyId: job.studyId,
@@ -106,7 +117,7 @@ export class TrialRunner {
       trialNumber: trial.number,
       attempt,
     });
-    return { ...trial, systemAttrs: { ...trial.systemAttrs, [ATTEMPT_ATTR]: attempt } };
+    return reclaimed;
   }
 
   private async execute(entry: WorkerStudy, trial: FrozenTrial): Promise<FrozenTrial> {
@@ -116,10 +127,8 @@ export class TrialRunner {
     if (entry.definition.objective.kind === 'module' && !(study.sampler instanceof RandomSampler)) {
       await study.refresh();
     }
+    // First runs carry no attempt attribute; re-runs got theirs with their claim.
     const live = study.attachTrial(trial);
-    // First runs carry no attempt attribute (one write less per trial); re-runs record theirs.
-    if (trial.systemAttrs[ATTEMPT_ATTR] !== undefined)
-      live.setSystemAttr(ATTEMPT_ATTR, Number(trial.systemAttrs[ATTEMPT_ATTR]));
     try {
       return await study.tell(live, await objective(live));
     } catch (error) {

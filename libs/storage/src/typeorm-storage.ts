@@ -239,13 +239,29 @@ export class TypeOrmStorage extends Storage {
 
   /**
    * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking the trial of
-   * its job): exactly one caller succeeds. @throws TrialAlreadyFinishedError when the trial is not
-   * WAITING (another worker has it, or it ended), TrialNotFoundError
+   * its job): exactly one caller succeeds. With `attempt` > 1, takes the RUNNING trial of a stopped
+   * worker for that attempt, while it records attempt `attempt - 1`; either way the trial gets the
+   * new worker and start. @throws TrialAlreadyFinishedError when the trial is not WAITING (not
+   * RUNNING at attempt `attempt - 1`): another worker has it, or it ended; TrialNotFoundError
    */
-  async claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial> {
+  async claimTrial(trialId: number, workerId: string, now: number, attempt = 1): Promise<FrozenTrial> {
     checkWorkerId(workerId);
-    const result = await this.backend.claimTrial(trialId, workerId, now);
-    if (isRefused(result)) throw refusal(trialId, result, 'WAITING');
+    if (!Number.isSafeInteger(attempt) || attempt < 1) {
+      throw new InvalidArgumentError(`An attempt must be an integer >= 1, got ${attempt}.`);
+    }
+    if (attempt === 1) {
+      const result = await this.backend.claimTrial(trialId, workerId, now);
+      if (isRefused(result)) throw refusal(trialId, result, 'WAITING');
+      return result;
+    }
+    const result = await this.backend.reclaimTrial(trialId, workerId, now, attempt);
+    if (isRefused(result)) {
+      throw result.state === 'RUNNING'
+        ? new TrialAlreadyFinishedError(
+            `Trial ${result.number} (id ${trialId}) is not RUNNING at attempt ${attempt - 1}: another worker has it.`,
+          )
+        : refusal(trialId, result, 'RUNNING');
+    }
     return result;
   }
 

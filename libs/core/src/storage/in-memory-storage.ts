@@ -158,9 +158,20 @@ export class InMemoryStorage extends Storage {
     return this.freeze(trial);
   }
 
-  async claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial> {
+  async claimTrial(trialId: number, workerId: string, now: number, attempt = 1): Promise<FrozenTrial> {
+    if (!Number.isSafeInteger(attempt) || attempt < 1) {
+      throw new InvalidArgumentError(`An attempt must be an integer >= 1, got ${attempt}.`);
+    }
     const { trial } = this.entry(trialId);
-    if (trial.state !== 'WAITING') {
+    if (attempt > 1) {
+      const current = Number(trial.systemAttrs['platform:attempt'] ?? 1);
+      if (trial.state !== 'RUNNING' || current !== attempt - 1) {
+        throw new TrialAlreadyFinishedError(
+          `Trial ${trial.number} (id ${trialId}) is ${trial.state === 'RUNNING' ? `RUNNING at attempt ${current}` : trial.state}, not RUNNING at attempt ${attempt - 1}: another worker has it or it ended.`,
+        );
+      }
+      trial.systemAttrs['platform:attempt'] = attempt;
+    } else if (trial.state !== 'WAITING') {
       throw new TrialAlreadyFinishedError(
         `Trial ${trial.number} (id ${trialId}) is ${trial.state}, not WAITING: another worker has it or it ended.`,
       );

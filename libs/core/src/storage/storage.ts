@@ -97,9 +97,15 @@ export abstract class Storage {
   abstract claimWaitingTrial(studyId: number, now: number): Promise<FrozenTrial | null>;
   /**
    * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking its job's trial),
-   * recording the worker as the system attribute `platform:worker`: exactly one caller succeeds. @throws TrialAlreadyFinishedError when it is not WAITING, TrialNotFoundError
+   * recording the worker as the system attribute `platform:worker` and `now` as its start: exactly
+   * one caller succeeds. With `attempt` > 1 it takes a RUNNING trial whose worker stopped for that
+   * attempt instead: only while the trial records attempt `attempt - 1` (system attribute
+   * `platform:attempt`, 1 when absent), and it records `attempt`, the new worker and the new start, so
+   * that the trial's duration is its last attempt's; again exactly one caller succeeds.
+   * @throws TrialAlreadyFinishedError when it is not WAITING (or not RUNNING at attempt `attempt - 1`),
+   * TrialNotFoundError
    */
-  abstract claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial>;
+  abstract claimTrial(trialId: number, workerId: string, now: number, attempt?: number): Promise<FrozenTrial>;
   /** Sets a parameter (internal value) of a RUNNING trial. @throws TrialAlreadyFinishedError */
   abstract setTrialParam(
     trialId: number,

@@ -348,6 +348,50 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
         );
       });
 
+      it('re-claims a RUNNING trial for another attempt with the new worker and start, once', async () => {
+        const id = await newStudy();
+        const w = await storage.createTrial(id, { state: 'WAITING' });
+        await storage.claimTrial(w.trialId, 'worker-1', 1_000);
+        // Attempt 2 is refused while the trial is WAITING, and attempt 3 while it is at attempt 1.
+        const other = await storage.createTrial(id, { state: 'WAITING' });
+        await expect(storage.claimTrial(other.trialId, 'worker-2', 1_500, 2)).rejects.toBeInstanceOf(
+          TrialAlreadyFinishedError,
+        );
+        await expect(storage.claimTrial(w.trialId, 'worker-2', 1_500, 3)).rejects.toBeInstanceOf(
+          TrialAlreadyFinishedError,
+        );
+        const results = await Promise.allSettled(
+          range(6).map((i) => storage.claimTrial(w.trialId, `worker-${2 + i}`, 31_000 + i, 2)),
+        );
+        const won = results.filter((r): r is PromiseFulfilledResult<FrozenTrial> => r.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        for (const r of results)
+          if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TrialAlreadyFinishedError);
+        const winner = results.indexOf(won[0]);
+        const expected = {
+          state: 'RUNNING',
+          datetimeStart: 31_000 + winner,
+          systemAttrs: { 'platform:worker': `worker-${2 + winner}`, 'platform:attempt': 2 },
+        };
+        expect(won[0].value).toMatchObject(expected);
+        expect(await storage.getTrial(w.trialId)).toMatchObject(expected);
+        // The same attempt cannot be taken twice; the next one can, and the trial ends as usual.
+        await expect(storage.claimTrial(w.trialId, 'worker-9', 32_000, 2)).rejects.toBeInstanceOf(
+          TrialAlreadyFinishedError,
+        );
+        await storage.claimTrial(w.trialId, 'worker-9', 40_000, 3);
+        const done = await storage.finishTrial(w.trialId, 'COMPLETE', [1], 40_200);
+        expect(done).toMatchObject({
+          datetimeStart: 40_000,
+          datetimeComplete: 40_200,
+          systemAttrs: { 'platform:worker': 'worker-9', 'platform:attempt': 3 },
+        });
+        await expect(storage.claimTrial(w.trialId, 'worker-10', 41_000, 4)).rejects.toThrow(/COMPLETE/);
+        await expect(storage.claimTrial(w.trialId + 1000, 'worker-10', 1, 2)).rejects.toBeInstanceOf(
+          TrialNotFoundError,
+        );
+      });
+
       it('lets exactly one of many concurrent workers claim a given trial', async () => {
         const id = await newStudy();
         const w = await storage.createTrial(id, { state: 'WAITING' });

@@ -89,6 +89,16 @@ export interface StorageBackend {
   ): Promise<{ studyExists: boolean; trial: FrozenTrial | null }>;
   /** WAITING → RUNNING of one given trial, recording the worker. */
   claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial | WriteRefused>;
+  /**
+   * RUNNING → RUNNING of one given trial for another attempt, only while its `platform:attempt`
+   * (1 when absent) is `attempt - 1`: records the attempt, the worker and the new start.
+   */
+  reclaimTrial(
+    trialId: number,
+    workerId: string,
+    now: number,
+    attempt: number,
+  ): Promise<FrozenTrial | WriteRefused>;
   setTrialParam(
     trialId: number,
     name: string,

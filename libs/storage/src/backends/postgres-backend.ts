@@ -52,6 +52,8 @@ const XID = 'pg_current_xact_id()::text::bigint';
  */
 /** The system attribute that names the worker running a trial (also in the worker_id column). */
 const WORKER_ATTR = 'platform:worker';
+/** The system attribute that numbers the attempt running a trial (absent on the first). */
+const ATTEMPT_ATTR = 'platform:attempt';
 
 const trialColumns = (t: string) => `${t}.trial_id, ${t}.number, ${t}.state, ${t}."values",
   ${t}.datetime_start, ${t}.datetime_complete, ${t}.user_attrs, ${t}.system_attrs,
@@ -184,6 +186,13 @@ const SQL = {
         attempt = attempt + 1, version = ${XID},
         system_attrs = (system_attrs::jsonb || jsonb_build_object('${WORKER_ATTR}', $2::varchar))::text
       WHERE trial_id = $1 AND state = 'WAITING' RETURNING *)
+    SELECT ${trialColumns('c')} FROM c`,
+  reclaimTrial: `WITH c AS (
+      UPDATE trials SET datetime_start = $3, heartbeat_at = $3, worker_id = $2::varchar,
+        attempt = attempt + 1, version = ${XID},
+        system_attrs = (system_attrs::jsonb || jsonb_build_object('${WORKER_ATTR}', $2::varchar, '${ATTEMPT_ATTR}', $4::int))::text
+      WHERE trial_id = $1 AND state = 'RUNNING'
+        AND COALESCE(system_attrs::jsonb ->> '${ATTEMPT_ATTR}', '1') = ($4::int - 1)::text RETURNING *)
     SELECT ${trialColumns('c')} FROM c`,
   setParam: `WITH t AS (
       UPDATE trials SET version = ${XID} WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id, study_id)
@@ -429,6 +438,16 @@ export class PostgresBackend implements StorageBackend {
 
   async claimTrial(trialId: number, workerId: string, now: number) {
     const [row] = await this.runAsync<TrialRow>('claim_trial', SQL.claimTrial, [trialId, workerId, now]);
+    return row ? this.frozen(row) : this.whyRefused(trialId);
+  }
+
+  async reclaimTrial(trialId: number, workerId: string, now: number, attempt: number) {
+    const [row] = await this.runAsync<TrialRow>('reclaim_trial', SQL.reclaimTrial, [
+      trialId,
+      workerId,
+      now,
+      attempt,
+    ]);
     return row ? this.frozen(row) : this.whyRefused(trialId);
   }
 

@@ -334,6 +334,33 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
+  async reclaimTrial(trialId: number, workerId: string, now: number, attempt: number) {
+    return this.tx.immediate(() => {
+      const trial = this.get<{ study_id: number; state: TrialState; number: number; a: number | null }>(
+        `SELECT study_id, state, number, json_extract(system_attrs, '$."platform:attempt"') AS a
+           FROM trials WHERE trial_id = ?`,
+        trialId,
+      );
+      if (!trial) return refused(null, null);
+      if (trial.state !== 'RUNNING' || Number(trial.a ?? 1) !== attempt - 1) {
+        return refused(trial.state, trial.number);
+      }
+      this.exec(
+        `UPDATE trials SET datetime_start = ?, heartbeat_at = ?, worker_id = ?, attempt = attempt + 1, version = ?,
+           system_attrs = json_set(system_attrs, '$."platform:worker"', ?, '$."platform:attempt"', ?)
+           WHERE trial_id = ?`,
+        now,
+        now,
+        workerId,
+        this.nextVersion(trial.study_id),
+        workerId,
+        attempt,
+        trialId,
+      );
+      return this.readTrial(trialId)!;
+    });
+  }
+
   async setTrialParam(trialId: number, name: string, internal: number, distribution: string) {
     return this.tx.immediate(() => {
       const trial = this.lockedTrial(trialId, 'RUNNING');
