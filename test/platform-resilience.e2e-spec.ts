@@ -69,6 +69,8 @@ describe('the platform when a worker dies, and CMA-ES generations', () => {
       (t: { systemAttrs: Record<string, unknown> }) => t.systemAttrs['platform:attempt'] === 2,
     );
     expect(rerun.every((t: { state: string }) => t.state === 'COMPLETE')).toBe(true);
+    // A re-run is the survivor's: its worker and start time are the second attempt's, not the dead worker's.
+    expect(rerun.every((t: { worker: string }) => t.worker !== victimId)).toBe(true);
   });
 
   it('runs CMA-ES generation by generation', async () => {
