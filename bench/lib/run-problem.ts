@@ -44,11 +44,9 @@ export async function runQuality(
     const evaluations: { trial: Trial; value: number }[] = [];
     for (let i = 0; i < size; i++) {
       const trial = await study.ask();
-      const value = problem.evaluate(suggestProblemParams(trial, problem));
-      // Suggestions reach the storage asynchronously; without this the next ask of the batch sees this
-      // RUNNING trial with only some of its parameters (often just the first), unlike B started workers.
-      await trial.flush();
-      evaluations.push({ trial, value });
+      // The next ask sees this trial RUNNING with every parameter suggested (Study.ask shows the sampler
+      // its process's running trials as they are, whether or not their writes have reached storage).
+      evaluations.push({ trial, value: problem.evaluate(suggestProblemParams(trial, problem)) });
     }
     asked += size;
     for (const { trial, value } of evaluations) {

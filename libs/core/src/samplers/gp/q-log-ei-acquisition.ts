@@ -98,7 +98,7 @@ export class QLogEiAcquisition implements Acquisition {
         this.batchVariance[p] + STABILIZING_NOISE,
         this.batchTail,
         p * this.np,
-        null,
+        false,
       );
     }
   }
@@ -141,7 +141,7 @@ export class QLogEiAcquisition implements Acquisition {
     variance: number,
     tail: Float64Array,
     offset: number,
-    withWeights: true | null,
+    withWeights: boolean,
   ): number {
     const { logs, normals, np, nSamples, thresholds, partials } = this;
     let max = -Infinity;
