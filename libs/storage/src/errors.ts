@@ -6,3 +6,21 @@ import { TuneforgeError } from '@tuneforge/core';
  * and says what to do.
  */
 export class StorageConnectionError extends TuneforgeError {}
+
+/** What a {@link StorageNotFoundError} found missing. */
+export type MissingStorage = 'database' | 'folder' | 'tables';
+
+/**
+ * The storage URL points where nothing usable is: the SQLite file a reader needs, the folder a new
+ * SQLite file would go in, or a database without Tuneforge's tables. Nothing was created.
+ */
+export class StorageNotFoundError extends StorageConnectionError {
+  constructor(
+    message: string,
+    /** The missing file or folder (the masked URL for `tables`). */
+    readonly path: string,
+    readonly missing: MissingStorage,
+  ) {
+    super(message);
+  }
+}

@@ -1,10 +1,11 @@
 import { InMemoryStorage } from '@tuneforge/core';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { StorageConnectionError } from './errors';
+import { StorageConnectionError, StorageNotFoundError } from './errors';
 import { openStorage } from './storage-url';
-import { adminPostgresUrl } from './testing/fresh-database';
+import { adminPostgresUrl, freshPostgresDatabase } from './testing/fresh-database';
 import { TypeOrmStorage } from './typeorm-storage';
 
 describe('openStorage', () => {
@@ -35,16 +36,76 @@ describe('openStorage', () => {
     expect(storage.url).toBe('memory:');
   });
 
-  it('opens a SQLite file by relative path, creating folders, and finds the same study again', async () => {
+  it('opens a SQLite file by relative path, creating the file, and finds the same study again', async () => {
+    await mkdir(join(dir, 'nested', 'folder'), { recursive: true });
     const url = `sqlite:${relative(process.cwd(), join(dir, 'nested', 'folder', 'study.db'))}`;
     const first = await openStorage(url);
     expect(first).toBeInstanceOf(TypeOrmStorage);
     expect(first.url).toBe(url);
     await first.createStudy({ studyName: 'kept', directions: ['maximize'] });
     await first.close();
-    const second = await openStorage(`sqlite:${join(dir, 'nested', 'folder', 'study.db')}`);
+    const second = await openStorage(`sqlite:${join(dir, 'nested', 'folder', 'study.db')}`, {
+      access: 'read-only',
+    });
     expect((await second.getStudy(await second.getStudyIdByName('kept'))).directions).toEqual(['maximize']);
+    await expect(second.createStudy({ studyName: 'refused', directions: ['minimize'] })).rejects.toThrow(
+      /readonly/,
+    );
     await second.close();
+  });
+
+  it('creates no folder: a SQLite file in a missing folder is refused, naming the folder', async () => {
+    const folder = join(dir, 'missing', 'deeper');
+    const error = await openStorage(`sqlite:${join(folder, 'study.db')}`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageNotFoundError);
+    expect(error).toMatchObject({ missing: 'folder', path: folder });
+    expect((error as Error).message).toBe(
+      `The folder ${folder} of the SQLite database ${join(folder, 'study.db')} does not exist: create it, or choose another path.`,
+    );
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+
+  it.each(['read-only', 'existing'] as const)(
+    'opens only an existing SQLite file with access %s, and creates none',
+    async (access) => {
+      const file = join(dir, `typo-${access}.db`);
+      const error = await openStorage(`sqlite:${file}`, { access }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageNotFoundError);
+      expect(error).toMatchObject({ missing: 'database', path: file });
+      expect((error as Error).message).toMatch(new RegExp(`^No database at ${file}: check the path`));
+      expect((await readdir(dir)).filter((f) => f.startsWith('typo-'))).toEqual([]);
+    },
+  );
+
+  it('refuses to read a SQLite file without Tuneforge tables, and leaves it as it was', async () => {
+    const file = join(dir, 'empty.db');
+    await writeFile(file, '');
+    const error = await openStorage(`sqlite:${file}`, { access: 'read-only' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageNotFoundError);
+    expect((error as Error).message).toBe(
+      `Storage 'sqlite:${file}' holds no Tuneforge tables: no study was ever stored there; check the URL.`,
+    );
+    expect((await readdir(dir)).filter((f) => f.startsWith('empty.db'))).toEqual(['empty.db']);
+  });
+
+  it('reads a Postgres database read-only: no table is created in an empty one', async () => {
+    const db = await freshPostgresDatabase('tuneforge_url_ro');
+    try {
+      const error = await openStorage(db.url, { access: 'read-only' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageNotFoundError);
+      expect((error as Error).message).toMatch(/holds no Tuneforge tables/);
+      const writer = await openStorage(db.url);
+      await writer.createStudy({ studyName: 'kept', directions: ['minimize'] });
+      await writer.close();
+      const reader = await openStorage(db.url, { access: 'read-only' });
+      expect((await reader.listStudies()).map((s) => s.studyName)).toEqual(['kept']);
+      await expect(reader.createStudy({ studyName: 'refused', directions: ['minimize'] })).rejects.toThrow(
+        /read-only transaction/,
+      );
+      await reader.close();
+    } finally {
+      await db.drop();
+    }
   });
 
   it('opens sqlite::memory: as a private database', async () => {
@@ -84,11 +145,19 @@ describe('openStorage', () => {
     expect(await failure(`sqlite:${file}`)).toMatch(/notes\.txt is not a SQLite database/);
   });
 
-  it('says when the SQLite file cannot be created', async () => {
+  it('says when the folder of the SQLite file is a file', async () => {
     const blocker = join(dir, 'a-file');
     await writeFile(blocker, '');
-    expect(await failure(`sqlite:${join(blocker, 'study.db')}`)).toMatch(
-      /Check that .*study\.db can be created and written/,
+    expect(await failure(`sqlite:${join(blocker, 'study.db')}`)).toBe(
+      `${blocker} is a file, not a folder: choose another path for the SQLite database ${join(blocker, 'study.db')}.`,
+    );
+  });
+
+  it('says when the SQLite file cannot be created', async () => {
+    const blocker = join(dir, 'a-folder.db');
+    await mkdir(blocker);
+    expect(await failure(`sqlite:${blocker}`)).toMatch(
+      /Check that .*a-folder\.db can be created and written/,
     );
   });
 
