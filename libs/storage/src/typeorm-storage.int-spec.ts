@@ -87,7 +87,7 @@ describe.each([
     );
   });
 
-  it('records the worker, its attempts and heartbeats, and refuses heartbeats once the trial ended', async () => {
+  it('records the worker, its attempt and its lease renewals in their columns', async () => {
     const w = await storage.createTrial(studyId, { state: 'WAITING' });
     expect(await storage.getTrialWorkerInfo(w.trialId)).toEqual({
       heartbeatAt: null,
@@ -100,40 +100,23 @@ describe.each([
       workerId: 'worker-a',
       attempt: 1,
     });
-    await storage.heartbeat(w.trialId, 'worker-a', 2_000);
+    await storage.renewLeases('worker-a', [w.trialId], 2_000);
     expect((await storage.getTrialWorkerInfo(w.trialId)).heartbeatAt).toBe(2_000);
-    await storage.finishTrial(w.trialId, 'COMPLETE', [1], 3_000);
-    await expect(storage.heartbeat(w.trialId, 'worker-a', 4_000)).rejects.toBeInstanceOf(
-      TrialAlreadyFinishedError,
-    );
-    await expect(storage.heartbeat(w.trialId + 999, 'worker-a', 4_000)).rejects.toBeInstanceOf(
-      TrialNotFoundError,
-    );
+    await storage.expireLeases(studyId, 3_000, 3_000, 5, 'lapsed');
+    expect(await storage.getTrialWorkerInfo(w.trialId)).toEqual({
+      heartbeatAt: null,
+      workerId: null,
+      attempt: 1,
+    });
+    await storage.claimTrial(w.trialId, 'worker-b', 4_000);
+    expect(await storage.getTrialWorkerInfo(w.trialId)).toEqual({
+      heartbeatAt: 4_000,
+      workerId: 'worker-b',
+      attempt: 2,
+    });
     await expect(storage.getTrialWorkerInfo(w.trialId + 999)).rejects.toBeInstanceOf(TrialNotFoundError);
     await expect(storage.claimTrial(w.trialId, '', 1)).rejects.toBeInstanceOf(InvalidArgumentError);
-  });
-
-  it('ends FAIL the RUNNING trials whose heartbeat is stale, and only those', async () => {
-    const [stale, fresh, silent] = await storage.createTrials(studyId, [
-      { state: 'WAITING' },
-      { state: 'WAITING' },
-      {},
-    ]);
-    await storage.claimTrial(stale.trialId, 'dead', 1_000);
-    await storage.claimTrial(fresh.trialId, 'alive', 1_000);
-    await storage.heartbeat(fresh.trialId, 'alive', 5_000);
-    const { cursor } = await storage.getTrialsChangedSince(studyId, 0);
-    const failed = await storage.failStaleTrials(studyId, 3_000, 6_000);
-    expect(failed.map((t) => [t.number, t.state, t.datetimeComplete])).toEqual([
-      [stale.number, 'FAIL', 6_000],
-    ]);
-    expect(failed[0].systemAttrs.fail_reason).toMatch(/No heartbeat since .*: its worker stopped/);
-    expect((await storage.getTrial(fresh.trialId)).state).toBe('RUNNING');
-    expect((await storage.getTrial(silent.trialId)).state).toBe('RUNNING');
-    expect((await storage.getTrialsChangedSince(studyId, cursor)).trials.map((t) => t.number)).toEqual([
-      stale.number,
-    ]);
-    expect(await storage.failStaleTrials(studyId, 3_000, 7_000)).toEqual([]);
+    await expect(storage.renewLeases('', [w.trialId], 1)).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it('keeps the platform’s study state and definition beside the record', async () => {

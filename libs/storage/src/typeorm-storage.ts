@@ -21,6 +21,7 @@ import {
   type TrialChanges,
   type TrialState,
   type TrialTemplate,
+  type ExpiredLeases,
 } from '@tuneforge/core';
 import type { DataSource } from 'typeorm';
 import { isRefused, type EncodedTrial, type StorageBackend, type WriteRefused } from './backends/backend';
@@ -237,32 +238,42 @@ export class TypeOrmStorage extends Storage {
     return trial;
   }
 
-  /**
-   * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking the trial of
-   * its job): exactly one caller succeeds. With `attempt` > 1, takes the RUNNING trial of a stopped
-   * worker for that attempt, while it records attempt `attempt - 1`; either way the trial gets the
-   * new worker and start. @throws TrialAlreadyFinishedError when the trial is not WAITING (not
-   * RUNNING at attempt `attempt - 1`): another worker has it, or it ended; TrialNotFoundError
-   */
-  async claimTrial(trialId: number, workerId: string, now: number, attempt = 1): Promise<FrozenTrial> {
+  async claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial> {
     checkWorkerId(workerId);
-    if (!Number.isSafeInteger(attempt) || attempt < 1) {
-      throw new InvalidArgumentError(`An attempt must be an integer >= 1, got ${attempt}.`);
-    }
-    if (attempt === 1) {
-      const result = await this.backend.claimTrial(trialId, workerId, now);
-      if (isRefused(result)) throw refusal(trialId, result, 'WAITING');
-      return result;
-    }
-    const result = await this.backend.reclaimTrial(trialId, workerId, now, attempt);
-    if (isRefused(result)) {
-      throw result.state === 'RUNNING'
-        ? new TrialAlreadyFinishedError(
-            `Trial ${result.number} (id ${trialId}) is not RUNNING at attempt ${attempt - 1}: another worker has it.`,
-          )
-        : refusal(trialId, result, 'RUNNING');
-    }
+    const result = await this.backend.claimTrial(trialId, workerId, now);
+    if (isRefused(result)) throw refusal(trialId, result, 'WAITING');
     return result;
+  }
+
+  async renewLeases(workerId: string, trialIds: readonly number[], now: number): Promise<number[]> {
+    checkWorkerId(workerId);
+    return this.backend.renewLeases(workerId, trialIds, now);
+  }
+
+  async expireLeases(
+    studyId: number,
+    lapsedBefore: number,
+    now: number,
+    maxAttempts: number,
+    failReason: string,
+  ): Promise<ExpiredLeases> {
+    const changed = await this.backend.expireLeases(studyId, lapsedBefore, now, maxAttempts, failReason);
+    return {
+      requeued: changed.filter((t) => t.state === 'WAITING'),
+      failed: changed.filter((t) => t.state === 'FAIL'),
+    };
+  }
+
+  async requeueTrial(trialId: number, workerId: string, systemAttrs: JsonObject = {}): Promise<FrozenTrial> {
+    checkWorkerId(workerId);
+    const result = await this.backend.requeueTrial(trialId, workerId, encodeJson(systemAttrs));
+    if (!isRefused(result)) return result;
+    if (result.state === 'RUNNING') {
+      throw new TrialAlreadyFinishedError(
+        `Trial ${result.number} (id ${trialId}) is RUNNING for another worker than ${workerId}.`,
+      );
+    }
+    throw refusal(trialId, result, 'RUNNING');
   }
 
   async setTrialParam(
@@ -326,27 +337,6 @@ export class TypeOrmStorage extends Storage {
     const result = await this.backend.finishTrial(trialId, state, encodeValues(values), now);
     if (isRefused(result)) throw refusal(trialId, result);
     return result;
-  }
-
-  /**
-   * Records that `workerId` still runs the trial. @throws TrialAlreadyFinishedError when the trial
-   * left RUNNING (the worker should stop it), TrialNotFoundError
-   */
-  async heartbeat(trialId: number, workerId: string, now: number): Promise<void> {
-    checkWorkerId(workerId);
-    const why = await this.backend.heartbeat(trialId, workerId, now);
-    if (why) throw refusal(trialId, why);
-  }
-
-  /**
-   * Ends FAIL the RUNNING trials of the study whose last heartbeat is older than `staleBefore`
-   * (their worker died), with the reason in the `fail_reason` system attribute (FAIL_REASON_ATTR,
-   * as `study.tell` records it); trials that never
-   * sent a heartbeat are left alone. @returns the trials it ended
-   */
-  async failStaleTrials(studyId: number, staleBefore: number, now: number): Promise<FrozenTrial[]> {
-    const reason = `No heartbeat since ${new Date(staleBefore).toISOString()}: its worker stopped.`;
-    return this.backend.failStaleTrials(studyId, staleBefore, now, reason);
   }
 
   /** Heartbeat, worker and attempt of a trial. @throws TrialNotFoundError */

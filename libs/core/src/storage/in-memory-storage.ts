@@ -9,10 +9,14 @@ import {
 } from '../errors';
 import type { JsonObject, JsonValue } from '../json';
 import type { FrozenTrial } from '../trial/frozen-trial';
+import { FAIL_REASON_ATTR } from '../trial/trial';
 import { TRIAL_STATES, type TrialState } from '../trial/trial-state';
 import {
+  ATTEMPT_ATTR,
   Storage,
+  WORKER_ATTR,
   type CreateStudyInput,
+  type ExpiredLeases,
   type StudyRecord,
   type StudySummary,
   type TrialChanges,
@@ -31,6 +35,9 @@ interface MutableTrial {
   systemAttrs: JsonObject;
   datetimeStart: number | null;
   datetimeComplete: number | null;
+  /** Lease of a claimed trial (`claimTrial`): its worker, last renewal and claims so far. */
+  lease: { workerId: string; renewedAt: number } | null;
+  attempt: number;
   /** Cursor value of the last change. */
   version: number;
   /** Snapshot handed out for this version; rebuilt after a change. */
@@ -140,6 +147,8 @@ export class InMemoryStorage extends Storage {
       systemAttrs: clone(template.systemAttrs ?? {}),
       datetimeStart: template.datetimeStart ?? (state === 'WAITING' ? null : this.clock.now()),
       datetimeComplete: template.datetimeComplete ?? null,
+      lease: null,
+      attempt: 0,
       version: 0,
       frozen: null,
     };
@@ -158,29 +167,80 @@ export class InMemoryStorage extends Storage {
     return this.freeze(trial);
   }
 
-  async claimTrial(trialId: number, workerId: string, now: number, attempt = 1): Promise<FrozenTrial> {
-    if (!Number.isSafeInteger(attempt) || attempt < 1) {
-      throw new InvalidArgumentError(`An attempt must be an integer >= 1, got ${attempt}.`);
-    }
+  async claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial> {
     const { trial } = this.entry(trialId);
-    if (attempt > 1) {
-      const current = Number(trial.systemAttrs['platform:attempt'] ?? 1);
-      if (trial.state !== 'RUNNING' || current !== attempt - 1) {
-        throw new TrialAlreadyFinishedError(
-          `Trial ${trial.number} (id ${trialId}) is ${trial.state === 'RUNNING' ? `RUNNING at attempt ${current}` : trial.state}, not RUNNING at attempt ${attempt - 1}: another worker has it or it ended.`,
-        );
-      }
-      trial.systemAttrs['platform:attempt'] = attempt;
-    } else if (trial.state !== 'WAITING') {
+    if (trial.state !== 'WAITING') {
       throw new TrialAlreadyFinishedError(
         `Trial ${trial.number} (id ${trialId}) is ${trial.state}, not WAITING: another worker has it or it ended.`,
       );
     }
     trial.state = 'RUNNING';
     trial.datetimeStart = now;
-    trial.systemAttrs['platform:worker'] = workerId;
+    trial.attempt += 1;
+    trial.lease = { workerId, renewedAt: now };
+    trial.systemAttrs[WORKER_ATTR] = workerId;
+    trial.systemAttrs[ATTEMPT_ATTR] = trial.attempt;
     this.touch(trial);
     return this.freeze(trial);
+  }
+
+  async renewLeases(workerId: string, trialIds: readonly number[], now: number): Promise<number[]> {
+    return trialIds.filter((id) => {
+      const trial = this.trialsById.get(id)?.trial;
+      if (trial?.state !== 'RUNNING' || trial.lease?.workerId !== workerId) return false;
+      trial.lease.renewedAt = now;
+      return true;
+    });
+  }
+
+  async expireLeases(
+    studyId: number,
+    lapsedBefore: number,
+    now: number,
+    maxAttempts: number,
+    failReason: string,
+  ): Promise<ExpiredLeases> {
+    const lapsed = this.study(studyId).trials.filter(
+      (t) => t.state === 'RUNNING' && t.lease !== null && t.lease.renewedAt < lapsedBefore,
+    );
+    const requeued: FrozenTrial[] = [];
+    const failed: FrozenTrial[] = [];
+    for (const trial of lapsed) {
+      if (trial.attempt < maxAttempts) {
+        this.sendBack(trial);
+        requeued.push(this.freeze(trial));
+      } else {
+        trial.state = 'FAIL';
+        trial.datetimeComplete = now;
+        trial.lease = null;
+        trial.systemAttrs[FAIL_REASON_ATTR] = failReason;
+        this.touch(trial);
+        failed.push(this.freeze(trial));
+      }
+    }
+    return { requeued, failed };
+  }
+
+  async requeueTrial(trialId: number, workerId: string, systemAttrs: JsonObject = {}): Promise<FrozenTrial> {
+    const { trial } = this.entry(trialId);
+    if (trial.state !== 'RUNNING' || trial.lease?.workerId !== workerId) {
+      throw new TrialAlreadyFinishedError(
+        `Trial ${trial.number} (id ${trialId}) is ${trial.state}${trial.state === 'RUNNING' ? ' for another worker' : ''}, not RUNNING for ${workerId}.`,
+      );
+    }
+    Object.assign(trial.systemAttrs, clone(systemAttrs));
+    this.sendBack(trial);
+    return this.freeze(trial);
+  }
+
+  /** RUNNING → WAITING for another claim, with what the last run left behind cleared. */
+  private sendBack(trial: MutableTrial): void {
+    trial.state = 'WAITING';
+    trial.datetimeStart = null;
+    trial.intermediateValues = {};
+    trial.lease = null;
+    delete trial.systemAttrs[WORKER_ATTR];
+    this.touch(trial);
   }
 
   async setTrialParam(

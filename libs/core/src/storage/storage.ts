@@ -42,6 +42,17 @@ export interface TrialTemplate {
   datetimeComplete?: number | null;
 }
 
+/** The system attribute naming the worker that runs a trial (`claimTrial`). */
+export const WORKER_ATTR = 'platform:worker';
+/** The system attribute numbering a trial's attempts: 1 on its first claim. */
+export const ATTEMPT_ATTR = 'platform:attempt';
+
+/** What `expireLeases` did: trials sent back to WAITING and trials ended FAIL, in number order. */
+export interface ExpiredLeases {
+  readonly requeued: FrozenTrial[];
+  readonly failed: FrozenTrial[];
+}
+
 /** A batch of trials that changed after a cursor, and the cursor to pass next time. */
 export interface TrialChanges {
   readonly trials: FrozenTrial[];
@@ -96,16 +107,40 @@ export abstract class Storage {
    */
   abstract claimWaitingTrial(studyId: number, now: number): Promise<FrozenTrial | null>;
   /**
-   * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking its job's trial),
-   * recording the worker as the system attribute `platform:worker` and `now` as its start: exactly
-   * one caller succeeds. With `attempt` > 1 it takes a RUNNING trial whose worker stopped for that
-   * attempt instead: only while the trial records attempt `attempt - 1` (system attribute
-   * `platform:attempt`, 1 when absent), and it records `attempt`, the new worker and the new start, so
-   * that the trial's duration is its last attempt's; again exactly one caller succeeds.
-   * @throws TrialAlreadyFinishedError when it is not WAITING (or not RUNNING at attempt `attempt - 1`),
-   * TrialNotFoundError
+   * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking its job's trial)
+   * under a lease that starts at `now` (see `renewLeases`): exactly one caller succeeds. The trial
+   * records the worker and its attempt number (system attributes `platform:worker` and
+   * `platform:attempt`: 1 on its first claim, one more on each claim after a requeue) and `now` as its
+   * start, so that a trial's duration is its last attempt's.
+   * @throws TrialAlreadyFinishedError when it is not WAITING, TrialNotFoundError
    */
-  abstract claimTrial(trialId: number, workerId: string, now: number, attempt?: number): Promise<FrozenTrial>;
+  abstract claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial>;
+  /**
+   * Renews, at `now`, the leases of the given trials that are still RUNNING for `workerId` (claimed with
+   * `claimTrial`, not requeued since). @returns the ids of those trials: a trial missing from it is no
+   * longer this worker's to run (its lease lapsed and it went back to WAITING or ended).
+   */
+  abstract renewLeases(workerId: string, trialIds: readonly number[], now: number): Promise<number[]>;
+  /**
+   * Ends the leases of the study that lapsed: RUNNING trials claimed with `claimTrial` whose lease was
+   * last renewed before `lapsedBefore`. A trial whose attempt is below `maxAttempts` goes back to
+   * WAITING for another claim (its parameters kept; its intermediate values, worker and start cleared);
+   * the others end FAIL with `failReason`. Each trial changes once, whatever the number of callers.
+   * Trials run without a lease (`claimWaitingTrial`, `createTrial`) are never touched.
+   */
+  abstract expireLeases(
+    studyId: number,
+    lapsedBefore: number,
+    now: number,
+    maxAttempts: number,
+    failReason: string,
+  ): Promise<ExpiredLeases>;
+  /**
+   * Sends a RUNNING trial of `workerId` back to WAITING, to be run again with the same parameters (a
+   * failed run retried): intermediate values, worker and start are cleared, `systemAttrs` merged in.
+   * @throws TrialAlreadyFinishedError when it is not RUNNING for this worker, TrialNotFoundError
+   */
+  abstract requeueTrial(trialId: number, workerId: string, systemAttrs?: JsonObject): Promise<FrozenTrial>;
   /** Sets a parameter (internal value) of a RUNNING trial. @throws TrialAlreadyFinishedError */
   abstract setTrialParam(
     trialId: number,

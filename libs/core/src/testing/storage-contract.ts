@@ -335,6 +335,7 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
           state: 'RUNNING',
           datetimeStart: 9_000,
           params: { f: 1.25 },
+          systemAttrs: { 'platform:worker': 'worker-1', 'platform:attempt': 1 },
         });
         await expect(storage.claimTrial(w.trialId, 'worker-2', 9_001)).rejects.toBeInstanceOf(
           TrialAlreadyFinishedError,
@@ -348,48 +349,107 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
         );
       });
 
-      it('re-claims a RUNNING trial for another attempt with the new worker and start, once', async () => {
+      it('renews the leases of the trials still RUNNING for the worker, and only those', async () => {
         const id = await newStudy();
-        const w = await storage.createTrial(id, { state: 'WAITING' });
-        await storage.claimTrial(w.trialId, 'worker-1', 1_000);
-        // Attempt 2 is refused while the trial is WAITING, and attempt 3 while it is at attempt 1.
-        const other = await storage.createTrial(id, { state: 'WAITING' });
-        await expect(storage.claimTrial(other.trialId, 'worker-2', 1_500, 2)).rejects.toBeInstanceOf(
-          TrialAlreadyFinishedError,
-        );
-        await expect(storage.claimTrial(w.trialId, 'worker-2', 1_500, 3)).rejects.toBeInstanceOf(
-          TrialAlreadyFinishedError,
-        );
-        const results = await Promise.allSettled(
-          range(6).map((i) => storage.claimTrial(w.trialId, `worker-${2 + i}`, 31_000 + i, 2)),
-        );
-        const won = results.filter((r): r is PromiseFulfilledResult<FrozenTrial> => r.status === 'fulfilled');
-        expect(won).toHaveLength(1);
-        for (const r of results)
-          if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TrialAlreadyFinishedError);
-        const winner = results.indexOf(won[0]);
-        const expected = {
-          state: 'RUNNING',
-          datetimeStart: 31_000 + winner,
-          systemAttrs: { 'platform:worker': `worker-${2 + winner}`, 'platform:attempt': 2 },
-        };
-        expect(won[0].value).toMatchObject(expected);
-        expect(await storage.getTrial(w.trialId)).toMatchObject(expected);
-        // The same attempt cannot be taken twice; the next one can, and the trial ends as usual.
-        await expect(storage.claimTrial(w.trialId, 'worker-9', 32_000, 2)).rejects.toBeInstanceOf(
-          TrialAlreadyFinishedError,
-        );
-        await storage.claimTrial(w.trialId, 'worker-9', 40_000, 3);
-        const done = await storage.finishTrial(w.trialId, 'COMPLETE', [1], 40_200);
-        expect(done).toMatchObject({
-          datetimeStart: 40_000,
-          datetimeComplete: 40_200,
-          systemAttrs: { 'platform:worker': 'worker-9', 'platform:attempt': 3 },
+        const [mine, theirs, ended] = await storage.createTrials(id, [
+          { state: 'WAITING' },
+          { state: 'WAITING' },
+          { state: 'WAITING' },
+        ]);
+        await storage.claimTrial(mine.trialId, 'worker-1', 1_000);
+        await storage.claimTrial(theirs.trialId, 'worker-2', 1_000);
+        await storage.claimTrial(ended.trialId, 'worker-1', 1_000);
+        await storage.finishTrial(ended.trialId, 'COMPLETE', [1], 1_500);
+        const ids = [mine.trialId, theirs.trialId, ended.trialId, mine.trialId + 1000];
+        expect(await storage.renewLeases('worker-1', ids, 2_000)).toEqual([mine.trialId]);
+        expect(await storage.renewLeases('worker-1', [], 2_000)).toEqual([]);
+        // worker-1's renewal kept its trial; worker-2's lease is still the claim's.
+        const expired = await storage.expireLeases(id, 1_500, 3_000, 5, 'lapsed');
+        expect(expired.requeued.map((t) => t.trialId)).toEqual([theirs.trialId]);
+        expect((await storage.getTrial(mine.trialId)).state).toBe('RUNNING');
+      });
+
+      it('sends trials whose lease lapsed back to WAITING while attempts are left, then ends them FAIL', async () => {
+        const id = await newStudy();
+        const [lapsed, renewed] = await storage.createTrials(id, [
+          { state: 'WAITING', params: { f: 1.25 }, distributions: { f: DISTRIBUTIONS.f.d } },
+          { state: 'WAITING' },
+        ]);
+        const unleased = await storage.createTrial(id);
+        await storage.claimTrial(lapsed.trialId, 'worker-1', 1_000);
+        await storage.setTrialIntermediateValue(lapsed.trialId, 0, 0.5);
+        await storage.claimTrial(renewed.trialId, 'worker-2', 1_000);
+        await storage.renewLeases('worker-2', [renewed.trialId], 5_000);
+        const { cursor } = await storage.getTrialsChangedSince(id, 0);
+
+        // Many schedulers reconciling at once change each trial once.
+        const runs = await Promise.all(range(5).map(() => storage.expireLeases(id, 3_000, 6_000, 2, 'gone')));
+        expect(runs.flatMap((r) => r.requeued).map((t) => t.trialId)).toEqual([lapsed.trialId]);
+        expect(runs.flatMap((r) => r.failed)).toEqual([]);
+        const waiting = await storage.getTrial(lapsed.trialId);
+        expect(waiting).toMatchObject({
+          state: 'WAITING',
+          datetimeStart: null,
+          params: { f: 1.25 },
+          intermediateValues: {},
+          systemAttrs: { 'platform:attempt': 1 },
         });
-        await expect(storage.claimTrial(w.trialId, 'worker-10', 41_000, 4)).rejects.toThrow(/COMPLETE/);
-        await expect(storage.claimTrial(w.trialId + 1000, 'worker-10', 1, 2)).rejects.toBeInstanceOf(
+        expect(waiting.systemAttrs['platform:worker']).toBeUndefined();
+        expect((await storage.getTrial(renewed.trialId)).state).toBe('RUNNING');
+        expect((await storage.getTrial(unleased.trialId)).state).toBe('RUNNING');
+        expect((await storage.getTrialsChangedSince(id, cursor)).trials.map((t) => t.trialId)).toEqual([
+          lapsed.trialId,
+        ]);
+
+        // Claimed again: the second attempt, with its own worker and start; then no attempt is left.
+        expect(await storage.claimTrial(lapsed.trialId, 'worker-3', 7_000)).toMatchObject({
+          state: 'RUNNING',
+          datetimeStart: 7_000,
+          systemAttrs: { 'platform:worker': 'worker-3', 'platform:attempt': 2 },
+        });
+        const last = await storage.expireLeases(id, 8_000, 9_000, 2, 'its worker stopped twice');
+        expect(last.requeued.map((t) => t.trialId)).toEqual([renewed.trialId]);
+        expect(last.failed).toHaveLength(1);
+        expect(last.failed[0]).toMatchObject({
+          trialId: lapsed.trialId,
+          state: 'FAIL',
+          datetimeComplete: 9_000,
+          systemAttrs: { fail_reason: 'its worker stopped twice' },
+        });
+        expect(await storage.expireLeases(id, 8_000, 9_500, 2, 'x')).toEqual({ requeued: [], failed: [] });
+      });
+
+      it('requeues a RUNNING trial for its own worker only, keeping its parameters', async () => {
+        const id = await newStudy();
+        const w = await storage.createTrial(id, {
+          state: 'WAITING',
+          params: { f: 1.25 },
+          distributions: { f: DISTRIBUTIONS.f.d },
+        });
+        await storage.claimTrial(w.trialId, 'worker-1', 1_000);
+        await storage.setTrialIntermediateValue(w.trialId, 3, 0.5);
+        await expect(storage.requeueTrial(w.trialId, 'worker-2')).rejects.toBeInstanceOf(
+          TrialAlreadyFinishedError,
+        );
+        const requeued = await storage.requeueTrial(w.trialId, 'worker-1', {
+          'platform:last-failure': 'boom',
+        });
+        expect(requeued).toMatchObject({
+          state: 'WAITING',
+          datetimeStart: null,
+          params: { f: 1.25 },
+          intermediateValues: {},
+          systemAttrs: { 'platform:last-failure': 'boom', 'platform:attempt': 1 },
+        });
+        await expect(storage.requeueTrial(w.trialId, 'worker-1')).rejects.toBeInstanceOf(
+          TrialAlreadyFinishedError,
+        );
+        await expect(storage.requeueTrial(w.trialId + 1000, 'worker-1')).rejects.toBeInstanceOf(
           TrialNotFoundError,
         );
+        expect(await storage.claimTrial(w.trialId, 'worker-2', 2_000)).toMatchObject({
+          systemAttrs: { 'platform:worker': 'worker-2', 'platform:attempt': 2 },
+        });
       });
 
       it('lets exactly one of many concurrent workers claim a given trial', async () => {

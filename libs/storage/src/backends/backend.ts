@@ -87,18 +87,8 @@ export interface StorageBackend {
     studyId: number,
     now: number,
   ): Promise<{ studyExists: boolean; trial: FrozenTrial | null }>;
-  /** WAITING → RUNNING of one given trial, recording the worker. */
+  /** WAITING → RUNNING of one given trial under a lease, recording the worker and the attempt. */
   claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial | WriteRefused>;
-  /**
-   * RUNNING → RUNNING of one given trial for another attempt, only while its `platform:attempt`
-   * (1 when absent) is `attempt - 1`: records the attempt, the worker and the new start.
-   */
-  reclaimTrial(
-    trialId: number,
-    workerId: string,
-    now: number,
-    attempt: number,
-  ): Promise<FrozenTrial | WriteRefused>;
   setTrialParam(
     trialId: number,
     name: string,
@@ -121,9 +111,18 @@ export interface StorageBackend {
     values: string | null,
     now: number,
   ): Promise<FrozenTrial | WriteRefused>;
-  heartbeat(trialId: number, workerId: string, now: number): Promise<WriteRefused | null>;
-  /** RUNNING trials of the study whose heartbeat is older than `staleBefore` become FAIL. */
-  failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string): Promise<FrozenTrial[]>;
+  /** @returns the ids of the trials still RUNNING for the worker, whose lease it renewed. */
+  renewLeases(workerId: string, trialIds: readonly number[], now: number): Promise<number[]>;
+  /** Lapsed leases of the study: WAITING again below `maxAttempts`, else FAIL; the changed trials. */
+  expireLeases(
+    studyId: number,
+    lapsedBefore: number,
+    now: number,
+    maxAttempts: number,
+    reason: string,
+  ): Promise<FrozenTrial[]>;
+  /** RUNNING (for `workerId`) → WAITING, `systemAttrs` (a JSON object) merged in. */
+  requeueTrial(trialId: number, workerId: string, systemAttrs: string): Promise<FrozenTrial | WriteRefused>;
 
   getTrial(trialId: number): Promise<FrozenTrial | null>;
   getTrialPlatformFields(trialId: number): Promise<TrialPlatformRow | null>;

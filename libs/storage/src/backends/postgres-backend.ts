@@ -1,4 +1,10 @@
-import { FAIL_REASON_ATTR, type FrozenTrial, type TrialState } from '@tuneforge/core';
+import {
+  ATTEMPT_ATTR,
+  FAIL_REASON_ATTR,
+  WORKER_ATTR,
+  type FrozenTrial,
+  type TrialState,
+} from '@tuneforge/core';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
@@ -50,11 +56,6 @@ const XID = 'pg_current_xact_id()::text::bigint';
  * Columns of a TrialRow, read from the trials alias `t` (with its params and intermediate values):
  * for statements that return one or a few trials (RETURNING of a claim or a finish).
  */
-/** The system attribute that names the worker running a trial (also in the worker_id column). */
-const WORKER_ATTR = 'platform:worker';
-/** The system attribute that numbers the attempt running a trial (absent on the first). */
-const ATTEMPT_ATTR = 'platform:attempt';
-
 const trialColumns = (t: string) => `${t}.trial_id, ${t}.number, ${t}.state, ${t}."values",
   ${t}.datetime_start, ${t}.datetime_complete, ${t}.user_attrs, ${t}.system_attrs,
   (SELECT json_agg(json_build_array(p.name, p.internal_value, p.distribution) ORDER BY p.param_id)
@@ -184,15 +185,9 @@ const SQL = {
   claimTrial: `WITH c AS (
       UPDATE trials SET state = 'RUNNING', datetime_start = $3, heartbeat_at = $3, worker_id = $2::varchar,
         attempt = attempt + 1, version = ${XID},
-        system_attrs = (system_attrs::jsonb || jsonb_build_object('${WORKER_ATTR}', $2::varchar))::text
+        system_attrs = (system_attrs::jsonb
+          || jsonb_build_object('${WORKER_ATTR}', $2::varchar, '${ATTEMPT_ATTR}', attempt + 1))::text
       WHERE trial_id = $1 AND state = 'WAITING' RETURNING *)
-    SELECT ${trialColumns('c')} FROM c`,
-  reclaimTrial: `WITH c AS (
-      UPDATE trials SET datetime_start = $3, heartbeat_at = $3, worker_id = $2::varchar,
-        attempt = attempt + 1, version = ${XID},
-        system_attrs = (system_attrs::jsonb || jsonb_build_object('${WORKER_ATTR}', $2::varchar, '${ATTEMPT_ATTR}', $4::int))::text
-      WHERE trial_id = $1 AND state = 'RUNNING'
-        AND COALESCE(system_attrs::jsonb ->> '${ATTEMPT_ATTR}', '1') = ($4::int - 1)::text RETURNING *)
     SELECT ${trialColumns('c')} FROM c`,
   setParam: `WITH t AS (
       UPDATE trials SET version = ${XID} WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id, study_id)
@@ -218,12 +213,29 @@ const SQL = {
       UPDATE trials SET state = $2, "values" = $3, datetime_complete = $4, version = ${XID}
       WHERE trial_id = $1 AND state = 'RUNNING' RETURNING *)
     SELECT ${trialColumns('u')} FROM u`,
-  heartbeat: `UPDATE trials SET heartbeat_at = $3, worker_id = $2 WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id`,
-  failStale: `WITH u AS (
-      UPDATE trials SET state = 'FAIL', datetime_complete = $3, version = ${XID},
-        system_attrs = (system_attrs::jsonb || jsonb_build_object('${FAIL_REASON_ATTR}', $4::text))::text
-      WHERE study_id = $1 AND state = 'RUNNING' AND heartbeat_at < $2 RETURNING *)
+  renewLeases: `UPDATE trials SET heartbeat_at = $3
+    WHERE trial_id = ANY($2::int[]) AND state = 'RUNNING' AND worker_id = $1 RETURNING trial_id`,
+  /** $4: max attempts. A lapsed trial below it goes back to WAITING (its intermediate values deleted), else FAIL. */
+  expireLeases: `WITH lapsed AS (
+      SELECT trial_id, attempt < $4::int AS again FROM trials
+      WHERE study_id = $1 AND state = 'RUNNING' AND heartbeat_at < $2::bigint FOR UPDATE SKIP LOCKED),
+    cleared AS (DELETE FROM trial_intermediate_values v USING lapsed l WHERE v.trial_id = l.trial_id AND l.again),
+    u AS (
+      UPDATE trials t SET
+        state = CASE WHEN l.again THEN 'WAITING' ELSE 'FAIL' END,
+        datetime_start = CASE WHEN l.again THEN NULL ELSE t.datetime_start END,
+        datetime_complete = CASE WHEN l.again THEN NULL ELSE $3::bigint END,
+        heartbeat_at = NULL, worker_id = NULL, version = ${XID},
+        system_attrs = CASE WHEN l.again THEN (t.system_attrs::jsonb - '${WORKER_ATTR}')::text
+          ELSE (t.system_attrs::jsonb || jsonb_build_object('${FAIL_REASON_ATTR}', $5::text))::text END
+      FROM lapsed l WHERE t.trial_id = l.trial_id RETURNING t.*)
     SELECT ${trialColumns('u')} FROM u ORDER BY u.number`,
+  requeue: `WITH u AS (
+      UPDATE trials SET state = 'WAITING', datetime_start = NULL, heartbeat_at = NULL, worker_id = NULL,
+        version = ${XID}, system_attrs = ((system_attrs::jsonb - '${WORKER_ATTR}') || $3::jsonb)::text
+      WHERE trial_id = $1 AND state = 'RUNNING' AND worker_id = $2 RETURNING *),
+    cleared AS (DELETE FROM trial_intermediate_values v USING u WHERE v.trial_id = u.trial_id)
+    SELECT ${trialColumns('u')} FROM u`,
   trialState: 'SELECT state, number FROM trials WHERE trial_id = $1',
   getTrial: `SELECT ${trialColumns('t')} FROM trials t WHERE t.trial_id = $1`,
   platformFields: 'SELECT trial_id, heartbeat_at, worker_id, attempt FROM trials WHERE trial_id = $1',
@@ -234,6 +246,14 @@ const SQL = {
       SELECT ${trialColumns('t')} FROM trials t WHERE t.study_id = $1 AND t.version > $2) AS ch ON true
     ORDER BY ch.number`,
 } as const;
+
+/**
+ * A requeued trial as it is after its statement: the statement deletes its intermediate values, which
+ * the statement's own snapshot still shows.
+ */
+function withoutStaleIntermediates(row: TrialRow): TrialRow {
+  return row.state === 'WAITING' ? { ...row, intermediate: null } : row;
+}
 
 /** The connection settings TypeORM's pool was built from (see PostgresDriver.createPool). */
 interface PostgresOptions {
@@ -441,16 +461,6 @@ export class PostgresBackend implements StorageBackend {
     return row ? this.frozen(row) : this.whyRefused(trialId);
   }
 
-  async reclaimTrial(trialId: number, workerId: string, now: number, attempt: number) {
-    const [row] = await this.runAsync<TrialRow>('reclaim_trial', SQL.reclaimTrial, [
-      trialId,
-      workerId,
-      now,
-      attempt,
-    ]);
-    return row ? this.frozen(row) : this.whyRefused(trialId);
-  }
-
   async setTrialParam(trialId: number, name: string, internal: number, distribution: string) {
     const rows = await this.runAsync('set_param', SQL.setParam, [trialId, name, internal, distribution]);
     return rows.length > 0 ? null : this.whyRefused(trialId);
@@ -479,14 +489,35 @@ export class PostgresBackend implements StorageBackend {
     return row ? this.frozen(row) : this.whyRefused(trialId);
   }
 
-  async heartbeat(trialId: number, workerId: string, now: number) {
-    const rows = await this.runAsync('heartbeat', SQL.heartbeat, [trialId, workerId, now]);
-    return rows.length > 0 ? null : this.whyRefused(trialId);
+  async renewLeases(workerId: string, trialIds: readonly number[], now: number) {
+    const rows = await this.runAsync<{ trial_id: number }>('renew_leases', SQL.renewLeases, [
+      workerId,
+      trialIds,
+      now,
+    ]);
+    return rows.map((r) => r.trial_id);
   }
 
-  async failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string) {
-    const rows = await this.run<TrialRow>('fail_stale', SQL.failStale, [studyId, staleBefore, now, reason]);
-    return rows.map((r) => this.frozen(r));
+  async expireLeases(
+    studyId: number,
+    lapsedBefore: number,
+    now: number,
+    maxAttempts: number,
+    reason: string,
+  ) {
+    const rows = await this.run<TrialRow>('expire_leases', SQL.expireLeases, [
+      studyId,
+      lapsedBefore,
+      now,
+      maxAttempts,
+      reason,
+    ]);
+    return rows.map((r) => this.frozen(withoutStaleIntermediates(r)));
+  }
+
+  async requeueTrial(trialId: number, workerId: string, systemAttrs: string) {
+    const [row] = await this.run<TrialRow>('requeue', SQL.requeue, [trialId, workerId, systemAttrs]);
+    return row ? this.frozen(withoutStaleIntermediates(row)) : this.whyRefused(trialId);
   }
 
   async getTrial(trialId: number) {

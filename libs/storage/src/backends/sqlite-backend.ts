@@ -1,4 +1,10 @@
-import { FAIL_REASON_ATTR, type FrozenTrial, type TrialState } from '@tuneforge/core';
+import {
+  ATTEMPT_ATTR,
+  FAIL_REASON_ATTR,
+  WORKER_ATTR,
+  type FrozenTrial,
+  type TrialState,
+} from '@tuneforge/core';
 import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../data-source';
@@ -321,40 +327,14 @@ export class SqliteBackend implements StorageBackend {
       if ('refused' in trial) return trial;
       this.exec(
         `UPDATE trials SET state = 'RUNNING', datetime_start = ?, heartbeat_at = ?, worker_id = ?,
-           attempt = attempt + 1, version = ?, system_attrs = json_set(system_attrs, '$."platform:worker"', ?)
+           attempt = attempt + 1, version = ?,
+           system_attrs = json_set(system_attrs, '$."${WORKER_ATTR}"', ?, '$."${ATTEMPT_ATTR}"', attempt + 1)
            WHERE trial_id = ?`,
         now,
         now,
         workerId,
         this.nextVersion(trial.study_id),
         workerId,
-        trialId,
-      );
-      return this.readTrial(trialId)!;
-    });
-  }
-
-  async reclaimTrial(trialId: number, workerId: string, now: number, attempt: number) {
-    return this.tx.immediate(() => {
-      const trial = this.get<{ study_id: number; state: TrialState; number: number; a: number | null }>(
-        `SELECT study_id, state, number, json_extract(system_attrs, '$."platform:attempt"') AS a
-           FROM trials WHERE trial_id = ?`,
-        trialId,
-      );
-      if (!trial) return refused(null, null);
-      if (trial.state !== 'RUNNING' || Number(trial.a ?? 1) !== attempt - 1) {
-        return refused(trial.state, trial.number);
-      }
-      this.exec(
-        `UPDATE trials SET datetime_start = ?, heartbeat_at = ?, worker_id = ?, attempt = attempt + 1, version = ?,
-           system_attrs = json_set(system_attrs, '$."platform:worker"', ?, '$."platform:attempt"', ?)
-           WHERE trial_id = ?`,
-        now,
-        now,
-        workerId,
-        this.nextVersion(trial.study_id),
-        workerId,
-        attempt,
         trialId,
       );
       return this.readTrial(trialId)!;
@@ -434,43 +414,79 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  async heartbeat(trialId: number, workerId: string, now: number) {
-    return this.tx.immediate(() => {
-      const trial = this.lockedTrial(trialId, 'RUNNING');
-      if ('refused' in trial) return trial;
-      this.exec(
-        'UPDATE trials SET heartbeat_at = ?, worker_id = ? WHERE trial_id = ?',
+  async renewLeases(workerId: string, trialIds: readonly number[], now: number) {
+    if (trialIds.length === 0) return [];
+    return this.tx.immediate(() =>
+      this.all<{ trial_id: number }>(
+        `UPDATE trials SET heartbeat_at = ?
+         WHERE trial_id IN (SELECT value FROM json_each(?)) AND state = 'RUNNING' AND worker_id = ?
+         RETURNING trial_id`,
         now,
+        JSON.stringify(trialIds),
         workerId,
-        trialId,
+      ).map((r) => r.trial_id),
+    );
+  }
+
+  async expireLeases(
+    studyId: number,
+    lapsedBefore: number,
+    now: number,
+    maxAttempts: number,
+    reason: string,
+  ) {
+    return this.tx.immediate(() => {
+      const lapsed = this.all<{ trial_id: number; attempt: number }>(
+        `SELECT trial_id, attempt FROM trials
+         WHERE study_id = ? AND state = 'RUNNING' AND heartbeat_at < ? ORDER BY number`,
+        studyId,
+        lapsedBefore,
       );
-      return null;
+      if (lapsed.length === 0) return [];
+      const version = this.nextVersion(studyId);
+      for (const t of lapsed) {
+        if (t.attempt < maxAttempts) this.sendBack(t.trial_id, version, '{}');
+        else
+          this.exec(
+            `UPDATE trials SET state = 'FAIL', datetime_complete = ?, heartbeat_at = NULL, worker_id = NULL,
+               system_attrs = json_set(system_attrs, '$.${FAIL_REASON_ATTR}', ?), version = ? WHERE trial_id = ?`,
+            now,
+            reason,
+            version,
+            t.trial_id,
+          );
+      }
+      return lapsed.map((t) => this.readTrial(t.trial_id)!);
     });
   }
 
-  async failStaleTrials(studyId: number, staleBefore: number, now: number, reason: string) {
+  async requeueTrial(trialId: number, workerId: string, systemAttrs: string) {
     return this.tx.immediate(() => {
-      const stale = this.all<{ trial_id: number; system_attrs: string }>(
-        `SELECT trial_id, system_attrs FROM trials
-         WHERE study_id = ? AND state = 'RUNNING' AND heartbeat_at < ? ORDER BY number`,
-        studyId,
-        staleBefore,
-      );
-      if (stale.length === 0) return [];
-      const version = this.nextVersion(studyId);
-      for (const t of stale) {
-        const attrs = JSON.parse(t.system_attrs) as Record<string, unknown>;
-        attrs[FAIL_REASON_ATTR] = reason;
-        this.exec(
-          `UPDATE trials SET state = 'FAIL', datetime_complete = ?, system_attrs = ?, version = ? WHERE trial_id = ?`,
-          now,
-          JSON.stringify(attrs),
-          version,
-          t.trial_id,
-        );
-      }
-      return stale.map((t) => this.readTrial(t.trial_id)!);
+      const trial = this.get<{
+        study_id: number;
+        state: TrialState;
+        number: number;
+        worker_id: string | null;
+      }>('SELECT study_id, state, number, worker_id FROM trials WHERE trial_id = ?', trialId);
+      if (!trial) return refused(null, null);
+      if (trial.state !== 'RUNNING' || trial.worker_id !== workerId)
+        return refused(trial.state, trial.number);
+      this.sendBack(trialId, this.nextVersion(trial.study_id), systemAttrs);
+      return this.readTrial(trialId)!;
     });
+  }
+
+  /** RUNNING → WAITING for another claim, with what the last run left behind cleared. */
+  private sendBack(trialId: number, version: number, systemAttrs: string): void {
+    this.exec('DELETE FROM trial_intermediate_values WHERE trial_id = ?', trialId);
+    this.exec(
+      `UPDATE trials SET state = 'WAITING', datetime_start = NULL, heartbeat_at = NULL, worker_id = NULL,
+         system_attrs = json_patch(json_remove(system_attrs, '$."${WORKER_ATTR}"'), ?), version = ?
+       WHERE trial_id = ?`,
+      systemAttrs,
+      version,
+      trialId,
+    );
   }
 
   async getTrial(trialId: number) {
