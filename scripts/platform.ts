@@ -3,6 +3,7 @@
  *
  *   tsx scripts/platform.ts [--workers N] [--port P]        (npm run platform -- --workers 4)
  *
+ * The dashboard is built first when dashboard/dist is missing or older than its sources (a fresh clone).
  * api + scheduler + N workers, each `node -r ./bin/swc-register.js src/main.ts` with its TUNEFORGE_ROLE,
  * against DATABASE_URL (the database is created when missing) and REDIS_URL, defaulting to the local
  * services. Every other setting is passed through from the environment (see docs/PLATFORM.md).
@@ -12,7 +13,9 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureDashboardBuilt, viteBuild } from './lib/dashboard-build';
 import { ProcessGroup, type ChildSpec } from './lib/process-group';
+import { readyBanner } from './lib/ready-banner';
 import { checkRedis, ensureDatabase, redactUrl, ServiceError, waitForHealth } from './lib/services';
 
 const ROOT = join(__dirname, '..');
@@ -117,6 +120,22 @@ async function main(): Promise<void> {
   const redisWarning = await checkRedis(env.REDIS_URL!);
   if (redisWarning) say(`warning: ${redisWarning}`);
 
+  const dashboard = await ensureDashboardBuilt(
+    join(ROOT, 'dashboard'),
+    () => viteBuild(ROOT),
+    (state) =>
+      say(
+        `building the dashboard (dashboard/dist is ${state === 'missing' ? 'missing' : 'older than its sources'}): vite build dashboard`,
+      ),
+  );
+  if (dashboard.state !== 'fresh') {
+    say(
+      dashboard.built
+        ? 'built the dashboard'
+        : `warning: the dashboard could not be built (${dashboard.error}); the rest of the platform starts without it`,
+    );
+  }
+
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (shutdown) {
@@ -153,13 +172,13 @@ async function main(): Promise<void> {
     await stopAll(1);
     return;
   }
-  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  say(`  API         ${base}`);
-  say(`  OpenAPI     ${base}/docs`);
-  say(
-    `  Bull Board  ${base}/admin/queues${env.TUNEFORGE_API_TOKEN ? '  (Basic auth: any user, the API token as password)' : ''}`,
-  );
-  say('Ctrl-C stops everything.');
+  const banner = readyBanner({
+    base,
+    seconds: (Date.now() - started) / 1000,
+    token: Boolean(env.TUNEFORGE_API_TOKEN),
+    dashboardBuilt: dashboard.state === 'fresh' || dashboard.built,
+  });
+  for (const line of banner) say(line);
 }
 
 main().catch((e: unknown) => {
