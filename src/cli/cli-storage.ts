@@ -1,17 +1,57 @@
 import type { Storage } from '@tuneforge/core';
-import { openStorage, parseStorageUrl, StorageConnectionError } from '@tuneforge/storage';
+import {
+  openStorage,
+  parseStorageUrl,
+  StorageConnectionError,
+  StorageNotFoundError,
+  type StorageAccess,
+} from '@tuneforge/storage';
 import { CliUsageError } from './cli-error';
+import { folderProblem } from './parse-options';
 
 /**
- * Opens `--storage`: a malformed URL is a mistake in the command (exit 2); an unreachable server or an
- * unusable file is not (exit 1), and both get the storage library's one-line message.
+ * Opens `--storage` with the access the command needs (`optimize` creates, the readers only read):
+ * a malformed URL or one that points where nothing is (no database file, no folder, no tables) is a
+ * mistake in the command (exit 2), nothing created; an unreachable server or an unusable file is not
+ * (exit 1). Each gets one line.
  */
-export async function openCliStorage(url: string): Promise<Storage> {
+export async function openCliStorage(url: string, access: StorageAccess): Promise<Storage> {
   try {
     parseStorageUrl(url);
   } catch (e) {
     if (e instanceof StorageConnectionError) throw new CliUsageError(`--storage: ${e.message}`);
     throw e;
   }
-  return openStorage(url);
+  try {
+    return await openStorage(url, { access });
+  } catch (e) {
+    if (e instanceof StorageNotFoundError) throw new CliUsageError(notFoundMessage(e));
+    throw e;
+  }
+}
+
+function notFoundMessage(e: StorageNotFoundError): string {
+  switch (e.missing) {
+    case 'database':
+      return `No database at ${e.path}: check --storage (only optimize creates a database).`;
+    case 'folder':
+      return folderProblem('--storage', e.path) ?? `--storage: ${e.message}`;
+    case 'tables':
+      return `No study was ever stored in ${e.path}: check --storage.`;
+  }
+}
+
+/** Where a study lives, for "Created study 'x' …" lines: said in words, with no dangling URL colon. */
+export function describeStorage(storage: Storage): string {
+  const location = parseStorageUrl(storage.url);
+  switch (location.kind) {
+    case 'memory':
+      return 'in memory (nothing is saved: give --storage sqlite:<file> to keep it)';
+    case 'sqlite':
+      return location.path === ':memory:'
+        ? 'in a private in-memory SQLite database (nothing is saved)'
+        : `in the SQLite file ${location.path}`;
+    case 'postgres':
+      return `in the PostgreSQL database ${storage.url}`;
+  }
 }

@@ -19,8 +19,7 @@ export function loadObjectiveModule(file: string): ObjectiveModule {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(path);
   } catch (e) {
-    const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new CliUsageError(`Could not load ${file}: ${detail}`);
+    throw new CliUsageError(`Could not load ${file}: ${loadErrorDetail(e)}`);
   }
   const objective = mod.objective ?? (typeof mod.default === 'function' ? mod.default : undefined);
   if (typeof objective !== 'function') {
@@ -29,4 +28,30 @@ export function loadObjectiveModule(file: string): ObjectiveModule {
     );
   }
   return { objective: objective as Objective, grid: mod.grid as GridSearchSpace | undefined };
+}
+
+/**
+ * What went wrong loading a module, on one line, with the place of a syntax error: esbuild (which
+ * compiles .ts) puts `file:line:col: ERROR: message` lines under a "Transform failed" header, Node
+ * (plain .js) puts `file:line` and a caret under the source line at the top of the stack.
+ */
+export function loadErrorDetail(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const lines = e.message.split('\n');
+  if (/^Transform failed with \d+ errors?:/.test(lines[0])) {
+    const errors = lines
+      .map((l) => /^(.+:\d+:\d+): ERROR: (.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => `${m[1]}: ${m[2]}`);
+    if (errors.length > 0) return `syntax error at ${errors.join('; ')}`;
+  }
+  if (e instanceof SyntaxError && e.stack) {
+    // ["/path/file.js:2", "  source line", "       ^", "", "SyntaxError: …"]
+    const [where, , caret] = e.stack.split('\n');
+    const column = caret?.indexOf('^') ?? -1;
+    if (/:\d+$/.test(where ?? '')) {
+      return `syntax error at ${where}${column >= 0 ? `:${column + 1}` : ''}: ${e.message}`;
+    }
+  }
+  return lines[0];
 }

@@ -3,6 +3,7 @@ import {
   createSampler,
   createStudy,
   InvalidArgumentError,
+  type FrozenTrial,
   PRUNER_TYPES,
   SAMPLER_TYPES,
   UnknownOptionError,
@@ -23,14 +24,21 @@ import {
   ObjectiveFailedError,
   parseCommandLine,
 } from '@tuneforge/sandbox';
-import { openCliStorage } from './cli-storage';
-import { writeStudyReport } from './report';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliUsageError } from './cli-error';
+import { describeStorage, openCliStorage } from './cli-storage';
 import { loadObjectiveModule, type ObjectiveModule } from './load-objective';
-import { jsonObject, nonNegativeInt, oneOf, positiveInt, positiveNumber } from './parse-options';
+import {
+  fileInExistingFolder,
+  jsonObject,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+} from './parse-options';
+import { writeStudyReport } from './report';
 import { formatTrialLine, ProgressBar } from './trial-log';
 
 interface OptimizeFlags {
@@ -40,7 +48,8 @@ interface OptimizeFlags {
   sandbox?: boolean;
   nTrials?: number;
   timeout?: number;
-  direction: StudyDirection;
+  /** Unset: a new study minimizes, a continued one keeps its stored direction. */
+  direction?: StudyDirection;
   sampler: SamplerType;
   samplerOptions?: Record<string, unknown>;
   grid?: Record<string, unknown>;
@@ -76,9 +85,8 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--timeout <seconds>', 'start no trial after this many seconds', positiveNumber('--timeout'))
     .option(
       '--direction <direction>',
-      'minimize or maximize',
+      'minimize or maximize (default: minimize for a new study; a continued study keeps its own)',
       oneOf('--direction', ['minimize', 'maximize'] as const),
-      'minimize',
     )
     .option(
       '--sampler <name>',
@@ -108,7 +116,11 @@ export function registerOptimizeCommand(program: Command): void {
     .option('--concurrency <k>', 'objectives run at once', positiveInt('--concurrency'), 1)
     .option('--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db', 'memory:')
     .option('--continue-on-error', 'keep going when the objective throws (the trial ends FAIL)')
-    .option('--report <file.html>', 'write a self-contained HTML report of the study at the end')
+    .option(
+      '--report <file.html>',
+      'write a self-contained HTML report of the study at the end (in an existing folder)',
+      fileInExistingFolder('--report'),
+    )
     .action(async (file: string | undefined, flags: OptimizeFlags) => {
       await runOptimize(file, flags);
     });
@@ -158,8 +170,18 @@ function resolveObjective(
     let objective: Objective | null = null;
     return {
       grid: mod.grid,
-      objective: (trial) =>
-        (objective ??= moduleObjective(resolve(file!), { studyName: studyName() }))(trial),
+      objective: async (trial) => {
+        objective ??= moduleObjective(resolve(file!), { studyName: studyName() });
+        try {
+          return await objective(trial);
+        } catch (e) {
+          // A module that throws stops the study as it does in this process (one rule with or without
+          // --sandbox); what only the sandbox catches, a crash or a limit, stays a FAIL trial.
+          if (e instanceof ObjectiveFailedError && e.kind === 'objective')
+            throw new ModuleThrewError(e.message);
+          throw e;
+        }
+      },
     };
   }
   return loadObjectiveModule(file!);
@@ -196,10 +218,39 @@ async function runOptimize(file: string | undefined, flags: OptimizeFlags): Prom
   const pruner = fromFlags('--pruner-options', () =>
     createPruner({ type: flags.pruner, options: flags.prunerOptions }),
   );
-  const storage = await openCliStorage(flags.storage);
+  const storage = await openCliStorage(flags.storage, 'create');
   try {
     const before = flags.studyName ? await countExisting(storage, flags.studyName) : 0;
-    const study = await createStudy({
+    const study = await openOrCreateStudy(flags, sampler, pruner, storage);
+    name = study.studyName;
+    process.stdout.write(
+      before > 0
+        ? `Continuing study '${study.studyName}' (${before} trials so far) ${describeStorage(storage)}.\n`
+        : `Created study '${study.studyName}' ${describeStorage(storage)}.\n`,
+    );
+    const finished = await optimizeWithLog(study, mod.objective, flags);
+    if (flags.report) {
+      const written = await writeStudyReport(study, flags.report);
+      process.stdout.write(`Report: ${written.path}\n`);
+    }
+    if (!finished.some((t) => t.state === 'COMPLETE')) throw new NoTrialCompletedError(finished);
+  } finally {
+    await storage.close();
+  }
+}
+
+/**
+ * Creates the study or continues the one of that name. A continued study keeps its direction; only a
+ * --direction that contradicts it is an error.
+ */
+async function openOrCreateStudy(
+  flags: OptimizeFlags,
+  sampler: ReturnType<typeof createSampler>,
+  pruner: ReturnType<typeof createPruner>,
+  storage: Awaited<ReturnType<typeof openCliStorage>>,
+): Promise<Study> {
+  try {
+    return await createStudy({
       studyName: flags.studyName,
       direction: flags.direction,
       sampler,
@@ -207,19 +258,13 @@ async function runOptimize(file: string | undefined, flags: OptimizeFlags): Prom
       storage,
       loadIfExists: true,
     });
-    name = study.studyName;
-    process.stdout.write(
-      before > 0
-        ? `Continuing study '${study.studyName}' (${before} trials so far) in ${storage.url}\n`
-        : `Created study '${study.studyName}' in ${storage.url}\n`,
-    );
-    await optimizeWithLog(study, mod.objective, flags);
-    if (flags.report) {
-      const written = await writeStudyReport(study, flags.report);
-      process.stdout.write(`Report: ${written.path}\n`);
+  } catch (e) {
+    if (e instanceof InvalidArgumentError && flags.direction !== undefined) {
+      throw new CliUsageError(
+        `--direction ${flags.direction}: ${e.message} Leave --direction out to continue it.`,
+      );
     }
-  } finally {
-    await storage.close();
+    throw e;
   }
 }
 
@@ -231,13 +276,15 @@ async function countExisting(
   return summary ? Object.values(summary.trialCounts).reduce((a, b) => a + b, 0) : 0;
 }
 
+/** Runs the study with one log line per finished trial; returns the trials this call finished. */
 async function optimizeWithLog(
   study: Study,
   objective: Parameters<Study['optimize']>[0],
   flags: OptimizeFlags,
-) {
+): Promise<FrozenTrial[]> {
   const bar = process.stderr.isTTY ? new ProgressBar(process.stderr, flags.nTrials) : null;
   let done = 0;
+  const finished: FrozenTrial[] = [];
   const onSignal = () => {
     process.stderr.write('\nInterrupted: finishing the running trials, then stopping.\n');
     study.stop();
@@ -253,6 +300,7 @@ async function optimizeWithLog(
       callbacks: [
         (s, trial) => {
           done++;
+          finished.push(trial);
           bar?.clear();
           process.stdout.write(formatTrialLine(s, trial) + '\n');
           bar?.render(done, s);
@@ -270,6 +318,7 @@ async function optimizeWithLog(
     bar?.clear();
   }
   printBest(study);
+  return finished;
 }
 
 /** The user's objective threw: exit 1 with its message, not a stack trace. */
@@ -277,12 +326,40 @@ export class ObjectiveThrewError extends Error {
   readonly exitCode = 1;
 }
 
-function printBest(study: Study): void {
-  const complete = study.trials.filter((t) => t.state === 'COMPLETE');
-  if (complete.length === 0) {
-    process.stdout.write('No trial completed.\n');
-    return;
+/** A sandboxed module threw (rather than crashed): not a caught failure unless --continue-on-error. */
+class ModuleThrewError extends Error {}
+
+/**
+ * No trial of this call completed (all failed or were pruned): the study did not work, so exit 1,
+ * whichever way the objective runs.
+ */
+export class NoTrialCompletedError extends Error {
+  readonly exitCode = 1;
+
+  constructor(finished: readonly FrozenTrial[]) {
+    const failed = finished.filter((t) => t.state === 'FAIL');
+    const pruned = finished.length - failed.length;
+    const what =
+      finished.length === 0
+        ? 'none finished'
+        : pruned === 0
+          ? `${failed.length === 1 ? 'the only trial' : `all ${failed.length} trials`} failed`
+          : failed.length === 0
+            ? `${pruned === 1 ? 'the only trial was' : `all ${pruned} trials were`} pruned`
+            : `${failed.length} failed and ${pruned} were pruned`;
+    const lastReason = failed.at(-1)?.systemAttrs.fail_reason;
+    // Sandbox reasons may carry a stderr tail: one line, and short.
+    const reason =
+      lastReason === undefined
+        ? ''
+        : ` (last error: ${String(lastReason).replace(/\s+/g, ' ').slice(0, 300)})`;
+    super(`No trial completed: ${what}${reason}.`);
   }
+}
+
+function printBest(study: Study): void {
+  // Without a completed trial there is no best one; the caller reports the failure.
+  if (!study.trials.some((t) => t.state === 'COMPLETE')) return;
   if (study.directions.length > 1) {
     process.stdout.write(`Pareto front: trials ${study.bestTrials.map((t) => t.number).join(', ')}\n`);
     return;

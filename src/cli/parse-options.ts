@@ -1,4 +1,5 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CliUsageError } from './cli-error';
 
 /** Commander argument parsers that turn a bad value into one clear line (exit 2). */
@@ -56,4 +57,25 @@ export function jsonObject(flag: string) {
     }
     return value as Record<string, unknown>;
   };
+}
+
+/**
+ * A file the command will write (`--report`, `--out`): its folder must exist, because the CLI creates
+ * no folder it was not asked to; checked when the flag is read, so a refused command writes nothing.
+ */
+export function fileInExistingFolder(flag: string) {
+  return (raw: string): string => {
+    const problem = folderProblem(flag, dirname(resolve(raw)));
+    if (problem) throw new CliUsageError(problem);
+    return raw;
+  };
+}
+
+/** Why `folder` cannot hold a new file of `flag` (one line), or null when it can. */
+export function folderProblem(flag: string, folder: string): string | null {
+  if (!existsSync(folder))
+    return `${flag}: the folder ${folder} does not exist: create it, or choose another path.`;
+  if (!statSync(folder).isDirectory())
+    return `${flag}: ${folder} is a file, not a folder: choose another path.`;
+  return null;
 }

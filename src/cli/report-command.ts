@@ -1,7 +1,7 @@
 import { loadStudy } from '@tuneforge/core';
 import type { Command } from 'commander';
 import { openCliStorage } from './cli-storage';
-import { nonNegativeInt } from './parse-options';
+import { fileInExistingFolder, nonNegativeInt } from './parse-options';
 import { writeStudyReport } from './report';
 
 interface ReportFlags {
@@ -24,10 +24,14 @@ export function registerReportCommand(program: Command): void {
     )
     .argument('<study>', 'study name')
     .requiredOption('--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db')
-    .option('--out <file.html>', 'where to write the report (default: tuneforge-report-<study>.html)')
+    .option(
+      '--out <file.html>',
+      'where to write the report, in an existing folder (default: tuneforge-report-<study>.html)',
+      fileInExistingFolder('--out'),
+    )
     .option('--seed <n>', 'seed of the importance estimator', nonNegativeInt('--seed'), 0)
     .action(async (name: string, flags: ReportFlags) => {
-      const storage = await openCliStorage(flags.storage);
+      const storage = await openCliStorage(flags.storage, 'read-only');
       try {
         const study = await loadStudy({ studyName: name, storage });
         const written = await writeStudyReport(study, flags.out ?? defaultReportPath(name), {
