@@ -3,10 +3,12 @@
  * process group (so that everything it starts can be stopped at once), watched for its wall time and
  * output size, its stdout split into lines and its logs kept as bounded tails. Stopping sends SIGTERM to
  * the whole group, then SIGKILL after a grace period; when the leader exits, whatever it left running in
- * the group is killed too, so nothing outlives its trial.
+ * the group is killed too, so nothing outlives its trial. And nothing outlives its worker: the program is
+ * started on a lifeline (worker-lifeline.ts) whose watchdog kills the group when the worker dies.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { LineSplitter, TailBuffer } from './output-capture';
+import { MAX_EXTRA_PIPES, withLifeline } from './worker-lifeline';
 
 /** Why the sandbox stopped the process (the first reason wins). */
 export type StopReason =
@@ -32,7 +34,7 @@ export interface SandboxProcessOptions {
   maxLineChars: number;
   /** Each stdout line, in order. */
   onLine(line: string, truncated: boolean): void;
-  /** Extra pipes after stdin/stdout/stderr (fd 3, ...), e.g. the module runner's trial channel. */
+  /** Extra pipes after stdin/stdout/stderr (fd 3, ...), e.g. the module runner's trial channel. At most 4. */
   extraPipes?: number;
   signal?: AbortSignal;
 }
@@ -74,17 +76,23 @@ export class SandboxProcess {
   constructor(private readonly options: SandboxProcessOptions) {
     const started = performance.now();
     this.stderrTail = new TailBuffer(options.tailChars);
+    const extraPipes = options.extraPipes ?? 0;
+    if (!Number.isInteger(extraPipes) || extraPipes < 0 || extraPipes > MAX_EXTRA_PIPES)
+      throw new RangeError(`extraPipes must be an integer in 0..${MAX_EXTRA_PIPES}, got ${extraPipes}`);
     const stdio: StdioOptions = [
-      'ignore',
+      // The lifeline: never written to, closed by the kernel when this process ends, however it ends.
       'pipe',
       'pipe',
-      ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const),
+      'pipe',
+      ...Array.from({ length: extraPipes }, () => 'pipe' as const),
     ];
-    this.child = spawn(options.file, [...options.args], {
+    const launch = withLifeline(options.file, options.args);
+    this.child = spawn(launch.file, launch.args, {
       cwd: options.cwd,
       env: options.env,
       stdio,
-      // setsid(): the child leads a new process group, so kill(-pid) reaches everything it starts.
+      // setsid(): the child leads a new process group, so kill(-pid) reaches everything it starts. The
+      // launcher execs the program, so the program keeps this pid and leads the group.
       detached: true,
       windowsHide: true,
     });
