@@ -10,6 +10,7 @@ import {
   type Study,
 } from '@tuneforge/core';
 import {
+  completeStudy,
   DEFINITION_ATTR,
   STARTED_AT_ATTR,
   STATE_ATTR,
@@ -134,7 +135,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     // A sampler that ran out of points (grid) stopped the study: it ends like a spent budget.
     const exhausted = study.stopped;
     if ((trials.length >= nTrials || timedOut || exhausted) && inFlight === 0) {
-      await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'COMPLETED');
+      await completeStudy(this.storage, studyId);
       await this.telemetry.studyStateChanged(studyId, 'COMPLETED');
       this.studies.delete(studyId);
       this.logger.log(`study ${studyId} completed with ${trials.length} trials`);

@@ -2,3 +2,4 @@ export * from './queue-names';
 export * from './jobs';
 export * from './redis-keys';
 export * from './study-definition';
+export * from './study-lifecycle';

@@ -6,7 +6,7 @@ import {
   TrialAlreadyFinishedError,
   TrialNotFoundError,
 } from '@tuneforge/core';
-import { InvalidStudyDefinitionError } from '@tuneforge/queue';
+import { InvalidStudyDefinitionError, StudyStateConflictError } from '@tuneforge/queue';
 import type { Response } from 'express';
 
 /** Maps the core's typed errors to HTTP once, for every route: 404, 409, 400; anything else is a 500. */
@@ -35,6 +35,8 @@ export class ApiErrorsFilter implements ExceptionFilter {
     if (error instanceof DuplicateStudyError || error instanceof TrialAlreadyFinishedError) {
       return [HttpStatus.CONFLICT, { error: 'Conflict', message }];
     }
+    if (error instanceof StudyStateConflictError)
+      return [HttpStatus.CONFLICT, { error: 'Conflict', message }];
     if (error instanceof InvalidStudyDefinitionError) {
       return [
         HttpStatus.BAD_REQUEST,

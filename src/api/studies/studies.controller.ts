@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { StudyRefParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { CreateStudyDto } from './dto/create-study.dto';
@@ -13,8 +14,12 @@ export class StudiesController {
   constructor(private readonly studies: StudiesService) {}
 
   @Post()
-  create(@Body() dto: CreateStudyDto) {
-    return this.studies.create(dto);
+  @ApiCreatedResponse({ description: 'the study was created and starts' })
+  @ApiOkResponse({ description: 'a study of that name exists with the same definition: it is returned' })
+  async create(@Body() dto: CreateStudyDto, @Res({ passthrough: true }) res: Response) {
+    const { created, study } = await this.studies.create(dto);
+    res.status(created ? 201 : 200);
+    return study;
   }
 
   @Get()

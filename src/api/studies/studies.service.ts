@@ -1,23 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
-  InvalidArgumentError,
+  DuplicateStudyError,
   Storage,
-  StudyNotFoundError,
   type JsonObject,
   type StudyDirection,
+  type StudyRecord,
 } from '@tuneforge/core';
 import {
+  changeStudyState,
   checkStudyDefinition,
   definitionToJson,
   DEFINITION_ATTR,
   InvalidStudyDefinitionError,
+  nextStudyState,
+  readStudyState,
   STARTED_AT_ATTR,
   STATE_ATTR,
   type ObjectiveRef,
-  type PlatformStudyState,
+  type RefillReason,
   type StudyDefinition,
 } from '@tuneforge/queue';
 import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../../config/platform-config';
 import { ObjectiveCatalogPort } from '../../providers/objective-catalog';
 import { InjectRedis } from '../../providers/redis.provider';
@@ -26,14 +30,29 @@ import { RefillQueue } from '../../providers/refill-queue';
 import { StudyCleanup } from '../../providers/study-cleanup';
 import type { StudyRef } from '../common/route-params';
 import { emptyCounts, toStudyResponse, type StudyResponse } from '../common/responses';
+import { firstDifference } from './definition-difference';
 import type { CreateStudyDto } from './dto/create-study.dto';
+import { PlatformDependencies, withTimeout } from './platform-dependencies';
 
 const DEFAULT_MAX_PARALLEL = 4;
+/** How long a route waits for its refill request to reach Redis before leaving it to the sweep. */
+const REFILL_REQUEST_MS = 3000;
 
-/** The rules of platform studies: definitions, lifecycle (RUNNING → STOPPED/COMPLETED), reads. */
+/** What `POST /studies` did: created the study (201), or found it with the same definition (200). */
+export interface CreateOutcome {
+  created: boolean;
+  study: StudyResponse;
+}
+
+/**
+ * The rules of platform studies: definitions, the lifecycle (libs/queue study-lifecycle.ts: every change
+ * of state goes through it), reads.
+ */
 @Injectable()
 export class StudiesService {
+  private readonly logger = new Logger('api');
   private readonly telemetry: PlatformTelemetry;
+  private readonly dependencies: PlatformDependencies;
 
   constructor(
     private readonly storage: Storage,
@@ -42,23 +61,34 @@ export class StudiesService {
     private readonly cleanup: StudyCleanup,
     @InjectRedis() redis: Redis,
     config: PlatformConfig,
+    dataSource: DataSource,
   ) {
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'api');
+    this.dependencies = new PlatformDependencies(redis, dataSource);
   }
 
-  async create(dto: CreateStudyDto): Promise<StudyResponse> {
+  /**
+   * Creates and starts a study. Idempotent: when a study of that name exists with the same definition,
+   * it is returned as it is (`created: false`, HTTP 200), so a client may retry a request whose answer it
+   * lost; with another definition it is a 409 naming the first field that differs.
+   */
+  async create(dto: CreateStudyDto): Promise<CreateOutcome> {
     const definition = checkStudyDefinition(toDefinition(dto), this.catalog);
-    const record = await this.storage.createStudy({
-      studyName: definition.name,
-      directions: definition.directions,
-      systemAttrs: {
-        [DEFINITION_ATTR]: definitionToJson(definition),
-        [STATE_ATTR]: 'RUNNING',
-        [STARTED_AT_ATTR]: Date.now(),
-      },
-    });
-    await this.refill.request(record.studyId, 'start');
-    return toStudyResponse(record, emptyCounts(), []);
+    const json = definitionToJson(definition);
+    await this.dependencies.require();
+    let record: StudyRecord;
+    try {
+      record = await this.storage.createStudy({
+        studyName: definition.name,
+        directions: definition.directions,
+        systemAttrs: { [DEFINITION_ATTR]: json, [STATE_ATTR]: 'RUNNING', [STARTED_AT_ATTR]: Date.now() },
+      });
+    } catch (e) {
+      if (!(e instanceof DuplicateStudyError)) throw e;
+      return { created: false, study: await this.existingWithSameDefinition(definition.name, json) };
+    }
+    await this.requestRefill(record.studyId, 'start');
+    return { created: true, study: toStudyResponse(record, emptyCounts(), []) };
   }
 
   async list(): Promise<StudyResponse[]> {
@@ -79,32 +109,57 @@ export class StudiesService {
     );
   }
 
+  /** RUNNING → STOPPED; a STOPPED study is answered as it is; a COMPLETED one is a 409. */
   async stop(ref: StudyRef): Promise<StudyResponse> {
+    await this.dependencies.require();
     const studyId = await this.resolve(ref);
-    await this.requirePlatformStudy(studyId);
-    await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'STOPPED');
-    await this.telemetry.studyStateChanged(studyId, 'STOPPED');
+    const change = await changeStudyState(this.storage, studyId, 'stop');
+    if (change.changed) await this.telemetry.studyStateChanged(studyId, change.to);
     return this.get(studyId);
   }
 
+  /** STOPPED → RUNNING; a RUNNING study is answered as it is (and topped up); a COMPLETED one is a 409. */
   async resume(ref: StudyRef): Promise<StudyResponse> {
+    await this.dependencies.require();
     const studyId = await this.resolve(ref);
-    const state = await this.requirePlatformStudy(studyId);
-    if (state === 'COMPLETED') {
-      throw new InvalidArgumentError(
-        `Study ${studyId} is COMPLETED: its budget is spent; create a new study to go on.`,
-      );
-    }
-    await this.storage.setStudySystemAttr(studyId, STATE_ATTR, 'RUNNING');
-    await this.telemetry.studyStateChanged(studyId, 'RUNNING');
-    await this.refill.request(studyId, 'resume');
+    const change = await changeStudyState(this.storage, studyId, 'resume');
+    if (change.changed) await this.telemetry.studyStateChanged(studyId, change.to);
+    await this.requestRefill(studyId, 'resume');
     return this.get(studyId);
   }
 
+  /** Deletes a study in any state (a study the platform did not create too). */
   async remove(ref: StudyRef): Promise<void> {
+    await this.dependencies.require();
     const studyId = await this.resolve(ref);
+    // A platform study goes through the lifecycle table (delete is allowed in every state); a study that
+    // the CLI or the library created has no platform state and is deleted as it is.
+    const record = await this.storage.getStudy(studyId);
+    if (record.systemAttrs[STATE_ATTR] !== undefined) {
+      nextStudyState(studyId, await readStudyState(this.storage, studyId), 'delete');
+    }
     await this.storage.deleteStudy(studyId);
     await this.cleanup.afterDelete(studyId);
+  }
+
+  /** 503 naming Redis or Postgres when one does not answer: call it before a route changes anything. */
+  requireDependencies(): Promise<void> {
+    return this.dependencies.require();
+  }
+
+  /**
+   * Asks the scheduler to top the study up, waiting at most a few seconds for Redis: the change is
+   * stored already, and the scheduler's sweep requests a refill of every RUNNING study every few
+   * seconds, so a request lost here only delays the start.
+   */
+  async requestRefill(studyId: number, reason: RefillReason): Promise<void> {
+    try {
+      await withTimeout(this.refill.request(studyId, reason), REFILL_REQUEST_MS, 'refill request');
+    } catch (e) {
+      this.logger.warn(
+        `study ${studyId}: ${(e as Error).message}; the scheduler's sweep will refill it once Redis answers`,
+      );
+    }
   }
 
   /** The id of a study given by id or by name (see {@link StudyRef}). @throws StudyNotFoundError */
@@ -116,11 +171,28 @@ export class StudiesService {
     return this.storage.getStudyIdByName(ref);
   }
 
-  private async requirePlatformStudy(studyId: number): Promise<PlatformStudyState> {
+  /** The study named `name`, when its stored definition is `given`. @throws DuplicateStudyError otherwise */
+  private async existingWithSameDefinition(name: string, given: JsonObject): Promise<StudyResponse> {
+    const studyId = await this.storage.getStudyIdByName(name);
     const record = await this.storage.getStudy(studyId);
-    const state = record.systemAttrs[STATE_ATTR] as PlatformStudyState | undefined;
-    if (!state) throw new StudyNotFoundError(`Study ${studyId} was not created through the platform.`);
-    return state;
+    const stored = record.systemAttrs[DEFINITION_ATTR];
+    if (stored === undefined) {
+      throw new DuplicateStudyError(
+        `A study named '${name}' already exists and was not created through the platform: choose another name.`,
+      );
+    }
+    const difference = firstDifference(stored, given);
+    if (difference) {
+      const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+      throw new DuplicateStudyError(
+        `A study named '${name}' already exists with a different definition: ${difference.field} is ` +
+          `${show(difference.stored)} there, ${show(difference.given)} here. Send the same definition to ` +
+          `get the existing study, or choose another name (or DELETE /studies/${name} first).`,
+      );
+    }
+    // The first request may have lost its refill request (Redis went away after the write): ask again.
+    if (record.systemAttrs[STATE_ATTR] === 'RUNNING') await this.requestRefill(studyId, 'start');
+    return this.get(studyId);
   }
 }
 

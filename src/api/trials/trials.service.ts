@@ -1,22 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import {
-  contains,
   formatTrials,
-  InvalidArgumentError,
-  parseSearchSpace,
   Storage,
-  toInternal,
   TrialNotFoundError,
   type FrozenTrial,
   type JsonObject,
 } from '@tuneforge/core';
-import { DEFINITION_ATTR, type StudyDefinition } from '@tuneforge/queue';
-import { RefillQueue } from '../../providers/refill-queue';
+import { checkEnqueue, DEFINITION_ATTR, readStudyState, type StudyDefinition } from '@tuneforge/queue';
+import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { toTrialResponse, type TrialResponse } from '../common/responses';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import type { EnqueueTrialDto } from './dto/enqueue-trial.dto';
 import type { ListTrialsQuery, TrialOrder } from './dto/list-trials.query';
+import { checkEnqueuedParams, knownSpaceOf } from './enqueued-params';
 
 export interface TrialPage {
   total: number;
@@ -51,7 +48,7 @@ export class TrialsService {
   constructor(
     private readonly storage: Storage,
     private readonly studies: StudiesService,
-    private readonly refill: RefillQueue,
+    private readonly registry: ObjectiveRegistry,
   ) {}
 
   async list(ref: StudyRef, query: ListTrialsQuery): Promise<TrialPage> {
@@ -81,35 +78,34 @@ export class TrialsService {
     return formatTrials(await this.storage.getAllTrials(studyId), record.directions.length, 'csv');
   }
 
-  /** Enqueues a trial with fixed parameters; the scheduler runs it before sampling new ones. */
+  /**
+   * Enqueues a trial with fixed parameters; the scheduler runs it before sampling new ones (on a STOPPED
+   * study, once it is resumed). Refused before anything is written: 409 when the study's state or budget
+   * does not allow one more trial (libs/queue study-lifecycle.ts), 400 naming each bad parameter, 503
+   * when Redis or Postgres does not answer.
+   */
   async enqueue(ref: StudyRef, dto: EnqueueTrialDto): Promise<TrialResponse> {
+    await this.studies.requireDependencies();
     const studyId = await this.studies.resolve(ref);
     const record = await this.storage.getStudy(studyId);
-    const definition = record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined;
-    if (definition?.searchSpace) {
-      const space = parseSearchSpace(definition.searchSpace);
-      for (const [name, value] of Object.entries(dto.params)) {
-        const param = space.parameters.find((p) => p.name === name);
-        if (!param)
-          throw new InvalidArgumentError(`params.${name}: not a parameter of the study's search space`);
-        const ok = (() => {
-          try {
-            return contains(param.distribution, toInternal(param.distribution, value));
-          } catch {
-            return false;
-          }
-        })();
-        if (!ok)
-          throw new InvalidArgumentError(
-            `params.${name}: ${JSON.stringify(value)} is outside the parameter's range`,
-          );
-      }
+    const state = await readStudyState(this.storage, studyId);
+    const definition = record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition;
+    const trialCount = (await this.storage.getAllTrials(studyId)).length;
+    checkEnqueue(studyId, state, trialCount, definition.budget.nTrials);
+    const errors = checkEnqueuedParams(dto.params, knownSpaceOf(definition, this.registry));
+    if (errors.length > 0) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: errors.map((e) => `${e.field}: ${e.messages.join('; ')}`).join('; '),
+        errors,
+      });
     }
     const trial = await this.storage.createTrial(studyId, {
       state: 'WAITING',
       systemAttrs: { fixed_params: dto.params as JsonObject },
     });
-    await this.refill.request(studyId, 'start');
+    if (state === 'RUNNING') await this.studies.requestRefill(studyId, 'start');
     return toTrialResponse(trial);
   }
 }

@@ -1,0 +1,96 @@
+import {
+  categoricalDistribution,
+  contains,
+  describe as describeDistribution,
+  floatDistribution,
+  intDistribution,
+  parseSearchSpace,
+  toInternal,
+  type Distribution,
+  type ParamValue,
+} from '@tuneforge/core';
+import type { StudyDefinition } from '@tuneforge/queue';
+import { getBuiltinProblem, type ObjectiveRegistry } from '@tuneforge/sandbox';
+import type { FieldError } from '../common/validation';
+
+/** A study's parameters by name, in suggestion order. */
+export type KnownSpace = ReadonlyMap<string, Distribution>;
+
+/**
+ * The study's parameters when they are known before the objective runs, found as the scheduler finds
+ * them (src/scheduler/study-runtime.ts `planFor`): a built-in problem's own, else the definition's
+ * declarative `searchSpace`, else the space of the registered command. null for module objectives,
+ * which define their parameters as they run.
+ */
+export function knownSpaceOf(definition: StudyDefinition, registry: ObjectiveRegistry): KnownSpace | null {
+  const ref = definition.objective;
+  if (ref.kind === 'builtin') {
+    return new Map<string, Distribution>(
+      getBuiltinProblem(ref.name).params.map((p): [string, Distribution] => {
+        const log = { log: p.log ?? false };
+        if (p.type === 'categorical') return [p.name, categoricalDistribution(p.choices ?? [])];
+        if (p.type === 'int') return [p.name, intDistribution(p.low!, p.high!, log)];
+        return [p.name, floatDistribution(p.low!, p.high!, log)];
+      }),
+    );
+  }
+  if (ref.kind === 'module') return null;
+  const space = definition.searchSpace
+    ? parseSearchSpace(definition.searchSpace)
+    : ref.kind === 'command' && registry.has(ref.name)
+      ? registry.get(ref.name).space
+      : null;
+  return space ? new Map(space.parameters.map((p) => [p.name, p.distribution])) : null;
+}
+
+/**
+ * What is wrong with the fixed parameters of an enqueued trial, one entry per bad parameter (field
+ * `params.<name>`); empty when they are fine. With a known space each value must belong to its
+ * parameter's distribution (type, range, step grid, integrality, choices) and unknown names are refused;
+ * missing names are fine (the sampler fills them in). Without one (module objectives) any JSON scalar
+ * goes: the objective decides when it asks for the parameter.
+ */
+export function checkEnqueuedParams(
+  params: Readonly<Record<string, unknown>>,
+  space: KnownSpace | null,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    const problem = paramProblem(name, value, space);
+    if (problem) errors.push({ field: `params.${name}`, messages: [problem] });
+  }
+  return errors;
+}
+
+function paramProblem(name: string, value: unknown, space: KnownSpace | null): string | null {
+  if (!isScalar(value)) {
+    return `must be a string, a number, a boolean or null, got ${JSON.stringify(value)}`;
+  }
+  if (space === null) return null;
+  const d = space.get(name);
+  if (!d) {
+    return `'${name}' is not a parameter of the study's search space; its parameters: ${[...space.keys()].join(', ')}`;
+  }
+  const shown = JSON.stringify(value);
+  if (d.type === 'categorical') {
+    return d.choices.includes(value) ? null : `must be one of ${JSON.stringify(d.choices)}, got ${shown}`;
+  }
+  if (typeof value !== 'number') return `must be a number in ${describeDistribution(d)}, got ${shown}`;
+  if (d.type === 'int' && !Number.isInteger(value)) {
+    return `must be an integer in ${describeDistribution(d)}, got ${shown}`;
+  }
+  if (value < d.low || value > d.high) return `${shown} is outside ${describeDistribution(d)}`;
+  if (!contains(d, toInternal(d, value as ParamValue))) {
+    return `${shown} is not on the step grid of ${describeDistribution(d)} (low + k * step)`;
+  }
+  return null;
+}
+
+function isScalar(value: unknown): value is string | number | boolean | null {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
