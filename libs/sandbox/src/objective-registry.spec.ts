@@ -18,7 +18,7 @@ describe('ObjectiveRegistry', () => {
 
   it('loads the example manifests, with paths relative to the manifest folder', async () => {
     const registry = await ObjectiveRegistry.fromDirectory(join(EXAMPLES, 'objectives'));
-    expect(registry.names()).toEqual(['conditional', 'python-train', 'shell-quadratic']);
+    expect(registry.names()).toEqual(['conditional', 'model-select', 'python-train', 'shell-quadratic']);
     const python = registry.get('python-train');
     expect(python.kind).toBe('command');
     if (python.kind !== 'command') throw new Error('unreachable');
