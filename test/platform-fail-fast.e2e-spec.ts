@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { STARTED_AT_ATTR } from '@tuneforge/queue';
+import { openStorage } from '@tuneforge/storage';
+import { Redis } from 'ioredis';
+import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
+
+jest.setTimeout(240_000);
+
+async function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A Redis of the test's own (no persistence), so that it can be killed; resolves once it answers. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  const deadline = Date.now() + 10_000;
+  try {
+    for (;;) {
+      try {
+        if (probe.status !== 'ready') await probe.connect();
+        if ((await probe.ping()) === 'PONG') return child;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    probe.disconnect();
+  }
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/**
+ * Requests fail fast (issue 12 item 4): with Redis down a mutating route answers 503 within seconds and
+ * leaves nothing behind, and creating a study is idempotent, so the client's retry gets the study.
+ */
+describe('the platform when Redis goes away', () => {
+  let redisPort: number;
+  let redis: ChildProcess;
+  let platform: Platform;
+
+  beforeAll(async () => {
+    redisPort = await sparePort();
+    redis = await startRedis(redisPort);
+    platform = await startPlatform({ workers: 1, env: { REDIS_URL: `redis://127.0.0.1:${redisPort}` } });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    if (redis) await kill(redis);
+  });
+
+  const definition = {
+    name: 'idempotent',
+    objective: { builtin: 'quadratic' },
+    sampler: { type: 'random' },
+    pruner: { type: 'none' },
+    budget: { nTrials: 4, maxParallel: 2 },
+    seed: 5,
+  };
+
+  it('answers the same POST /studies twice with 201, then 200 and the same study', async () => {
+    const first = await platform.request('/studies', { body: definition });
+    expect(first.status).toBe(201);
+    const again = await platform.request('/studies', { body: definition });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({
+      id: first.body.id,
+      name: 'idempotent',
+      definition: first.body.definition,
+    });
+    const studies = (await platform.request('/studies')).body as Array<{ name: string }>;
+    expect(studies.filter((s) => s.name === 'idempotent')).toHaveLength(1);
+    expect((await waitForStudy(platform, first.body.id)).state).toBe('COMPLETED');
+  });
+
+  it('answers 409 to the same name with another definition, naming the field that differs', async () => {
+    const res = await platform.request('/studies', {
+      body: { ...definition, budget: { nTrials: 8, maxParallel: 2 } },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message:
+        "A study named 'idempotent' already exists with a different definition: budget.nTrials is 4 there, 8 here. " +
+        'Send the same definition to get the existing study, or choose another name (or DELETE /studies/idempotent first).',
+    });
+  });
+
+  it('starts a stored RUNNING study whose refill request never reached Redis (the sweep)', async () => {
+    // What the api stores when the refill request after the write is lost: the study, and no request.
+    const template = (await platform.request('/studies/idempotent')).body;
+    const storage = await openStorage(platform.database.url, { access: 'existing' });
+    let studyId: number;
+    try {
+      const record = await storage.createStudy({
+        studyName: 'lost-refill',
+        directions: ['minimize'],
+        systemAttrs: {
+          'platform:definition': { ...template.definition, name: 'lost-refill' },
+          'platform:state': 'RUNNING',
+          [STARTED_AT_ATTR]: Date.now(),
+        },
+      });
+      studyId = record.studyId;
+    } finally {
+      await storage.close();
+    }
+    const study = await waitForStudy(platform, studyId, 60_000);
+    expect([study.state, study.counts.COMPLETE]).toEqual(['COMPLETED', 4]);
+  });
+
+  it('with Redis down, answers mutating routes 503 within 5 s naming Redis and changes nothing', async () => {
+    await kill(redis);
+    const before = (await platform.request('/studies')).body;
+
+    const started = Date.now();
+    const created = await platform.request('/studies', { body: { ...definition, name: 'while-down' } });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(created.status).toBe(503);
+    expect(created.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect(created.body.message).toMatch(
+      new RegExp(
+        `^Redis is unreachable \\(127\\.0\\.0\\.1:${redisPort}: .*\\): nothing was changed; try again`,
+      ),
+    );
+
+    for (const [path, method, body] of [
+      ['/studies/idempotent/stop', 'POST', undefined],
+      ['/studies/idempotent/resume', 'POST', undefined],
+      ['/studies/idempotent/trials', 'POST', { params: { x: 1 } }],
+      ['/studies/idempotent', 'DELETE', undefined],
+    ] as const) {
+      const t0 = Date.now();
+      const res = await platform.request(path, { method, body });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect([path, res.status]).toEqual([path, 503]);
+      expect(res.body.message).toMatch(/^Redis is unreachable/);
+    }
+    // Reads still answer, from Postgres: nothing was written.
+    expect((await platform.request('/studies')).body).toEqual(before);
+    expect((await platform.request('/studies/while-down')).status).toBe(404);
+  });
+
+  it('once Redis is back, the retried POST creates the study (201), the next one gets it (200), and it runs', async () => {
+    redis = await startRedis(redisPort);
+    const deadline = Date.now() + 30_000;
+    while ((await platform.request('/health')).status !== 200) {
+      if (Date.now() > deadline) throw new Error('the api did not reconnect to Redis');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const retried = await platform.request('/studies', { body: { ...definition, name: 'while-down' } });
+    expect(retried.status).toBe(201);
+    const again = await platform.request('/studies', { body: { ...definition, name: 'while-down' } });
+    expect([again.status, again.body.id]).toEqual([200, retried.body.id]);
+    const study = await waitForStudy(platform, retried.body.id, 60_000);
+    expect([study.state, study.counts.COMPLETE]).toEqual(['COMPLETED', 4]);
+  });
+});
