@@ -1,0 +1,269 @@
+/**
+ * The CLI's edges, through the real binary (issue 11 items 7 and 8): one exit rule for a study in which
+ * nothing completed, load errors that say where, continued studies that keep their direction, the
+ * default sampler, the first line of a run, and no file or folder that the command was not asked for.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+jest.setTimeout(120_000);
+
+const ROOT = join(__dirname, '..');
+const BIN = join(ROOT, 'bin', 'tuneforge.js');
+
+/** Runs `tuneforge …` in `cwd`. */
+function tuneforge(cwd: string, args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file and folder under `dir`, relative, sorted. */
+function tree(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).sort();
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tuneforge-cli-edges-'));
+  writeFileSync(
+    join(dir, 'throws.ts'),
+    `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  trial.suggestFloat('x', 0, 1);
+  throw new Error('boom');
+}
+`,
+  );
+  writeFileSync(
+    join(dir, 'branin.ts'),
+    `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  const x = trial.suggestFloat('x', -5, 10);
+  return (x - 2) ** 2;
+}
+`,
+  );
+  writeFileSync(
+    join(dir, 'syntax.ts'),
+    `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  return trial.suggestFloat('x', 0, 1) +;
+}
+`,
+  );
+  // In a folder of its own: tsx would load a .ts sibling of the same name instead.
+  mkdirSync(join(dir, 'js'));
+  writeFileSync(
+    join(dir, 'js', 'syntax.js'),
+    `exports.objective = function (t) {
+  return t.suggestFloat('x', 0, 1) +;
+};
+`,
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh empty folder to run a command in, so that whatever it writes shows. */
+function emptyFolder(name: string): string {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  return folder;
+}
+
+describe('optimize: a run in which no trial completed fails, one rule with or without --sandbox', () => {
+  it.each([[[]], [['--sandbox']]])('a module that throws stops the study: exit 1 (%j)', (extra) => {
+    const r = tuneforge(dir, ['optimize', 'throws.ts', '--n-trials', '3', ...extra]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'tuneforge: The objective failed: boom (pass --continue-on-error to keep going).\n',
+    );
+    expect(r.stdout).toMatch(
+      /\] Trial 0 failed with parameters: \{"x": [\d.e-]+\} because of the following error: boom\n$/,
+    );
+  });
+
+  it.each([[[]], [['--sandbox']]])(
+    'with --continue-on-error every trial runs, and none completing is still exit 1 (%j)',
+    (extra) => {
+      const r = tuneforge(dir, ['optimize', 'throws.ts', '--n-trials', '3', '--continue-on-error', ...extra]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('tuneforge: No trial completed: all 3 trials failed (last error: boom).\n');
+      expect(r.stdout.match(/\] Trial \d failed /g)).toHaveLength(3);
+      expect(r.stdout).not.toMatch(/Best trial/);
+    },
+  );
+
+  it('a command objective whose every run fails ends the same way', () => {
+    const space = JSON.stringify([{ name: 'x', type: 'float', low: 0, high: 1 }]);
+    const r = tuneforge(dir, [
+      'optimize',
+      '--command',
+      'sh -c "exit 3"',
+      '--space',
+      space,
+      '--n-trials',
+      '2',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^tuneforge: No trial completed: all 2 trials failed \(last error: .*3.*\)\.\n$/,
+    );
+  });
+});
+
+describe('optimize: load errors say where', () => {
+  it.each([
+    ['syntax.ts', [], `syntax error at DIR/syntax.ts:2:40: Unexpected ";"`],
+    ['syntax.ts', ['--sandbox'], `syntax error at DIR/syntax.ts:2:40: Unexpected ";"`],
+    ['js/syntax.js', [], `syntax error at DIR/js/syntax.js:2:37: Unexpected token ';'`],
+  ])('%s %j: file:line:col and the message, one line, exit 2', (file, extra, detail) => {
+    const r = tuneforge(dir, ['optimize', file, '--n-trials', '1', ...extra]);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toBe(`tuneforge: Could not load ${file}: ${detail.replace('DIR', dir)}\n`);
+  });
+});
+
+describe('optimize: a continued study keeps its direction', () => {
+  it('resumes a maximize study without --direction; only a contradicting --direction is refused', () => {
+    const storage = `sqlite:${join(dir, 'maximize.db')}`;
+    const common = ['optimize', 'branin.ts', '--storage', storage, '--study-name', 'm', '--seed', '3'];
+    const first = tuneforge(dir, [...common, '--n-trials', '2', '--direction', 'maximize']);
+    expect(first.code).toBe(0);
+    const again = tuneforge(dir, [...common, '--n-trials', '2']);
+    expect(again.code).toBe(0);
+    expect(again.stdout.split('\n')[0]).toBe(
+      `Continuing study 'm' (2 trials so far) in the SQLite file ${join(dir, 'maximize.db')}.`,
+    );
+    const trials = JSON.parse(
+      tuneforge(dir, ['trials', 'm', '--storage', storage, '--format', 'json']).stdout,
+    ) as Array<{ values: number[] }>;
+    expect(trials).toHaveLength(4);
+    const best = JSON.parse(tuneforge(dir, ['best-trial', 'm', '--storage', storage]).stdout);
+    expect(best.values[0]).toBe(Math.max(...trials.map((t) => t.values[0])));
+
+    const contradicting = tuneforge(dir, [...common, '--n-trials', '2', '--direction', 'minimize']);
+    expect(contradicting).toMatchObject({ code: 2, stdout: '' });
+    expect(contradicting.stderr).toBe(
+      "tuneforge: --direction minimize: Study 'm' optimizes maximize, not minimize. Leave --direction out to continue it.\n",
+    );
+    expect(tuneforge(dir, ['studies', '--storage', storage]).stdout).toBe('m\tmaximize\tcomplete 4\n');
+  });
+});
+
+describe('optimize: defaults and the first line', () => {
+  it('--sampler defaults to auto, in the help as in README.md', () => {
+    const help = tuneforge(dir, ['optimize', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      '--sampler <name> one of auto, random, grid, tpe, cmaes, qmc, gp (default: "auto")',
+    );
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(
+      /`--sampler auto\|gp\|tpe\|cmaes\|qmc\|random\|grid` \(default `auto`/,
+    );
+  });
+
+  it.each([
+    [
+      'memory:',
+      () => "Created study 'first' in memory (nothing is saved: give --storage sqlite:<file> to keep it).",
+    ],
+    [
+      'sqlite::memory:',
+      () => "Created study 'first' in a private in-memory SQLite database (nothing is saved).",
+    ],
+    [`sqlite:first.db`, () => `Created study 'first' in the SQLite file ${join(dir, 'first.db')}.`],
+  ])('says where the study is, in words: %s', (storage, line) => {
+    const r = tuneforge(dir, [
+      'optimize',
+      'branin.ts',
+      '--n-trials',
+      '1',
+      '--storage',
+      storage,
+      '--study-name',
+      'first',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(line());
+  });
+});
+
+describe('no side effects: readers read, nothing creates a folder it was not asked for', () => {
+  const NO_DB = (path: string) =>
+    `tuneforge: No database at ${path}: check --storage (only optimize creates a database).\n`;
+
+  it.each([
+    [['studies']],
+    [['trials', 'x']],
+    [['best-trial', 'x']],
+    [['report', 'x']],
+    [['delete-study', 'x']],
+  ])('%j on a missing SQLite file: "no database", exit 2, no file created', (args) => {
+    const cwd = emptyFolder(`missing-${args[0]}`);
+    const r = tuneforge(cwd, [...args, '--storage', 'sqlite:typo.db']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: NO_DB(join(cwd, 'typo.db')) });
+    expect(tree(cwd)).toEqual([]);
+  });
+
+  it('a reader on a file without Tuneforge tables says so, and leaves the file as it was', () => {
+    const cwd = emptyFolder('no-tables');
+    writeFileSync(join(cwd, 'empty.db'), '');
+    const r = tuneforge(cwd, ['studies', '--storage', 'sqlite:empty.db']);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `tuneforge: No study was ever stored in sqlite:empty.db: check --storage.\n`,
+    });
+    expect(tree(cwd)).toEqual(['empty.db']);
+    expect(readFileSync(join(cwd, 'empty.db'))).toHaveLength(0);
+  });
+
+  it('the readers and report leave an existing database byte for byte as it was', () => {
+    const cwd = emptyFolder('readers');
+    expect(
+      tuneforge(cwd, [
+        'optimize',
+        join(dir, 'branin.ts'),
+        '--n-trials',
+        '3',
+        '--storage',
+        'sqlite:s.db',
+        '--study-name',
+        's',
+      ]).code,
+    ).toBe(0);
+    const before = readFileSync(join(cwd, 's.db'));
+    for (const args of [
+      ['studies'],
+      ['trials', 's'],
+      ['best-trial', 's'],
+      ['report', 's', '--out', 'r.html'],
+    ]) {
+      expect(tuneforge(cwd, [...args, '--storage', 'sqlite:s.db']).code).toBe(0);
+    }
+    expect(readFileSync(join(cwd, 's.db')).equals(before)).toBe(true);
+    // SQLite's own WAL index files may appear beside a database it reads; nothing else does.
+    expect(tree(cwd).filter((f) => !/^s\.db-(wal|shm)$/.test(f))).toEqual(['r.html', 's.db']);
+  });
+
+  it.each([
+    [
+      ['optimize', 'BRANIN', '--n-trials', '1', '--storage', 'sqlite:no/such/s.db'],
+      'tuneforge: --storage: the folder CWD/no/such does not exist: create it, or choose another path.\n',
+    ],
+    [
+      ['optimize', 'BRANIN', '--n-trials', '1', '--storage', 'sqlite:s.db', '--report', 'no/such/r.html'],
+      'tuneforge: --report: the folder CWD/no/such does not exist: create it, or choose another path.\n',
+    ],
+    [
+      ['report', 's', '--storage', 'sqlite:s.db', '--out', 'no/such/r.html'],
+      'tuneforge: --out: the folder CWD/no/such does not exist: create it, or choose another path.\n',
+    ],
+  ])('%j: a missing folder is named, exit 2, nothing written', (args, message) => {
+    const cwd = emptyFolder(`folder-${args[0]}-${args.length}`);
+    const r = tuneforge(
+      cwd,
+      args.map((a) => a.replace('BRANIN', join(dir, 'branin.ts'))),
+    );
+    expect(r).toEqual({ code: 2, stdout: '', stderr: message.replace('CWD', cwd) });
+    expect(tree(cwd)).toEqual([]);
+  });
+});
