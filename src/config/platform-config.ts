@@ -18,7 +18,7 @@ export abstract class PlatformConfig {
   abstract readonly workerConcurrency: number;
   /** BullMQ and Redis key prefix. @defaultValue tuneforge */
   abstract readonly queuePrefix: string;
-  /** Extra attempts for a trial whose worker died. @defaultValue 1 */
+  /** Extra runs of a trial whose worker was lost, for studies that do not set `retry.maxRetries`. @defaultValue 1 */
   abstract readonly maxRetries: number;
   abstract readonly workerId: string;
   /** Folder of objective manifests (`*.json`), or null. */
@@ -26,6 +26,11 @@ export abstract class PlatformConfig {
   abstract readonly allowInlineCommands: boolean;
   /** Seconds between the scheduler's sweeps over running studies. @defaultValue 2 */
   abstract readonly sweepSeconds: number;
+  /**
+   * Seconds a worker's lease on a running trial lasts without renewal (workers renew every fifth of
+   * it); a trial whose lease lapsed is run again or failed by the scheduler. @defaultValue 10
+   */
+  abstract readonly leaseSeconds: number;
   /** Dashboard and read-only routes answer without the token. @defaultValue true */
   abstract readonly publicRead: boolean;
 }
@@ -131,6 +136,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     objectivesDir: env.TUNEFORGE_OBJECTIVES_DIR || null,
     allowInlineCommands: inline === '1',
     sweepSeconds: intSetting(env, 'TUNEFORGE_SWEEP_SECONDS', 2, 1, 3600, problems),
+    leaseSeconds: intSetting(env, 'TUNEFORGE_LEASE_SECONDS', 10, 2, 3600, problems),
     publicRead: publicRead === '1',
   };
   if (problems.length > 0) throw new ConfigError(problems);

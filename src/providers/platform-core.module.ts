@@ -7,6 +7,7 @@ import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { runStorageMigrations, storageDataSourceOptions, TypeOrmStorage } from '@tuneforge/storage';
 import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../config/platform-config';
+import { QueueErrorLogging } from './queue-error-logging';
 import { BullRefillQueue, RefillQueue } from './refill-queue';
 import { RedisCloser, redisOptions, redisProvider, REDIS } from './redis.provider';
 import { RedisStudyCleanup, StudyCleanup } from './study-cleanup';
@@ -50,6 +51,7 @@ export class PlatformCoreModule {
         },
         redisProvider,
         RedisCloser,
+        QueueErrorLogging,
         {
           provide: ObjectiveRegistry,
           useFactory: () =>

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
+import { ConnectionErrorLog } from './connection-error-log';
 
 export const REDIS = Symbol('REDIS');
 export const InjectRedis = () => Inject(REDIS);
@@ -22,13 +23,17 @@ export function redisOptions(url: string) {
 export const redisProvider: Provider = {
   provide: REDIS,
   inject: [PlatformConfig],
-  useFactory: (config: PlatformConfig) =>
-    new Redis({
+  useFactory: (config: PlatformConfig) => {
+    const redis = new Redis({
       ...redisOptions(config.redisUrl),
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
       lazyConnect: false,
-    }),
+    });
+    // Without a listener ioredis prints every failed reconnection as a non-JSON line.
+    redis.on('error', new ConnectionErrorLog('redis').report);
+    return redis;
+  },
 };
 
 /** Closes the connection on shutdown (after the roles' own cleanups). */

@@ -1,14 +1,27 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { InvalidJobDataError, parseRefillJobData, REFILL_QUEUE } from '@tuneforge/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { ConnectionErrorLog } from '../providers/connection-error-log';
 import { RefillQueue } from '../providers/refill-queue';
 import { StudyScheduler, type RefillOutcome } from './study-scheduler.service';
 
-/** Consumes refill requests; one at a time per process (sampling is CPU work on this event loop). */
-@Processor(REFILL_QUEUE, { concurrency: 1 })
+/**
+ * Consumes refill requests; one at a time per process (sampling is CPU work on this event loop). A
+ * refill job held by a scheduler that died is stalled after `lockDuration` and taken over by another
+ * (or by the same after its restart) within `lockDuration + stalledInterval`: seconds, where BullMQ's
+ * defaults (30 s each) froze the study for a minute. Its lock is renewed every lockDuration / 2, so a
+ * single sampling step must not block the event loop that long.
+ */
+@Processor(REFILL_QUEUE, {
+  concurrency: 1,
+  lockDuration: 5_000,
+  stalledInterval: 2_000,
+  maxStalledCount: 1_000,
+})
 export class RefillProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger('scheduler');
+  private readonly connectionErrors = new ConnectionErrorLog('refill queue (scheduler)');
 
   constructor(
     private readonly scheduler: StudyScheduler,
@@ -36,5 +49,10 @@ export class RefillProcessor extends WorkerHost implements OnModuleDestroy {
     if (outcome.created > 0)
       this.logger.debug(`study ${data.studyId}: +${outcome.created} trials (${data.reason})`);
     return outcome;
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.connectionErrors.report(error);
   }
 }

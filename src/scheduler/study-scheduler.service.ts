@@ -26,6 +26,7 @@ import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
+import { LeaseReconciler } from './lease-reconciler';
 import { StudyLock } from './study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { generationSize, planFor } from './study-runtime';
@@ -54,6 +55,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly studies = new Map<number, Scheduled>();
   private readonly lock: StudyLock;
   private readonly telemetry: PlatformTelemetry;
+  private readonly leases: LeaseReconciler;
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -66,6 +68,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.lock = new StudyLock(redis, config.queuePrefix);
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'scheduler');
+    this.leases = new LeaseReconciler(storage, config.leaseSeconds * 1000, config.maxRetries, this.telemetry);
   }
 
   onModuleInit(): void {
@@ -78,14 +81,33 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
   }
 
-  /** Requests a refill for every RUNNING platform study. */
+  /**
+   * Reconciles the leases of every platform study's running trials, then requests a refill for every
+   * RUNNING study (which enqueues a job for each WAITING trial: one whose job was lost, failed or
+   * never added gets one here).
+   */
   async sweep(): Promise<void> {
+    let studies;
     try {
-      for (const s of await this.storage.listStudies()) {
-        if (s.systemAttrs[STATE_ATTR] === 'RUNNING') await this.refills.request(s.studyId, 'sweep');
-      }
+      studies = await this.storage.listStudies();
+      this.leases.databaseReached(true);
     } catch (e) {
-      this.logger.warn(`sweep failed: ${(e as Error).message}`);
+      this.leases.databaseReached(false);
+      this.logger.warn({ msg: `sweep failed: ${(e as Error).message}`, event: 'sweep-failed' });
+      return;
+    }
+    for (const s of studies) {
+      const state = s.systemAttrs[STATE_ATTR];
+      if (state !== 'RUNNING' && state !== 'STOPPED') continue;
+      try {
+        await this.leases.reconcile(s);
+        if (state === 'RUNNING') await this.refills.request(s.studyId, 'sweep');
+      } catch (e) {
+        this.logger.warn({
+          msg: `sweep of study ${s.studyId} failed: ${(e as Error).message}`,
+          event: 'sweep-failed',
+        });
+      }
     }
   }
 
@@ -110,6 +132,17 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async refillOnce(studyId: number): Promise<RefillOutcome> {
+    try {
+      return await this.refillStep(studyId);
+    } catch (e) {
+      // A write may have committed without its answer (the database went away): the next refill
+      // starts from what is stored, not from this process's view of the study.
+      this.studies.delete(studyId);
+      throw e;
+    }
+  }
+
+  private async refillStep(studyId: number): Promise<RefillOutcome> {
     let record;
     try {
       record = await this.storage.getStudy(studyId);
@@ -165,7 +198,9 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
       trials.map((t) => ({
         name: 'trial',
         data: { studyId, trialId: t.trialId, trialNumber: t.number },
-        opts: { jobId: trialJobId(t.trialId), removeOnComplete: true, removeOnFail: 1000, attempts: 1 },
+        // A failed job is removed at once: kept, its id would block the job that a later refill adds
+        // for the trial (the trial's lease, not the job, says whether it runs).
+        opts: { jobId: trialJobId(t.trialId), removeOnComplete: true, removeOnFail: true, attempts: 1 },
       })),
     );
   }

@@ -37,5 +37,26 @@ export const REFILL_DURATION: HistogramDefinition = {
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 };
 
-export const COUNTERS: readonly CounterDefinition[] = [PRUNING_DECISIONS, TRIALS_CREATED];
+export const TRIAL_RETRIES: CounterDefinition = {
+  name: 'tuneforge_trial_retries_total',
+  help: 'Trials sent back to run again, by reason (lease-expired: their worker was lost; failed: the study retries failed trials).',
+};
+
+export const LEASE_EXPIRIES: CounterDefinition = {
+  name: 'tuneforge_scheduler_lease_expiries_total',
+  help: 'Running trials whose lease lapsed, reconciled by the scheduler, by outcome (requeued or failed: no retry left).',
+};
+
+export const TRANSIENT_RETRIES: CounterDefinition = {
+  name: 'tuneforge_transient_retries_total',
+  help: 'Calls retried because a dependency was unreachable, by dependency (database).',
+};
+
+export const COUNTERS: readonly CounterDefinition[] = [
+  PRUNING_DECISIONS,
+  TRIALS_CREATED,
+  TRIAL_RETRIES,
+  LEASE_EXPIRIES,
+  TRANSIENT_RETRIES,
+];
 export const HISTOGRAMS: readonly HistogramDefinition[] = [TRIAL_DURATION, REFILL_DURATION];

@@ -2,7 +2,15 @@ import { Logger } from '@nestjs/common';
 import type { FrozenTrial, Pruner } from '@tuneforge/core';
 import { RedisKeys } from '@tuneforge/queue';
 import type { Redis } from 'ioredis';
-import { PRUNING_DECISIONS, REFILL_DURATION, TRIAL_DURATION, TRIALS_CREATED } from './metric-definitions';
+import {
+  LEASE_EXPIRIES,
+  PRUNING_DECISIONS,
+  REFILL_DURATION,
+  TRANSIENT_RETRIES,
+  TRIAL_DURATION,
+  TRIAL_RETRIES,
+  TRIALS_CREATED,
+} from './metric-definitions';
 import { RedisMetrics } from './redis-metrics';
 import type { StudyEvent, TrialFinishedEvent } from './study-events';
 
@@ -73,6 +81,29 @@ export class PlatformTelemetry {
       this.quietly(this.metrics.observe(REFILL_DURATION, seconds)),
       created > 0 ? this.quietly(this.metrics.increment(TRIALS_CREATED, {}, created)) : undefined,
     ]);
+  }
+
+  /** A trial was sent back to run again. */
+  trialRetried(studyId: number, reason: 'lease-expired' | 'failed', count = 1): Promise<void> {
+    return this.quietly(this.metrics.increment(TRIAL_RETRIES, { reason }, count));
+  }
+
+  /** The scheduler ended lapsed leases: trials requeued, and trials failed with no retry left. */
+  async leasesExpired(studyId: number, requeued: number, failed: number): Promise<void> {
+    await Promise.all([
+      requeued > 0
+        ? this.quietly(this.metrics.increment(LEASE_EXPIRIES, { outcome: 'requeued' }, requeued))
+        : undefined,
+      failed > 0
+        ? this.quietly(this.metrics.increment(LEASE_EXPIRIES, { outcome: 'failed' }, failed))
+        : undefined,
+      requeued > 0 ? this.trialRetried(studyId, 'lease-expired', requeued) : undefined,
+    ]);
+  }
+
+  /** A call was retried because `dependency` was unreachable. */
+  transientRetry(dependency: 'database'): Promise<void> {
+    return this.quietly(this.metrics.increment(TRANSIENT_RETRIES, { dependency }));
   }
 
   /** `pruner`, counting each of its decisions as pruned or kept. */

@@ -12,7 +12,8 @@ import {
 
 /** Turns a study's objective reference into the function a worker runs for each trial. */
 export abstract class ObjectiveFactory {
-  abstract create(definition: StudyDefinition, studyName: string): Objective;
+  /** `signal` stops a run (its process tree) when the worker loses the trial's lease. */
+  abstract create(definition: StudyDefinition, studyName: string, signal?: AbortSignal): Objective;
 }
 
 /**
@@ -26,7 +27,7 @@ export class SandboxObjectiveFactory extends ObjectiveFactory {
     super();
   }
 
-  create(definition: StudyDefinition, studyName: string): Objective {
+  create(definition: StudyDefinition, studyName: string, signal?: AbortSignal): Objective {
     const ref = definition.objective;
     const pruning = definition.pruner.type !== 'none';
     if (ref.kind === 'builtin') return builtinObjective(getBuiltinProblem(ref.name), { pruning });
@@ -34,9 +35,9 @@ export class SandboxObjectiveFactory extends ObjectiveFactory {
       ref.kind === 'inline-command'
         ? this.registry.resolveInline({ kind: 'command', argv: ref.argv })
         : this.registry.get(ref.name);
-    if (registered.kind === 'module') return moduleObjective(registered.spec, { studyName });
+    if (registered.kind === 'module') return moduleObjective(registered.spec, { studyName, signal });
     const space = definition.searchSpace ? parseSearchSpace(definition.searchSpace) : registered.space;
     if (!space) throw new Error(`command objective '${registered.name}' has no search space`);
-    return commandObjective(registered.spec, { space, studyName, pruning });
+    return commandObjective(registered.spec, { space, studyName, pruning, signal });
   }
 }

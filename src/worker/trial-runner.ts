@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import {
+  ATTEMPT_ATTR,
   createPruner,
   createSampler,
   isFinished,
@@ -10,74 +11,123 @@ import {
   TrialAlreadyFinishedError,
   TrialNotFoundError,
   TrialPruned,
+  WORKER_ATTR,
   type FrozenTrial,
   type Objective,
   type Study,
 } from '@tuneforge/core';
-import { DEFINITION_ATTR, RedisKeys, type StudyDefinition, type TrialJobData } from '@tuneforge/queue';
+import {
+  DEFINITION_ATTR,
+  RedisKeys,
+  retryPolicyOf,
+  type RetryPolicy,
+  type StudyDefinition,
+  type TrialJobData,
+} from '@tuneforge/queue';
+import { RunDiscarded } from '@tuneforge/sandbox';
+import { withTransientRetries } from '@tuneforge/storage';
 import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
+import { LeaseKeeper } from './lease-keeper';
 import { ObjectiveFactory } from './objective-factory';
 import { RedisPruningIndex } from './pruning-index';
 import { RedisPruningSource } from './redis-pruning-source';
 
-export const ATTEMPT_ATTR = 'platform:attempt';
+/** The system attribute holding the reason of a failed run that was retried. */
+export const LAST_FAILURE_ATTR = 'platform:last-failure';
 /** Window in which a worker's refill requests for one study are merged into one. */
 const REFILL_COALESCE_MS = 5;
 
 /** How a job ended, for logs and tests. */
 export type TrialRunOutcome =
-  'COMPLETE' | 'PRUNED' | 'FAIL' | 'study-gone' | 'trial-gone' | 'already-finished' | 'claimed-elsewhere';
+  | 'COMPLETE'
+  | 'PRUNED'
+  | 'FAIL'
+  | 'retry'
+  | 'lease-lost'
+  | 'study-gone'
+  | 'trial-gone'
+  | 'already-finished'
+  | 'claimed-elsewhere';
 
 interface WorkerStudy {
   study: Study;
   definition: StudyDefinition;
-  objective: Objective;
+  retry: RetryPolicy;
 }
 
 /**
  * Runs one trial of a job: claims it (exactly one run per trial comes from the conditional
- * WAITING → RUNNING change; a re-run after its worker stopped, from the conditional change of the
- * attempt, which also records the new worker and start), runs the objective with the study's
- * sampler for define-by-run parameters and its pruner on the Redis index, and commits the result.
+ * WAITING → RUNNING change, which starts the trial's lease), runs the objective with the study's
+ * sampler for define-by-run parameters and its pruner on the Redis index while the lease is renewed,
+ * and commits the result. Database errors on the way are waited out (withTransientRetries), so a
+ * finished objective's result is committed when the database is back; a run whose lease was lost is
+ * stopped and left to the scheduler, which runs the trial again or fails it (the study's retry policy).
  */
 @Injectable()
-export class TrialRunner {
+export class TrialRunner implements OnModuleDestroy {
   private readonly logger = new Logger('worker');
   private readonly studies = new Map<number, Promise<WorkerStudy | null>>();
   private readonly pendingRefills = new Set<number>();
   private readonly index: RedisPruningIndex;
   private readonly telemetry: PlatformTelemetry;
+  private readonly storage: Storage;
+  private readonly leases: LeaseKeeper;
 
   constructor(
-    private readonly storage: Storage,
+    storage: Storage,
     private readonly config: PlatformConfig,
     private readonly refills: RefillQueue,
     private readonly objectives: ObjectiveFactory,
     @InjectRedis() redis: Redis,
   ) {
+    this.storage = withTransientRetries(storage, {
+      onRetry: (method, attempt, error) => {
+        // The first failure and then every tenth: an outage logs a few lines, not one per call.
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.logger.warn({
+            msg: `database unreachable (${method}, try ${attempt}): ${error.message}; retrying`,
+            event: 'database-retry',
+          });
+        }
+        void this.telemetry.transientRetry('database');
+      },
+    });
     this.index = new RedisPruningIndex(redis, new RedisKeys(config.queuePrefix));
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'worker');
+    const leaseMs = config.leaseSeconds * 1000;
+    // Renewals see the database as it is (no retries): a worker cut off from it stops its runs at
+    // 70 % of the lease, before the scheduler may expire them at 100 %.
+    this.leases = new LeaseKeeper(storage, config.workerId, leaseMs / 5, leaseMs * 0.7, (trialId, why) =>
+      this.logger.warn({ msg: `trial id ${trialId}: run stopped (${why})`, event: why, trialId }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.leases.stop();
   }
 
   async run(job: TrialJobData): Promise<TrialRunOutcome> {
     const entry = await this.studyFor(job.studyId);
     if (!entry) return 'study-gone';
-    const claimed = await this.claim(job, entry);
+    const claimed = await this.claim(job);
     if (typeof claimed === 'string') return claimed;
-    const finished = await this.execute(entry, claimed);
-    if (finished.state === 'COMPLETE') await this.index.recordComplete(job.studyId, finished);
-    await this.telemetry.trialFinished(job.studyId, finished);
+    const signal = this.leases.hold(claimed.trialId);
+    let outcome: TrialRunOutcome;
+    try {
+      outcome = await this.execute(entry, claimed, signal);
+    } finally {
+      this.leases.release(claimed.trialId);
+    }
     this.requestRefill(job.studyId);
-    return finished.state as TrialRunOutcome;
+    return outcome;
   }
 
-  /** The trial, RUNNING for this worker; or why there is nothing to run. */
-  private async claim(job: TrialJobData, entry: WorkerStudy): Promise<FrozenTrial | TrialRunOutcome> {
-    // The common case first: one conditional update takes a WAITING trial.
+  /** The trial, RUNNING under this worker's lease; or why there is nothing to run. */
+  private async claim(job: TrialJobData): Promise<FrozenTrial | TrialRunOutcome> {
     try {
       return await this.storage.claimTrial(job.trialId, this.config.workerId, Date.now());
     } catch (e) {
@@ -90,52 +140,96 @@ export class TrialRunner {
     });
     if (trial === null) return 'trial-gone';
     if (isFinished(trial.state)) return 'already-finished';
-    if (trial.state === 'WAITING') return 'claimed-elsewhere';
-    // RUNNING: the worker that had it stopped, and BullMQ handed its job to us.
-    const attempt = Number(trial.systemAttrs[ATTEMPT_ATTR] ?? 1) + 1;
-    if (attempt > 1 + this.config.maxRetries) {
-      const reason = `the worker running this trial stopped ${attempt - 1} time(s); no retry left (TUNEFORGE_MAX_RETRIES=${this.config.maxRetries})`;
-      const live = entry.study.attachTrial(trial);
-      const failed = await entry.study.tell(live, 'FAIL', { failReason: reason });
-      await this.telemetry.trialFinished(job.studyId, failed);
-      return 'FAIL';
+    // Our own claim whose answer the database lost (it was retried), or a job of ours that BullMQ
+    // handed back to this worker after a restart with the same id: no run of ours holds it.
+    if (
+      trial.state === 'RUNNING' &&
+      trial.systemAttrs[WORKER_ATTR] === this.config.workerId &&
+      !this.leases.holds(trial.trialId)
+    ) {
+      return trial;
     }
-    // Take it for this attempt: the new worker and start replace the stopped worker's (the trial's
-    // duration is the last attempt's), conditionally on the attempt we read, so one worker wins.
-    let reclaimed: FrozenTrial;
+    // Another worker's lease (if that worker died, the scheduler requeues the trial when it lapses).
+    return 'claimed-elsewhere';
+  }
+
+  private async execute(
+    entry: WorkerStudy,
+    trial: FrozenTrial,
+    signal: AbortSignal,
+  ): Promise<TrialRunOutcome> {
+    const { study, definition } = entry;
+    // Module objectives meet parameters the scheduler could not plan: the model-based samplers draw
+    // them from the history, so read what changed. Other objectives got every parameter planned.
+    if (definition.objective.kind === 'module' && !(study.sampler instanceof RandomSampler)) {
+      await study.refresh();
+    }
+    const live = study.attachTrial(trial);
+    const objective: Objective = this.objectives.create(definition, study.studyName, signal);
+    let result: number | readonly number[] | 'PRUNED' | { failed: string };
     try {
-      reclaimed = await this.storage.claimTrial(job.trialId, this.config.workerId, Date.now(), attempt);
+      result = await objective(live);
+    } catch (error) {
+      result =
+        error instanceof TrialPruned
+          ? 'PRUNED'
+          : { failed: error instanceof Error ? error.message : String(error) };
+    }
+    // The lease was lost (the trial is the scheduler's to run again or fail), or the run was stopped
+    // because it could not be renewed: nothing of this run is kept.
+    const stopped = signal.aborted && signal.reason instanceof RunDiscarded ? signal.reason : null;
+    if (stopped?.why === 'lease-lost' || (stopped && typeof result === 'object' && 'failed' in result)) {
+      return this.abandon(study, trial, 'lease-lost');
+    }
+    if (typeof result === 'object' && 'failed' in result) {
+      const attempt = Number(trial.systemAttrs[ATTEMPT_ATTR] ?? 1);
+      if (attempt <= entry.retry.retryFailedTrials) return this.retry(entry, trial, result.failed, attempt);
+    }
+    let finished: FrozenTrial;
+    try {
+      finished =
+        typeof result === 'object' && 'failed' in result
+          ? await study.tell(live, 'FAIL', { failReason: result.failed })
+          : await study.tell(live, result);
     } catch (e) {
-      if (e instanceof TrialNotFoundError) return 'trial-gone';
-      if (e instanceof TrialAlreadyFinishedError) return 'claimed-elsewhere';
+      // The scheduler took the trial back while we could not reach the database (a partition).
+      if (e instanceof TrialAlreadyFinishedError) return this.abandon(study, trial, 'lease-lost');
       throw e;
     }
+    if (finished.state === 'COMPLETE') await this.index.recordComplete(study.studyId, finished);
+    await this.telemetry.trialFinished(study.studyId, finished);
+    return finished.state as TrialRunOutcome;
+  }
+
+  /** A failed run with retries left: the trial waits for another run, with the same parameters. */
+  private async retry(entry: WorkerStudy, trial: FrozenTrial, reason: string, attempt: number) {
+    try {
+      await this.storage.requeueTrial(trial.trialId, this.config.workerId, { [LAST_FAILURE_ATTR]: reason });
+    } catch (e) {
+      if (e instanceof TrialAlreadyFinishedError) return this.abandon(entry.study, trial, 'lease-lost');
+      throw e;
+    }
+    entry.study.detachTrial(trial.number);
+    await this.telemetry.trialRetried(entry.study.studyId, 'failed');
     this.logger.warn({
-      msg: `trial ${trial.number} of study ${job.studyId}: run again (attempt ${attempt})`,
-      studyId: job.studyId,
-      trialId: trial.trialId,
+      msg: `trial ${trial.number} of study ${entry.study.studyId} failed (attempt ${attempt}); it runs again: ${reason}`,
+      event: 'trial-retry',
+      studyId: entry.study.studyId,
       trialNumber: trial.number,
       attempt,
     });
-    return reclaimed;
+    return 'retry' as const;
   }
 
-  private async execute(entry: WorkerStudy, trial: FrozenTrial): Promise<FrozenTrial> {
-    const { study, objective } = entry;
-    // Module objectives meet parameters the scheduler could not plan: the model-based samplers draw
-    // them from the history, so read what changed. Other objectives got every parameter planned.
-    if (entry.definition.objective.kind === 'module' && !(study.sampler instanceof RandomSampler)) {
-      await study.refresh();
-    }
-    // First runs carry no attempt attribute; re-runs got theirs with their claim.
-    const live = study.attachTrial(trial);
-    try {
-      return await study.tell(live, await objective(live));
-    } catch (error) {
-      if (error instanceof TrialPruned) return study.tell(live, 'PRUNED');
-      const message = error instanceof Error ? error.message : String(error);
-      return study.tell(live, 'FAIL', { failReason: message });
-    }
+  private abandon(study: Study, trial: FrozenTrial, outcome: 'lease-lost'): TrialRunOutcome {
+    study.detachTrial(trial.number);
+    this.logger.warn({
+      msg: `trial ${trial.number} of study ${study.studyId}: its lease was lost; result dropped, the scheduler runs it again or fails it`,
+      event: outcome,
+      studyId: study.studyId,
+      trialNumber: trial.number,
+    });
+    return outcome;
   }
 
   private studyFor(studyId: number): Promise<WorkerStudy | null> {
@@ -143,7 +237,7 @@ export class TrialRunner {
     if (!entry) {
       entry = this.load(studyId);
       this.studies.set(studyId, entry);
-      // A failed load (e.g. the database was down) is retried by the next job.
+      // A failed load is retried by the next job.
       entry.catch(() => this.studies.delete(studyId));
     }
     return entry;
@@ -175,7 +269,7 @@ export class TrialRunner {
       },
     });
     source = new RedisPruningSource(this.index, studyId, study.view);
-    return { study, definition, objective: this.objectives.create(definition, record.studyName) };
+    return { study, definition, retry: retryPolicyOf(definition, this.config.maxRetries) };
   }
 
   /**

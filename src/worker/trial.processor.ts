@@ -1,25 +1,26 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InvalidJobDataError, parseTrialJobData, TRIALS_QUEUE } from '@tuneforge/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformConfig } from '../config/platform-config';
+import { ConnectionErrorLog } from '../providers/connection-error-log';
 import { TrialRunner, type TrialRunOutcome } from './trial-runner';
 
 /**
  * Consumes trial jobs. Objectives that are not ours run in child processes (the sandbox), so this
- * event loop stays free to renew job locks; a job whose worker died is declared stalled after
- * `stalledInterval` and handed to another worker, whose TrialRunner re-runs or fails the trial.
+ * event loop stays free to renew job locks and trial leases. A job is only the trigger of a trial's
+ * run: whatever becomes of it (stalled, failed, lost with Redis), the trial's lease in Postgres
+ * decides, and the scheduler sends a trial whose lease lapsed back to WAITING with a new job.
  */
 @Processor(TRIALS_QUEUE, {
-  // How fast a dead worker's trial is picked up again: its lock lapses after lockDuration.
   lockDuration: 10_000,
   stalledInterval: 5_000,
-  // Retries are counted on the trial (TUNEFORGE_MAX_RETRIES), not by BullMQ, so a trial is never
-  // left RUNNING by a job that BullMQ gave up on.
+  // Runs are counted on the trial (its attempt and the study's retry policy), not by BullMQ.
   maxStalledCount: 1_000,
 })
 export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('worker');
+  private readonly connectionErrors = new ConnectionErrorLog('trial queue (worker)');
 
   constructor(
     private readonly runner: TrialRunner,
@@ -52,5 +53,23 @@ export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap
     const outcome = await this.runner.run(data);
     this.logger.debug(`study ${data.studyId} trial ${data.trialNumber}: ${outcome}`);
     return outcome;
+  }
+
+  /** A trial job that ended in error (its trial is reconciled by its lease): say which, and why. */
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    this.logger.error({
+      msg: `trial job ${job?.id ?? '?'} failed: ${error.message}`,
+      event: 'trial-job-failed',
+      jobId: job?.id,
+      studyId: (job?.data as { studyId?: number } | undefined)?.studyId,
+      trialNumber: (job?.data as { trialNumber?: number } | undefined)?.trialNumber,
+      reason: error.message,
+    });
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.connectionErrors.report(error);
   }
 }

@@ -29,6 +29,20 @@ export interface StudyBudget {
   timeoutSec: number | null;
 }
 
+/** What happens to a trial whose run did not end it (a retried trial keeps its number and parameters). */
+export interface RetryPolicy {
+  /**
+   * Runs again a trial whose worker was lost (its lease lapsed: the worker died, hung or lost the
+   * database) while it has run at most this many times; then it ends FAIL.
+   */
+  maxRetries: number;
+  /** Runs again a trial whose objective failed while it has run at most this many times (Optuna's RetryFailedTrialCallback). */
+  retryFailedTrials: number;
+}
+
+/** Bounds of the retry counts a definition may ask for. */
+export const MAX_RETRIES_LIMIT = 20;
+
 /**
  * A platform study as stored (system attribute `platform:definition` of the study) and read by the
  * scheduler and the workers. Plain JSON.
@@ -43,6 +57,16 @@ export interface StudyDefinition {
   objective: ObjectiveRef;
   budget: StudyBudget;
   seed: number | null;
+  /** Absent in definitions stored before it existed: the platform's defaults (`retryPolicyOf`). */
+  retry?: RetryPolicy;
+}
+
+/** The study's retry policy, the platform's default `maxRetries` (TUNEFORGE_MAX_RETRIES) filling a gap. */
+export function retryPolicyOf(def: StudyDefinition, defaultMaxRetries: number): RetryPolicy {
+  return {
+    maxRetries: def.retry?.maxRetries ?? defaultMaxRetries,
+    retryFailedTrials: def.retry?.retryFailedTrials ?? 0,
+  };
 }
 
 /** The platform's lifecycle of a study (system attribute `platform:state`). */
@@ -105,6 +129,15 @@ export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCat
   }
   if (timeoutSec !== null && timeoutSec <= 0) {
     throw new InvalidStudyDefinitionError('budget.timeoutSec', `must be > 0, got ${timeoutSec}`);
+  }
+  for (const key of ['maxRetries', 'retryFailedTrials'] as const) {
+    const n = def.retry?.[key];
+    if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > MAX_RETRIES_LIMIT)) {
+      throw new InvalidStudyDefinitionError(
+        `retry.${key}`,
+        `must be an integer from 0 to ${MAX_RETRIES_LIMIT}, got ${n}`,
+      );
+    }
   }
   return { ...def, searchSpace: space ? searchSpaceToJson(space) : null };
 }

@@ -62,3 +62,15 @@ export class UnknownObjectiveError extends TuneforgeError {}
 
 /** A study carries a free-form command while the operator has not set TUNEFORGE_ALLOW_INLINE_COMMANDS=1. */
 export class InlineCommandsDisabledError extends TuneforgeError {}
+
+/**
+ * The reason to abort a run with (`controller.abort(new RunDiscarded(why))`) when its result will not
+ * be used — a platform worker that lost the trial's lease: the process group gets SIGKILL at once,
+ * without the grace period a shutdown gives, so the run is gone before the trial can run elsewhere.
+ */
+export class RunDiscarded extends Error {
+  constructor(readonly why: string) {
+    super(`the run was discarded (${why})`);
+    this.name = 'RunDiscarded';
+  }
+}

@@ -7,6 +7,7 @@
  * started on a lifeline (worker-lifeline.ts) whose watchdog kills the group when the worker dies.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { RunDiscarded } from './errors';
 import { LineSplitter, TailBuffer } from './output-capture';
 import { MAX_EXTRA_PIPES, withLifeline } from './worker-lifeline';
 
@@ -121,7 +122,8 @@ export class SandboxProcess {
           outputBytes: this.outputBytes,
         });
       };
-      const onAbort = () => this.stop({ kind: 'aborted' });
+      const onAbort = () =>
+        this.stop({ kind: 'aborted' }, options.signal?.reason instanceof RunDiscarded ? 0 : undefined);
 
       this.child.on('error', (e) => {
         // Only a failed spawn matters here; a failed kill of a dead process is not an outcome.
@@ -156,13 +158,20 @@ export class SandboxProcess {
     });
   }
 
-  /** Stops the whole process group: SIGTERM now, SIGKILL after the grace period. The first reason is kept. */
-  stop(reason: StopReason): void {
+  /**
+   * Stops the whole process group: SIGTERM now, SIGKILL after the grace period (none: SIGKILL now).
+   * The first reason is kept.
+   */
+  stop(reason: StopReason, graceMs = this.options.killGraceMs): void {
     if (this.stopReason !== null || this.exited || this.child.pid === undefined) return;
     this.stopReason = reason;
     const pid = this.child.pid;
+    if (graceMs <= 0) {
+      killGroup(pid, 'SIGKILL');
+      return;
+    }
     killGroup(pid, 'SIGTERM');
-    this.timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), this.options.killGraceMs));
+    this.timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs));
   }
 
   /** Counts output against the limit; false once the limit is passed (the rest is not even decoded). */

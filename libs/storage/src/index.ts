@@ -4,6 +4,8 @@
  */
 export * from './errors';
 export * from './storage-url';
+export { isTransientDatabaseError } from './transient-errors';
+export { withTransientRetries, type TransientRetryOptions } from './retrying-storage';
 export {
   TypeOrmStorage,
   maskPassword,

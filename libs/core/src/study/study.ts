@@ -399,6 +399,14 @@ export class Study {
   }
 
   /**
+   * Drops the live handle of an attached trial that this process will not tell: its run was handed back
+   * (a platform worker that lost the trial's lease, or sent it back to run again).
+   */
+  detachTrial(number: number): void {
+    this.live.delete(number);
+  }
+
+  /**
    * Ends a trial: a value (one per objective) makes it COMPLETE, `'PRUNED'` or `'FAIL'` set that state.
    * A NaN value ends it FAIL. @throws TrialAlreadyFinishedError when the trial is not RUNNING
    */
