@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maskPassword } from '@tuneforge/storage';
+import { freshPostgresDatabase } from '../libs/storage/src/testing/fresh-database';
 
 jest.setTimeout(120_000);
 
@@ -183,6 +185,40 @@ describe('optimize: defaults and the first line', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(line());
+  });
+});
+
+describe('a Postgres storage', () => {
+  it('says where the study is, and the readers read it without writing', async () => {
+    const db = await freshPostgresDatabase('tuneforge_cli_edges');
+    try {
+      const empty = tuneforge(dir, ['studies', '--storage', db.url]);
+      expect(empty).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `tuneforge: No study was ever stored in ${maskPassword(db.url)}: check --storage.\n`,
+      });
+      const r = tuneforge(dir, [
+        'optimize',
+        'branin.ts',
+        '--n-trials',
+        '2',
+        '--storage',
+        db.url,
+        '--study-name',
+        'pg',
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe(
+        `Created study 'pg' in the PostgreSQL database ${maskPassword(db.url)}.`,
+      );
+      expect(tuneforge(dir, ['studies', '--storage', db.url]).stdout).toBe('pg\tminimize\tcomplete 2\n');
+      expect(JSON.parse(tuneforge(dir, ['best-trial', 'pg', '--storage', db.url]).stdout)).toMatchObject({
+        state: 'COMPLETE',
+      });
+    } finally {
+      await db.drop();
+    }
   });
 });
 
