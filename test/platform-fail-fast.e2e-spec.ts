@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { STARTED_AT_ATTR } from '@tuneforge/queue';
 import { openStorage } from '@tuneforge/storage';
@@ -177,5 +177,86 @@ describe('the platform when Redis goes away', () => {
     expect([again.status, again.body.id]).toEqual([200, retried.body.id]);
     const study = await waitForStudy(platform, retried.body.id, 60_000);
     expect([study.state, study.counts.COMPLETE]).toEqual(['COMPLETED', 4]);
+  });
+});
+
+/** A Postgres cluster of the test's own (trust auth, on loopback), so that it can be stopped. */
+class OwnPostgres {
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+  ) {}
+
+  static async create(): Promise<OwnPostgres> {
+    const pg = new OwnPostgres(`tfff${process.pid}`, await sparePort());
+    execFileSync('pg_createcluster', ['15', pg.name, '--port', String(pg.port), '--', '--auth=trust'], {
+      stdio: 'ignore',
+    });
+    pg.start();
+    return pg;
+  }
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  start(): void {
+    execFileSync('pg_ctlcluster', ['15', this.name, 'start'], { stdio: 'ignore' });
+  }
+
+  stop(): void {
+    execFileSync('pg_ctlcluster', ['15', this.name, 'stop', '-m', 'immediate'], { stdio: 'ignore' });
+  }
+
+  drop(): void {
+    execFileSync('pg_dropcluster', ['15', this.name, '--stop'], { stdio: 'ignore' });
+  }
+}
+
+describe('the platform when Postgres goes away', () => {
+  let postgres: OwnPostgres;
+  let platform: Platform;
+
+  beforeAll(async () => {
+    postgres = await OwnPostgres.create();
+    platform = await startPlatform({ workers: 1, env: { DATABASE_URL: postgres.url } });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    postgres?.drop();
+  });
+
+  const definition = {
+    name: 'pg-down',
+    objective: { builtin: 'quadratic' },
+    sampler: { type: 'random' },
+    pruner: { type: 'none' },
+    budget: { nTrials: 3, maxParallel: 1 },
+  };
+
+  it('answers POST /studies 503 within 5 s naming Postgres, then 201 once it is back, and the study runs', async () => {
+    postgres.stop();
+    const started = Date.now();
+    const down = await platform.request('/studies', { body: definition });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect(down.body.message).toMatch(
+      new RegExp(
+        `^Postgres is unreachable \\(127\\.0\\.0\\.1:${postgres.port}: .*\\): nothing was changed; try again`,
+      ),
+    );
+
+    postgres.start();
+    const deadline = Date.now() + 30_000;
+    while ((await platform.request('/health')).status !== 200) {
+      if (Date.now() > deadline) throw new Error('the api did not reconnect to Postgres');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const created = await platform.request('/studies', { body: definition });
+    expect(created.status).toBe(201);
+    const study = await waitForStudy(platform, created.body.id, 60_000);
+    expect([study.state, study.counts.COMPLETE]).toEqual(['COMPLETED', 3]);
   });
 });

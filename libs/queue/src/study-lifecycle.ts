@@ -18,7 +18,7 @@
  * The Storage port has no conditional write of a study attribute, so each change reads the state and then
  * writes it; docs/PLATFORM.md ("Study lifecycle") describes the windows that leaves and why they are safe.
  */
-import { Storage, StudyNotFoundError } from '@tuneforge/core';
+import { Storage, StudyNotFoundError, type StudyRecord } from '@tuneforge/core';
 import { STATE_ATTR, STUDY_STATES, type PlatformStudyState } from './study-definition';
 
 /** What can be done to a platform study: the REST routes, and `complete` by the scheduler. */
@@ -142,14 +142,18 @@ export function checkEnqueue(
   }
 }
 
-/** The platform state of a study. @throws StudyNotFoundError (also for a study the platform did not create) */
-export async function readStudyState(storage: Storage, studyId: number): Promise<PlatformStudyState> {
-  const record = await storage.getStudy(studyId);
+/** The platform state of a study record. @throws StudyNotFoundError for a study the platform did not create */
+export function studyStateOf(record: StudyRecord): PlatformStudyState {
   const state = record.systemAttrs[STATE_ATTR];
   if (!STUDY_STATES.includes(state as PlatformStudyState)) {
-    throw new StudyNotFoundError(`Study ${studyId} was not created through the platform.`);
+    throw new StudyNotFoundError(`Study ${record.studyId} was not created through the platform.`);
   }
   return state as PlatformStudyState;
+}
+
+/** The platform state of a study, read now. @throws StudyNotFoundError (also as {@link studyStateOf}) */
+export async function readStudyState(storage: Storage, studyId: number): Promise<PlatformStudyState> {
+  return studyStateOf(await storage.getStudy(studyId));
 }
 
 /** A change applied by {@link changeStudyState}: `from` → `to`; `changed` is false for a kept state. */

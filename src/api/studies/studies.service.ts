@@ -13,9 +13,9 @@ import {
   DEFINITION_ATTR,
   InvalidStudyDefinitionError,
   nextStudyState,
-  readStudyState,
   STARTED_AT_ATTR,
   STATE_ATTR,
+  studyStateOf,
   type ObjectiveRef,
   type RefillReason,
   type StudyDefinition,
@@ -135,9 +135,7 @@ export class StudiesService {
     // A platform study goes through the lifecycle table (delete is allowed in every state); a study that
     // the CLI or the library created has no platform state and is deleted as it is.
     const record = await this.storage.getStudy(studyId);
-    if (record.systemAttrs[STATE_ATTR] !== undefined) {
-      nextStudyState(studyId, await readStudyState(this.storage, studyId), 'delete');
-    }
+    if (record.systemAttrs[STATE_ATTR] !== undefined) nextStudyState(studyId, studyStateOf(record), 'delete');
     await this.storage.deleteStudy(studyId);
     await this.cleanup.afterDelete(studyId);
   }
