@@ -18,7 +18,10 @@ describe('study routes: lifecycle and enqueued parameters', () => {
   beforeAll(async () => {
     platform = await startPlatform({
       workers: 0,
-      env: { TUNEFORGE_OBJECTIVES_DIR: join(ROOT, 'examples', 'objectives') },
+      env: {
+        TUNEFORGE_OBJECTIVES_DIR: join(ROOT, 'examples', 'objectives'),
+        TUNEFORGE_ALLOW_INLINE_COMMANDS: '1',
+      },
     });
   });
 
@@ -250,6 +253,42 @@ describe('study routes: lifecycle and enqueued parameters', () => {
 
     const full = await waitForStudy(platform, ids.full, 120_000);
     expect([full.state, full.counts.COMPLETE]).toEqual(['COMPLETED', 2]);
+  });
+
+  it('keeps the budget over a stop/resume round trip while trials run: exactly nTrials trials', async () => {
+    // Each trial takes 0.3 s, two at a time: the 10 trials take 1.5 s at least, and the stop comes right
+    // after the study is created, while its first trials run.
+    const { id } = await create({
+      name: 'slow-roundtrip',
+      objective: { inlineCommand: ['sh', '-c', 'sleep 0.3; echo tuneforge:result value=1'] },
+      searchSpace: [{ name: 'x', type: 'float', low: 0, high: 1 }],
+      sampler: { type: 'random' },
+      pruner: { type: 'none' },
+      budget: { nTrials: 10, maxParallel: 2 },
+    });
+    const stopped = await post(`/studies/${id}/stop`);
+    expect([stopped.status, stopped.body.state]).toEqual([200, 'STOPPED']);
+    // The trials in flight at the stop end; no new one starts.
+    let settled: any;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      settled = await settledTrials(id);
+      const inFlight = settled.items.filter((t: any) => t.state === 'RUNNING' || t.state === 'WAITING');
+      if (inFlight.length === 0) break;
+      if (Date.now() > deadline) throw new Error(`trials still in flight: ${JSON.stringify(inFlight)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(settled.total).toBeLessThan(10);
+    expect((await platform.request(`/studies/${id}`)).body.state).toBe('STOPPED');
+
+    const resumed = await post(`/studies/${id}/resume`);
+    expect([resumed.status, resumed.body.state]).toEqual([200, 'RUNNING']);
+    const study = await waitForStudy(platform, id, 120_000);
+    expect(study.state).toBe('COMPLETED');
+    const trials = await trialsOf(id);
+    expect(trials.items.map((t: any) => [t.number, t.state])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [i, 'COMPLETE']),
+    );
   });
 
   it('refuses stop, resume and enqueue on a COMPLETED study with 409, and changes nothing', async () => {
