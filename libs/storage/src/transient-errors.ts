@@ -22,16 +22,23 @@ const TRANSIENT_MESSAGES = [
   /server closed the connection unexpectedly/i,
 ];
 
+// Duck-typed rather than `instanceof Error`: errors raised by Node's sockets may come from another
+// realm (a test runner's VM context), and pg's own errors are plain objects with a `code`.
 export function isTransientDatabaseError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const driverError = (error as { driverError?: unknown }).driverError;
-  if (driverError instanceof Error && driverError !== error && isTransientDatabaseError(driverError))
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, driverError, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+    errors?: unknown;
+  };
+  // TypeORM's QueryFailedError wraps the driver's error.
+  if (driverError !== undefined && driverError !== error && isTransientDatabaseError(driverError))
     return true;
-  const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code)) return true;
   }
   // AggregateError of a failed connect to several addresses (node's happy eyeballs).
-  if (error instanceof AggregateError && error.errors.some((e) => isTransientDatabaseError(e))) return true;
-  return TRANSIENT_MESSAGES.some((re) => re.test(error.message));
+  if (Array.isArray(errors) && errors.some((e) => isTransientDatabaseError(e))) return true;
+  return typeof message === 'string' && TRANSIENT_MESSAGES.some((re) => re.test(message));
 }

@@ -301,6 +301,18 @@ export class PostgresBackend implements StorageBackend {
     });
     // An idle connection that breaks (server restart) is dropped; the next query opens another.
     this.asyncPool.on('error', () => undefined);
+    // A connection that breaks while a query is under way emits 'error' twice (the socket's error, then
+    // its end), and pg-pool listens once: the second, unheard, would crash the process. The query
+    // itself fails with the error either way.
+    // (On acquire, so that the connection TypeORM opened before this backend existed is covered too.)
+    const heard = new WeakSet<PoolClient>();
+    for (const pool of [this.pool, this.asyncPool]) {
+      pool.on('acquire', (client) => {
+        if (heard.has(client)) return;
+        heard.add(client);
+        client.on('error', () => undefined);
+      });
+    }
   }
 
   /** Named statements are prepared once per connection. */
