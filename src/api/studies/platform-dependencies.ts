@@ -50,7 +50,7 @@ export class PlatformDependencies {
     } catch (e) {
       const why =
         name === 'Redis' && this.redis.status !== 'ready'
-          ? `the connection is ${this.redis.status}`
+          ? `not connected, ${this.redis.status}`
           : (e as Error).message;
       return `${name} is unreachable (${this.where(name)}: ${why})`;
     }
