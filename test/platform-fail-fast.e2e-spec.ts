@@ -132,6 +132,30 @@ describe('the platform when Redis goes away', () => {
     expect([study.state, study.counts.COMPLETE]).toEqual(['COMPLETED', 4]);
   });
 
+  it('when Redis stops taking writes after the check, stores the study (201), a retry gets it (200), and it runs', async () => {
+    // CLIENT PAUSE WRITE: PING still answers, the refill request (a BullMQ script) waits. The api waits
+    // for it a bounded time, then answers; the sweep (or the request itself) starts the study later.
+    const admin = new Redis({ host: '127.0.0.1', port: redisPort, maxRetriesPerRequest: 0 });
+    try {
+      await admin.call('CLIENT', 'PAUSE', '20000', 'WRITE');
+      const body = { ...definition, name: 'paused' };
+      const t0 = Date.now();
+      const first = await platform.request('/studies', { body });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect([first.status, first.body.state]).toEqual([201, 'RUNNING']);
+      const t1 = Date.now();
+      const retry = await platform.request('/studies', { body });
+      expect(Date.now() - t1).toBeLessThan(5000);
+      expect([retry.status, retry.body.id]).toEqual([200, first.body.id]);
+      await admin.call('CLIENT', 'UNPAUSE');
+      const study = await waitForStudy(platform, first.body.id, 60_000);
+      expect([study.state, study.counts.COMPLETE]).toEqual(['COMPLETED', 4]);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      admin.disconnect();
+    }
+  });
+
   it('with Redis down, answers mutating routes 503 within 5 s naming Redis and changes nothing', async () => {
     await kill(redis);
     const before = (await platform.request('/studies')).body;
