@@ -17,6 +17,7 @@ import {
   STATE_ATTR,
   studyStateOf,
   type ObjectiveRef,
+  type PlatformStudyState,
   type RefillReason,
   type StudyDefinition,
 } from '@tuneforge/queue';
@@ -114,7 +115,7 @@ export class StudiesService {
     await this.dependencies.require();
     const studyId = await this.resolve(ref);
     const change = await changeStudyState(this.storage, studyId, 'stop');
-    if (change.changed) await this.telemetry.studyStateChanged(studyId, change.to);
+    if (change.changed) await this.notifyStateChanged(studyId, change.to);
     return this.get(studyId);
   }
 
@@ -123,7 +124,7 @@ export class StudiesService {
     await this.dependencies.require();
     const studyId = await this.resolve(ref);
     const change = await changeStudyState(this.storage, studyId, 'resume');
-    if (change.changed) await this.telemetry.studyStateChanged(studyId, change.to);
+    if (change.changed) await this.notifyStateChanged(studyId, change.to);
     await this.requestRefill(studyId, 'resume');
     return this.get(studyId);
   }
@@ -156,6 +157,17 @@ export class StudiesService {
     } catch (e) {
       this.logger.warn(
         `study ${studyId}: ${(e as Error).message}; the scheduler's sweep will refill it once Redis answers`,
+      );
+    }
+  }
+
+  /** Tells the dashboards of the new state: best effort, bounded like the refill request (the state is stored). */
+  private async notifyStateChanged(studyId: number, state: PlatformStudyState): Promise<void> {
+    try {
+      await withTimeout(this.telemetry.studyStateChanged(studyId, state), REFILL_REQUEST_MS, 'state event');
+    } catch (e) {
+      this.logger.warn(
+        `study ${studyId}: ${(e as Error).message}; dashboards show ${state} on their next read`,
       );
     }
   }
