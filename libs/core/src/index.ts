@@ -14,6 +14,7 @@ export * from './storage/in-memory-storage';
 export * from './study/study';
 export * from './study/study-view';
 export * from './study/pareto';
+export * from './multi-objective';
 export * from './samplers/sampler';
 export * from './samplers/random/random-sampler';
 export * from './samplers/grid/grid-sampler';
