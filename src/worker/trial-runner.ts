@@ -18,6 +18,7 @@ import {
 } from '@tuneforge/core';
 import {
   DEFINITION_ATTR,
+  LAST_FAILURE_ATTR,
   RedisKeys,
   retryPolicyOf,
   type RetryPolicy,
@@ -36,8 +37,6 @@ import { ObjectiveFactory } from './objective-factory';
 import { RedisPruningIndex } from './pruning-index';
 import { RedisPruningSource } from './redis-pruning-source';
 
-/** The system attribute holding the reason of a failed run that was retried. */
-export const LAST_FAILURE_ATTR = 'platform:last-failure';
 /** Window in which a worker's refill requests for one study are merged into one. */
 const REFILL_COALESCE_MS = 5;
 

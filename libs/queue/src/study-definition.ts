@@ -76,6 +76,8 @@ export type PlatformStudyState = (typeof STUDY_STATES)[number];
 export const DEFINITION_ATTR = 'platform:definition';
 export const STATE_ATTR = 'platform:state';
 export const STARTED_AT_ATTR = 'platform:startedAt';
+/** Trial system attribute: why the last run of a retried trial failed. */
+export const LAST_FAILURE_ATTR = 'platform:last-failure';
 
 /** A definition that is well-formed but makes no sense; `field` is the JSON path of the culprit. */
 export class InvalidStudyDefinitionError extends InvalidArgumentError {

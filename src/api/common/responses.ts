@@ -1,6 +1,12 @@
 import type { FrozenTrial, StudyRecord, TrialState } from '@tuneforge/core';
-import { paretoFront } from '@tuneforge/core';
-import { DEFINITION_ATTR, STATE_ATTR, type PlatformStudyState, type StudyDefinition } from '@tuneforge/queue';
+import { ATTEMPT_ATTR, paretoFront, WORKER_ATTR } from '@tuneforge/core';
+import {
+  DEFINITION_ATTR,
+  LAST_FAILURE_ATTR,
+  STATE_ATTR,
+  type PlatformStudyState,
+  type StudyDefinition,
+} from '@tuneforge/queue';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -15,6 +21,10 @@ export interface TrialResponse {
   systemAttrs: Record<string, unknown>;
   failReason: string | null;
   worker: string | null;
+  /** Runs of the trial so far (1 on its first; 0 while it never ran). */
+  attempt: number;
+  /** Why the last run failed, when the study retried it (`retry.retryFailedTrials`). */
+  lastFailure: string | null;
   datetimeStart: string | null;
   datetimeComplete: string | null;
   durationMs: number | null;
@@ -30,7 +40,9 @@ export function toTrialResponse(t: FrozenTrial): TrialResponse {
     userAttrs: { ...t.userAttrs },
     systemAttrs: { ...t.systemAttrs },
     failReason: (t.systemAttrs.fail_reason as string | undefined) ?? null,
-    worker: (t.systemAttrs['platform:worker'] as string | undefined) ?? null,
+    worker: (t.systemAttrs[WORKER_ATTR] as string | undefined) ?? null,
+    attempt: (t.systemAttrs[ATTEMPT_ATTR] as number | undefined) ?? 0,
+    lastFailure: (t.systemAttrs[LAST_FAILURE_ATTR] as string | undefined) ?? null,
     datetimeStart: iso(t.datetimeStart),
     datetimeComplete: iso(t.datetimeComplete),
     durationMs:

@@ -61,7 +61,7 @@ export class StudiesService {
     private readonly catalog: ObjectiveCatalogPort,
     private readonly cleanup: StudyCleanup,
     @InjectRedis() redis: Redis,
-    config: PlatformConfig,
+    private readonly config: PlatformConfig,
     dataSource: DataSource,
   ) {
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'api');
@@ -74,7 +74,7 @@ export class StudiesService {
    * lost; with another definition it is a 409 naming the first field that differs.
    */
   async create(dto: CreateStudyDto): Promise<CreateOutcome> {
-    const definition = checkStudyDefinition(toDefinition(dto), this.catalog);
+    const definition = checkStudyDefinition(toDefinition(dto, this.config.maxRetries), this.catalog);
     const json = definitionToJson(definition);
     await this.dependencies.require();
     let record: StudyRecord;
@@ -223,7 +223,7 @@ function objectiveRef(dto: CreateStudyDto['objective']): ObjectiveRef {
 }
 
 /** The DTO (shape already validated) as a definition with the platform's defaults filled in. */
-function toDefinition(dto: CreateStudyDto): StudyDefinition {
+function toDefinition(dto: CreateStudyDto, defaultMaxRetries: number): StudyDefinition {
   if (dto.direction !== undefined && dto.directions !== undefined) {
     throw new InvalidStudyDefinitionError('directions', "give either 'direction' or 'directions', not both");
   }
@@ -253,5 +253,10 @@ function toDefinition(dto: CreateStudyDto): StudyDefinition {
       timeoutSec: dto.budget.timeoutSec ?? null,
     },
     seed: dto.seed ?? null,
+    // Stored whole: the platform's default of the day is the study's for its lifetime.
+    retry: {
+      maxRetries: dto.retry?.maxRetries ?? defaultMaxRetries,
+      retryFailedTrials: dto.retry?.retryFailedTrials ?? 0,
+    },
   };
 }

@@ -6,6 +6,7 @@ import {
   type SamplerType,
   type StudyDirection,
 } from '@tuneforge/core';
+import { MAX_RETRIES_LIMIT } from '@tuneforge/queue';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -152,6 +153,33 @@ export class BudgetDto {
   timeoutSec?: number;
 }
 
+export class RetryDto {
+  @ApiPropertyOptional({
+    description:
+      "runs again a trial whose worker was lost (its lease lapsed) while it has run at most this many times; default: the platform's TUNEFORGE_MAX_RETRIES",
+    minimum: 0,
+    maximum: MAX_RETRIES_LIMIT,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETRIES_LIMIT)
+  maxRetries?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'runs again (same number, same parameters) a trial whose objective failed while it has run at most this many times',
+    default: 0,
+    minimum: 0,
+    maximum: MAX_RETRIES_LIMIT,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETRIES_LIMIT)
+  retryFailedTrials?: number;
+}
+
 export class CreateStudyDto {
   @ApiProperty({
     example: 'branin-tpe',
@@ -210,6 +238,12 @@ export class CreateStudyDto {
   @ValidateNested()
   @Type(() => BudgetDto)
   budget!: BudgetDto;
+
+  @ApiPropertyOptional({ type: RetryDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryDto)
+  retry?: RetryDto;
 
   @ApiPropertyOptional({ description: 'seed of the sampler' })
   @IsOptional()
