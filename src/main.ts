@@ -6,10 +6,14 @@ import {
   Logger,
   ValidationPipe,
   BadRequestException,
+  type NestApplicationOptions,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiModule } from './api/api.module';
+import { errorBody } from './api/common/error-body';
+import { BODY_LIMIT_BYTES, JsonObjectBodyPipe, requireJsonBody } from './api/common/request-body';
 import { flattenValidationErrors } from './api/common/validation';
 import { ConfigError, loadPlatformConfig, type PlatformConfig } from './config/platform-config';
 import { createPlatformLogger, PinoLoggerService } from './logging/pino-logger.service';
@@ -36,14 +40,34 @@ export function apiValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const fields = flattenValidationErrors(errors);
-      return new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: fields.map((f) => f.messages.join('; ')).join('; '),
-        errors: fields,
-      });
+      return new BadRequestException(
+        errorBody(400, fields.map((f) => `${f.field}: ${f.messages.join('; ')}`).join('; '), fields),
+      );
     },
   });
+}
+
+/**
+ * The HTTP application of the api role, configured and not yet listening: JSON bodies only (a 415
+ * otherwise), at most {@link BODY_LIMIT_BYTES}, each body an object; the one validation pipe; OpenAPI at
+ * /docs. Every error, Express's included, goes through ApiErrorsFilter.
+ */
+export async function createApiApp(
+  module: DynamicModule,
+  options: NestApplicationOptions,
+): Promise<NestExpressApplication> {
+  // Nest's default parsers would add a urlencoded one and a 100 kB limit: the API reads JSON only.
+  const app = await NestFactory.create<NestExpressApplication>(module, { ...options, bodyParser: false });
+  app.use(requireJsonBody);
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  app.useGlobalPipes(new JsonObjectBodyPipe(), apiValidationPipe());
+  const docs = new DocumentBuilder()
+    .setTitle('Tuneforge')
+    .setDescription('Hyper-parameter optimization studies: define, run on workers, watch.')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, docs));
+  return app;
 }
 
 /** Starts the platform for `config.role`; resolves once it serves. */
@@ -62,15 +86,8 @@ export async function startPlatform(config: PlatformConfig): Promise<INestApplic
   const logger = new Logger('tuneforge');
   const module = platformModule(config);
   if (config.role === 'api' || config.role === 'all') {
-    const app = await NestFactory.create(module, options);
-    app.useGlobalPipes(apiValidationPipe());
+    const app = await createApiApp(module, options);
     app.enableShutdownHooks();
-    const docs = new DocumentBuilder()
-      .setTitle('Tuneforge')
-      .setDescription('Hyper-parameter optimization studies: define, run on workers, watch.')
-      .addBearerAuth()
-      .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, docs));
     await app.listen(config.port, config.host);
     const url = await app.getUrl();
     logger.log(

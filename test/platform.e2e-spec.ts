@@ -173,22 +173,22 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
       [
         'low > high',
         space([{ name: 'x', type: 'float', low: 2, high: 1 }]),
-        /searchSpace\.x\.low: .*must be <= high/,
+        /searchSpace\.0\.low: .*must be <= high/,
       ],
       [
         'log with low <= 0',
         space([{ name: 'x', type: 'float', low: 0, high: 1, log: true }]),
-        /searchSpace\.x\.low: .*must be > 0 with log/,
+        /searchSpace\.0\.low: .*must be > 0 with log/,
       ],
       [
         'log with step',
         space([{ name: 'x', type: 'float', low: 1, high: 9, log: true, step: 1 }]),
-        /searchSpace\.x\.step: .*cannot be used with log/,
+        /searchSpace\.0\.step: .*cannot be used with log/,
       ],
       [
         'range not a multiple of step',
         space([{ name: 'x', type: 'float', low: 0, high: 1, step: 0.3 }]),
-        /searchSpace\.x\..*multiple of step/,
+        /searchSpace\.0\..*multiple of step/,
       ],
       ['empty choices', space([{ name: 'c', type: 'categorical', choices: [] }]), /searchSpace\.0\.choices/],
       [
@@ -199,7 +199,7 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
       [
         'conditional on a missing parameter',
         space([{ name: 'C', type: 'float', low: 1, high: 2, when: { model: 'svm' } }]),
-        /searchSpace\.C\.when/,
+        /searchSpace\.0\.when/,
       ],
       ['unknown top-level field', { ...valid, colour: 'blue' }, /property colour should not exist/],
       [

@@ -115,4 +115,24 @@ describe('checkStudyDefinition', () => {
       expect(e.message).toBe("sampler: sampler 'tpe': nStartupTrials must be an integer >= 0, got -1");
     });
   });
+
+  describe('search space errors', () => {
+    const command = { kind: 'command', name: 'trainer' } as const;
+    const x = { name: 'x', type: 'float', low: 0, high: 1 };
+
+    it('name the entry by its index in the array, as the JSON path of the request body', () => {
+      const e = refusal(
+        definition({ objective: command, searchSpace: [x, { name: 'y', type: 'int', low: 3, high: 1 }] }),
+      );
+      expect(e.field).toBe('searchSpace.1.low');
+      expect(e.message).toMatch(
+        /^searchSpace\.1\.low: search space: parameter 'y', field 'low': must be <= high/,
+      );
+    });
+
+    it('name the second entry of a name given twice', () => {
+      const e = refusal(definition({ objective: command, searchSpace: [x, { ...x, low: 0.5 }] }));
+      expect(e.field).toBe('searchSpace.1.name');
+    });
+  });
 });

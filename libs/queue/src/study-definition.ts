@@ -111,7 +111,12 @@ export interface ObjectiveCatalog {
 export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCatalog): StudyDefinition {
   let space: SearchSpaceDefinition | null = null;
   if (def.searchSpace !== null) {
-    space = at('searchSpace', () => parseSearchSpace(def.searchSpace));
+    const entries = def.searchSpace;
+    space = at(
+      'searchSpace',
+      () => parseSearchSpace(entries),
+      (parameter) => entryIndex(entries, parameter),
+    );
   }
   at('sampler', () => createSampler(def.sampler));
   at('pruner', () => createPruner(def.pruner));
@@ -191,18 +196,20 @@ function checkObjective(
   }
 }
 
-function at<T>(field: string, check: () => T): T {
+/**
+ * Runs a check, its errors named by `field`; a search space error names its parameter by the entry's
+ * index (`searchSpace.2.low`), the JSON path into the definition that the edge's own checks use too.
+ */
+function at<T>(field: string, check: () => T, indexOf?: (parameter: string) => number): T {
   try {
     return check();
   } catch (e) {
     if (e instanceof InvalidStudyDefinitionError) throw e;
     if (e instanceof UnknownOptionError) throw new InvalidStudyDefinitionError(`${field}.options`, e.message);
     if (e instanceof InvalidSearchSpaceError && e.parameter !== null) {
-      // e.g. searchSpace.lr.low: the parameter by name, then its field.
-      throw new InvalidStudyDefinitionError(
-        `${field}.${e.parameter}${e.field ? `.${e.field}` : ''}`,
-        e.message,
-      );
+      const index = indexOf?.(e.parameter) ?? -1;
+      const entry = index >= 0 ? String(index) : e.parameter;
+      throw new InvalidStudyDefinitionError(`${field}.${entry}${e.field ? `.${e.field}` : ''}`, e.message);
     }
     if (e instanceof InvalidArgumentError || e instanceof RangeError) {
       throw new InvalidStudyDefinitionError(field, e.message);
@@ -213,4 +220,13 @@ function at<T>(field: string, check: () => T): T {
 
 export function definitionToJson(def: StudyDefinition): JsonObject {
   return JSON.parse(JSON.stringify(def)) as JsonObject;
+}
+
+/**
+ * The index of the parameter's entry in the array form of a space; of its last entry when the name is
+ * repeated (the second definition is the one at fault). -1 when no entry has that name.
+ */
+function entryIndex(entries: ReadonlyArray<Record<string, unknown>>, parameter: string): number {
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i].name === parameter) return i;
+  return -1;
 }

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { MAX_INT4, parseRouteInt, parseStudyRef } from './route-params';
+import { MAX_INT4, parseRouteInt, parseStudyRef, undecodableParam } from './route-params';
 
 function fieldOf(fn: () => unknown): unknown {
   try {
@@ -59,4 +59,17 @@ describe('parseStudyRef', () => {
       expect(fieldOf(() => parseStudyRef(raw))).toBe('id');
     },
   );
+});
+
+describe('undecodableParam', () => {
+  it.each([
+    ['/studies/%E0', 'id'],
+    ['/studies/%E0/trials', 'id'],
+    ['/studies/3/trials/%E0%A4%A', 'number'],
+    ['/studies/3/trials/%E0?limit=1', 'number'],
+    ['/studies/3/%E0', 'path'],
+    ['/dashboard/%E0', 'path'],
+  ])('names the parameter of %s: %s', (path, field) => {
+    expect(undecodableParam(path)).toBe(field);
+  });
 });

@@ -1,5 +1,6 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { fieldErrorBody } from './error-body';
 
 /** The largest value of a Postgres `integer` column (study ids, trial numbers). */
 export const MAX_INT4 = 2_147_483_647;
@@ -15,12 +16,7 @@ export type StudyRef = number | string;
 
 /** A 400 in the API's one error shape, naming the path parameter. */
 function badParam(field: string, message: string): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `${field}: ${message}`,
-    errors: [{ field, messages: [message] }],
-  });
+  return new BadRequestException(fieldErrorBody(400, field, message));
 }
 
 /** The canonical decimal integer in `min..MAX_INT4` that `raw` spells. @throws BadRequestException */
@@ -67,3 +63,23 @@ export const StudyRefParam = pathParam('id', parseStudyRef);
 
 /** The `:number` path parameter of the trial routes: 0..2147483647 in decimal digits. */
 export const TrialNumberParam = pathParam('number', (raw) => parseRouteInt('number', raw, 0));
+
+/**
+ * The path parameter whose segment of a request path is not valid percent-encoding (`/studies/%E0`), for
+ * the 400 that Express answers before any route runs: `id` or `number` by the segment's place in the
+ * study routes, `path` elsewhere.
+ */
+export function undecodableParam(path: string): string {
+  const segments = path.split('?')[0].split('/');
+  const bad = segments.findIndex((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (segments[1] === 'studies' && bad === 2) return 'id';
+  if (segments[1] === 'studies' && segments[3] === 'trials' && bad === 4) return 'number';
+  return 'path';
+}

@@ -1,6 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsNumber, IsOptional, ValidateBy, ValidationError, type ValidationOptions } from 'class-validator';
+import type { FieldError } from './error-body';
+
+export type { FieldError } from './error-body';
 
 /** An optional finite number (the rule repeats across the search space fields). */
 export function OptionalFiniteNumber(description: string, options?: ValidationOptions) {
@@ -22,15 +26,42 @@ export function NotAllDigits(options?: ValidationOptions) {
   );
 }
 
-export interface FieldError {
-  field: string;
-  messages: string[];
+/**
+ * An optional integer query parameter (`?limit=10`) from `min` to `max`, written in decimal digits:
+ * `0x10`, `1e3`, ` 5` and `` stay strings and are refused by name, where `Number()` would read 16, 1000,
+ * 5 and 0. One message says it all.
+ */
+export function QueryInt(options: { min: number; max: number; default?: number; description?: string }) {
+  const { min, max } = options;
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: Number,
+      minimum: min,
+      maximum: max,
+      default: options.default,
+      description: options.description,
+    }),
+    IsOptional(),
+    Transform(({ value }) =>
+      typeof value === 'string' && /^-?(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : value,
+    ),
+    ValidateBy({
+      name: 'queryInt',
+      validator: {
+        validate: (value) => Number.isInteger(value) && value >= min && value <= max,
+        defaultMessage: (args) =>
+          `${args?.property} must be an integer from ${min} to ${max} in decimal digits, got ${JSON.stringify(args?.value)}`,
+      },
+    }),
+  );
 }
 
 /** class-validator's nested errors flattened to `{ field: 'searchSpace.0.low', messages }`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
-    const field = parent ? `${parent}.${e.property}` : e.property;
+    // An empty key (`{"": 1}`, `?=1`) is shown as "" so that every field has a name.
+    const property = e.property === '' ? '""' : e.property;
+    const field = parent ? `${parent}.${property}` : property;
     const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
     return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });

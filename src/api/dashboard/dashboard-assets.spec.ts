@@ -35,7 +35,11 @@ describe('dashboardAssets', () => {
     built = null;
     const res = await fetch(`${base}/dashboard/`);
     expect(res.status).toBe(503);
-    expect(await res.text()).toMatch(/npm run build:dashboard/);
+    expect(await res.json()).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/run `npm run build:dashboard`/),
+    });
   });
 
   it('serves index.html for every page of the app, never cached', async () => {

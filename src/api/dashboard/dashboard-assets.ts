@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { errorBody } from '../common/error-body';
 
 /** Where the route mounts the built front end (Vite's `base`). */
 export const DASHBOARD_ROUTE = '/dashboard';
@@ -21,7 +22,7 @@ export function findDashboardDist(): string | null {
  * Serves the dashboard's files. Vite names its assets by content hash, so they are cached for good;
  * every other path is a page of the single-page app (`/dashboard/studies/3`) and gets index.html,
  * never cached, so that a new build shows at the next load. A dashboard that is not built answers 503
- * with the command that builds it.
+ * with the command that builds it, in the API's error shape.
  */
 export function dashboardAssets(locate: () => string | null = findDashboardDist): RequestHandler {
   let dir: string | null = null;
@@ -33,8 +34,12 @@ export function dashboardAssets(locate: () => string | null = findDashboardDist)
     if (dir === null) {
       res
         .status(503)
-        .type('text/plain')
-        .send('The dashboard is not built: run `npm run build:dashboard` (it writes dashboard/dist).\n');
+        .json(
+          errorBody(
+            503,
+            'The dashboard is not built: run `npm run build:dashboard` (it writes dashboard/dist), or start the platform with `npm run platform`, which builds it.',
+          ),
+        );
       return;
     }
     const root = dir;

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { TRIAL_STATES, type TrialState } from '@tuneforge/core';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { MAX_INT4 } from '../../common/route-params';
+import { QueryInt } from '../../common/validation';
 
 export const TRIAL_ORDERS = ['number', '-number', 'value', '-value'] as const;
 export type TrialOrder = (typeof TRIAL_ORDERS)[number];
@@ -17,18 +18,9 @@ export class ListTrialsQuery {
   @IsIn(TRIAL_ORDERS)
   order?: TrialOrder;
 
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInt({ min: 0, max: MAX_INT4, default: 0 })
   offset?: number;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @QueryInt({ min: 1, max: 1000, default: 100 })
   limit?: number;
 }
