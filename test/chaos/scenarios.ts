@@ -4,8 +4,8 @@
  * from which the recovery time is measured.
  */
 import { Redis } from 'ioredis';
-import { isAlive, readObjectiveRuns } from './chaos-objective';
-import type { ApiAnswer, ChaosPlatform, RoleProcess } from './chaos-platform';
+import { isAlive, readObjectiveRuns, type ObjectiveRun } from './chaos-objective';
+import type { ApiAnswer, ChaosPlatform } from './chaos-platform';
 import { sleep, type PostgresCluster, type RedisServer } from './services';
 import type { TrialWatch } from './trial-watch';
 
@@ -35,28 +35,39 @@ export interface Scenario {
   createStudy?(ctx: FaultContext, definition: object): Promise<{ studyId: number; back: number }>;
 }
 
-/** SIGKILL of the worker that runs the most trials right now. */
-async function killBusiestWorker(
-  ctx: FaultContext,
-): Promise<{ victim: RoleProcess; trials: number[]; at: number }> {
-  const running = ctx.watch.rows.filter((r) => r.state === 'RUNNING' && r.worker);
-  const load = new Map<string, number>();
-  for (const r of running) load.set(r.worker!, (load.get(r.worker!) ?? 0) + 1);
-  const busiest = [...load].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const victim =
-    ctx.platform.alive('worker').find((p) => p.id === busiest) ?? ctx.platform.alive('worker')[0];
-  const trials = running.filter((r) => r.worker === victim.id).map((r) => r.number);
-  await ctx.platform.kill(victim);
-  const at = Date.now();
-  ctx.notes.push(`killed ${victim.id} running #${trials.join(', #') || '(none)'}`);
-  return { victim, trials, at };
+/**
+ * SIGKILL of the worker with the most objectives running right now (waits up to 10 s for one to have an
+ * objective under way, so that there is always something in flight to lose).
+ */
+async function killBusiestWorker(ctx: FaultContext): Promise<{ objectives: ObjectiveRun[]; at: number }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const workers = new Map(ctx.platform.alive('worker').map((p) => [p.id, p]));
+    const running = ctx.watch.rows.filter((r) => r.state === 'RUNNING' && r.worker && workers.has(r.worker));
+    const live = (await readObjectiveRuns(ctx.logFile)).filter((r) => r.value === null && isAlive(r.pid));
+    const load = new Map<string, ObjectiveRun[]>();
+    for (const trial of running) {
+      const objectives = live.filter((r) => r.trial === trial.number);
+      if (objectives.length > 0) load.set(trial.worker!, [...(load.get(trial.worker!) ?? []), ...objectives]);
+    }
+    const busiest = [...load].sort((a, b) => b[1].length - a[1].length)[0];
+    if (busiest || Date.now() > deadline) {
+      const victim = busiest ? workers.get(busiest[0])! : [...workers.values()][0];
+      const objectives = busiest?.[1] ?? [];
+      await ctx.platform.kill(victim);
+      const at = Date.now();
+      const what = objectives.map((r) => `#${r.trial} (pid ${r.pid})`).join(', ');
+      ctx.notes.push(`killed ${victim.id} running ${what || 'no objective'}`);
+      return { objectives, at };
+    }
+    await sleep(50);
+  }
 }
 
 /** Issue 12, acceptance: no objective process is alive 2 s after its worker's SIGKILL. */
-async function expectObjectivesDead(ctx: FaultContext, trials: number[], killedAt: number): Promise<void> {
+async function expectObjectivesDead(ctx: FaultContext, objectives: ObjectiveRun[], killedAt: number) {
   await sleep(Math.max(0, killedAt + 2000 - Date.now()));
-  const runs = await readObjectiveRuns(ctx.logFile);
-  const outliving = runs.filter((r) => trials.includes(r.trial) && r.start < killedAt && isAlive(r.pid));
+  const outliving = objectives.filter((r) => isAlive(r.pid));
   if (outliving.length > 0) {
     ctx.problems.push(
       `objective still running 2 s after its worker's SIGKILL: ${outliving.map((r) => `#${r.trial} pid ${r.pid}`).join(', ')}`,
@@ -76,8 +87,8 @@ export const SCENARIOS: Scenario[] = [
     name: 'worker-kill',
     description: 'SIGKILL of the worker running the most trials (its objectives must die within 2 s)',
     async fault(ctx) {
-      const { trials, at } = await killBusiestWorker(ctx);
-      await expectObjectivesDead(ctx, trials, at);
+      const { objectives, at } = await killBusiestWorker(ctx);
+      await expectObjectivesDead(ctx, objectives, at);
       return at;
     },
   },
@@ -130,8 +141,8 @@ export const SCENARIOS: Scenario[] = [
     name: 'worker-kill-redis-wipe',
     description: 'SIGKILL of a worker, then Redis (no persistence) restarted 2 s later: its jobs are gone',
     async fault(ctx) {
-      const { trials, at } = await killBusiestWorker(ctx);
-      await expectObjectivesDead(ctx, trials, at);
+      const { objectives, at } = await killBusiestWorker(ctx);
+      await expectObjectivesDead(ctx, objectives, at);
       return restartRedis(ctx, 0);
     },
   },
