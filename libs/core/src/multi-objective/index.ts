@@ -1,1 +1,2 @@
 export * from './hypervolume';
+export * from './constraints';

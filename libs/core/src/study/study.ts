@@ -18,9 +18,15 @@ import {
 } from '../trial/trial';
 import { trialContext } from '../trial/trial-context';
 import { isStudyDirection, isTrialState, type StudyDirection, type TrialState } from '../trial/trial-state';
+import {
+  checkConstraintValues,
+  CONSTRAINTS_ATTR,
+  constrainedParetoFront,
+  totalViolation,
+  type ConstraintsFunc,
+} from '../multi-objective/constraints';
 import { Mutex } from './mutex';
 import { PlanningTrial } from './planning-trial';
-import { paretoFront } from './pareto';
 import { singleDirection, TrialHistory, type StudyView } from './study-view';
 
 export interface CreateStudyOptions {
@@ -45,6 +51,13 @@ export interface CreateStudyOptions {
   clock?: Clock;
   /** Where pruners read other trials from. @defaultValue the study's history, refreshed from the storage */
   pruningSource?: PruningSource;
+  /**
+   * Constraints (≤ 0 feasible), computed at tell time on each COMPLETE or PRUNED trial and stored in its
+   * `constraints` system attribute, where samplers, `bestTrial`, `bestTrials` and `isFeasible` read them.
+   * A function that throws or returns anything but finite numbers ends the trial FAIL with the reason.
+   * @defaultValue none: every trial is feasible
+   */
+  constraintsFunc?: ConstraintsFunc;
 }
 
 export interface LoadStudyOptions {
@@ -54,6 +67,8 @@ export interface LoadStudyOptions {
   pruner?: Pruner;
   clock?: Clock;
   pruningSource?: PruningSource;
+  /** As in `createStudy`. */
+  constraintsFunc?: ConstraintsFunc;
 }
 
 /** What an objective returns: one value, or one per objective. */
@@ -168,6 +183,7 @@ export class Study {
     readonly pruner: Pruner,
     private readonly clock: Clock,
     pruningSource: PruningSource | undefined,
+    private readonly constraintsFunc: ConstraintsFunc | undefined,
   ) {
     this.record = record;
     this.history = new TrialHistory(storage, record.studyId);
@@ -194,12 +210,25 @@ export class Study {
   static async open(
     record: StudyRecord,
     storage: Storage,
-    parts: { sampler?: Sampler; pruner?: Pruner; pruningSource?: PruningSource },
+    parts: {
+      sampler?: Sampler;
+      pruner?: Pruner;
+      pruningSource?: PruningSource;
+      constraintsFunc?: ConstraintsFunc;
+    },
     clock: Clock,
   ): Promise<Study> {
     const sampler = parts.sampler ?? createSampler({ type: 'auto' });
     const pruner = parts.pruner ?? new MedianPruner();
-    const study = new Study(record, storage, sampler, pruner, clock, parts.pruningSource);
+    const study = new Study(
+      record,
+      storage,
+      sampler,
+      pruner,
+      clock,
+      parts.pruningSource,
+      parts.constraintsFunc,
+    );
     await study.history.refresh();
     return study;
   }
@@ -251,13 +280,27 @@ export class Study {
     await this.history.refresh();
   }
 
-  /** The best COMPLETE trial of a single-objective study. @throws when none is complete */
+  /**
+   * The best COMPLETE trial of a single-objective study. With constraints, feasible trials come first: the
+   * best feasible one, or when none is feasible the one of least total violation (check `isFeasible`).
+   * @throws when none is complete
+   */
   get bestTrial(): FrozenTrial {
     const direction = this.direction;
     let best: FrozenTrial | null = null;
+    let bestViolation = Infinity;
     for (const t of this.history.getTrials(['COMPLETE'])) {
       const v = t.values![0];
-      if (best === null || (direction === 'minimize' ? v < best.values![0] : v > best.values![0])) best = t;
+      const violation = totalViolation(t);
+      const better =
+        best === null ||
+        violation < bestViolation ||
+        (violation === bestViolation &&
+          (direction === 'minimize' ? v < best.values![0] : v > best.values![0]));
+      if (better) {
+        best = t;
+        bestViolation = violation;
+      }
     }
     if (best === null) {
       throw new InvalidArgumentError(
@@ -275,9 +318,13 @@ export class Study {
     return this.bestTrial.params;
   }
 
-  /** The Pareto-optimal COMPLETE trials (for one objective: every trial with the best value). */
+  /**
+   * The Pareto-optimal COMPLETE trials (for one objective: every trial with the best value). With
+   * constraints, feasible trials come first: the front of the feasible trials, or when none is feasible
+   * the front of those of least total violation (check `isFeasible`).
+   */
   get bestTrials(): FrozenTrial[] {
-    return paretoFront(this.history.getTrials(['COMPLETE']), this.directions);
+    return constrainedParetoFront(this.history.getTrials(['COMPLETE']), this.directions);
   }
 
   async setUserAttr(key: string, value: JsonValue): Promise<void> {
@@ -453,9 +500,22 @@ export class Study {
         `tell: result must be a number, an array of numbers, 'PRUNED' or 'FAIL', got ${JSON.stringify(result)}.`,
       );
     }
+    let constraints: number[] | null = null;
+    if (this.constraintsFunc && (state === 'COMPLETE' || state === 'PRUNED')) {
+      try {
+        constraints = checkConstraintValues(this.constraintsFunc({ ...snapshot, state, values }));
+        snapshot = { ...snapshot, systemAttrs: { ...snapshot.systemAttrs, [CONSTRAINTS_ATTR]: constraints } };
+      } catch (error) {
+        state = 'FAIL';
+        values = null;
+        failReason = `constraintsFunc failed on trial ${number}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
     this.sampler.afterTrial?.(this.view, snapshot, state, values);
     if (failReason !== undefined)
       await this.storage.setTrialSystemAttr(snapshot.trialId, FAIL_REASON_ATTR, failReason);
+    if (constraints !== null)
+      await this.storage.setTrialSystemAttr(snapshot.trialId, CONSTRAINTS_ATTR, constraints);
     const finished = await this.storage.finishTrial(snapshot.trialId, state, values, this.clock.now());
     this.live.delete(number);
     this.history.put(finished);
