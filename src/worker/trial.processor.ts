@@ -13,8 +13,11 @@ import { TrialRunner, type TrialRunOutcome } from './trial-runner';
  * decides, and the scheduler sends a trial whose lease lapsed back to WAITING with a new job.
  */
 @Processor(TRIALS_QUEUE, {
-  lockDuration: 10_000,
-  stalledInterval: 5_000,
+  // A dead worker's job goes back to the queue within lockDuration + stalledInterval. A job handed out
+  // again while its first worker still runs the trial (a blocked event loop) is harmless: the claim
+  // is conditional, and that worker's lease keeps the trial.
+  lockDuration: 5_000,
+  stalledInterval: 2_000,
   // Runs are counted on the trial (its attempt and the study's retry policy), not by BullMQ.
   maxStalledCount: 1_000,
 })
