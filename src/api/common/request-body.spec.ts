@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { bodyParserErrorBody, JsonObjectBodyPipe } from './request-body';
+import { bodyParserErrorBody, JsonObjectBodyPipe, MAX_BODY_DEPTH, tooDeepField } from './request-body';
 
 /** An error as Express's body parser makes them (http-errors: a status and a `type`). */
 function createError(status: number, message: string, props: Record<string, unknown>): Error {
@@ -71,5 +71,29 @@ describe('JsonObjectBodyPipe', () => {
       const response = (e as BadRequestException).getResponse() as any;
       expect(response.errors).toEqual([{ field: 'body', messages: [expect.stringContaining(ending)] }]);
     }
+  });
+});
+
+describe('tooDeepField', () => {
+  /** `depth` arrays, one in the other. */
+  const nested = (depth: number): unknown => {
+    let value: unknown = [];
+    for (let i = 1; i < depth; i++) value = [value];
+    return value;
+  };
+
+  it('names the top-level field nested deeper than the limit, without recursing', () => {
+    expect(tooDeepField({ a: 1, name: nested(100_000) })).toBe('name');
+    // The body is level 1, so a field may hold MAX_BODY_DEPTH - 1 levels.
+    expect(tooDeepField({ name: nested(MAX_BODY_DEPTH - 1) })).toBeNull();
+    expect(tooDeepField({ name: nested(MAX_BODY_DEPTH) })).toBe('name');
+  });
+
+  it('lets a study definition through', () => {
+    const definition = {
+      searchSpace: [{ name: 'C', type: 'float', low: 1, high: 2, when: { model: ['svm', 'lr'] } }],
+      budget: { nTrials: 3 },
+    };
+    expect(tooDeepField(definition)).toBeNull();
   });
 });

@@ -141,14 +141,48 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
 }
 
 /**
- * A global pipe ahead of validation: the body of a route that takes one must be a JSON object. The
- * strict JSON parser already refuses `null`, numbers and strings; this refuses arrays and a missing body.
+ * How deep a body's objects and arrays may nest. A study definition needs 5 levels
+ * (`searchSpace[i].when.model[j]`); validation walks the body recursively, and thousands of levels
+ * would exhaust its stack.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** The top-level key under which `body` nests deeper than {@link MAX_BODY_DEPTH}, or null. Iterative. */
+export function tooDeepField(body: Record<string, unknown>): string | null {
+  const stack: Array<[value: unknown, depth: number, top: string]> = Object.entries(body).map(
+    ([key, value]) => [value, 2, key],
+  );
+  while (stack.length > 0) {
+    const [value, depth, top] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_BODY_DEPTH) return top;
+    for (const child of Object.values(value)) stack.push([child, depth + 1, top]);
+  }
+  return null;
+}
+
+/**
+ * A global pipe ahead of validation: the body of a route that takes one must be a JSON object, nested at
+ * most {@link MAX_BODY_DEPTH} levels. The strict JSON parser already refuses `null`, numbers and strings;
+ * this refuses arrays, a missing body and a field nested too deep.
  */
 @Injectable()
 export class JsonObjectBodyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'body') return value;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
-    throw new BadRequestException(fieldErrorBody(400, 'body', `${EXPECTED}; got ${describeValue(value)}.`));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new BadRequestException(fieldErrorBody(400, 'body', `${EXPECTED}; got ${describeValue(value)}.`));
+    }
+    const deep = tooDeepField(value as Record<string, unknown>);
+    if (deep !== null) {
+      throw new BadRequestException(
+        fieldErrorBody(
+          400,
+          deep === '' ? '""' : deep,
+          `nests objects or arrays deeper than the ${MAX_BODY_DEPTH} levels a request body may have`,
+        ),
+      );
+    }
+    return value;
   }
 }
