@@ -22,6 +22,7 @@ export * from './samplers/tpe';
 export * from './samplers/cmaes';
 export * from './samplers/qmc';
 export * from './samplers/gp';
+export * from './samplers/nsga2';
 export * from './samplers/auto';
 export * from './pruners';
 export * from './factories';

@@ -3,6 +3,7 @@ import { AutoSampler, type AutoSamplerOptions } from './auto';
 import { CmaEsSampler, type CmaEsSamplerOptions } from './cmaes';
 import { GpSampler, type GpSamplerOptions } from './gp';
 import { GridSampler, type GridSamplerOptions } from './grid/grid-sampler';
+import { NsgaIISampler, type NsgaIISamplerOptions } from './nsga2';
 import { QmcSampler, type QmcSamplerOptions } from './qmc';
 import { RandomSampler, type RandomSamplerOptions } from './random/random-sampler';
 import type { Sampler } from './sampler';
@@ -55,6 +56,14 @@ const gp: Required<GpSamplerOptions> = {
   independentSampler: new RandomSampler({ seed: 1 }),
   warnIndependentSampling: false,
 };
+const nsga2: Required<NsgaIISamplerOptions> = {
+  seed: 1,
+  populationSize: 10,
+  crossover: 'sbx',
+  crossoverProb: 0.8,
+  swappingProb: 0.4,
+  mutationProb: 0.1,
+};
 const auto: Required<AutoSamplerOptions> = {
   seed: 1,
   gpMaxTrials: 100,
@@ -70,6 +79,7 @@ const samplers: Array<[string, Record<string, unknown>, (options: Record<string,
   ['CmaEsSampler', cmaes, (o) => new CmaEsSampler(o)],
   ['GpSampler', gp, (o) => new GpSampler(o)],
   ['AutoSampler', auto, (o) => new AutoSampler(o)],
+  ['NsgaIISampler', nsga2, (o) => new NsgaIISampler(o)],
 ];
 
 describe.each(samplers)('%s options', (owner, documented, build) => {
