@@ -530,17 +530,30 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
   });
 
   it('the query parameters of the trial list and the plots', async () => {
-    const key = fc.oneof(
-      fc.constantFrom('offset', 'limit', 'order', 'state', 'objective'),
-      fc.string({ maxLength: 6 }),
-    );
-    const value = fc.oneof(
-      fc.constantFrom('0', '1', '1000', '1001', '-1', '0x10', '1e3', '', ' 5', '2147483648', '1e400', 'NaN'),
-      fc.constantFrom('number', '-number', 'value', '-value', 'COMPLETE', 'WAITING', 'complete'),
+    /** Each parameter with values it takes, so that the checks behind the first one are reached too. */
+    const known: Record<string, string[]> = {
+      offset: ['0', '1', '5', '2147483647'],
+      limit: ['1', '10', '1000'],
+      order: ['number', '-number', 'value', '-value'],
+      state: ['WAITING', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'],
+      objective: ['0', '1', '2', '63'],
+    };
+    const junkValue = fc.oneof(
+      fc.constantFrom('1001', '-1', '0x10', '1e3', '', ' 5', '2147483648', '1e400', 'NaN', 'complete', '0.5'),
       fc.string({ unit: 'grapheme', maxLength: 8 }),
     );
+    const pair = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc
+          .constantFrom(...Object.keys(known))
+          .chain((k) => fc.tuple(fc.constant(k), fc.constantFrom(...known[k]))),
+      },
+      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(known)), junkValue) },
+      { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 6 }), junkValue) },
+    );
     const query = fc
-      .array(fc.tuple(key, value), { maxLength: 4 })
+      .array(pair, { maxLength: 3 })
       .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
     await fc.assert(
       fc.asyncProperty(
@@ -677,6 +690,12 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
         expectFieldError(await send('GET', `/studies/${id}/trials?${query}`), 400, field);
       }
       expectFieldError(await send('GET', `/studies/${id}/plots?objective=-1`), 400, 'objective');
+      expectFieldError(
+        await send('GET', `/studies/${id}/plots?objective=1`),
+        400,
+        'objective',
+        /has 1 objective: give an index from 0 to 0, got 1/,
+      );
       expectFieldError(await send('GET', `/studies/${id}/importances?objective=0x1`), 400, 'objective');
       expect(
         (await send('GET', `/studies/${id}/trials?offset=0&limit=1000&order=-value&state=WAITING`)).status,

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { Storage, studyPlots, type FrozenTrial } from '@tuneforge/core';
+import { fieldErrorBody } from '../common/error-body';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import type { ImportancesResponse, StudyPlotsResponse } from './dashboard-responses';
@@ -37,12 +38,21 @@ export class StudyPlotsService {
       this.storage.getStudy(studyId),
       this.storage.getAllTrials(studyId),
     ]);
+    if (objective >= record.directions.length) {
+      const n = record.directions.length;
+      throw new BadRequestException(
+        fieldErrorBody(
+          400,
+          'objective',
+          `study ${studyId} has ${n} objective${n === 1 ? '' : 's'}: give an index from 0 to ${n - 1}, got ${objective}`,
+        ),
+      );
+    }
     const key = `${studyId}:${objective}`;
     const now = Date.now();
     const signature = trialsSignature(trials);
     const hit = this.cache.get(key);
     if (hit && hit.signature === signature && hit.expires > now) return hit.response;
-    // Throws InvalidArgumentError (a 400) for an objective the study does not have.
     const plots = studyPlots(
       trials,
       { directions: record.directions },
