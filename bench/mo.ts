@@ -1,0 +1,212 @@
+/**
+ * Multi-objective benchmark (protocol of bench/suite/suite-mo.json): every problem × sampler × seed, 200
+ * sequential trials in memory, all objectives minimized, constraints given to the study as constraintsFunc.
+ * At 50, 100 and 200 trials: HV regret = true hypervolume − exact hypervolume of the COMPLETE feasible trials
+ * among the first n. Writes the per-seed figures to bench/results/ and prints the medians beside Optuna's
+ * (bench/suite/reference/optuna-mo.json).
+ *
+ *   npm run bench:mo [-- --problems zdt1,binh_korn --samplers random,nsga2 --seeds 0-9
+ *                        --out bench/results/mo.json --markdown]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  createStudy,
+  hypervolume,
+  NopPruner,
+  NsgaIISampler,
+  RandomSampler,
+  type Sampler,
+} from '@tuneforge/core';
+import { listArg, parseArgs, seedsArg } from './lib/args';
+import { loadMoSuite, moProblem, type MoSuiteProblem } from './lib/mo-problems';
+import { bestMoReference, moReference, moReferenceMeta, type MoReferenceVersion } from './lib/mo-reference';
+import { runMeta } from './lib/run-meta';
+import { median, summarize, type Summary } from './lib/stats';
+import { fmt, renderMarkdown, renderTable } from './lib/table';
+
+interface MoSamplerConfig {
+  name: string;
+  settings: string;
+  /** Optuna's sampler of the same name in optuna-mo.json. */
+  reference: string;
+  create(seed: number): Sampler;
+}
+
+const MO_SAMPLERS: readonly MoSamplerConfig[] = [
+  {
+    name: 'random',
+    settings: 'new RandomSampler({ seed })',
+    reference: 'random',
+    create: (seed) => new RandomSampler({ seed }),
+  },
+  {
+    name: 'nsga2',
+    settings:
+      "new NsgaIISampler({ seed }) (defaults: populationSize 50, crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
+    reference: 'nsga2',
+    create: (seed) => new NsgaIISampler({ seed }),
+  },
+  ...(['sbx', 'blxalpha', 'spx', 'undx', 'vsbx'] as const).map((crossover) => ({
+    name: `nsga2-${crossover}`,
+    settings: `new NsgaIISampler({ seed, crossover: '${crossover}' }) (other options at their defaults)`,
+    reference: 'nsga2',
+    create: (seed: number) => new NsgaIISampler({ seed, crossover }),
+  })),
+];
+
+interface MoRun {
+  seed: number;
+  /** Hypervolume regret at each checkpoint. */
+  regret: Record<string, number>;
+  nFeasible: number;
+  wallMs: number;
+}
+
+interface MoResult {
+  problem: string;
+  sampler: string;
+  true_hv: number;
+  reference_point: number[];
+  regret: Record<string, Summary>;
+  s_per_trial: number;
+  per_seed: MoRun[];
+}
+
+/** One study: the problem's params suggested in order, its values told, its constraints given to the study. */
+async function runMo(
+  problem: MoSuiteProblem,
+  sampler: Sampler,
+  seed: number,
+  checkpoints: number[],
+): Promise<MoRun> {
+  const f = moProblem(problem.name);
+  const constrained = problem.constraints.length > 0;
+  const study = await createStudy({
+    directions: Array.from({ length: problem.n_objectives }, () => 'minimize' as const),
+    sampler,
+    pruner: new NopPruner(),
+    ...(constrained ? { constraintsFunc: (t) => f.constraints(t.params as Record<string, number>) } : {}),
+  });
+  const nTrials = Math.max(...checkpoints);
+  const feasiblePoints: { number: number; values: number[] }[] = [];
+  const started = performance.now();
+  for (let i = 0; i < nTrials; i++) {
+    const trial = await study.ask();
+    const x: Record<string, number> = {};
+    for (const p of problem.params) x[p.name] = trial.suggestFloat(p.name, p.low, p.high, { log: p.log });
+    const values = f.values(x);
+    const told = await study.tell(trial, values);
+    if (told.state === 'COMPLETE' && f.constraints(x).every((c) => c <= 0)) {
+      feasiblePoints.push({ number: told.number, values });
+    }
+  }
+  const wallMs = performance.now() - started;
+  const regret: Record<string, number> = {};
+  for (const n of checkpoints) {
+    const points = feasiblePoints.filter((p) => p.number < n).map((p) => p.values);
+    regret[n] = problem.true_hypervolume.value - hypervolume(points, problem.reference_point);
+  }
+  return { seed, regret, nFeasible: feasiblePoints.length, wallMs };
+}
+
+function referenceCell(problem: string, sampler: string, version: MoReferenceVersion, n: number): string {
+  return fmt(moReference(problem, sampler, version)?.hv_regret[String(n)]?.median);
+}
+
+function report(results: readonly MoResult[], checkpoints: number[], markdown: boolean): string {
+  const render = markdown ? renderMarkdown : renderTable;
+  const headers = [
+    'problem',
+    'sampler',
+    ...checkpoints.map((n) => `ours @${n}`),
+    ...checkpoints.map((n) => `Optuna 5.0dev @${n}`),
+    `Optuna 3.1 @${checkpoints[checkpoints.length - 1]}`,
+    ...checkpoints.slice(1).map((n) => `best Optuna @${n}`),
+    'ms/trial',
+  ];
+  const rows = results.map((r) => {
+    const config = MO_SAMPLERS.find((s) => s.name === r.sampler)!;
+    return [
+      r.problem,
+      r.sampler,
+      ...checkpoints.map((n) => fmt(r.regret[n].median)),
+      ...checkpoints.map((n) => referenceCell(r.problem, config.reference, '5.0dev', n)),
+      referenceCell(r.problem, config.reference, '3.1', checkpoints[checkpoints.length - 1]),
+      ...checkpoints.slice(1).map((n) => {
+        const best = bestMoReference(r.problem, n);
+        return best ? `${fmt(best.median)} (${best.label})` : '—';
+      }),
+      fmt(r.s_per_trial * 1000),
+    ];
+  });
+  return [
+    'Median hypervolume regret (true HV − HV of the feasible trials among the first n; lower is better).',
+    "Optuna columns: the sampler of the same name (nsga2-<crossover> beside Optuna's nsga2); best Optuna = lowest median of any",
+    'Optuna sampler and version at that checkpoint (its GP ran 100 trials, seeds 0–4).',
+    '',
+    render(headers, rows),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const suite = loadMoSuite();
+  const problems = listArg(
+    args.get('problems'),
+    suite.problems.map((p) => p.name),
+    'problem',
+  );
+  const samplers = listArg(
+    args.get('samplers'),
+    MO_SAMPLERS.map((s) => s.name),
+    'sampler',
+  );
+  const seeds = seedsArg(args.get('seeds'), suite.seeds);
+  const checkpoints = suite.protocol.checkpoints;
+  const started = new Date();
+  const out =
+    args.get('out') ?? join(__dirname, 'results', `mo-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+
+  const results: MoResult[] = [];
+  for (const name of problems) {
+    const problem = suite.problems.find((p) => p.name === name)!;
+    for (const samplerName of samplers) {
+      const config = MO_SAMPLERS.find((s) => s.name === samplerName)!;
+      const runs: MoRun[] = [];
+      for (const seed of seeds) runs.push(await runMo(problem, config.create(seed), seed, checkpoints));
+      const result: MoResult = {
+        problem: name,
+        sampler: samplerName,
+        true_hv: problem.true_hypervolume.value,
+        reference_point: problem.reference_point,
+        regret: Object.fromEntries(checkpoints.map((n) => [n, summarize(runs.map((r) => r.regret[n]))])),
+        s_per_trial: median(runs.map((r) => r.wallMs / 1000 / Math.max(...checkpoints))),
+        per_seed: runs,
+      };
+      results.push(result);
+      process.stderr.write(
+        `${name} ${samplerName}: median HV regret ${checkpoints.map((n) => `@${n} ${fmt(result.regret[n].median)}`).join(', ')}\n`,
+      );
+    }
+  }
+
+  const meta = {
+    ...runMeta(started),
+    total_wall_s: (Date.now() - started.getTime()) / 1000,
+    seeds,
+    checkpoints,
+    storage: 'in-memory',
+    samplers: Object.fromEntries(samplers.map((s) => [s, MO_SAMPLERS.find((c) => c.name === s)!.settings])),
+    reference: moReferenceMeta().optuna_latest,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ meta, results }, null, 1));
+  console.log(report(results, checkpoints, args.get('markdown') === 'true'));
+  console.log(`\nseeds ${seeds.join(',')}; results: ${out}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
