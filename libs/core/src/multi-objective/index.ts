@@ -1,2 +1,3 @@
 export * from './hypervolume';
 export * from './constraints';
+export * from './hypervolume-history';
