@@ -49,7 +49,7 @@ const NSGA2_SAMPLER_OPTIONS: OptionNames<NsgaIISamplerOptions> = {
 
 /** The generation (0, 1, …) a trial was sampled in, as a trial system attribute (Optuna's key). */
 export const NSGA2_GENERATION_ATTR = 'nsga2:generation';
-/** The numbers of the trials a child was bred from (absent for first-generation and mutated-only trials). */
+/** The numbers of the trials a child was bred from (one when it copies a parent; absent in the first generation). */
 export const NSGA2_PARENTS_ATTR = 'nsga2:parents';
 
 /** Draws of a crossover before a child outside the box is clipped into it. */
