@@ -10,9 +10,11 @@ import {
   StudyNotFoundError,
   TrialAlreadyFinishedError,
   TrialNotFoundError,
+  toInternal,
   TrialPruned,
   WORKER_ATTR,
   type FrozenTrial,
+  type Trial,
   type Objective,
   type Study,
 } from '@tuneforge/core';
@@ -112,12 +114,13 @@ export class TrialRunner implements OnModuleDestroy {
   async run(job: TrialJobData): Promise<TrialRunOutcome> {
     const entry = await this.studyFor(job.studyId);
     if (!entry) return 'study-gone';
+    const faultsBefore = this.storage.connectionFaults();
     const claimed = await this.claim(job);
     if (typeof claimed === 'string') return claimed;
     const signal = this.leases.hold(claimed.trialId);
     let outcome: TrialRunOutcome;
     try {
-      outcome = await this.execute(entry, claimed, signal);
+      outcome = await this.execute(entry, claimed, signal, faultsBefore);
     } finally {
       this.leases.release(claimed.trialId);
     }
@@ -156,6 +159,7 @@ export class TrialRunner implements OnModuleDestroy {
     entry: WorkerStudy,
     trial: FrozenTrial,
     signal: AbortSignal,
+    faultsBefore: number,
   ): Promise<TrialRunOutcome> {
     const { study, definition } = entry;
     // Module objectives meet parameters the scheduler could not plan: the model-based samplers draw
@@ -186,6 +190,9 @@ export class TrialRunner implements OnModuleDestroy {
     }
     let finished: FrozenTrial;
     try {
+      // The database broke during the run: writes acknowledged before a crash may be gone (asynchronous
+      // commits). Write the run's parameters, reports and attributes again before the durable finish.
+      if (this.storage.connectionFaults() !== faultsBefore) await this.rewrite(live);
       finished =
         typeof result === 'object' && 'failed' in result
           ? await study.tell(live, 'FAIL', { failReason: result.failed })
@@ -198,6 +205,28 @@ export class TrialRunner implements OnModuleDestroy {
     if (finished.state === 'COMPLETE') await this.index.recordComplete(study.studyId, finished);
     await this.telemetry.trialFinished(study.studyId, finished);
     return finished.state as TrialRunOutcome;
+  }
+
+  /** Writes again everything the run recorded on its trial (upserts: what survived is unchanged). */
+  private async rewrite(live: Trial): Promise<void> {
+    await live.flush();
+    const t = live.snapshot();
+    for (const [name, distribution] of Object.entries(t.distributions)) {
+      await this.storage.setTrialParam(
+        t.trialId,
+        name,
+        toInternal(distribution, t.params[name]),
+        distribution,
+      );
+    }
+    for (const [step, value] of Object.entries(t.intermediateValues)) {
+      await this.storage.setTrialIntermediateValue(t.trialId, Number(step), value);
+    }
+    for (const [key, value] of Object.entries(t.userAttrs))
+      await this.storage.setTrialUserAttr(t.trialId, key, value);
+    for (const [key, value] of Object.entries(t.systemAttrs)) {
+      await this.storage.setTrialSystemAttr(t.trialId, key, value);
+    }
   }
 
   /** A failed run with retries left: the trial waits for another run, with the same parameters. */

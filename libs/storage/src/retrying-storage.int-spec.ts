@@ -91,6 +91,7 @@ describe('withTransientRetries on a Postgres that goes away', () => {
       onRetry: (method) => retries.push(method),
     });
     await retrying.claimTrial(waiting.trialId, 'w1', 1_000);
+    const faults = storage.connectionFaults();
 
     await relay.down();
     const finishing = retrying.finishTrial(waiting.trialId, 'COMPLETE', [0.5], 2_000);
@@ -99,6 +100,9 @@ describe('withTransientRetries on a Postgres that goes away', () => {
     const finished = await finishing;
 
     expect(retries.length).toBeGreaterThan(0);
+    // The break is counted, so that a worker knows to rewrite what it had not made durable.
+    expect(storage.connectionFaults()).toBeGreaterThan(faults);
+    expect(retrying.connectionFaults()).toBe(storage.connectionFaults());
     expect(new Set(retries)).toEqual(new Set(['finishTrial']));
     expect(finished).toMatchObject({ state: 'COMPLETE', values: [0.5], datetimeComplete: 2_000 });
     expect(await retrying.getTrial(waiting.trialId)).toMatchObject({ state: 'COMPLETE', values: [0.5] });

@@ -10,8 +10,10 @@ export interface TransientRetryOptions {
   maxDelayMs?: number;
 }
 
-// Not idempotent: a retry after a commit whose answer was lost would create or take a second time.
+// Not idempotent (a retry after a commit whose answer was lost would create or take a second time), or
+// not a database call.
 const NOT_RETRIED = new Set<PropertyKey>([
+  'connectionFaults',
   'createStudy',
   'createTrial',
   'createTrials',

@@ -350,6 +350,10 @@ export class TypeOrmStorage extends Storage {
     };
   }
 
+  override connectionFaults(): number {
+    return this.backend.connectionFaults();
+  }
+
   async getTrial(trialId: number): Promise<FrozenTrial> {
     const trial = await this.backend.getTrial(trialId);
     if (!trial) throw new TrialNotFoundError(`No trial with id ${trialId}.`);

@@ -172,6 +172,15 @@ export abstract class Storage {
    * storage may return a trial again unchanged (never miss one): readers replace trials by number.
    */
   abstract getTrialsChangedSince(studyId: number, cursor: number): Promise<TrialChanges>;
+  /**
+   * Times the storage's connections to its database broke so far (0 where that cannot happen). A
+   * storage may acknowledge some writes before they are durable (the Postgres storage's asynchronous
+   * commits, made durable by the next synchronous one): after such a break, a writer rewrites what it
+   * wrote since its last durable write.
+   */
+  connectionFaults(): number {
+    return 0;
+  }
   /** Releases connections. Idempotent. */
   abstract close(): Promise<void>;
 }

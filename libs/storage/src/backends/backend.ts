@@ -134,6 +134,8 @@ export interface StorageBackend {
     studyId: number,
     cursor: number,
   ): Promise<{ studyExists: boolean; trials: FrozenTrial[]; cursor: number }>;
+  /** Connection errors seen since the backend opened (0 for a file database). */
+  connectionFaults(): number;
   /** Releases what the backend opened itself (not the DataSource). */
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import {
 } from '@tuneforge/core';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
+import { isTransientDatabaseError } from '../transient-errors';
 import {
   decodeTrialColumns,
   toFrozenTrial,
@@ -277,6 +278,8 @@ interface PostgresOptions {
 export class PostgresBackend implements StorageBackend {
   private readonly pool: Pool;
   private readonly asyncPool: Pool;
+  /** Connection errors seen so far (see connectionFaults). */
+  private faults = 0;
 
   constructor(
     dataSource: DataSource,
@@ -300,7 +303,7 @@ export class PostgresBackend implements StorageBackend {
       options: `${extra.options ?? ''} -c synchronous_commit=off`.trim(),
     });
     // An idle connection that breaks (server restart) is dropped; the next query opens another.
-    this.asyncPool.on('error', () => undefined);
+    for (const pool of [this.pool, this.asyncPool]) pool.on('error', () => this.faults++);
     // A connection that breaks while a query is under way emits 'error' twice (the socket's error, then
     // its end), and pg-pool listens once: the second, unheard, would crash the process. The query
     // itself fails with the error either way.
@@ -310,14 +313,30 @@ export class PostgresBackend implements StorageBackend {
       pool.on('acquire', (client) => {
         if (heard.has(client)) return;
         heard.add(client);
-        client.on('error', () => undefined);
+        client.on('error', () => this.faults++);
       });
     }
   }
 
+  /**
+   * Connection errors seen since the backend opened: a write acknowledged on the asynchronous-commit pool
+   * before such an error may have been lost if the server crashed (see the class comment), so a writer
+   * that sees this count change rewrites what it has not yet made durable.
+   */
+  connectionFaults(): number {
+    return this.faults;
+  }
+
+  private counted<T>(query: Promise<T>): Promise<T> {
+    return query.catch((e: unknown) => {
+      if (isTransientDatabaseError(e)) this.faults++;
+      throw e;
+    });
+  }
+
   /** Named statements are prepared once per connection. */
   private async run<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
-    const result = await this.pool.query<R>({ name: `tf_${name}`, text, values });
+    const result = await this.counted(this.pool.query<R>({ name: `tf_${name}`, text, values }));
     return result.rows;
   }
 
@@ -327,7 +346,7 @@ export class PostgresBackend implements StorageBackend {
     text: string,
     values: unknown[],
   ): Promise<R[]> {
-    const result = await this.asyncPool.query<R>({ name: `tf_${name}`, text, values });
+    const result = await this.counted(this.asyncPool.query<R>({ name: `tf_${name}`, text, values }));
     return result.rows;
   }
 
@@ -568,14 +587,14 @@ export class PostgresBackend implements StorageBackend {
     const clients: PoolClient[] = [];
     let ok = false;
     try {
-      const first = await this.pool.connect();
+      const first = await this.counted(this.pool.connect());
       clients.push(first);
       await first.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const [{ snapshot }] = (
         await first.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot')
       ).rows;
       if (!SNAPSHOT_ID.test(snapshot)) throw new Error(`Unexpected snapshot id ${JSON.stringify(snapshot)}.`);
-      const second = await this.asyncPool.connect();
+      const second = await this.counted(this.asyncPool.connect());
       clients.push(second);
       await second.query(
         `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`,

@@ -489,6 +489,10 @@ export class SqliteBackend implements StorageBackend {
     );
   }
 
+  connectionFaults(): number {
+    return 0;
+  }
+
   async getTrial(trialId: number) {
     return this.tx.deferred(() => this.readTrial(trialId));
   }
