@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Storage, StudySummary } from '@tuneforge/core';
-import { DEFINITION_ATTR, retryPolicyOf, type StudyDefinition } from '@tuneforge/queue';
+import { readStudyDefinition, retryPolicyOf } from '@tuneforge/queue';
 import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
 
 /** What one reconciliation of a study did. */
@@ -43,7 +43,7 @@ export class LeaseReconciler {
 
   async reconcile(study: StudySummary): Promise<Reconciled> {
     if (!this.settled || study.trialCounts.RUNNING === 0) return { requeued: 0, failed: 0 };
-    const definition = study.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined;
+    const definition = readStudyDefinition(study.studyName, study.systemAttrs);
     if (!definition) return { requeued: 0, failed: 0 };
     const { maxRetries } = retryPolicyOf(definition, this.defaultMaxRetries);
     const now = this.clock();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RedisKeys } from '@tuneforge/queue';
 import type { Redis } from 'ioredis';
 
 // Deletes the lock only if it still holds our token (a lock that expired and was taken by another
@@ -14,15 +15,19 @@ const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
  * a restart) goes on from there.
  */
 export class StudyLock {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     private readonly ttlMs = 6_000,
-  ) {}
+  ) {
+    this.keys = new RedisKeys(prefix);
+  }
 
   /** Runs `section` under the study's lock; returns false (without running it) when another holds it. */
   async withLock(studyId: number, section: () => Promise<void>): Promise<boolean> {
-    const key = `${this.prefix}:lock:study:${studyId}`;
+    const key = this.keys.studyLock(studyId);
     const token = randomUUID();
     const ok = await this.redis.set(key, token, 'PX', this.ttlMs, 'NX');
     if (ok !== 'OK') return false;

@@ -11,14 +11,14 @@ import {
 } from '@tuneforge/core';
 import {
   completeStudy,
-  DEFINITION_ATTR,
+  type PlatformStudyState,
+  readStudyDefinition,
   STARTED_AT_ATTR,
   STATE_ATTR,
-  TRIALS_QUEUE,
-  trialJobId,
-  type PlatformStudyState,
   type StudyDefinition,
   type TrialJobData,
+  trialJobId,
+  TRIALS_QUEUE,
 } from '@tuneforge/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -152,7 +152,7 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
       return { created: 0, requeued: 0, state: 'GONE' };
     }
     const state = record.systemAttrs[STATE_ATTR] as PlatformStudyState | undefined;
-    const definition = record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined;
+    const definition = readStudyDefinition(record.studyName, record.systemAttrs);
     if (!state || !definition) return { created: 0, requeued: 0, state: 'GONE' };
     if (state !== 'RUNNING') return { created: 0, requeued: 0, state };
 

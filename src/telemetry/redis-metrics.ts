@@ -1,3 +1,4 @@
+import { RedisKeys } from '@tuneforge/queue';
 import type { Redis } from 'ioredis';
 import { COUNTERS, HISTOGRAMS, type CounterDefinition, type HistogramDefinition } from './metric-definitions';
 
@@ -37,13 +38,17 @@ const parseLabels = (field: string): Labels =>
  * one MULTI so that a scrape never sees them disagree.
  */
 export class RedisMetrics {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = new RedisKeys(prefix);
+  }
 
   key(metric: CounterDefinition | HistogramDefinition): string {
-    return `${this.prefix}:metrics:${metric.name}`;
+    return this.keys.metric(metric.name);
   }
 
   async increment(counter: CounterDefinition, labels: Labels = {}, by = 1): Promise<void> {

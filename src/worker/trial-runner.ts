@@ -19,11 +19,11 @@ import {
   type Study,
 } from '@tuneforge/core';
 import {
-  DEFINITION_ATTR,
   LAST_FAILURE_ATTR,
+  readStudyDefinition,
   RedisKeys,
-  retryPolicyOf,
   type RetryPolicy,
+  retryPolicyOf,
   type StudyDefinition,
   type TrialJobData,
 } from '@tuneforge/queue';
@@ -279,7 +279,7 @@ export class TrialRunner implements OnModuleDestroy {
       if (e instanceof StudyNotFoundError) return null;
       throw e;
     }
-    const definition = record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined;
+    const definition = readStudyDefinition(record.studyName, record.systemAttrs);
     if (!definition) return null;
     await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
     let source: RedisPruningSource | null = null;

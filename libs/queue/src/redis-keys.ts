@@ -26,6 +26,16 @@ export class RedisKeys {
     return `${this.prefix}:study:${studyId}:events`;
   }
 
+  /** String with a token and a TTL: the scheduler that refills the study (StudyLock). */
+  studyLock(studyId: number): string {
+    return `${this.prefix}:lock:study:${studyId}`;
+  }
+
+  /** Hash of one metric's series (RedisMetrics): field = labels (and bucket), value = count or sum. */
+  metric(name: string): string {
+    return `${this.prefix}:metrics:${name}`;
+  }
+
   studyKeyPattern(studyId: number): string {
     return `${this.prefix}:study:${studyId}:*`;
   }

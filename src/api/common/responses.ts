@@ -1,10 +1,10 @@
 import type { FrozenTrial, StudyRecord, TrialState } from '@tuneforge/core';
 import { ATTEMPT_ATTR, paretoFront, WORKER_ATTR } from '@tuneforge/core';
 import {
-  DEFINITION_ATTR,
   LAST_FAILURE_ATTR,
-  STATE_ATTR,
   type PlatformStudyState,
+  readStudyDefinition,
+  STATE_ATTR,
   type StudyDefinition,
 } from '@tuneforge/queue';
 
@@ -78,7 +78,7 @@ export function toStudyResponse(
     directions: record.directions,
     state: (record.systemAttrs[STATE_ATTR] as PlatformStudyState | undefined) ?? 'EMBEDDED',
     createdAt: new Date(record.createdAt).toISOString(),
-    definition: (record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition | undefined) ?? null,
+    definition: readStudyDefinition(record.studyName, record.systemAttrs),
     counts,
   };
   if (complete) {

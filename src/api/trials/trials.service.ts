@@ -6,7 +6,7 @@ import {
   type FrozenTrial,
   type JsonObject,
 } from '@tuneforge/core';
-import { checkEnqueue, DEFINITION_ATTR, studyStateOf, type StudyDefinition } from '@tuneforge/queue';
+import { checkEnqueue, readStudyDefinition, studyStateOf } from '@tuneforge/queue';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { toTrialResponse, type TrialResponse } from '../common/responses';
 import type { StudyRef } from '../common/route-params';
@@ -89,7 +89,7 @@ export class TrialsService {
     const studyId = await this.studies.resolve(ref);
     const record = await this.storage.getStudy(studyId);
     const state = studyStateOf(record);
-    const definition = record.systemAttrs[DEFINITION_ATTR] as unknown as StudyDefinition;
+    const definition = readStudyDefinition(record.studyName, record.systemAttrs)!;
     const trialCount = (await this.storage.getAllTrials(studyId)).length;
     checkEnqueue(studyId, state, trialCount, definition.budget.nTrials);
     const errors = checkEnqueuedParams(dto.params, knownSpaceOf(definition, this.registry));
