@@ -472,7 +472,7 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
       fc.asyncProperty(bodies(definition), async (out) => {
         await exchange('POST', '/studies', out, { wellFormedRefs: false });
       }),
-      runs(1500),
+      runs(1200),
     );
     expectBothSides();
   });
@@ -492,7 +492,7 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
       fc.asyncProperty(ref, bodies(params), async (id, out) => {
         await exchange('POST', `/studies/${id}/trials`, out, { wellFormedRefs: wellFormed(id) });
       }),
-      runs(800),
+      runs(600),
     );
     expectBothSides();
   });
@@ -524,7 +524,7 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
           wellFormedRefs: wellFormed(i, route.includes(':number') && n !== '' ? n : undefined),
         });
       }),
-      runs(1500),
+      runs(1200),
     );
     expectBothSides();
   });
