@@ -1,15 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { dashboardBuildState, viteBuild } from '../scripts/lib/dashboard-build';
+import { launchChromium, type HeadlessChromium } from './support/chromium';
 import { startPlatform, type Platform } from './support/platform-harness';
 
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..');
 const DASHBOARD = join(ROOT, 'dashboard');
-const CHROMIUM = '/usr/bin/chromium';
 
 // One trial a little under half a second, with learning curves: long enough to watch the study live.
 const SLOW_OBJECTIVE = [
@@ -26,33 +26,6 @@ const SLOW_OBJECTIVE = [
     "print('tuneforge:result value=%r' % v)",
   ].join('\n'),
 ];
-
-/** Newest modification time under a folder (skipping the build output). */
-function newest(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(
-    stat.mtimeMs,
-    ...readdirSync(path)
-      .filter((name) => name !== 'dist' && name !== 'node_modules')
-      .map((name) => newest(join(path, name))),
-  );
-}
-
-/** Builds dashboard/dist unless it is newer than every source of the dashboard. */
-function buildDashboard(): void {
-  const index = join(DASHBOARD, 'dist', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs > newest(DASHBOARD)) return;
-  const vite = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'dashboard'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
-  if (vite.status !== 0) throw new Error(`vite build dashboard failed:\n${vite.stdout}\n${vite.stderr}`);
-}
 
 async function historyPoints(page: Page): Promise<number> {
   return Number((await page.getAttribute('[data-plot="optimization-history"]', 'data-points')) ?? 0);
@@ -83,31 +56,15 @@ async function valueColumn(page: Page): Promise<Array<number | null>> {
 
 describe('the dashboard, in headless Chromium', () => {
   let platform: Platform;
-  let context: BrowserContext | undefined;
-  let profile: string;
+  let browser: HeadlessChromium | undefined;
+  let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-    }
-    buildDashboard();
+    // Built as `npm run platform` builds it: when dashboard/dist is missing or older than its sources.
+    if (dashboardBuildState(DASHBOARD) !== 'fresh') await viteBuild(ROOT);
     platform = await startPlatform({ workers: 1, env: { TUNEFORGE_ALLOW_INLINE_COMMANDS: '1' } });
-    profile = mkdtempSync(join(tmpdir(), 'tuneforge-dashboard-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
+    context = browser.context;
     // Only the platform on localhost: the dashboard must need nothing from elsewhere.
     await context.route('**/*', (route) =>
       route.request().url().startsWith(platform.url) ? route.continue() : route.abort(),
@@ -115,9 +72,8 @@ describe('the dashboard, in headless Chromium', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await platform?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('follows a running study live, sorts its trials, and shows every plot', async () => {
@@ -139,7 +95,7 @@ describe('the dashboard, in headless Chromium', () => {
     expect(created.status).toBe(201);
     const id = created.body.id as number;
 
-    const page = await context!.newPage();
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {

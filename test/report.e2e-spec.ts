@@ -3,14 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { createStudy, floatDistribution } from '@tuneforge/core';
+import type { Page } from 'playwright-core';
+import { writeStudyReport } from '../src/cli/report';
+import { launchChromium } from './support/chromium';
 
 jest.setTimeout(240_000);
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'tuneforge.js');
 const DEMO_OBJECTIVE = join(ROOT, 'examples', 'digits', 'digits-objective.ts');
-const CHROMIUM = '/usr/bin/chromium';
 const PLOTS = [
   'optimization-history',
   'importances',
@@ -78,59 +80,13 @@ describe('tuneforge report', () => {
     );
     const html = readFileSync(out, 'utf8');
     expect(html).not.toMatch(/<(script|link)[^>]*\s(src|href)=/i);
+    const { plots } = embeddedData(html);
 
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-    }
-    const profile = mkdtempSync(join(tmpdir(), 'tuneforge-chromium-'));
-    let context: BrowserContext | undefined;
-    try {
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        offline: true,
-        viewport: { width: 1280, height: 900 },
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-      // Anything but the file itself is refused, and remembered: a self-contained report asks for nothing.
-      const requested: string[] = [];
-      await context.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-        requested.push(url);
-        return route.abort();
-      });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await page.goto(pathToFileURL(out).href);
-      await page.waitForSelector('html[data-charts]', { timeout: 30_000 });
-
-      expect(errors).toEqual([]);
-      expect(requested).toEqual([]);
+    await inChromium(out, async (page) => {
       expect(await page.title()).toBe('Tuneforge report — digits-demo');
       // 1 history + 1 importances + 1 learning curves + 5 slices + 6 contour pairs + parallel + EDF + timeline.
       expect(Number(await page.getAttribute('html', 'data-charts'))).toBe(17);
-      const drawn = await page.$$eval('[data-plot]', (boxes) =>
-        boxes.map((box) => ({
-          plot: box.getAttribute('data-plot'),
-          svgs: box.querySelectorAll('svg').length,
-          shapes: box.querySelectorAll('svg path, svg rect').length,
-          empty: box.querySelectorAll('.empty').length,
-        })),
-      );
+      const drawn = await drawnPlots(page);
       expect(drawn.map((d) => d.plot)).toEqual(PLOTS);
       for (const d of drawn) {
         expect({ plot: d.plot, empty: d.empty, drawn: d.svgs > 0 && d.shapes > 10 }).toEqual({
@@ -141,6 +97,31 @@ describe('tuneforge report', () => {
       }
       // The contour draws its interpolated grid: 30 x 30 cells on the numeric pairs.
       expect(drawn.find((d) => d.plot === 'contour')!.shapes).toBeGreaterThan(900);
+
+      // Each chart says what it shows: its legends, axis names and values come from the embedded data.
+      const texts = (plot: string) => drawn.find((d) => d.plot === plot)!.texts;
+      const objective = plots.optimizationHistory.series[0].objective.name;
+      expect(texts('optimization-history')).toEqual(
+        expect.arrayContaining(['Objective value', 'Best value', 'Trial', objective]),
+      );
+      const importances = plots.importances as Array<{ param: string; importance: number }>;
+      expect(importances.length).toBe(5);
+      expect(texts('importances')).toEqual(
+        expect.arrayContaining([
+          ...importances.map((r) => r.param),
+          ...importances.map((r) => `${(r.importance * 100).toFixed(1)}%`),
+        ]),
+      );
+      expect(texts('intermediate-values')).toEqual(
+        expect.arrayContaining(['Pruned here', 'Step', 'Intermediate value']),
+      );
+      const params = (plots.slice.params as Array<{ axis: { name: string } }>).map((p) => p.axis.name);
+      expect(texts('slice')).toEqual(expect.arrayContaining(params));
+      expect(texts('parallel-coordinates')).toEqual(expect.arrayContaining([objective, ...params]));
+      expect(texts('empirical-distribution')).toEqual(
+        expect.arrayContaining(['Cumulative probability', objective]),
+      );
+      expect(texts('timeline')).toEqual(expect.arrayContaining(['COMPLETE', 'PRUNED']));
 
       // The trial table sorts by value (descending on the second click), best trial first.
       await page.click('#trials th:nth-child(3)');
@@ -158,6 +139,7 @@ describe('tuneforge report', () => {
       );
       expect(shown.length).toBeGreaterThan(0);
       expect(new Set(shown)).toEqual(new Set(['PRUNED']));
+      expect(await page.textContent('#table-count')).toBe(`${shown.length} of 24 trials`);
       await page.selectOption('#state-filter', '');
 
       // Kept after the test (one fixed path, overwritten by each run) so that a person can look at it.
@@ -165,9 +147,86 @@ describe('tuneforge report', () => {
       mkdirSync(dirname(screenshot), { recursive: true });
       await page.screenshot({ path: screenshot, fullPage: true });
       expect(statSync(screenshot).size).toBeGreaterThan(50_000);
-    } finally {
-      await context?.close();
-      rmSync(profile, { recursive: true, force: true });
+    });
+  });
+
+  it('draws the Pareto front of a study with two objectives', async () => {
+    const study = await createStudy({ studyName: 'two-objectives', directions: ['minimize', 'maximize'] });
+    for (let i = 0; i < 8; i++) {
+      const x = i / 7;
+      // f1 = x, f2 = x²: a trade-off along x, plus two dominated trials.
+      await study.addTrial({
+        values: [x, x * x - (i % 4 === 1 ? 0.5 : 0)],
+        params: { x },
+        distributions: { x: floatDistribution(0, 1) },
+        datetimeStart: 1000 * i,
+        datetimeComplete: 1000 * i + 500,
+      });
     }
+    const out = join(dir, 'pareto.html');
+    await writeStudyReport(study, out, { now: 10_000 });
+    const { plots } = embeddedData(readFileSync(out, 'utf8'));
+    const front = (plots.paretoFront.points as Array<{ dominated: boolean }>).filter((p) => !p.dominated);
+    expect(front.length).toBe(6);
+
+    await inChromium(out, async (page) => {
+      const pareto = (await drawnPlots(page)).find((d) => d.plot === 'pareto-front')!;
+      expect(pareto).toMatchObject({ svgs: 1, empty: 0 });
+      expect(pareto.texts).toEqual(expect.arrayContaining(['Pareto front', 'Dominated']));
+      // Its points: one symbol per trial (the legend's two markers aside).
+      expect(pareto.shapes).toBeGreaterThanOrEqual(8);
+    });
   });
 });
+
+/** The JSON block the report's script draws from. */
+function embeddedData(html: string): { plots: Record<string, any> } {
+  const block = /<script type="application\/json" id="tuneforge-report-data">(.*?)<\/script>/s.exec(html);
+  return JSON.parse(block![1]);
+}
+
+/** What each `[data-plot]` panel of the page holds once drawn: SVG charts, their shapes and texts. */
+function drawnPlots(page: Page) {
+  return page.$$eval('[data-plot]', (boxes) =>
+    boxes.map((box) => ({
+      plot: box.getAttribute('data-plot'),
+      svgs: box.querySelectorAll('svg').length,
+      shapes: box.querySelectorAll('svg path, svg rect').length,
+      texts: [...box.querySelectorAll('svg text')].map((t) => t.textContent ?? ''),
+      empty: box.querySelectorAll('.empty').length,
+    })),
+  );
+}
+
+/**
+ * Opens `file` in headless Chromium with every request but the file itself refused (and remembered),
+ * waits until the report's script has drawn, runs `check`, then asserts that the page made no request
+ * and logged no error.
+ */
+async function inChromium(file: string, check: (page: Page) => Promise<void>): Promise<void> {
+  const browser = await launchChromium({ viewport: { width: 1280, height: 900 }, offline: true });
+  try {
+    const { context } = browser;
+    // Anything but the file itself is refused, and remembered: a self-contained report asks for nothing.
+    const requested: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+      requested.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('html[data-charts]', { timeout: 30_000 });
+    await check(page);
+    expect(errors).toEqual([]);
+    expect(requested).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}

@@ -2,8 +2,8 @@ import type { ParamAxis, StudyDirection, TrialState } from '@tuneforge/core';
 import type { EChartsOption } from 'echarts';
 import { fmt } from '../format';
 
-// The colours and axes of `tuneforge report` (src/cli/report/report-client.js), so that the live
-// dashboard and the HTML report draw the same plot data the same way.
+// The colours and axes of every chart, shared by the live dashboard and the HTML report of
+// `tuneforge report` (dashboard/src/report), so that both draw the same plot data the same way.
 
 export const STATE_COLORS: Record<TrialState, string> = {
   COMPLETE: '#3366cc',

@@ -1,13 +1,12 @@
 import type { TrialResponse } from '../api';
 import { clear, h } from '../dom';
 import { fmt, formatDuration, formatTime } from '../format';
+import { compareCells, type Cell } from '../table-sort';
 import { stateBadge, TRIAL_STATES } from './badges';
 import { parseSearch } from './trial-filter';
 
 /** Rows drawn at once: beyond this the reader narrows the view with the filter or the search. */
 const MAX_ROWS = 500;
-
-type Cell = number | string | null;
 
 interface Column {
   readonly key: string;
@@ -164,13 +163,6 @@ export class TrialTable {
       h('table', { class: 'grid trials', 'data-testid': 'trial-table' }, h('thead', {}, head), body),
     );
   }
-}
-
-/** Numbers as numbers, text as text; empty cells (no value yet) last in either direction. */
-function compareCells(a: Cell, b: Cell, dir: 1 | -1): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  if (typeof a === 'number' && typeof b === 'number') return dir * (a - b);
-  return dir * String(a).localeCompare(String(b));
 }
 
 function details(t: TrialResponse): HTMLElement {

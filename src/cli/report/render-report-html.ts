@@ -105,7 +105,7 @@ ${body}
 </tbody></table></div>`;
 }
 
-/** One titled panel that the client script fills with a chart (or several, for `data-multi` panels). */
+/** One titled panel that the report's script fills with its charts (dashboard/src/report/main.ts). */
 function panel(id: string, title: string, note: string): string {
   return `<section class="panel" id="panel-${id}"><h2>${title}</h2><p class="note">${note}</p><div class="charts" data-plot="${id}"></div></section>`;
 }
@@ -142,7 +142,6 @@ table.params th { text-align: left; font-weight: 400; color: var(--muted); paddi
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 12px; }
 .charts.wide { grid-template-columns: 1fr; }
 .chart { height: 340px; min-width: 0; }
-.chart.tall { height: 420px; }
 .table-tools { display: flex; gap: 16px; align-items: center; margin-bottom: 8px; }
 .table-wrap { max-height: 560px; overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
 #trials { border-collapse: collapse; width: 100%; font-size: 12.5px; font-variant-numeric: tabular-nums; }
@@ -157,7 +156,8 @@ footer { color: var(--muted); font-size: 12px; text-align: center; padding: 12px
  * The report as one self-contained HTML document: styles, the chart library, the plot data and the
  * drawing script are all inline, so the file opens from disk, offline, in any current browser. The
  * summary, best trial and trial table are plain HTML (readable even with scripts off); the charts are
- * drawn by the client script from the JSON block `#tuneforge-report-data`.
+ * drawn by the report's script (the dashboard's chart modules, see report-assets.ts) from the JSON block
+ * `#tuneforge-report-data`.
  */
 export function renderReportHtml(model: ReportModel, assets: ReportAssets): string {
   const multi = model.directions.length > 1;
