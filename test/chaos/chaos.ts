@@ -8,11 +8,12 @@
  *   npm run test:chaos -- --only worker-kill,postgres-crash
  *   npm run test:chaos -- --short                 CI: two scenarios, 24 trials each (about 2 minutes)
  *   npm run test:chaos -- --keep                  keep the logs of passed scenarios too
+ *   npm run test:chaos -- --markdown              also print the table as Markdown (for RELIABILITY.md)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderTable } from '../../bench/lib/table';
+import { renderMarkdown, renderTable } from '../../bench/lib/table';
 import { runScenario, type ScenarioResult } from './scenario-run';
 import { SCENARIOS } from './scenarios';
 import { killRegisteredChildren, PostgresCluster } from './services';
@@ -24,12 +25,21 @@ interface Options {
   only: string[] | null;
   short: boolean;
   keep: boolean;
+  markdown: boolean;
   trials: number | null;
   lease: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { rounds: 1, only: null, short: false, keep: false, trials: null, lease: 5 };
+  const options: Options = {
+    rounds: 1,
+    only: null,
+    short: false,
+    keep: false,
+    markdown: false,
+    trials: null,
+    lease: 5,
+  };
   const value = (i: number, name: string) => {
     if (argv[i + 1] === undefined) usage(`${name} needs a value`);
     return argv[i + 1];
@@ -46,6 +56,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--only') options.only = value(i++, arg).split(',');
     else if (arg === '--short') options.short = true;
     else if (arg === '--keep') options.keep = true;
+    else if (arg === '--markdown') options.markdown = true;
     else usage(`unknown option '${arg}'`);
   }
   const names = SCENARIOS.map((s) => s.name);
@@ -57,7 +68,7 @@ function parseArgs(argv: string[]): Options {
 
 function usage(problem: string): never {
   process.stderr.write(
-    `test:chaos: ${problem}\nusage: npm run test:chaos -- [--short] [--rounds N] [--only a,b] [--trials N] [--lease S] [--keep]\n`,
+    `test:chaos: ${problem}\nusage: npm run test:chaos -- [--short] [--rounds N] [--only a,b] [--trials N] [--lease S] [--keep] [--markdown]\n`,
   );
   process.exit(2);
 }
@@ -119,6 +130,7 @@ async function main(): Promise<number> {
     [...r.problems, ...r.notes].join('; '),
   ]);
   process.stdout.write(`\n${renderTable(headers, rows)}\n\n`);
+  if (options.markdown) process.stdout.write(`${renderMarkdown(headers, rows)}\n\n`);
   const failed = results.filter((r) => !r.pass);
   if (failed.length === 0 && !options.keep) await rm(baseDir, { recursive: true, force: true });
   else log(`logs kept in ${baseDir}`);

@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   isAlive,
+  type ObjectiveRun,
   OBJECTIVE_NAME,
   overlappingRuns,
   readObjectiveRuns,
@@ -108,10 +109,12 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
       await waitFor(
         'a quarter of the trials COMPLETE',
         watch,
+        settings.nTrials,
         () => watch.count('COMPLETE') >= settings.nTrials / 4,
       );
       await watch.poll();
       inFlight = watch.rows.filter((r) => !TERMINAL.includes(r.state)).map((r) => r.number);
+      result.notes.push(`${inFlight.length} trials in flight at the fault`);
       back = await scenario.fault!(ctx);
     }
 
@@ -143,10 +146,19 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
   return result;
 }
 
-async function waitFor(what: string, watch: TrialWatch, done: () => boolean): Promise<void> {
+/** Waits for the study to get under way; a FAIL or no change for STALL_MS means the platform is broken before any fault. */
+async function waitFor(what: string, watch: TrialWatch, nTrials: number, done: () => boolean): Promise<void> {
   while (!done()) {
+    const failed = watch.count('FAIL');
+    if (failed > 0) {
+      throw new Error(
+        `${failed} trial(s) FAIL before the fault (the objective never fails: see the worker logs); ${describeCounts(watch.rows, nTrials)}`,
+      );
+    }
     if (Date.now() - watch.lastChange > STALL_MS) {
-      throw new Error(`stuck before the fault, waiting for ${what}: ${describeUnfinished(watch.rows)}`);
+      throw new Error(
+        `stuck before the fault, waiting for ${what}: ${describeCounts(watch.rows, nTrials)} ${describeUnfinished(watch.rows)}`,
+      );
     }
     await sleep(50);
   }
@@ -250,12 +262,22 @@ async function checkObjectiveRuns(result: ScenarioResult, trials: any[], logFile
   const runs = await readObjectiveRuns(logFile);
   result.problems.push(...overlappingRuns(runs));
   for (const t of trials.filter((x) => x.state === 'COMPLETE')) {
-    const pid = Number(t.userAttrs?.chaos_run);
-    const run = runs.find((r) => r.trial === t.number && r.pid === pid);
-    if (!run || run.value === null || Math.abs(run.value - t.values?.[0]) > 1e-9) {
+    const value = t.values?.[0];
+    const ended = runs.filter((r) => r.trial === t.number && r.value !== null);
+    const same = (r: ObjectiveRun) => Math.abs(r.value! - value) <= 1e-9;
+    if (t.userAttrs?.chaos_run === undefined) {
+      // The run printed its attribute before its result: a COMPLETE trial without it lost part of its result.
+      const from = ended.filter(same).map((r) => `pid ${r.pid}`);
       result.problems.push(
-        `trial #${t.number}: its value ${t.values?.[0]} is not the result of its run pid ${pid}`,
+        `trial #${t.number} COMPLETE without the user attribute chaos_run its run printed before the result (value from ${from.join(', ') || 'no run'})`,
       );
+    } else {
+      const run = ended.find((r) => r.pid === Number(t.userAttrs.chaos_run));
+      if (!run || !same(run)) {
+        result.problems.push(
+          `trial #${t.number}: its value ${value} is not the result of run pid ${t.userAttrs.chaos_run} (runs: ${ended.map((r) => `pid ${r.pid} → ${r.value}`).join(', ') || 'none ended'})`,
+        );
+      }
     }
   }
   await sleep(500);
