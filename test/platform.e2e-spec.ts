@@ -249,6 +249,31 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
       ],
       ['grid without a grid', { ...valid, sampler: { type: 'grid' } }, /sampler/],
       [
+        'grid with an object value',
+        { ...valid, sampler: { type: 'grid', grid: { x1: [0, { a: 1 }], x2: [1] } } },
+        /the values of 'x1' must be strings, finite numbers/,
+      ],
+      [
+        'grid value outside the space',
+        { ...valid, sampler: { type: 'grid', grid: { x1: [0, 99], x2: [1] } } },
+        /"field":"sampler.grid.x1.1".*99 is outside/,
+      ],
+      [
+        'grid naming a parameter the space lacks',
+        { ...valid, sampler: { type: 'grid', grid: { x1: [0], x2: [1], zz: [1] } } },
+        /"field":"sampler.grid.zz".*not a parameter of the study's search space/,
+      ],
+      [
+        'grid leaving a parameter out',
+        { ...valid, sampler: { type: 'grid', grid: { x1: [0] } } },
+        /"field":"sampler.grid.x2".*the grid has no values for 'x2'/,
+      ],
+      [
+        'CMA-ES population too large',
+        { ...valid, sampler: { type: 'cmaes', options: { popsize: 1e9 } } },
+        /"field":"sampler".*popsize must be an integer from 2 to 10000/,
+      ],
+      [
         'unknown sampler option',
         { ...valid, sampler: { type: 'tpe', options: { bogus: 1 } } },
         /"field":"sampler.options".*unknown option 'bogus'/,

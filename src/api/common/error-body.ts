@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 
 /** One input of the request at fault, named by its path (see {@link ApiErrorBody}). */
@@ -38,6 +39,12 @@ export function errorBody(status: number, message: string, errors?: FieldError[]
 }
 
 /** An error body blaming one input: `message` is `<field>: <reason>`. */
+/** A 400 for field errors found by a service (the same body as the validation pipe's). */
+export function badFields(errors: FieldError[]): BadRequestException {
+  const message = errors.map((e) => `${e.field}: ${e.messages.join('; ')}`).join('; ');
+  return new BadRequestException(errorBody(400, message, errors));
+}
+
 export function fieldErrorBody(status: number, field: string, reason: string): ApiErrorBody {
   return errorBody(status, `${field}: ${reason}`, [{ field, messages: [reason] }]);
 }

@@ -21,6 +21,7 @@ import {
   type RefillReason,
   type StudyDefinition,
 } from '@tuneforge/queue';
+import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../../config/platform-config';
@@ -31,6 +32,8 @@ import { RefillQueue } from '../../providers/refill-queue';
 import { StudyCleanup } from '../../providers/study-cleanup';
 import type { StudyRef } from '../common/route-params';
 import { emptyCounts, toStudyResponse, type StudyResponse } from '../common/responses';
+import { badFields } from '../common/error-body';
+import { checkGrid, knownSpaceOf } from '../trials/enqueued-params';
 import { firstDifference } from './definition-difference';
 import type { CreateStudyDto } from './dto/create-study.dto';
 import { PlatformDependencies, withTimeout } from './platform-dependencies';
@@ -63,6 +66,7 @@ export class StudiesService {
     @InjectRedis() redis: Redis,
     private readonly config: PlatformConfig,
     dataSource: DataSource,
+    private readonly registry: ObjectiveRegistry,
   ) {
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'api');
     this.dependencies = new PlatformDependencies(redis, dataSource);
@@ -75,6 +79,10 @@ export class StudiesService {
    */
   async create(dto: CreateStudyDto): Promise<CreateOutcome> {
     const definition = checkStudyDefinition(toDefinition(dto, this.config.maxRetries), this.catalog);
+    if (definition.sampler.type === 'grid' && definition.sampler.grid) {
+      const errors = checkGrid(definition.sampler.grid, knownSpaceOf(definition, this.registry));
+      if (errors.length > 0) throw badFields(errors);
+    }
     const json = definitionToJson(definition);
     await this.dependencies.require();
     let record: StudyRecord;

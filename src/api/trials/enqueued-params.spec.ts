@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { StudyDefinition } from '@tuneforge/queue';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
-import { checkEnqueuedParams, knownSpaceOf } from './enqueued-params';
+import { checkEnqueuedParams, checkGrid, knownSpaceOf } from './enqueued-params';
 
 const OBJECTIVES = join(__dirname, '..', '..', '..', 'examples', 'objectives');
 
@@ -134,6 +134,33 @@ describe('checkEnqueuedParams', () => {
     expect(checkEnqueuedParams({ a: { b: 1 }, c: [1] }, null).map((e) => e.field)).toEqual([
       'params.a',
       'params.c',
+    ]);
+  });
+});
+
+describe('checkGrid: a grid sampler covers the known space with its values', () => {
+  const space = knownSpaceOf(definition({ kind: 'builtin', name: 'branin' }), new ObjectiveRegistry([]));
+
+  it('accepts a grid of values inside the space that names every parameter', () => {
+    expect(checkGrid({ x1: [-5, 0, 10], x2: [0, 15] }, space)).toEqual([]);
+  });
+
+  it('names each value outside its distribution, each unknown name and each parameter left out', () => {
+    const errors = checkGrid({ x1: [0, 99, 'a'], zz: [1] }, space);
+    expect(errors.map((e) => e.field)).toEqual([
+      'sampler.grid.x1.1',
+      'sampler.grid.x1.2',
+      'sampler.grid.zz',
+      'sampler.grid.x2',
+    ]);
+    expect(errors[0].messages[0]).toMatch(/99 is outside/);
+  });
+
+  it('checks only the kind of values without a known space', () => {
+    expect(checkGrid({ anything: [1, 'b', null] }, null)).toEqual([]);
+    expect(checkGrid({ a: [{ deep: 1 }], b: [] }, null).map((e) => e.field)).toEqual([
+      'sampler.grid.a.0',
+      'sampler.grid.b',
     ]);
   });
 });

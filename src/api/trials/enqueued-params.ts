@@ -62,6 +62,44 @@ export function checkEnqueuedParams(
   return errors;
 }
 
+/**
+ * What is wrong with a grid sampler's grid (`sampler.grid`) for the study's known space, one entry per
+ * problem: every value a scalar of its parameter's distribution (field `sampler.grid.<name>.<i>`), no name
+ * outside the space, no parameter of the space left out (the grid must cover the space: a missing one
+ * would be sampled at random, and the grid would no longer be a grid). Without a known space, only the
+ * values' types are checked.
+ */
+export function checkGrid(grid: Readonly<Record<string, unknown>>, space: KnownSpace | null): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [name, values] of Object.entries(grid)) {
+    if (space !== null && !space.has(name)) {
+      const known = [...space.keys()].join(', ');
+      errors.push({
+        field: `sampler.grid.${name}`,
+        messages: [`'${name}' is not a parameter of the study's search space; its parameters: ${known}`],
+      });
+      continue;
+    }
+    if (!Array.isArray(values) || values.length === 0) {
+      errors.push({ field: `sampler.grid.${name}`, messages: ['must be a non-empty array of values'] });
+      continue;
+    }
+    values.forEach((value: unknown, i) => {
+      const problem = paramProblem(name, value, space);
+      if (problem) errors.push({ field: `sampler.grid.${name}.${i}`, messages: [problem] });
+    });
+  }
+  for (const name of space?.keys() ?? []) {
+    if (!(name in grid)) {
+      errors.push({
+        field: `sampler.grid.${name}`,
+        messages: [`the grid has no values for '${name}', a parameter of the study's search space`],
+      });
+    }
+  }
+  return errors;
+}
+
 function paramProblem(name: string, value: unknown, space: KnownSpace | null): string | null {
   if (!isScalar(value)) {
     return `must be a string, a number, a boolean or null, got ${JSON.stringify(value)}`;

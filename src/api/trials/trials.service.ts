@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   formatTrials,
   Storage,
@@ -8,6 +8,7 @@ import {
 } from '@tuneforge/core';
 import { checkEnqueue, readStudyDefinition, studyStateOf } from '@tuneforge/queue';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
+import { badFields } from '../common/error-body';
 import { toTrialResponse, type TrialResponse } from '../common/responses';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
@@ -93,14 +94,7 @@ export class TrialsService {
     const trialCount = (await this.storage.getAllTrials(studyId)).length;
     checkEnqueue(studyId, state, trialCount, definition.budget.nTrials);
     const errors = checkEnqueuedParams(dto.params, knownSpaceOf(definition, this.registry));
-    if (errors.length > 0) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: errors.map((e) => `${e.field}: ${e.messages.join('; ')}`).join('; '),
-        errors,
-      });
-    }
+    if (errors.length > 0) throw badFields(errors);
     const trial = await this.storage.createTrial(studyId, {
       state: 'WAITING',
       systemAttrs: { fixed_params: dto.params as JsonObject },

@@ -485,10 +485,15 @@ describe('CmaEsSampler', () => {
   it('checks its options once, with errors that name them', () => {
     const bad: [CmaEsSamplerOptions, string][] = [
       [{ seed: NaN }, 'seed must be a finite number'],
-      [{ sigma0: 0 }, 'sigma0 must be a finite number > 0, got 0'],
+      [
+        { sigma0: 0 },
+        'sigma0 must be a number > 0 and <= 100 (the space is scaled to [0, 1] per dimension), got 0',
+      ],
+      [{ sigma0: 1e308 }, 'sigma0 must be a number > 0 and <= 100'],
       [{ nStartupTrials: -1 }, 'nStartupTrials must be an integer >= 0, got -1'],
-      [{ popsize: 1 }, 'popsize must be an integer >= 2, got 1'],
-      [{ incPopsize: 1.5 }, 'incPopsize must be an integer >= 1, got 1.5'],
+      [{ popsize: 1 }, 'popsize must be an integer from 2 to 10000, got 1'],
+      [{ popsize: 1e9 }, 'popsize must be an integer from 2 to 10000, got 1000000000'],
+      [{ incPopsize: 1.5 }, 'incPopsize must be an integer from 1 to 100, got 1.5'],
       [{ restartStrategy: 'bipop' as 'ipop' }, `restartStrategy must be 'ipop' or null, got "bipop"`],
       [{ x0: { x: Infinity } }, 'x0.x must be a finite number'],
       [{ separable: 'yes' as unknown as boolean }, 'separable must be a boolean'],

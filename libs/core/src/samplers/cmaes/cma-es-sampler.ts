@@ -145,12 +145,17 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-function checkInteger(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${String(v)}`);
+function checkInteger(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidArgumentError(`${name} must be an integer ${range}, got ${String(v)}`);
   }
   return v;
 }
+
+/** Bounds that keep a generation's memory and arithmetic finite (λ × dimension numbers per generation). */
+const MAX_POPSIZE = 10_000;
+const MAX_SIGMA0 = 100;
 
 function checkBoolean(name: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw new InvalidArgumentError(`${name} must be a boolean, got ${String(v)}`);
@@ -233,8 +238,12 @@ export class CmaEsSampler implements Sampler {
         }
       }
     }
-    if (sigma0 !== undefined && !(typeof sigma0 === 'number' && sigma0 > 0 && Number.isFinite(sigma0))) {
-      throw new InvalidArgumentError(`sigma0 must be a finite number > 0, got ${String(sigma0)}`);
+    // The search space is scaled to [0, 1] per dimension: a spread of 100 already covers it ten
+    // thousand times over; larger ones overflow the covariance.
+    if (sigma0 !== undefined && !(typeof sigma0 === 'number' && sigma0 > 0 && sigma0 <= MAX_SIGMA0)) {
+      throw new InvalidArgumentError(
+        `sigma0 must be a number > 0 and <= ${MAX_SIGMA0} (the space is scaled to [0, 1] per dimension), got ${String(sigma0)}`,
+      );
     }
     if (restartStrategy !== null && restartStrategy !== 'ipop') {
       throw new InvalidArgumentError(
@@ -253,8 +262,8 @@ export class CmaEsSampler implements Sampler {
       );
     }
     this.nStartupTrials = checkInteger('nStartupTrials', nStartupTrials, 0);
-    this.incPopsize = checkInteger('incPopsize', incPopsize, 1);
-    this.popsizeOption = popsize === undefined ? null : checkInteger('popsize', popsize, 2);
+    this.incPopsize = checkInteger('incPopsize', incPopsize, 1, 100);
+    this.popsizeOption = popsize === undefined ? null : checkInteger('popsize', popsize, 2, MAX_POPSIZE);
     this.separable = checkBoolean('separable', separable);
     this.withMargin = checkBoolean('withMargin', withMargin);
     this.considerPrunedTrials = checkBoolean('considerPrunedTrials', considerPrunedTrials);

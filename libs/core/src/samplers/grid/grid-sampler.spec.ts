@@ -43,6 +43,10 @@ describe('GridSampler', () => {
       "GridSampler: parameter 'w' is not in the grid (x); add its values to the grid.",
     );
     expect(() => new GridSampler({ x: [] })).toThrow("GridSampler: 'x' needs a non-empty array of values.");
+    expect(() => new GridSampler({ x: [1, { a: 1 }] as never })).toThrow(
+      `GridSampler: the values of 'x' must be strings, finite numbers, booleans or null, got {"a":1}.`,
+    );
+    expect(() => new GridSampler({ x: [NaN] })).toThrow("the values of 'x' must be strings");
   });
 
   it('maps grid ids to points in mixed radix over the sorted names', () => {

@@ -43,6 +43,20 @@ export class GridSampler implements Sampler {
       if (!Array.isArray(values) || values.length === 0) {
         throw new InvalidArgumentError(`GridSampler: '${name}' needs a non-empty array of values.`);
       }
+      const odd = values.find(
+        (v: unknown) =>
+          !(
+            v === null ||
+            typeof v === 'string' ||
+            typeof v === 'boolean' ||
+            (typeof v === 'number' && Number.isFinite(v))
+          ),
+      );
+      if (odd !== undefined) {
+        throw new InvalidArgumentError(
+          `GridSampler: the values of '${name}' must be strings, finite numbers, booleans or null, got ${JSON.stringify(odd)}.`,
+        );
+      }
       this.grid[name] = [...values];
     }
     checkKnownOptions('GridSampler', options, GRID_SAMPLER_OPTIONS);
