@@ -131,7 +131,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
     const reruns = rows.filter((r) => r.attempt > 1).map((r) => `#${r.number}`);
     if (reruns.length > 0) result.notes.push(`re-run: ${reruns.join(', ')}`);
   } catch (e) {
-    result.problems.push(`harness: ${(e as Error).message}`);
+    result.problems.push(`aborted: ${(e as Error).message}`);
   } finally {
     await watch.close();
     await platform?.stop();
