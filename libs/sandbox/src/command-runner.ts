@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
+  CONSTRAINTS_ATTR,
   TrialPruned,
   type JsonValue,
   type Objective,
@@ -102,10 +103,21 @@ interface OutcomeCommon {
 
 export type CommandOutcome = OutcomeCommon &
   (
-    | { readonly state: 'COMPLETE'; readonly values: readonly number[] }
+    | {
+        readonly state: 'COMPLETE';
+        readonly values: readonly number[];
+        /** From the result line's `constraints=` (finite, ≤ 0 where one holds), else null. */
+        readonly constraints: readonly number[] | null;
+      }
     | { readonly state: 'PRUNED'; readonly step: number | null }
     | { readonly state: 'FAIL'; readonly kind: FailureKind; readonly reason: string }
   );
+
+/** What the result line said. */
+interface ResultLine {
+  values: readonly number[];
+  constraints: readonly number[] | null;
+}
 
 /** Characters of stdout log / stderr kept on the outcome. */
 const TAIL_CHARS = 8192;
@@ -327,7 +339,7 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
     }
     const argv = [...prefix, program, ...absoluteArgs(spec.argv.slice(1), spec.baseDir)];
 
-    let result: readonly number[] | null = null;
+    let result: ResultLine | null = null;
     let prunedAt: number | null = null;
     // A callback can fail after the program exited (too late to stop it); the trial must still not COMPLETE.
     let callbackFailure: string | null = null;
@@ -366,7 +378,7 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
         if (record.kind === 'result') {
           if (result !== null)
             return protocolError(`a second result line ${JSON.stringify(line)}; a trial has one result`);
-          result = record.values;
+          result = { values: record.values, constraints: record.constraints };
           return;
         }
         const run = (what: string, call: () => Promise<void>) => {
@@ -408,7 +420,9 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
     }
     if (verdict?.state === 'PRUNED') return { ...common(), state: 'PRUNED', step: prunedAt };
     if (verdict) return { ...common(), ...verdict };
-    if (result === null) {
+    // Assigned in the line callback, which the compiler does not follow.
+    const final = result as ResultLine | null;
+    if (final === null) {
       return {
         ...common(),
         state: 'FAIL',
@@ -419,7 +433,7 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
         ),
       };
     }
-    return { ...common(), state: 'COMPLETE', values: result };
+    return { ...common(), state: 'COMPLETE', values: final.values, constraints: final.constraints };
   } finally {
     if (!options.keepWorkdir) await rm(workdir, { recursive: true, force: true });
   }
@@ -442,7 +456,8 @@ export interface CommandObjectiveOptions {
 /**
  * An objective for `study.optimize` that suggests the space's parameters and runs the command on them:
  * reports go to `trial.report` (then `trial.shouldPrune()` may stop the program), attrs to
- * `trial.setUserAttr`; a FAIL outcome throws `ObjectiveFailedError` (pass `catch: [ObjectiveFailedError]`
+ * `trial.setUserAttr`, a result's constraints to the trial's `constraints` system attribute (where a study's
+ * `constraintsFunc` stores them, so samplers and `bestTrials` read them alike); a FAIL outcome throws `ObjectiveFailedError` (pass `catch: [ObjectiveFailedError]`
  * to `optimize` to go on after it), PRUNED throws `TrialPruned`.
  * @throws InvalidObjectiveSpecError at once for a bad spec
  */
@@ -469,7 +484,10 @@ export function commandObjective(
       signal: options.signal,
     });
     await options.onOutcome?.(trial.number, outcome);
-    if (outcome.state === 'COMPLETE') return outcome.values.length === 1 ? outcome.values[0] : outcome.values;
+    if (outcome.state === 'COMPLETE') {
+      if (outcome.constraints) trial.setSystemAttr(CONSTRAINTS_ATTR, [...outcome.constraints]);
+      return outcome.values.length === 1 ? outcome.values[0] : outcome.values;
+    }
     if (outcome.state === 'PRUNED') {
       throw new TrialPruned(outcome.step === null ? 'Trial was pruned.' : `Pruned at step ${outcome.step}.`);
     }

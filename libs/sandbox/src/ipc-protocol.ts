@@ -35,6 +35,7 @@ export type ChildMessage =
   | { id: number; op: 'done'; outcome: ChildOutcome };
 
 export type ChildOutcome =
+  /** `value`: what the objective returned (a number, an array, or `{ values, constraints }`), checked by the runner. */
   | { kind: 'result'; value: unknown }
   | { kind: 'pruned'; message: string }
   | { kind: 'error'; error: RemoteError }

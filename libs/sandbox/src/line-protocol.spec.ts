@@ -42,10 +42,25 @@ describe('parseProtocolLine', () => {
       step: 0,
       value: -0.001,
     });
-    expect(parseProtocolLine('tuneforge:result value=0.93')).toEqual({ kind: 'result', values: [0.93] });
+    expect(parseProtocolLine('tuneforge:result value=0.93')).toEqual({
+      kind: 'result',
+      values: [0.93],
+      constraints: null,
+    });
     expect(parseProtocolLine('tuneforge:result values=0.9,1.2,-3')).toEqual({
       kind: 'result',
       values: [0.9, 1.2, -3],
+      constraints: null,
+    });
+    expect(parseProtocolLine('tuneforge:result values=0.9,1.2 constraints=-3,0.5,0')).toEqual({
+      kind: 'result',
+      values: [0.9, 1.2],
+      constraints: [-3, 0.5, 0],
+    });
+    expect(parseProtocolLine('tuneforge:result constraints=1e-3 value=2')).toEqual({
+      kind: 'result',
+      values: [2],
+      constraints: [0.001],
     });
     expect(parseProtocolLine('tuneforge:attr note=hello = world')).toEqual({
       kind: 'attr',
@@ -82,6 +97,12 @@ describe('parseProtocolLine', () => {
     ['tuneforge:result', /exactly one of value=/],
     ['tuneforge:result value=1 values=1,2', /exactly one of value=/],
     ['tuneforge:result values=1,,2', /values\[1\] must be a number/],
+    ['tuneforge:result constraints=1', /exactly one of value=/],
+    ['tuneforge:result value=1 constraints=', /constraints\[0\] must be a number, got ""/],
+    ['tuneforge:result value=1 constraints=0,x', /constraints\[1\] must be a number, got "x"/],
+    ['tuneforge:result value=1 constraints=0,inf', /constraints\[1\] must be a finite number .*got "inf"/],
+    ['tuneforge:result value=1 constraints=nan', /constraints\[0\] must be a finite number/],
+    ['tuneforge:result value=1 constraints=1 constraints=2', /"constraints" given twice/],
     ['tuneforge:attr =1', /key=value/],
     ['tuneforge:attr 1x=1', /key=value/],
     ['tuneforge:attr novalue', /key=value/],
@@ -93,10 +114,20 @@ describe('parseProtocolLine', () => {
 
   it('formats lines that parse back to the same record', () => {
     expect(parseProtocolLine(formatReport(7, 0.125))).toEqual({ kind: 'report', step: 7, value: 0.125 });
-    expect(parseProtocolLine(formatResult(Number.NaN))).toEqual({ kind: 'result', values: [Number.NaN] });
+    expect(parseProtocolLine(formatResult(Number.NaN))).toEqual({
+      kind: 'result',
+      values: [Number.NaN],
+      constraints: null,
+    });
     expect(parseProtocolLine(formatResult([1, -Infinity]))).toEqual({
       kind: 'result',
       values: [1, -Infinity],
+      constraints: null,
+    });
+    expect(parseProtocolLine(formatResult([1, 2], [-0.5, 3]))).toEqual({
+      kind: 'result',
+      values: [1, 2],
+      constraints: [-0.5, 3],
     });
     expect(parseProtocolLine(formatAttr('msg', 'a b "c"'))).toEqual({
       kind: 'attr',

@@ -5,6 +5,8 @@
  *   tuneforge:report step=3 value=0.412      intermediate value of step 3 (an integer >= 0)
  *   tuneforge:result value=0.93              final value (single objective)
  *   tuneforge:result values=0.9,1.2          final values (one per objective)
+ *   tuneforge:result values=0.9,1.2 constraints=-3,0.5
+ *                                            with constraint values (finite, <= 0 where a constraint holds)
  *   tuneforge:attr key=some text             user attribute (JSON when the text parses as JSON, else a string)
  *
  * Numbers are decimal (`1`, `-0.5`, `1e-3`) or `nan` / `inf` / `-inf` in any case, so that Python's and
@@ -16,7 +18,12 @@ export const PROTOCOL_PREFIX = 'tuneforge:';
 
 export type ProtocolRecord =
   | { readonly kind: 'report'; readonly step: number; readonly value: number }
-  | { readonly kind: 'result'; readonly values: readonly number[] }
+  | {
+      readonly kind: 'result';
+      readonly values: readonly number[];
+      /** One per constraint, finite, ≤ 0 where it holds; null when the line has no `constraints=`. */
+      readonly constraints: readonly number[] | null;
+    }
   | { readonly kind: 'attr'; readonly key: string; readonly value: JsonValue };
 
 /** A line starts with `tuneforge:` but is not a valid record. The message quotes the line and says why. */
@@ -82,6 +89,23 @@ function number(line: string, field: string, text: string): number {
   return v;
 }
 
+function numberList(line: string, field: string, text: string): number[] {
+  return text.split(',').map((item, i) => number(line, `${field}[${i}]`, item));
+}
+
+/** Constraint values are stored as JSON (no NaN or Infinity), as a study's `constraintsFunc` returns them. */
+function constraintList(line: string, text: string): number[] {
+  const list = numberList(line, 'constraints', text);
+  const bad = list.findIndex((c) => !Number.isFinite(c));
+  if (bad >= 0) {
+    throw new ProtocolError(
+      line,
+      `constraints[${bad}] must be a finite number (<= 0 where the constraint holds; a large number for very infeasible), got ${quote(text.split(',')[bad])}`,
+    );
+  }
+  return list;
+}
+
 /**
  * Parses one stdout line (without its newline; a trailing `\r` is ignored). Returns null for a log
  * line, the record for a protocol line. @throws ProtocolError for a `tuneforge:` line that is malformed
@@ -104,12 +128,18 @@ export function parseProtocolLine(rawLine: string): ProtocolRecord | null {
       return { kind: 'report', step: Number(stepText), value: number(line, 'value', f.get('value')!) };
     }
     case 'result': {
-      const f = fields(line, body, ['value', 'values']);
-      if (f.size !== 1)
+      const f = fields(line, body, ['value', 'values', 'constraints']);
+      if (f.has('value') === f.has('values'))
         throw new ProtocolError(line, 'a result needs exactly one of value=<number> or values=<n1>,<n2>,...');
-      if (f.has('value')) return { kind: 'result', values: [number(line, 'value', f.get('value')!)] };
-      const list = f.get('values')!.split(',');
-      return { kind: 'result', values: list.map((text, i) => number(line, `values[${i}]`, text)) };
+      const values = f.has('value')
+        ? [number(line, 'value', f.get('value')!)]
+        : numberList(line, 'values', f.get('values')!);
+      const constraintsText = f.get('constraints');
+      return {
+        kind: 'result',
+        values,
+        constraints: constraintsText === undefined ? null : constraintList(line, constraintsText),
+      };
     }
     case 'attr': {
       const eq = body.indexOf('=');
@@ -146,11 +176,13 @@ export function formatReport(step: number, value: number): string {
   return `${PROTOCOL_PREFIX}report step=${step} value=${value}`;
 }
 
-/** The result line of one value or several. */
-export function formatResult(values: number | readonly number[]): string {
-  return typeof values === 'number'
-    ? `${PROTOCOL_PREFIX}result value=${values}`
-    : `${PROTOCOL_PREFIX}result values=${values.join(',')}`;
+/** The result line of one value or several, with the constraint values when given. */
+export function formatResult(values: number | readonly number[], constraints?: readonly number[]): string {
+  const result =
+    typeof values === 'number'
+      ? `${PROTOCOL_PREFIX}result value=${values}`
+      : `${PROTOCOL_PREFIX}result values=${values.join(',')}`;
+  return constraints ? `${result} constraints=${constraints.join(',')}` : result;
 }
 
 /** The line setting user attribute `key`; the value is written as JSON so that it reads back unchanged. */

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TrialPruned, type JsonValue, type Objective, type Trial } from '@tuneforge/core';
+import { CONSTRAINTS_ATTR, TrialPruned, type JsonValue, type Objective, type Trial } from '@tuneforge/core';
 import { buildChildEnv, checkEnvNames } from './env-allowlist';
 import { InvalidObjectiveSpecError, ObjectiveFailedError, type FailureKind } from './errors';
 import {
@@ -90,7 +90,12 @@ interface OutcomeCommon {
 
 export type ModuleOutcome = OutcomeCommon &
   (
-    | { readonly state: 'COMPLETE'; readonly value: number | readonly number[] }
+    | {
+        readonly state: 'COMPLETE';
+        readonly value: number | readonly number[];
+        /** When the objective returned `{ values, constraints }`: finite, ≤ 0 where one holds; else null. */
+        readonly constraints: readonly number[] | null;
+      }
     | { readonly state: 'PRUNED'; readonly message: string }
     | {
         readonly state: 'FAIL';
@@ -217,6 +222,34 @@ function withStderr(reason: string, stderrTail: string): string {
 
 function isObjectiveValue(v: unknown): v is number | number[] {
   return typeof v === 'number' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number'));
+}
+
+/**
+ * What the objective returned, read: a number, an array of numbers, or `{ values, constraints }` with
+ * constraint values stored as a study's `constraintsFunc` stores them (finite, since they are JSON).
+ * A string says why it is none of these.
+ */
+function readResult(returned: unknown): { value: number | number[]; constraints: number[] | null } | string {
+  if (isObjectiveValue(returned)) return { value: returned, constraints: null };
+  const shown = String(JSON.stringify(returned));
+  const expected = 'a number, an array of numbers or { values, constraints }';
+  if (!returned || typeof returned !== 'object' || Array.isArray(returned))
+    return `the objective returned ${shown}, which is not ${expected}`;
+  const { values, constraints, ...rest } = returned as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0)
+    return `the objective returned an object with ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected ${expected}`;
+  if (!isObjectiveValue(values))
+    return `the objective returned values ${String(JSON.stringify(values))}, which is not a number or an array of numbers`;
+  if (constraints === undefined) return { value: values, constraints: null };
+  if (!Array.isArray(constraints) || constraints.some((c) => typeof c !== 'number' || !Number.isFinite(c))) {
+    // NaN and Infinity come through the channel as numbers; String shows them where JSON would say null.
+    const given = Array.isArray(constraints)
+      ? `[${constraints.map(String).join(', ')}]`
+      : String(JSON.stringify(constraints));
+    return `the objective returned constraints ${given}, which must be an array of finite numbers (≤ 0 where a constraint holds)`;
+  }
+  return { value: values, constraints: [...(constraints as number[])] };
 }
 
 /** Answers one call of the child with the real trial. */
@@ -395,13 +428,11 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
     const outcome = done as ChildOutcome | null;
     if (outcome) {
       switch (outcome.kind) {
-        case 'result':
-          if (isObjectiveValue(outcome.value))
-            return { ...common(), state: 'COMPLETE', value: outcome.value };
-          return fail(
-            'objective',
-            `the objective returned ${String(JSON.stringify(outcome.value))}, which is not a number or an array of numbers`,
-          );
+        case 'result': {
+          const read = readResult(outcome.value);
+          if (typeof read === 'string') return fail('objective', read);
+          return { ...common(), state: 'COMPLETE', ...read };
+        }
         case 'pruned':
           return { ...common(), state: 'PRUNED', message: outcome.message };
         case 'error':
@@ -456,7 +487,8 @@ export interface ModuleObjectiveOptions {
 
 /**
  * An objective for `study.optimize` that runs the module's `objective(trial)` in a child process against
- * the study's trial. The module's own error ends the trial FAIL with its message, `TrialPruned` (matched by
+ * the study's trial. Constraints the module returns (`{ values, constraints }`) go to the trial's
+ * `constraints` system attribute, where a study's `constraintsFunc` stores them. The module's own error ends the trial FAIL with its message, `TrialPruned` (matched by
  * name) ends it PRUNED, and a sandbox fault (limit, crash) ends it FAIL; FAILs throw `ObjectiveFailedError`
  * (pass `catch: [ObjectiveFailedError]` to `optimize` to go on after them).
  * @throws InvalidObjectiveSpecError at once for a bad spec
@@ -476,7 +508,10 @@ export function moduleObjective(
       signal: options.signal,
     });
     await options.onOutcome?.(trial.number, outcome);
-    if (outcome.state === 'COMPLETE') return outcome.value;
+    if (outcome.state === 'COMPLETE') {
+      if (outcome.constraints) trial.setSystemAttr(CONSTRAINTS_ATTR, [...outcome.constraints]);
+      return outcome.value;
+    }
     if (outcome.state === 'PRUNED') throw new TrialPruned(outcome.message);
     throw new ObjectiveFailedError(outcome.reason, outcome.kind);
   };
