@@ -6,13 +6,7 @@ export * from './errors';
 export * from './storage-url';
 export { isTransientDatabaseError } from './transient-errors';
 export { withTransientRetries, type TransientRetryOptions } from './retrying-storage';
-export {
-  TypeOrmStorage,
-  maskPassword,
-  type StudyDetails,
-  type TrialWorkerInfo,
-  type TypeOrmStorageOptions,
-} from './typeorm-storage';
+export { TypeOrmStorage, maskPassword, type TypeOrmStorageOptions } from './typeorm-storage';
 export {
   MIGRATIONS_TABLE,
   runStorageMigrations,

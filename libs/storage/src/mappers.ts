@@ -1,4 +1,5 @@
 import {
+  addLeaseAttrs,
   distributionFromJson,
   isTrialState,
   toExternal,
@@ -16,7 +17,11 @@ import {
  * text; times are epoch milliseconds (Postgres returns bigint as a string, SQLite as a number).
  */
 
-/** A trial as both backends read it: the trial row plus its params and intermediate values. */
+/**
+ * A trial as both backends read it: the trial row plus its params and intermediate values. Its lease
+ * columns (`worker_id`, `attempt`) are the one stored home of the `platform:worker` and
+ * `platform:attempt` system attributes, which every read adds to the stored ones (see LEASE_ATTRS).
+ */
 export interface TrialRow {
   trial_id: number;
   number: number;
@@ -26,6 +31,10 @@ export interface TrialRow {
   datetime_complete: number | string | null;
   user_attrs: string;
   system_attrs: string;
+  /** The worker of the last claim (null before one and after a requeue). */
+  worker_id: string | null;
+  /** Claims so far. */
+  attempt: number;
   /** [name, internal value, distribution JSON] in suggestion order. */
   params: ReadonlyArray<readonly [string, number, string]> | null;
   /** [step, value] with null standing for NaN (Postgres may send non-finite values as strings). */
@@ -131,7 +140,7 @@ export function toFrozenTrial(row: TrialRow, distributions: DistributionCache): 
     distributions: dists,
     intermediateValues,
     userAttrs: decodeObject(row.user_attrs),
-    systemAttrs: decodeObject(row.system_attrs),
+    systemAttrs: addLeaseAttrs(decodeObject(row.system_attrs), row.worker_id, Number(row.attempt)),
     datetimeStart: toNumberOrNull(row.datetime_start),
     datetimeComplete: toNumberOrNull(row.datetime_complete),
   };
@@ -144,7 +153,10 @@ export function toFrozenTrial(row: TrialRow, distributions: DistributionCache): 
  * pointing at it by index.
  */
 export interface TrialColumnsText {
-  /** [trial_id[], number[], state[], values[], datetime_start[], datetime_complete[], user_attrs[], system_attrs[]] */
+  /**
+   * [trial_id[], number[], state[], values[], datetime_start[], datetime_complete[], user_attrs[],
+   * system_attrs[], worker_id[], attempt[]]
+   */
   trials: string | null;
   /** [param_id[], trial_id[], name[], internal_value[], distribution index[]] */
   params: string | null;
@@ -179,19 +191,19 @@ function order(keys: number[]): number[] {
  * distributions, intermediate values and attributes share one frozen empty object.
  */
 export function decodeTrialColumns(text: TrialColumnsText, distributions: DistributionCache): FrozenTrial[] {
-  const [ids, numbers, states, values, starts, completes, userAttrs, systemAttrs] = columns(
-    text.trials,
-    8,
-  ) as [
-    Column<number>,
-    Column<number>,
-    Column<string>,
-    Column<string | null>,
-    Column<number | string | null>,
-    Column<number | string | null>,
-    Column<string>,
-    Column<string>,
-  ];
+  const [ids, numbers, states, values, starts, completes, userAttrs, systemAttrs, workers, attempts] =
+    columns(text.trials, 10) as [
+      Column<number>,
+      Column<number>,
+      Column<string>,
+      Column<string | null>,
+      Column<number | string | null>,
+      Column<number | string | null>,
+      Column<string>,
+      Column<string>,
+      Column<string | null>,
+      Column<number>,
+    ];
   if (!ids || ids.length === 0) return [];
   const n = ids.length;
   const slot = new Map<number, number>();
@@ -236,6 +248,9 @@ export function decodeTrialColumns(text: TrialColumnsText, distributions: Distri
     const i = byNumber[k];
     const state = states![i];
     if (!isTrialState(state)) throw new Error(`Trial id ${ids[i]} has an unknown state '${state}'.`);
+    const system = systemAttrs![i];
+    const worker = workers![i];
+    const attempt = attempts![i];
     out[k] = {
       trialId: ids[i],
       number: numbers![i],
@@ -245,7 +260,13 @@ export function decodeTrialColumns(text: TrialColumnsText, distributions: Distri
       distributions: dists[i] ?? EMPTY,
       intermediateValues: ivs[i] ?? EMPTY,
       userAttrs: userAttrs![i] === '{}' ? EMPTY : decodeObject(userAttrs![i]),
-      systemAttrs: systemAttrs![i] === '{}' ? EMPTY : decodeObject(systemAttrs![i]),
+      // The lease attributes come from their columns (see TrialRow).
+      systemAttrs:
+        worker === null && attempt === 0
+          ? system === '{}'
+            ? EMPTY
+            : decodeObject(system)
+          : addLeaseAttrs(decodeObject(system), worker, attempt),
       datetimeStart: toNumberOrNull(starts![i]),
       datetimeComplete: toNumberOrNull(completes![i]),
     };

@@ -1,12 +1,4 @@
-import {
-  floatDistribution,
-  InvalidArgumentError,
-  StudyNotFoundError,
-  TrialAlreadyFinishedError,
-  TrialHistory,
-  TrialNotFoundError,
-  type FrozenTrial,
-} from '@tuneforge/core';
+import { floatDistribution, InvalidArgumentError, TrialHistory, type FrozenTrial } from '@tuneforge/core';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { runStorageMigrations, storageDataSourceOptions } from './data-source';
@@ -19,7 +11,7 @@ import {
 import { TypeOrmStorage } from './typeorm-storage';
 import { openStorage } from './storage-url';
 
-/** What TypeOrmStorage adds to the port for the platform, and its concurrency, on both databases. */
+/** What TypeOrmStorage adds to the port (bulk creation, the lease columns) and its concurrency, on both databases. */
 describe.each([
   ['postgres', freshPostgresDatabase],
   ['sqlite', freshSqliteFile],
@@ -76,68 +68,66 @@ describe.each([
     expect(await storage.createTrials(studyId, [])).toEqual([]);
   });
 
-  it('upserts a batch of intermediate values at once', async () => {
-    const t = await storage.createTrial(studyId);
-    await storage.setTrialIntermediateValues(t.trialId, { 0: 1, 1: 0.5 });
-    await storage.setTrialIntermediateValues(t.trialId, { 1: 0.25, 2: Infinity });
-    expect((await storage.getTrial(t.trialId)).intermediateValues).toEqual({ 0: 1, 1: 0.25, 2: Infinity });
-    await storage.finishTrial(t.trialId, 'PRUNED', [0.25], 10);
-    await expect(storage.setTrialIntermediateValues(t.trialId, { 3: 0 })).rejects.toBeInstanceOf(
-      TrialAlreadyFinishedError,
-    );
-  });
-
-  it('records the worker, its attempt and its lease renewals in their columns', async () => {
+  it('keeps the lease in its columns and derives the lease attributes from them', async () => {
+    type Stored = {
+      heartbeat_at: string | null;
+      worker_id: string | null;
+      attempt: number;
+      system_attrs: string;
+    };
+    const stored = async (trialId: number): Promise<Stored> => {
+      const [row] = (await storage.dataSource.query(
+        `SELECT heartbeat_at, worker_id, attempt, system_attrs FROM trials WHERE trial_id = ${Number(trialId)}`,
+      )) as Stored[];
+      return { ...row, heartbeat_at: row.heartbeat_at === null ? null : String(row.heartbeat_at) };
+    };
     const w = await storage.createTrial(studyId, { state: 'WAITING' });
-    expect(await storage.getTrialWorkerInfo(w.trialId)).toEqual({
-      heartbeatAt: null,
-      workerId: null,
+    expect(await stored(w.trialId)).toEqual({
+      heartbeat_at: null,
+      worker_id: null,
       attempt: 0,
+      system_attrs: '{}',
     });
+
     await storage.claimTrial(w.trialId, 'worker-a', 1_000);
-    expect(await storage.getTrialWorkerInfo(w.trialId)).toEqual({
-      heartbeatAt: 1_000,
-      workerId: 'worker-a',
-      attempt: 1,
+    await storage.setTrialSystemAttr(w.trialId, 'platform:attempt', 7);
+    expect((await storage.getTrial(w.trialId)).systemAttrs).toEqual({
+      'platform:worker': 'worker-a',
+      'platform:attempt': 1,
     });
-    await storage.renewLeases('worker-a', [w.trialId], 2_000);
-    expect((await storage.getTrialWorkerInfo(w.trialId)).heartbeatAt).toBe(2_000);
-    await storage.expireLeases(studyId, 3_000, 3_000, 5, 'lapsed');
-    expect(await storage.getTrialWorkerInfo(w.trialId)).toEqual({
-      heartbeatAt: null,
-      workerId: null,
+    // One stored home: the columns; system_attrs holds neither key.
+    expect(await stored(w.trialId)).toEqual({
+      heartbeat_at: '1000',
+      worker_id: 'worker-a',
       attempt: 1,
+      system_attrs: '{}',
     });
+
+    // A renewed lease is visible through expireLeases: lapsed before 1 500 spares it, before 2 500 not.
+    expect(await storage.renewLeases('worker-a', [w.trialId], 2_000)).toEqual([w.trialId]);
+    expect((await stored(w.trialId)).heartbeat_at).toBe('2000');
+    expect(await storage.expireLeases(studyId, 1_500, 3_000, 5, 'lapsed')).toEqual({
+      requeued: [],
+      failed: [],
+    });
+    const { requeued } = await storage.expireLeases(studyId, 2_500, 3_000, 5, 'lapsed');
+    expect(requeued.map((t) => [t.trialId, t.systemAttrs])).toEqual([[w.trialId, { 'platform:attempt': 1 }]]);
+    expect(await stored(w.trialId)).toEqual({
+      heartbeat_at: null,
+      worker_id: null,
+      attempt: 1,
+      system_attrs: '{}',
+    });
+
     await storage.claimTrial(w.trialId, 'worker-b', 4_000);
-    expect(await storage.getTrialWorkerInfo(w.trialId)).toEqual({
-      heartbeatAt: 4_000,
-      workerId: 'worker-b',
-      attempt: 2,
+    await storage.finishTrial(w.trialId, 'COMPLETE', [1], 5_000);
+    expect((await storage.getTrial(w.trialId)).systemAttrs).toEqual({
+      'platform:worker': 'worker-b',
+      'platform:attempt': 2,
     });
-    await expect(storage.getTrialWorkerInfo(w.trialId + 999)).rejects.toBeInstanceOf(TrialNotFoundError);
+    expect(await stored(w.trialId)).toMatchObject({ worker_id: 'worker-b', attempt: 2, system_attrs: '{}' });
     await expect(storage.claimTrial(w.trialId, '', 1)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(storage.renewLeases('', [w.trialId], 1)).rejects.toBeInstanceOf(InvalidArgumentError);
-  });
-
-  it('keeps the platform’s study state and definition beside the record', async () => {
-    const before = await storage.getStudyDetails(studyId);
-    expect(before).toMatchObject({ state: 'RUNNING', definition: null });
-    await storage.setStudyState(studyId, 'PAUSED');
-    await storage.setStudyDefinition(studyId, {
-      sampler: { type: 'tpe', seed: 1 },
-      objective: { builtin: 'branin' },
-    });
-    const after = await storage.getStudyDetails(studyId);
-    expect(after).toMatchObject({
-      state: 'PAUSED',
-      definition: { sampler: { type: 'tpe', seed: 1 }, objective: { builtin: 'branin' } },
-    });
-    expect(after.updatedAt).toBeGreaterThanOrEqual(before.updatedAt);
-    await storage.setStudyDefinition(studyId, null);
-    expect((await storage.getStudyDetails(studyId)).definition).toBeNull();
-    await expect(storage.setStudyState(studyId, '')).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(storage.setStudyState(studyId + 999, 'PAUSED')).rejects.toBeInstanceOf(StudyNotFoundError);
-    await expect(storage.getStudyDetails(studyId + 999)).rejects.toBeInstanceOf(StudyNotFoundError);
   });
 
   it('refuses arguments the schema cannot hold, with InvalidArgumentError', async () => {

@@ -22,6 +22,7 @@ import {
   type TrialState,
   type TrialTemplate,
   type ExpiredLeases,
+  withoutLeaseAttrs,
 } from '@tuneforge/core';
 import type { DataSource } from 'typeorm';
 import { isRefused, type EncodedTrial, type StorageBackend, type WriteRefused } from './backends/backend';
@@ -34,7 +35,6 @@ import {
   encodeJson,
   encodeValues,
   toFrozenTrial,
-  toNumberOrNull,
   toStudyRecord,
 } from './mappers';
 
@@ -43,26 +43,8 @@ export interface TypeOrmStorageOptions {
   url?: string;
   /** Destroy the DataSource on `close()` (true when the storage created it). @defaultValue false */
   ownsDataSource?: boolean;
-  /** Stamps study creation and update times. @defaultValue the system clock */
+  /** Stamps study creation times and the start of trials created without one. @defaultValue the system clock */
   clock?: Clock;
-}
-
-/** A study with the columns the platform keeps beside the core's record. */
-export interface StudyDetails extends StudyRecord {
-  /** Lifecycle state set by the platform. @defaultValue 'RUNNING' */
-  readonly state: string;
-  /** The definition a platform study was created with (sampler, pruner, objective); null for library studies. */
-  readonly definition: JsonObject | null;
-  /** Epoch ms of the last change to the study row (attributes, state, a new trial). */
-  readonly updatedAt: number;
-}
-
-/** What a worker needs to know about who runs a trial. */
-export interface TrialWorkerInfo {
-  readonly heartbeatAt: number | null;
-  readonly workerId: string | null;
-  /** Times a worker took the trial (claimTrial). */
-  readonly attempt: number;
 }
 
 /** Names and strings the schema holds (varchar(512)). */
@@ -152,46 +134,13 @@ export class TypeOrmStorage extends Storage {
   }
 
   async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    if (!(await this.backend.setStudyAttr(studyId, 'user_attrs', key, encodeJson(value), this.clock.now()))) {
+    if (!(await this.backend.setStudyAttr(studyId, 'user_attrs', key, encodeJson(value)))) {
       throw studyNotFound(studyId);
     }
   }
 
   async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    if (
-      !(await this.backend.setStudyAttr(studyId, 'system_attrs', key, encodeJson(value), this.clock.now()))
-    ) {
-      throw studyNotFound(studyId);
-    }
-  }
-
-  /** The study with its platform columns. @throws StudyNotFoundError */
-  async getStudyDetails(studyId: number): Promise<StudyDetails> {
-    const row = await this.backend.getStudy(studyId);
-    if (!row) throw studyNotFound(studyId);
-    return {
-      ...toStudyRecord(row),
-      state: row.state,
-      definition: row.definition === null ? null : (JSON.parse(row.definition) as JsonObject),
-      updatedAt: Number(row.updated_at),
-    };
-  }
-
-  /** Sets the platform's lifecycle state of the study (free text, e.g. RUNNING, PAUSED, COMPLETE). @throws StudyNotFoundError */
-  async setStudyState(studyId: number, state: string): Promise<void> {
-    if (typeof state !== 'string' || state.length === 0 || state.length > 32) {
-      throw new InvalidArgumentError(
-        `A study state must be a string of 1 to 32 characters, got ${JSON.stringify(state)}.`,
-      );
-    }
-    if (!(await this.backend.setStudyColumns(studyId, { state }, this.clock.now())))
-      throw studyNotFound(studyId);
-  }
-
-  /** Stores the definition (sampler, pruner, objective) a platform study was created with. @throws StudyNotFoundError */
-  async setStudyDefinition(studyId: number, definition: JsonObject | null): Promise<void> {
-    const encoded = definition === null ? null : encodeJson(definition);
-    if (!(await this.backend.setStudyColumns(studyId, { definition: encoded }, this.clock.now()))) {
+    if (!(await this.backend.setStudyAttr(studyId, 'system_attrs', key, encodeJson(value)))) {
       throw studyNotFound(studyId);
     }
   }
@@ -211,7 +160,7 @@ export class TypeOrmStorage extends Storage {
     if (templates.length === 0) return [];
     const now = this.clock.now();
     const encoded = templates.map((t) => encodeTemplate(t, now));
-    const created = await this.backend.createTrials(studyId, encoded, now);
+    const created = await this.backend.createTrials(studyId, encoded);
     if (!created) throw studyNotFound(studyId);
     return created.map(({ trial_id, number }, i) =>
       toFrozenTrial(
@@ -224,6 +173,8 @@ export class TypeOrmStorage extends Storage {
           datetime_complete: encoded[i].datetimeComplete,
           user_attrs: encoded[i].userAttrs,
           system_attrs: encoded[i].systemAttrs,
+          worker_id: null,
+          attempt: 0,
           params: encoded[i].params,
           intermediate: encoded[i].intermediate,
         },
@@ -266,7 +217,11 @@ export class TypeOrmStorage extends Storage {
 
   async requeueTrial(trialId: number, workerId: string, systemAttrs: JsonObject = {}): Promise<FrozenTrial> {
     checkWorkerId(workerId);
-    const result = await this.backend.requeueTrial(trialId, workerId, encodeJson(systemAttrs));
+    const result = await this.backend.requeueTrial(
+      trialId,
+      workerId,
+      encodeJson(withoutLeaseAttrs(systemAttrs)),
+    );
     if (!isRefused(result)) return result;
     if (result.state === 'RUNNING') {
       throw new TrialAlreadyFinishedError(
@@ -293,23 +248,7 @@ export class TypeOrmStorage extends Storage {
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
     checkStep(step);
     checkNumber('intermediate value', value);
-    const why = await this.backend.setTrialIntermediateValues(trialId, [[step, encodeIntermediate(value)]]);
-    if (why) throw refusal(trialId, why);
-  }
-
-  /**
-   * Upserts several intermediate values of a RUNNING trial in one write (a worker's batch).
-   * @throws TrialAlreadyFinishedError, TrialNotFoundError
-   */
-  async setTrialIntermediateValues(trialId: number, values: Readonly<Record<number, number>>): Promise<void> {
-    const entries: Array<[number, number | null]> = Object.entries(values).map(([step, value]) => {
-      const s = Number(step);
-      checkStep(s);
-      checkNumber('intermediate value', value);
-      return [s, encodeIntermediate(value)];
-    });
-    if (entries.length === 0) return;
-    const why = await this.backend.setTrialIntermediateValues(trialId, entries);
+    const why = await this.backend.setTrialIntermediateValue(trialId, step, encodeIntermediate(value));
     if (why) throw refusal(trialId, why);
   }
 
@@ -318,6 +257,7 @@ export class TypeOrmStorage extends Storage {
     if (why) throw refusal(trialId, why);
   }
 
+  /** A lease attribute is ignored (the backends leave it out of the stored ones), see LEASE_ATTRS. */
   async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
     const why = await this.backend.setTrialAttr(trialId, 'system_attrs', key, encodeJson(value));
     if (why) throw refusal(trialId, why);
@@ -337,17 +277,6 @@ export class TypeOrmStorage extends Storage {
     const result = await this.backend.finishTrial(trialId, state, encodeValues(values), now);
     if (isRefused(result)) throw refusal(trialId, result);
     return result;
-  }
-
-  /** Heartbeat, worker and attempt of a trial. @throws TrialNotFoundError */
-  async getTrialWorkerInfo(trialId: number): Promise<TrialWorkerInfo> {
-    const row = await this.backend.getTrialPlatformFields(trialId);
-    if (!row) throw new TrialNotFoundError(`No trial with id ${trialId}.`);
-    return {
-      heartbeatAt: toNumberOrNull(row.heartbeat_at),
-      workerId: row.worker_id,
-      attempt: Number(row.attempt),
-    };
   }
 
   override connectionFaults(): number {
@@ -451,7 +380,7 @@ function encodeTemplate(t: TrialTemplate, now: number): EncodedTrial {
     datetimeStart: t.datetimeStart ?? (state === 'WAITING' ? null : now),
     datetimeComplete: t.datetimeComplete ?? null,
     userAttrs: encodeJson(t.userAttrs ?? {}),
-    systemAttrs: encodeJson(t.systemAttrs ?? {}),
+    systemAttrs: encodeJson(withoutLeaseAttrs(t.systemAttrs ?? {})),
     params,
     intermediate,
   };

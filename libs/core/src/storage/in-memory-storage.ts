@@ -12,9 +12,10 @@ import type { FrozenTrial } from '../trial/frozen-trial';
 import { FAIL_REASON_ATTR } from '../trial/trial';
 import { TRIAL_STATES, type TrialState } from '../trial/trial-state';
 import {
-  ATTEMPT_ATTR,
+  addLeaseAttrs,
+  isLeaseAttr,
   Storage,
-  WORKER_ATTR,
+  withoutLeaseAttrs,
   type CreateStudyInput,
   type ExpiredLeases,
   type StudyRecord,
@@ -35,8 +36,11 @@ interface MutableTrial {
   systemAttrs: JsonObject;
   datetimeStart: number | null;
   datetimeComplete: number | null;
-  /** Lease of a claimed trial (`claimTrial`): its worker, last renewal and claims so far. */
+  /** Lease of a claimed trial (`claimTrial`) while it runs: its worker and last renewal. */
   lease: { workerId: string; renewedAt: number } | null;
+  /** The worker of the last claim, kept when the trial ends, cleared by a requeue (`platform:worker`). */
+  workerId: string | null;
+  /** Claims so far (`platform:attempt`). */
   attempt: number;
   /** Cursor value of the last change. */
   version: number;
@@ -144,10 +148,11 @@ export class InMemoryStorage extends Storage {
       distributions,
       intermediateValues: { ...(template.intermediateValues ?? {}) },
       userAttrs: clone(template.userAttrs ?? {}),
-      systemAttrs: clone(template.systemAttrs ?? {}),
+      systemAttrs: withoutLeaseAttrs(clone(template.systemAttrs ?? {})),
       datetimeStart: template.datetimeStart ?? (state === 'WAITING' ? null : this.clock.now()),
       datetimeComplete: template.datetimeComplete ?? null,
       lease: null,
+      workerId: null,
       attempt: 0,
       version: 0,
       frozen: null,
@@ -178,8 +183,7 @@ export class InMemoryStorage extends Storage {
     trial.datetimeStart = now;
     trial.attempt += 1;
     trial.lease = { workerId, renewedAt: now };
-    trial.systemAttrs[WORKER_ATTR] = workerId;
-    trial.systemAttrs[ATTEMPT_ATTR] = trial.attempt;
+    trial.workerId = workerId;
     this.touch(trial);
     return this.freeze(trial);
   }
@@ -228,7 +232,7 @@ export class InMemoryStorage extends Storage {
         `Trial ${trial.number} (id ${trialId}) is ${trial.state}${trial.state === 'RUNNING' ? ' for another worker' : ''}, not RUNNING for ${workerId}.`,
       );
     }
-    Object.assign(trial.systemAttrs, clone(systemAttrs));
+    Object.assign(trial.systemAttrs, withoutLeaseAttrs(clone(systemAttrs)));
     this.sendBack(trial);
     return this.freeze(trial);
   }
@@ -239,7 +243,7 @@ export class InMemoryStorage extends Storage {
     trial.datetimeStart = null;
     trial.intermediateValues = {};
     trial.lease = null;
-    delete trial.systemAttrs[WORKER_ATTR];
+    trial.workerId = null;
     this.touch(trial);
   }
 
@@ -272,6 +276,7 @@ export class InMemoryStorage extends Storage {
 
   async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
     const trial = this.runningTrial(trialId);
+    if (isLeaseAttr(key)) return; // the lease's, see LEASE_ATTRS
     trial.systemAttrs[key] = clone(value);
     this.touch(trial);
   }
@@ -351,7 +356,7 @@ export class InMemoryStorage extends Storage {
         distributions: Object.freeze({ ...t.distributions }),
         intermediateValues: Object.freeze({ ...t.intermediateValues }),
         userAttrs: Object.freeze(clone(t.userAttrs)),
-        systemAttrs: Object.freeze(clone(t.systemAttrs)),
+        systemAttrs: Object.freeze(addLeaseAttrs(clone(t.systemAttrs), t.workerId, t.attempt)),
         datetimeStart: t.datetimeStart,
         datetimeComplete: t.datetimeComplete,
       });

@@ -37,15 +37,57 @@ export interface TrialTemplate {
   distributions?: Readonly<Record<string, Distribution>>;
   intermediateValues?: Readonly<Record<number, number>>;
   userAttrs?: JsonObject;
+  /** Lease attributes (`platform:worker`, `platform:attempt`) are ignored: see LEASE_ATTRS. */
   systemAttrs?: JsonObject;
   datetimeStart?: number | null;
   datetimeComplete?: number | null;
 }
 
-/** The system attribute naming the worker that runs a trial (`claimTrial`). */
+/**
+ * The system attribute naming the worker that took the trial last (`claimTrial`): present while it
+ * runs and after it ended, absent once the trial is requeued.
+ */
 export const WORKER_ATTR = 'platform:worker';
-/** The system attribute numbering a trial's attempts: 1 on its first claim. */
+/** The system attribute numbering a trial's attempts: 1 on its first claim, absent before. */
 export const ATTEMPT_ATTR = 'platform:attempt';
+
+/**
+ * The system attributes that describe a trial's lease (`WORKER_ATTR`, `ATTEMPT_ATTR`). They are the
+ * storage's, not the caller's: a storage keeps the lease in its own fields (the TypeORM storages in
+ * the `worker_id` and `attempt` columns that the lease statements condition on) and presents them in
+ * every FrozenTrial it returns. Writes of these keys (`setTrialSystemAttr`, a template's or
+ * `requeueTrial`'s `systemAttrs`) are ignored rather than refused, so that a writer may write back a
+ * trial's attributes as it read them (the worker does after a database fault) without knowing which
+ * are derived; the trial still goes through the usual checks (a finished trial refuses them).
+ */
+export const LEASE_ATTRS: readonly string[] = Object.freeze([WORKER_ATTR, ATTEMPT_ATTR]);
+
+/** Whether `key` is one of the lease attributes a storage keeps itself (see LEASE_ATTRS). */
+export function isLeaseAttr(key: string): boolean {
+  return key === WORKER_ATTR || key === ATTEMPT_ATTR;
+}
+
+/**
+ * Adds the lease attributes of a trial to `attrs` (a fresh object of the caller's) and returns it: its
+ * last worker unless null, its attempt count once it was claimed.
+ */
+export function addLeaseAttrs(attrs: JsonObject, workerId: string | null, attempt: number): JsonObject {
+  if (workerId !== null) attrs[WORKER_ATTR] = workerId;
+  if (attempt > 0) attrs[ATTEMPT_ATTR] = attempt;
+  return attrs;
+}
+
+/**
+ * `attrs` without the lease attributes (see LEASE_ATTRS): `attrs` itself when it has none, which is
+ * the usual case.
+ */
+export function withoutLeaseAttrs<T extends JsonObject>(attrs: T): T {
+  if (!(WORKER_ATTR in attrs) && !(ATTEMPT_ATTR in attrs)) return attrs;
+  const rest: JsonObject = { ...attrs };
+  delete rest[WORKER_ATTR];
+  delete rest[ATTEMPT_ATTR];
+  return rest as T;
+}
 
 /** What `expireLeases` did: trials sent back to WAITING and trials ended FAIL, in number order. */
 export interface ExpiredLeases {
@@ -109,9 +151,10 @@ export abstract class Storage {
   /**
    * Moves one given WAITING trial to RUNNING for `workerId` (a platform worker taking its job's trial)
    * under a lease that starts at `now` (see `renewLeases`): exactly one caller succeeds. The trial
-   * records the worker and its attempt number (system attributes `platform:worker` and
-   * `platform:attempt`: 1 on its first claim, one more on each claim after a requeue) and `now` as its
-   * start, so that a trial's duration is its last attempt's.
+   * records the worker and its attempt number (shown as the system attributes `platform:worker` and
+   * `platform:attempt`, see LEASE_ATTRS: 1 on its first claim, one more on each claim after a requeue)
+   * and `now` as its start, so that a trial's duration is its last attempt's. A trial that ends, by
+   * `finishTrial` or a lapsed lease, keeps showing the worker of its last attempt.
    * @throws TrialAlreadyFinishedError when it is not WAITING, TrialNotFoundError
    */
   abstract claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial>;
@@ -137,7 +180,8 @@ export abstract class Storage {
   ): Promise<ExpiredLeases>;
   /**
    * Sends a RUNNING trial of `workerId` back to WAITING, to be run again with the same parameters (a
-   * failed run retried): intermediate values, worker and start are cleared, `systemAttrs` merged in.
+   * failed run retried): intermediate values, worker and start are cleared (its attempt count is kept),
+   * `systemAttrs` merged in (lease attributes ignored, see LEASE_ATTRS).
    * @throws TrialAlreadyFinishedError when it is not RUNNING for this worker, TrialNotFoundError
    */
   abstract requeueTrial(trialId: number, workerId: string, systemAttrs?: JsonObject): Promise<FrozenTrial>;
@@ -151,6 +195,11 @@ export abstract class Storage {
   /** Upserts the intermediate value of `step` of a RUNNING trial. @throws TrialAlreadyFinishedError */
   abstract setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void>;
   abstract setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+  /**
+   * Sets a system attribute of a RUNNING trial. A lease attribute (`platform:worker`,
+   * `platform:attempt`) is the storage's own and its write is ignored, see LEASE_ATTRS.
+   * @throws TrialAlreadyFinishedError
+   */
   abstract setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
   /**
    * Ends a RUNNING trial in one conditional change. @throws TrialAlreadyFinishedError when it is not

@@ -414,7 +414,12 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
           trialId: lapsed.trialId,
           state: 'FAIL',
           datetimeComplete: 9_000,
-          systemAttrs: { fail_reason: 'its worker stopped twice' },
+          // An ended trial still names the worker of its last attempt.
+          systemAttrs: {
+            fail_reason: 'its worker stopped twice',
+            'platform:worker': 'worker-3',
+            'platform:attempt': 2,
+          },
         });
         expect(await storage.expireLeases(id, 8_000, 9_500, 2, 'x')).toEqual({ requeued: [], failed: [] });
       });
@@ -463,6 +468,62 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
         expect(won).toHaveLength(1);
         for (const r of lost) expect(r.reason).toBeInstanceOf(TrialAlreadyFinishedError);
         expect((await storage.getTrial(w.trialId)).state).toBe('RUNNING');
+      });
+
+      it('shows the lease as system attributes in every read, also after the trial ends', async () => {
+        const id = await newStudy();
+        const [leased, plain] = await storage.createTrials(id, [{ state: 'WAITING' }, { state: 'WAITING' }]);
+        expect(leased.systemAttrs).toEqual({});
+        const { cursor } = await storage.getTrialsChangedSince(id, 0);
+        await storage.claimTrial(leased.trialId, 'worker-1', 1_000);
+        await storage.setTrialSystemAttr(leased.trialId, 'own', 1);
+        await storage.claimWaitingTrial(id, 1_000);
+        const lease = { own: 1, 'platform:worker': 'worker-1', 'platform:attempt': 1 };
+        const shown = (trials: readonly FrozenTrial[]) =>
+          trials.map((t) => [t.trialId, { ...t.systemAttrs }] as const);
+        const expected = [
+          [leased.trialId, lease],
+          [plain.trialId, {}],
+        ];
+        expect({ ...(await storage.getTrial(leased.trialId)).systemAttrs }).toEqual(lease);
+        expect(shown(await storage.getAllTrials(id))).toEqual(expected);
+        expect(shown(await storage.getAllTrials(id, ['RUNNING']))).toEqual(expected);
+        expect(shown((await storage.getTrialsChangedSince(id, 0)).trials)).toEqual(expected);
+        expect(shown((await storage.getTrialsChangedSince(id, cursor)).trials)).toEqual(expected);
+        const finished = await storage.finishTrial(leased.trialId, 'COMPLETE', [1], 2_000);
+        expect(finished.systemAttrs).toEqual(lease);
+        expect((await storage.getTrial(leased.trialId)).systemAttrs).toEqual(lease);
+      });
+
+      it('ignores writes of the lease attributes: a trial always shows its own lease', async () => {
+        const id = await newStudy();
+        const lease = { 'platform:worker': 'impostor', 'platform:attempt': 99 };
+        const [w] = await storage.createTrials(id, [
+          { state: 'WAITING', systemAttrs: { ...lease, kept: 1 } },
+        ]);
+        expect(w.systemAttrs).toEqual({ kept: 1 });
+        expect((await storage.getTrial(w.trialId)).systemAttrs).toEqual({ kept: 1 });
+        await storage.claimTrial(w.trialId, 'worker-1', 1_000);
+        await storage.setTrialSystemAttr(w.trialId, 'platform:attempt', 99);
+        await storage.setTrialSystemAttr(w.trialId, 'platform:worker', 'impostor');
+        const own = { kept: 1, 'platform:worker': 'worker-1', 'platform:attempt': 1 };
+        expect((await storage.getTrial(w.trialId)).systemAttrs).toEqual(own);
+        // The lease is the storage's: the impostor cannot renew it, the claimer can.
+        expect(await storage.renewLeases('impostor', [w.trialId], 2_000)).toEqual([]);
+        expect(await storage.renewLeases('worker-1', [w.trialId], 2_000)).toEqual([w.trialId]);
+        const requeued = await storage.requeueTrial(w.trialId, 'worker-1', { ...lease, why: 'boom' });
+        expect(requeued.systemAttrs).toEqual({ kept: 1, why: 'boom', 'platform:attempt': 1 });
+        expect((await storage.claimTrial(w.trialId, 'worker-2', 3_000)).systemAttrs).toEqual({
+          kept: 1,
+          why: 'boom',
+          'platform:worker': 'worker-2',
+          'platform:attempt': 2,
+        });
+        await storage.finishTrial(w.trialId, 'COMPLETE', [1], 4_000);
+        // Ignored, but a finished trial still refuses the write like any other.
+        await expect(storage.setTrialSystemAttr(w.trialId, 'platform:attempt', 3)).rejects.toBeInstanceOf(
+          TrialAlreadyFinishedError,
+        );
       });
     });
 

@@ -27,22 +27,14 @@ export interface WriteRefused {
 
 export type StudyAttrColumn = 'user_attrs' | 'system_attrs';
 
-export interface StudyDetailsRow extends StudyRow {
-  state: string;
-  definition: string | null;
-  updated_at: number | string;
-}
-
-export interface TrialPlatformRow {
-  trial_id: number;
-  heartbeat_at: number | string | null;
-  worker_id: string | null;
-  attempt: number;
-}
-
 /**
  * The SQL of one dialect. TypeOrmStorage validates arguments, maps studies and turns refusals into
  * typed errors; a backend runs statements (each write atomically) and decodes the trials it reads.
+ *
+ * A trial's lease lives in its columns `heartbeat_at`, `worker_id` and `attempt`, which the lease
+ * statements (claimTrial, renewLeases, expireLeases, requeueTrial) condition on; its system attributes
+ * `platform:worker` and `platform:attempt` are never stored but added by every read from `worker_id`
+ * and `attempt` (see TrialRow). A trial that ends keeps its last worker; a requeued one has none.
  */
 export interface StorageBackend {
   /** @returns null when the name is taken. */
@@ -56,38 +48,25 @@ export interface StorageBackend {
   /** @returns false when no such study. */
   deleteStudy(studyId: number): Promise<boolean>;
   getStudyIdByName(name: string): Promise<number | null>;
-  getStudy(studyId: number): Promise<StudyDetailsRow | null>;
+  getStudy(studyId: number): Promise<StudyRow | null>;
   listStudies(): Promise<{
     studies: StudyRow[];
     counts: Array<{ study_id: number; state: string; n: number | string }>;
   }>;
   /** @returns false when no such study. */
-  setStudyAttr(
-    studyId: number,
-    column: StudyAttrColumn,
-    key: string,
-    value: string,
-    now: number,
-  ): Promise<boolean>;
-  /** @returns false when no such study. */
-  setStudyColumns(
-    studyId: number,
-    changes: { state?: string; definition?: string | null },
-    now: number,
-  ): Promise<boolean>;
+  setStudyAttr(studyId: number, column: StudyAttrColumn, key: string, value: string): Promise<boolean>;
 
   /** Inserts trials with the next numbers, in order. @returns null when no such study. */
   createTrials(
     studyId: number,
     trials: EncodedTrial[],
-    now: number,
   ): Promise<Array<{ trial_id: number; number: number }> | null>;
   /** Moves the lowest-numbered WAITING trial to RUNNING for exactly one caller. */
   claimWaitingTrial(
     studyId: number,
     now: number,
   ): Promise<{ studyExists: boolean; trial: FrozenTrial | null }>;
-  /** WAITING → RUNNING of one given trial under a lease, recording the worker and the attempt. */
+  /** WAITING → RUNNING of one given trial under a lease, recording the worker and the attempt (columns). */
   claimTrial(trialId: number, workerId: string, now: number): Promise<FrozenTrial | WriteRefused>;
   setTrialParam(
     trialId: number,
@@ -95,10 +74,13 @@ export interface StorageBackend {
     internal: number,
     distribution: string,
   ): Promise<WriteRefused | null>;
-  setTrialIntermediateValues(
+  /** Upserts the value (null = NaN) of `step`. */
+  setTrialIntermediateValue(
     trialId: number,
-    values: Array<[number, number | null]>,
+    step: number,
+    value: number | null,
   ): Promise<WriteRefused | null>;
+  /** Merges `key` into the attributes; a lease attribute is left out of `system_attrs` (see LEASE_ATTRS). */
   setTrialAttr(
     trialId: number,
     column: StudyAttrColumn,
@@ -125,7 +107,6 @@ export interface StorageBackend {
   requeueTrial(trialId: number, workerId: string, systemAttrs: string): Promise<FrozenTrial | WriteRefused>;
 
   getTrial(trialId: number): Promise<FrozenTrial | null>;
-  getTrialPlatformFields(trialId: number): Promise<TrialPlatformRow | null>;
   getTrials(
     studyId: number,
     states: readonly TrialState[] | null,

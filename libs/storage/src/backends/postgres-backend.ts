@@ -21,8 +21,6 @@ import {
   type EncodedTrial,
   type StorageBackend,
   type StudyAttrColumn,
-  type StudyDetailsRow,
-  type TrialPlatformRow,
   type WriteRefused,
 } from './backend';
 
@@ -55,10 +53,11 @@ const XID = 'pg_current_xact_id()::text::bigint';
 
 /**
  * Columns of a TrialRow, read from the trials alias `t` (with its params and intermediate values):
- * for statements that return one or a few trials (RETURNING of a claim or a finish).
+ * for statements that return one or a few trials (RETURNING of a claim or a finish). `worker_id` and
+ * `attempt` become the lease attributes of the trial's system attributes (see TrialRow).
  */
 const trialColumns = (t: string) => `${t}.trial_id, ${t}.number, ${t}.state, ${t}."values",
-  ${t}.datetime_start, ${t}.datetime_complete, ${t}.user_attrs, ${t}.system_attrs,
+  ${t}.datetime_start, ${t}.datetime_complete, ${t}.user_attrs, ${t}.system_attrs, ${t}.worker_id, ${t}.attempt,
   (SELECT json_agg(json_build_array(p.name, p.internal_value, p.distribution) ORDER BY p.param_id)
      FROM trial_params p WHERE p.trial_id = ${t}.trial_id) AS params,
   (SELECT json_agg(json_build_array(iv.step, iv.value) ORDER BY iv.step)
@@ -85,13 +84,15 @@ const STUDY_COLUMNS = 'study_id, study_name, directions, user_attrs, system_attr
  */
 const trialPartQuery = (trialFilter: string, childFilter: string) => `WITH
   t AS MATERIALIZED (
-    SELECT trial_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs
+    SELECT trial_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs,
+      worker_id, attempt
     FROM trials WHERE ${trialFilter} ORDER BY number),
   iv AS MATERIALIZED (
     SELECT c.trial_id, c.step, c.value FROM ${childFilter.replace(/\$CHILD/g, 'trial_intermediate_values')})
   SELECT
     (SELECT json_build_array(json_agg(trial_id), json_agg(number), json_agg(state), json_agg("values"),
-       json_agg(datetime_start), json_agg(datetime_complete), json_agg(user_attrs), json_agg(system_attrs))
+       json_agg(datetime_start), json_agg(datetime_complete), json_agg(user_attrs), json_agg(system_attrs),
+       json_agg(worker_id), json_agg(attempt))
      FROM t)::text AS trials,
     (SELECT json_build_array(json_agg(trial_id), json_agg(step), json_agg(value)) FROM iv)::text AS ivs,
     EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS study_exists,
@@ -129,48 +130,45 @@ const BULK = {
 const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
 
 const SQL = {
-  createStudy: `INSERT INTO studies (study_name, directions, user_attrs, system_attrs, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (study_name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
+  createStudy: `INSERT INTO studies (study_name, directions, user_attrs, system_attrs, created_at)
+    VALUES ($1, $2, $3, $4, $5) ON CONFLICT (study_name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
   deleteStudy: 'DELETE FROM studies WHERE study_id = $1 RETURNING study_id',
   studyIdByName: 'SELECT study_id FROM studies WHERE study_name = $1',
-  getStudy: `SELECT ${STUDY_COLUMNS}, state, definition, updated_at FROM studies WHERE study_id = $1`,
+  getStudy: `SELECT ${STUDY_COLUMNS} FROM studies WHERE study_id = $1`,
   listStudies: `SELECT ${STUDY_COLUMNS} FROM studies ORDER BY study_id`,
   countTrials: 'SELECT study_id, state, count(*) AS n FROM trials GROUP BY study_id, state',
   setStudyAttr: (column: StudyAttrColumn) =>
-    `UPDATE studies SET ${column} = (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text,
-       updated_at = $4 WHERE study_id = $1 RETURNING study_id`,
-  setStudyColumns: `UPDATE studies SET state = CASE WHEN $2 THEN $3 ELSE state END,
-       definition = CASE WHEN $4 THEN $5 ELSE definition END, updated_at = $6
-     WHERE study_id = $1 RETURNING study_id`,
+    `UPDATE studies SET ${column} = (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text
+       WHERE study_id = $1 RETURNING study_id`,
 
   /** The common case of `ask`: one trial, nothing but its state, start time and attributes. */
   createOneTrial: `WITH n AS (
-      UPDATE studies SET next_trial_number = next_trial_number + 1, updated_at = $2
+      UPDATE studies SET next_trial_number = next_trial_number + 1
       WHERE study_id = $1 RETURNING next_trial_number - 1 AS number)
     INSERT INTO trials (study_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs, version)
-    SELECT $1, n.number, $3, $4, $5, $6, $7, $8, ${XID} FROM n
+    SELECT $1, n.number, $2, $3, $4, $5, $6, $7, ${XID} FROM n
     RETURNING trial_id, number`,
   /** Any number of trials with params and intermediate values, still one statement. */
   createTrials: `WITH n AS (
-      UPDATE studies SET next_trial_number = next_trial_number + $2, updated_at = $3
+      UPDATE studies SET next_trial_number = next_trial_number + $2
       WHERE study_id = $1 RETURNING next_trial_number - $2 AS first),
     t AS (
       INSERT INTO trials (study_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs, version)
       SELECT $1, n.first + x.i, x.state, x."values", x.datetime_start, x.datetime_complete, x.user_attrs, x.system_attrs, ${XID}
-      FROM n, jsonb_to_recordset($4::jsonb) AS x(i int, state text, "values" text, datetime_start bigint,
+      FROM n, jsonb_to_recordset($3::jsonb) AS x(i int, state text, "values" text, datetime_start bigint,
         datetime_complete bigint, user_attrs text, system_attrs text)
       ORDER BY x.i
       RETURNING trial_id, number),
     p AS (
       INSERT INTO trial_params (trial_id, study_id, name, internal_value, distribution)
       SELECT t.trial_id, $1, y.name, y.internal_value, y.distribution
-      FROM n, jsonb_to_recordset($5::jsonb) AS y(i int, k int, name text, internal_value float8, distribution text)
+      FROM n, jsonb_to_recordset($4::jsonb) AS y(i int, k int, name text, internal_value float8, distribution text)
       JOIN t ON true WHERE t.number = n.first + y.i
       ORDER BY y.i, y.k),
     iv AS (
       INSERT INTO trial_intermediate_values (trial_id, study_id, step, value)
       SELECT t.trial_id, $1, z.step, z.value::float8
-      FROM n, jsonb_to_recordset($6::jsonb) AS z(i int, step bigint, value text)
+      FROM n, jsonb_to_recordset($5::jsonb) AS z(i int, step bigint, value text)
       JOIN t ON true WHERE t.number = n.first + z.i)
     SELECT trial_id, number FROM t ORDER BY number`,
   studyExists: 'SELECT EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS e',
@@ -185,9 +183,7 @@ const SQL = {
     FROM (SELECT 1) AS one LEFT JOIN c ON true`,
   claimTrial: `WITH c AS (
       UPDATE trials SET state = 'RUNNING', datetime_start = $3, heartbeat_at = $3, worker_id = $2::varchar,
-        attempt = attempt + 1, version = ${XID},
-        system_attrs = (system_attrs::jsonb
-          || jsonb_build_object('${WORKER_ATTR}', $2::varchar, '${ATTEMPT_ATTR}', attempt + 1))::text
+        attempt = attempt + 1, version = ${XID}
       WHERE trial_id = $1 AND state = 'WAITING' RETURNING *)
     SELECT ${trialColumns('c')} FROM c`,
   setParam: `WITH t AS (
@@ -201,14 +197,14 @@ const SQL = {
     INSERT INTO trial_intermediate_values (trial_id, study_id, step, value) SELECT trial_id, study_id, $2, $3::float8 FROM t
     ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value
     RETURNING trial_id`,
-  setIntermediateMany: `WITH t AS (
-      UPDATE trials SET version = ${XID} WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id, study_id)
-    INSERT INTO trial_intermediate_values (trial_id, study_id, step, value)
-    SELECT t.trial_id, t.study_id, z.step, z.value::float8 FROM t, jsonb_to_recordset($2::jsonb) AS z(step bigint, value text)
-    ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value
-    RETURNING trial_id`,
+  /** A lease attribute is not stored (it is read from its column): its write leaves system_attrs as it is. */
   setTrialAttr: (column: StudyAttrColumn) =>
-    `UPDATE trials SET ${column} = (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text, version = ${XID}
+    `UPDATE trials SET ${column} = ${
+      column === 'system_attrs'
+        ? `CASE WHEN $2::text IN ('${WORKER_ATTR}', '${ATTEMPT_ATTR}') THEN ${column}
+             ELSE (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text END`
+        : `(${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text`
+    }, version = ${XID}
      WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id`,
   finish: `WITH u AS (
       UPDATE trials SET state = $2, "values" = $3, datetime_complete = $4, version = ${XID}
@@ -216,7 +212,10 @@ const SQL = {
     SELECT ${trialColumns('u')} FROM u`,
   renewLeases: `UPDATE trials SET heartbeat_at = $3
     WHERE trial_id = ANY($2::int[]) AND state = 'RUNNING' AND worker_id = $1 RETURNING trial_id`,
-  /** $4: max attempts. A lapsed trial below it goes back to WAITING (its intermediate values deleted), else FAIL. */
+  /**
+   * $4: max attempts. A lapsed trial below it goes back to WAITING (its intermediate values and worker
+   * cleared), else FAIL (its last worker kept).
+   */
   expireLeases: `WITH lapsed AS (
       SELECT trial_id, attempt < $4::int AS again FROM trials
       WHERE study_id = $1 AND state = 'RUNNING' AND heartbeat_at < $2::bigint FOR UPDATE SKIP LOCKED),
@@ -226,20 +225,19 @@ const SQL = {
         state = CASE WHEN l.again THEN 'WAITING' ELSE 'FAIL' END,
         datetime_start = CASE WHEN l.again THEN NULL ELSE t.datetime_start END,
         datetime_complete = CASE WHEN l.again THEN NULL ELSE $3::bigint END,
-        heartbeat_at = NULL, worker_id = NULL, version = ${XID},
-        system_attrs = CASE WHEN l.again THEN (t.system_attrs::jsonb - '${WORKER_ATTR}')::text
+        heartbeat_at = NULL, worker_id = CASE WHEN l.again THEN NULL ELSE t.worker_id END, version = ${XID},
+        system_attrs = CASE WHEN l.again THEN t.system_attrs
           ELSE (t.system_attrs::jsonb || jsonb_build_object('${FAIL_REASON_ATTR}', $5::text))::text END
       FROM lapsed l WHERE t.trial_id = l.trial_id RETURNING t.*)
     SELECT ${trialColumns('u')} FROM u ORDER BY u.number`,
   requeue: `WITH u AS (
       UPDATE trials SET state = 'WAITING', datetime_start = NULL, heartbeat_at = NULL, worker_id = NULL,
-        version = ${XID}, system_attrs = ((system_attrs::jsonb - '${WORKER_ATTR}') || $3::jsonb)::text
+        version = ${XID}, system_attrs = (system_attrs::jsonb || $3::jsonb)::text
       WHERE trial_id = $1 AND state = 'RUNNING' AND worker_id = $2 RETURNING *),
     cleared AS (DELETE FROM trial_intermediate_values v USING u WHERE v.trial_id = u.trial_id)
     SELECT ${trialColumns('u')} FROM u`,
   trialState: 'SELECT state, number FROM trials WHERE trial_id = $1',
   getTrial: `SELECT ${trialColumns('t')} FROM trials t WHERE t.trial_id = $1`,
-  platformFields: 'SELECT trial_id, heartbeat_at, worker_id, attempt FROM trials WHERE trial_id = $1',
   /** Cursor > 0: usually a handful of trials, cheaper as rows (one index lookup per trial for its params). */
   changedSince: `SELECT meta.study_exists, meta.cursor, ch.*
     FROM (SELECT EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS study_exists, ${NEXT_CURSOR} AS cursor) AS meta
@@ -391,7 +389,7 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async getStudy(studyId: number) {
-    const [row] = await this.run<StudyDetailsRow>('get_study', SQL.getStudy, [studyId]);
+    const [row] = await this.run<StudyRow>('get_study', SQL.getStudy, [studyId]);
     return row ?? null;
   }
 
@@ -405,28 +403,12 @@ export class PostgresBackend implements StorageBackend {
     return { studies, counts };
   }
 
-  async setStudyAttr(studyId: number, column: StudyAttrColumn, key: string, value: string, now: number) {
-    const rows = await this.run(`set_study_${column}`, SQL.setStudyAttr(column), [studyId, key, value, now]);
+  async setStudyAttr(studyId: number, column: StudyAttrColumn, key: string, value: string) {
+    const rows = await this.run(`set_study_${column}`, SQL.setStudyAttr(column), [studyId, key, value]);
     return rows.length > 0;
   }
 
-  async setStudyColumns(
-    studyId: number,
-    changes: { state?: string; definition?: string | null },
-    now: number,
-  ) {
-    const rows = await this.run('set_study_columns', SQL.setStudyColumns, [
-      studyId,
-      changes.state !== undefined,
-      changes.state ?? null,
-      changes.definition !== undefined,
-      changes.definition ?? null,
-      now,
-    ]);
-    return rows.length > 0;
-  }
-
-  async createTrials(studyId: number, trials: EncodedTrial[], now: number) {
+  async createTrials(studyId: number, trials: EncodedTrial[]) {
     type Created = { trial_id: number; number: number };
     let rows: Created[];
     const [only] = trials;
@@ -435,7 +417,6 @@ export class PostgresBackend implements StorageBackend {
       const exec = only.state === 'RUNNING' ? this.runAsync.bind(this) : this.run.bind(this);
       rows = await exec<Created>('create_one_trial', SQL.createOneTrial, [
         studyId,
-        now,
         only.state,
         only.values,
         only.datetimeStart,
@@ -468,7 +449,6 @@ export class PostgresBackend implements StorageBackend {
       rows = await this.run<Created>('create_trials', SQL.createTrials, [
         studyId,
         trials.length,
-        now,
         JSON.stringify(rowsJson),
         JSON.stringify(params),
         JSON.stringify(intermediate),
@@ -497,16 +477,8 @@ export class PostgresBackend implements StorageBackend {
     return rows.length > 0 ? null : this.whyRefused(trialId);
   }
 
-  async setTrialIntermediateValues(trialId: number, values: Array<[number, number | null]>) {
-    const rows =
-      values.length === 1
-        ? await this.runAsync('set_intermediate', SQL.setIntermediate, [trialId, values[0][0], values[0][1]])
-        : await this.runAsync('set_intermediate_many', SQL.setIntermediateMany, [
-            trialId,
-            JSON.stringify(
-              values.map(([step, value]) => ({ step, value: value === null ? null : String(value) })),
-            ),
-          ]);
+  async setTrialIntermediateValue(trialId: number, step: number, value: number | null) {
+    const rows = await this.runAsync('set_intermediate', SQL.setIntermediate, [trialId, step, value]);
     return rows.length > 0 ? null : this.whyRefused(trialId);
   }
 
@@ -554,11 +526,6 @@ export class PostgresBackend implements StorageBackend {
   async getTrial(trialId: number) {
     const [row] = await this.run<TrialRow>('get_trial', SQL.getTrial, [trialId]);
     return row ? this.frozen(row) : null;
-  }
-
-  async getTrialPlatformFields(trialId: number) {
-    const [row] = await this.run<TrialPlatformRow>('platform_fields', SQL.platformFields, [trialId]);
-    return row ?? null;
   }
 
   async getTrials(studyId: number, states: readonly TrialState[] | null) {

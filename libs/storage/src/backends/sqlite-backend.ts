@@ -1,10 +1,4 @@
-import {
-  ATTEMPT_ATTR,
-  FAIL_REASON_ATTR,
-  WORKER_ATTR,
-  type FrozenTrial,
-  type TrialState,
-} from '@tuneforge/core';
+import { FAIL_REASON_ATTR, isLeaseAttr, type FrozenTrial, type TrialState } from '@tuneforge/core';
 import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../data-source';
@@ -14,8 +8,6 @@ import {
   type EncodedTrial,
   type StorageBackend,
   type StudyAttrColumn,
-  type StudyDetailsRow,
-  type TrialPlatformRow,
   type WriteRefused,
 } from './backend';
 
@@ -32,12 +24,14 @@ import {
 
 /**
  * Trials selected by `trialFilter` as JSON columns (the same shape as on Postgres, see
- * TrialColumnsText), with the params and intermediate values selected by `childFilter`, which reads
- * `$CHILD c` and may use the CTE `t` of the selected trials. Parameters are named (`@study`, ...).
+ * TrialColumnsText: `worker_id` and `attempt` become lease attributes), with the params and
+ * intermediate values selected by `childFilter`, which reads `$CHILD c` and may use the CTE `t` of the
+ * selected trials. Parameters are named (`@study`, ...).
  */
 const columnsQuery = (trialFilter: string, childFilter: string) => `WITH
   t AS MATERIALIZED (
-    SELECT trial_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs
+    SELECT trial_id, number, state, "values", datetime_start, datetime_complete, user_attrs, system_attrs,
+      worker_id, attempt
     FROM trials WHERE ${trialFilter} ORDER BY number),
   p AS MATERIALIZED (
     SELECT c.param_id, c.trial_id, c.name, c.internal_value, c.distribution
@@ -49,7 +43,8 @@ const columnsQuery = (trialFilter: string, childFilter: string) => `WITH
   SELECT
     (SELECT json_array(json_group_array(trial_id), json_group_array(number), json_group_array(state),
        json_group_array("values"), json_group_array(datetime_start), json_group_array(datetime_complete),
-       json_group_array(user_attrs), json_group_array(system_attrs)) FROM t) AS trials,
+       json_group_array(user_attrs), json_group_array(system_attrs), json_group_array(worker_id),
+       json_group_array(attempt)) FROM t) AS trials,
     (SELECT json_array(json_group_array(p.param_id), json_group_array(p.trial_id), json_group_array(p.name),
        json_group_array(p.internal_value), json_group_array(d.k)) FROM p JOIN d USING (distribution)) AS params,
     (SELECT json_group_array(distribution) FROM (SELECT distribution FROM d ORDER BY k)) AS dists,
@@ -170,14 +165,13 @@ export class SqliteBackend implements StorageBackend {
   async createStudy(name: string, directions: string, userAttrs: string, systemAttrs: string, now: number) {
     const row = await this.retrying(() =>
       this.get<StudyRow>(
-        `INSERT INTO studies (study_name, directions, user_attrs, system_attrs, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_name) DO NOTHING
+        `INSERT INTO studies (study_name, directions, user_attrs, system_attrs, created_at)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (study_name) DO NOTHING
        RETURNING study_id, study_name, directions, user_attrs, system_attrs, created_at`,
         name,
         directions,
         userAttrs,
         systemAttrs,
-        now,
         now,
       ),
     );
@@ -197,9 +191,8 @@ export class SqliteBackend implements StorageBackend {
 
   async getStudy(studyId: number) {
     const row = await this.retrying(() =>
-      this.get<StudyDetailsRow>(
-        `SELECT study_id, study_name, directions, user_attrs, system_attrs, created_at, state, definition, updated_at
-         FROM studies WHERE study_id = ?`,
+      this.get<StudyRow>(
+        `SELECT study_id, study_name, directions, user_attrs, system_attrs, created_at FROM studies WHERE study_id = ?`,
         studyId,
       ),
     );
@@ -217,7 +210,7 @@ export class SqliteBackend implements StorageBackend {
     }));
   }
 
-  async setStudyAttr(studyId: number, column: StudyAttrColumn, key: string, value: string, now: number) {
+  async setStudyAttr(studyId: number, column: StudyAttrColumn, key: string, value: string) {
     return this.tx.immediate(() => {
       const row = this.get<{ attrs: string }>(
         `SELECT ${column} AS attrs FROM studies WHERE study_id = ?`,
@@ -226,40 +219,17 @@ export class SqliteBackend implements StorageBackend {
       if (!row) return false;
       const attrs = JSON.parse(row.attrs) as Record<string, unknown>;
       attrs[key] = JSON.parse(value);
-      this.exec(
-        `UPDATE studies SET ${column} = ?, updated_at = ? WHERE study_id = ?`,
-        JSON.stringify(attrs),
-        now,
-        studyId,
-      );
+      this.exec(`UPDATE studies SET ${column} = ? WHERE study_id = ?`, JSON.stringify(attrs), studyId);
       return true;
     });
   }
 
-  async setStudyColumns(
-    studyId: number,
-    changes: { state?: string; definition?: string | null },
-    now: number,
-  ) {
-    return this.tx.immediate(() => {
-      if (!this.studyExists(studyId)) return false;
-      if (changes.state !== undefined)
-        this.exec('UPDATE studies SET state = ? WHERE study_id = ?', changes.state, studyId);
-      if (changes.definition !== undefined) {
-        this.exec('UPDATE studies SET definition = ? WHERE study_id = ?', changes.definition, studyId);
-      }
-      this.exec('UPDATE studies SET updated_at = ? WHERE study_id = ?', now, studyId);
-      return true;
-    });
-  }
-
-  async createTrials(studyId: number, trials: EncodedTrial[], now: number) {
+  async createTrials(studyId: number, trials: EncodedTrial[]) {
     return this.tx.immediate(() => {
       const counter = this.get<{ first: number }>(
-        `UPDATE studies SET next_trial_number = next_trial_number + ?, updated_at = ? WHERE study_id = ?
+        `UPDATE studies SET next_trial_number = next_trial_number + ? WHERE study_id = ?
          RETURNING next_trial_number - ? AS first`,
         trials.length,
-        now,
         studyId,
         trials.length,
       );
@@ -327,14 +297,11 @@ export class SqliteBackend implements StorageBackend {
       if ('refused' in trial) return trial;
       this.exec(
         `UPDATE trials SET state = 'RUNNING', datetime_start = ?, heartbeat_at = ?, worker_id = ?,
-           attempt = attempt + 1, version = ?,
-           system_attrs = json_set(system_attrs, '$."${WORKER_ATTR}"', ?, '$."${ATTEMPT_ATTR}"', attempt + 1)
-           WHERE trial_id = ?`,
+           attempt = attempt + 1, version = ? WHERE trial_id = ?`,
         now,
         now,
         workerId,
         this.nextVersion(trial.study_id),
-        workerId,
         trialId,
       );
       return this.readTrial(trialId)!;
@@ -359,20 +326,18 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  async setTrialIntermediateValues(trialId: number, values: Array<[number, number | null]>) {
+  async setTrialIntermediateValue(trialId: number, step: number, value: number | null) {
     return this.tx.immediate(() => {
       const trial = this.lockedTrial(trialId, 'RUNNING');
       if ('refused' in trial) return trial;
-      for (const [step, value] of values) {
-        this.exec(
-          `INSERT INTO trial_intermediate_values (trial_id, study_id, step, value) VALUES (?, ?, ?, ?)
-           ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value`,
-          trialId,
-          trial.study_id,
-          step,
-          value,
-        );
-      }
+      this.exec(
+        `INSERT INTO trial_intermediate_values (trial_id, study_id, step, value) VALUES (?, ?, ?, ?)
+         ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value`,
+        trialId,
+        trial.study_id,
+        step,
+        value,
+      );
       this.touch(trialId, trial.study_id);
       return null;
     });
@@ -382,6 +347,8 @@ export class SqliteBackend implements StorageBackend {
     return this.tx.immediate(() => {
       const trial = this.lockedTrial(trialId, 'RUNNING');
       if ('refused' in trial) return trial;
+      // A lease attribute is not stored (it is read from its column, see LEASE_ATTRS).
+      if (column === 'system_attrs' && isLeaseAttr(key)) return null;
       const { attrs } = this.get<{ attrs: string }>(
         `SELECT ${column} AS attrs FROM trials WHERE trial_id = ?`,
         trialId,
@@ -448,7 +415,7 @@ export class SqliteBackend implements StorageBackend {
         if (t.attempt < maxAttempts) this.sendBack(t.trial_id, version, '{}');
         else
           this.exec(
-            `UPDATE trials SET state = 'FAIL', datetime_complete = ?, heartbeat_at = NULL, worker_id = NULL,
+            `UPDATE trials SET state = 'FAIL', datetime_complete = ?, heartbeat_at = NULL,
                system_attrs = json_set(system_attrs, '$.${FAIL_REASON_ATTR}', ?), version = ? WHERE trial_id = ?`,
             now,
             reason,
@@ -476,12 +443,12 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  /** RUNNING → WAITING for another claim, with what the last run left behind cleared. */
+  /** RUNNING → WAITING for another claim, with what the last run left behind cleared (its attempts kept). */
   private sendBack(trialId: number, version: number, systemAttrs: string): void {
     this.exec('DELETE FROM trial_intermediate_values WHERE trial_id = ?', trialId);
     this.exec(
       `UPDATE trials SET state = 'WAITING', datetime_start = NULL, heartbeat_at = NULL, worker_id = NULL,
-         system_attrs = json_patch(json_remove(system_attrs, '$."${WORKER_ATTR}"'), ?), version = ?
+         system_attrs = json_patch(system_attrs, ?), version = ?
        WHERE trial_id = ?`,
       systemAttrs,
       version,
@@ -495,16 +462,6 @@ export class SqliteBackend implements StorageBackend {
 
   async getTrial(trialId: number) {
     return this.tx.deferred(() => this.readTrial(trialId));
-  }
-
-  async getTrialPlatformFields(trialId: number) {
-    const row = await this.retrying(() =>
-      this.get<TrialPlatformRow>(
-        'SELECT trial_id, heartbeat_at, worker_id, attempt FROM trials WHERE trial_id = ?',
-        trialId,
-      ),
-    );
-    return row ?? null;
   }
 
   async getTrials(studyId: number, states: readonly TrialState[] | null) {

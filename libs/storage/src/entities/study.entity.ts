@@ -2,7 +2,8 @@ import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
  * A study. JSON columns are `text` holding JSON (the same on Postgres and SQLite); times are epoch
- * milliseconds, as the core carries them.
+ * milliseconds, as the core carries them. The platform's study state and definition are system
+ * attributes (`platform:state`, `platform:definition`), which travel with the Storage port.
  */
 @Entity({ name: 'studies' })
 @Unique('uq_studies_name', ['studyName'])
@@ -17,14 +18,6 @@ export class StudyEntity {
   @Column({ name: 'directions', type: 'text' })
   directions!: string;
 
-  /** Free-form lifecycle state kept for the platform (e.g. RUNNING, PAUSED, COMPLETE). */
-  @Column({ name: 'state', type: 'varchar', length: 32, default: 'RUNNING' })
-  state!: string;
-
-  /** JSON: the sampler, pruner and objective definition a platform study was created with; null for library studies. */
-  @Column({ name: 'definition', type: 'text', nullable: true })
-  definition!: string | null;
-
   @Column({ name: 'user_attrs', type: 'text', default: '{}' })
   userAttrs!: string;
 
@@ -37,7 +30,4 @@ export class StudyEntity {
 
   @Column({ name: 'created_at', type: 'bigint' })
   createdAt!: number;
-
-  @Column({ name: 'updated_at', type: 'bigint' })
-  updatedAt!: number;
 }

@@ -39,14 +39,19 @@ export class TrialEntity {
   @Column({ name: 'datetime_complete', type: 'bigint', nullable: true })
   datetimeComplete!: number | null;
 
-  /** Last sign of life of the worker running the trial (epoch ms). */
+  /**
+   * The lease of a claimed trial (epoch ms of its last renewal) while it runs; null otherwise. The lease
+   * columns are the one home of these facts: reads show `worker_id` and `attempt` as the system
+   * attributes `platform:worker` and `platform:attempt`, which are never stored in `system_attrs`.
+   */
   @Column({ name: 'heartbeat_at', type: 'bigint', nullable: true })
   heartbeatAt!: number | null;
 
+  /** The worker of the last claim: kept when the trial ends, cleared when it is requeued. */
   @Column({ name: 'worker_id', type: 'varchar', length: 255, nullable: true })
   workerId!: string | null;
 
-  /** How many times a worker took the trial. */
+  /** How many times a worker took the trial (kept across requeues). */
   @Column({ name: 'attempt', type: 'integer', default: 0 })
   attempt!: number;
 

@@ -1,4 +1,5 @@
 import { InitialSchema1795770000000 } from './1795770000000-initial-schema';
+import { PlatformStateInOneHome1796287280000 } from './1796287280000-platform-state-in-one-home';
 
 /** Postgres migrations, oldest first. */
-export const postgresMigrations = [InitialSchema1795770000000];
+export const postgresMigrations = [InitialSchema1795770000000, PlatformStateInOneHome1796287280000];
