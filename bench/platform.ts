@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedianPruner, trialContext, type FrozenTrial, type StudyView } from '@tuneforge/core';
+import { MedianPruner, trialContext, type FrozenTrial } from '@tuneforge/core';
 import { RedisKeys } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
 import { RedisPruningIndex } from '../src/worker/pruning-index';
-import { RedisPruningSource } from '../src/worker/redis-pruning-source';
+import { RedisPruningHistory } from '../src/worker/redis-pruning-history';
 import { startPlatform, waitForStudy } from '../test/support/platform-harness';
 import { median } from './lib/stats';
 import { fmt, renderMarkdown, renderTable } from './lib/table';
@@ -99,23 +99,15 @@ async function pruningLatency(completed: number): Promise<{ median: number; p99:
       for (let step = 1; step <= 50; step++) curve[step] = 1 / step + ((n * 7919) % 1000) / 1000;
       await index.recordComplete(studyId, trial(n, curve, 'COMPLETE'));
     }
-    const base: Omit<StudyView, 'getTrials'> = {
-      studyId,
-      studyName: 'bench',
-      directions: ['minimize'],
-      direction: 'minimize',
-      systemAttrs: {},
-      stop: () => undefined,
-    };
-    const source = new RedisPruningSource(index, studyId, base);
+    const history = new RedisPruningHistory(index, { studyId, studyName: 'bench', directions: ['minimize'] });
     const pruner = new MedianPruner();
     const times: number[] = [];
     for (let i = 0; i < 500; i++) {
       const step = 1 + (i % 50);
       const running = trial(completed + i, { [step]: 0.5 + (i % 10) / 10 }, 'RUNNING');
       const t0 = performance.now();
-      await source.refresh(running, step);
-      pruner.prune(source.view, trialContext(running, []));
+      await history.refresh(step);
+      pruner.prune(history, trialContext(running, []));
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);

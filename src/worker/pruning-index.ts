@@ -1,25 +1,35 @@
-import { lastStep, type FrozenTrial } from '@tuneforge/core';
+import { completedRungKey, lastStep, type FrozenTrial } from '@tuneforge/core';
 import type { RedisKeys } from '@tuneforge/queue';
 import type { Redis } from 'ioredis';
 
 /** Rungs read per decision: successive halving with reduction factor >= 2 over <= 2^16 steps. */
 const MAX_RUNGS = 16;
-const RUNG_ATTR = /^completed_rung_(\d+)$/;
 
-/** What the pruner of one trial needs to know about the other trials, for one step. */
+/** The figures the pruners of one study compare a trial against at one step (PruningHistory's). */
 export interface PruningSnapshot {
-  /** COMPLETE trials: number → last reported step (null when none). */
-  completed: Map<number, number | null>;
-  /** Values at the step, of COMPLETE trials: number → value. */
-  atStep: Map<number, number>;
-  /** Rung values recorded by successive halving, by trial number: `completed_rung_<k>` → value. */
-  rungs: Map<number, Record<string, number>>;
+  completedTrialCount: number;
+  /** The values the COMPLETE trials reported at the step, NaN included. */
+  valuesAtStep: number[];
+  /** The largest last step of the COMPLETE trials; null while none reported anything. */
+  longestCompletedStep: number | null;
+  /** `rungs[k]`: trial number → the value it recorded at successive-halving rung k. */
+  rungs: Array<Map<number, number>>;
+}
+
+/** A sorted-set score as Redis returns it: infinities come back as `inf` / `-inf`. */
+function parseScore(score: string): number {
+  if (score === 'inf' || score === '+inf') return Infinity;
+  if (score === '-inf') return -Infinity;
+  return Number(score);
 }
 
 /**
  * The study-wide figures pruners compare a trial against, kept in Redis by every worker, so that a
  * decision costs one round trip instead of a read of the study's history from Postgres. Rebuilt from
  * Postgres when missing (`ensureStudy`), so Redis holds nothing that cannot be recomputed.
+ *
+ * Keys (RedisKeys): the COMPLETE trials scored by their last step, their values per step (a sorted
+ * set, plus a set of the trials whose value there is NaN), and one hash per rung.
  */
 export class RedisPruningIndex {
   constructor(
@@ -30,53 +40,50 @@ export class RedisPruningIndex {
   /** Indexes a COMPLETE trial's curve: its value at each step, and the trial itself. */
   async recordComplete(studyId: number, trial: FrozenTrial): Promise<void> {
     const pipe = this.redis.pipeline();
-    for (const [step, value] of Object.entries(trial.intermediateValues)) {
-      if (Number.isFinite(value))
-        pipe.zadd(this.keys.completedAtStep(studyId, Number(step)), value, trial.number);
+    for (const [key, value] of Object.entries(trial.intermediateValues)) {
+      const step = Number(key);
+      if (Number.isNaN(value)) pipe.sadd(this.keys.completedNanAtStep(studyId, step), trial.number);
+      // Infinities are valid scores (sent as "Infinity", read back as "inf").
+      else pipe.zadd(this.keys.completedAtStep(studyId, step), value, trial.number);
     }
     pipe.zadd(this.keys.completedTrials(studyId), lastStep(trial) ?? -1, trial.number);
-    await pipe.exec();
+    await this.exec(pipe);
   }
 
-  /** Records a successive-halving rung value that a pruner stored on a trial. */
-  async recordSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
-    const rung = RUNG_ATTR.exec(key);
-    if (rung && typeof value === 'number') {
-      await this.redis.hset(this.keys.rung(studyId, Number(rung[1])), String(trialNumber), String(value));
-    }
+  /** Records the value trial `trialNumber` reached successive-halving rung `rung` with. */
+  async recordRung(studyId: number, trialNumber: number, rung: number, value: number): Promise<void> {
+    await this.redis.hset(this.keys.rung(studyId, rung), String(trialNumber), String(value));
   }
 
   /** Everything the pruners read for `step`, in one round trip. */
   async snapshot(studyId: number, step: number): Promise<PruningSnapshot> {
+    const completed = this.keys.completedTrials(studyId);
     const pipe = this.redis.pipeline();
-    pipe.zrange(this.keys.completedTrials(studyId), 0, -1, 'WITHSCORES');
+    // Scores >= -1 are trials; the empty-study marker has -2.
+    pipe.zcount(completed, -1, '+inf');
+    pipe.zrange(completed, -1, -1, 'WITHSCORES');
     pipe.zrange(this.keys.completedAtStep(studyId, step), 0, -1, 'WITHSCORES');
+    pipe.scard(this.keys.completedNanAtStep(studyId, step));
     for (let k = 0; k < MAX_RUNGS; k++) pipe.hgetall(this.keys.rung(studyId, k));
-    const replies = (await pipe.exec()) ?? [];
-    const fail = replies.find(([e]) => e);
-    if (fail) throw fail[0];
-    const pairs = (flat: string[]) => {
-      const out: Array<[number, number]> = [];
-      for (let i = 0; i < flat.length; i += 2) out.push([Number(flat[i]), Number(flat[i + 1])]);
-      return out;
-    };
-    const completed = new Map(
-      pairs(replies[0][1] as string[])
-        .filter(([n]) => n >= 0)
-        .map(([n, s]) => [n, s < 0 ? null : s] as const),
-    );
-    const atStep = new Map(pairs(replies[1][1] as string[]));
-    const rungs = new Map<number, Record<string, number>>();
+    const replies = await this.exec(pipe);
+
+    const [, longestScore] = replies[1] as string[];
+    const longest = longestScore === undefined ? -1 : parseScore(longestScore);
+    const scored = replies[2] as string[];
+    const valuesAtStep: number[] = [];
+    for (let i = 1; i < scored.length; i += 2) valuesAtStep.push(parseScore(scored[i]));
+    for (let n = replies[3] as number; n > 0; n--) valuesAtStep.push(NaN);
+    const rungs: Array<Map<number, number>> = [];
     for (let k = 0; k < MAX_RUNGS; k++) {
-      const hash = replies[2 + k][1] as Record<string, string>;
-      for (const [number, value] of Object.entries(hash)) {
-        const n = Number(number);
-        const attrs = rungs.get(n) ?? {};
-        attrs[`completed_rung_${k}`] = Number(value);
-        rungs.set(n, attrs);
-      }
+      const hash = replies[4 + k] as Record<string, string>;
+      rungs.push(new Map(Object.entries(hash).map(([n, v]) => [Number(n), Number(v)])));
     }
-    return { completed, atStep, rungs };
+    return {
+      completedTrialCount: replies[0] as number,
+      valuesAtStep,
+      longestCompletedStep: longest < 0 ? null : longest,
+      rungs,
+    };
   }
 
   /** Whether the study's index exists; rebuilt from its COMPLETE trials when it does not. */
@@ -85,10 +92,20 @@ export class RedisPruningIndex {
     const trials = await history();
     for (const t of trials) {
       if (t.state === 'COMPLETE') await this.recordComplete(studyId, t);
-      for (const [key, value] of Object.entries(t.systemAttrs))
-        await this.recordSystemAttr(studyId, t.number, key, value);
+      // Successive halving climbs rungs in order, recording each on the trial.
+      for (let k = 0; completedRungKey(k) in t.systemAttrs; k++) {
+        const value = t.systemAttrs[completedRungKey(k)];
+        if (typeof value === 'number') await this.recordRung(studyId, t.number, k, value);
+      }
     }
     // An empty marker (score -2 never names a trial) so that an empty study is not rebuilt every time.
     await this.redis.zadd(this.keys.completedTrials(studyId), -2, '-1');
+  }
+
+  private async exec(pipe: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+    const replies = (await pipe.exec()) ?? [];
+    const fail = replies.find(([e]) => e);
+    if (fail) throw fail[0];
+    return replies.map(([, result]) => result);
   }
 }

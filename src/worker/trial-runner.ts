@@ -37,7 +37,7 @@ import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseKeeper } from './lease-keeper';
 import { ObjectiveFactory } from './objective-factory';
 import { RedisPruningIndex } from './pruning-index';
-import { RedisPruningSource } from './redis-pruning-source';
+import { RedisPruningHistory } from './redis-pruning-history';
 
 /** Window in which a worker's refill requests for one study are merged into one. */
 const REFILL_COALESCE_MS = 5;
@@ -282,21 +282,13 @@ export class TrialRunner implements OnModuleDestroy {
     const definition = readStudyDefinition(record.studyName, record.systemAttrs);
     if (!definition) return null;
     await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
-    let source: RedisPruningSource | null = null;
     const study = await loadStudy({
       studyName: record.studyName,
       storage: this.storage,
       sampler: createSampler(definition.sampler),
       pruner: this.telemetry.countDecisions(createPruner(definition.pruner)),
-      pruningSource: {
-        get view() {
-          return source!.view;
-        },
-        refresh: (trial, step) => source!.refresh(trial, step),
-        recordSystemAttr: (trial, key, value) => source!.recordSystemAttr(trial, key, value),
-      },
+      pruningSource: new RedisPruningHistory(this.index, record),
     });
-    source = new RedisPruningSource(this.index, studyId, study.view);
     return { study, definition, retry: retryPolicyOf(definition, this.config.maxRetries) };
   }
 

@@ -11,6 +11,14 @@ export class RedisKeys {
     return `${this.prefix}:study:${studyId}:complete-step:${step}`;
   }
 
+  /**
+   * Set: the COMPLETE trials (numbers) whose value at `step` is NaN, which a sorted set cannot score.
+   * Percentile pruning counts them as having reported the step.
+   */
+  completedNanAtStep(studyId: number, step: number): string {
+    return `${this.prefix}:study:${studyId}:complete-step-nan:${step}`;
+  }
+
   /** Sorted set: member = trial number of a COMPLETE trial, score = its last reported step (-1: none). */
   completedTrials(studyId: number): string {
     return `${this.prefix}:study:${studyId}:complete`;

@@ -4,7 +4,7 @@ import { createStudy } from '../study/study';
 import { lastStep } from '../trial/frozen-trial';
 import { HyperbandPruner } from './hyperband-pruner';
 import { SuccessiveHalvingPruner } from './successive-halving-pruner';
-import { addCompleted, contextOf, fakeStudy, frozenTrial } from './testing/pruner-fixtures';
+import { addCompleted, contextOf, fakeHistory, fakeStudy, frozenTrial } from './testing/pruner-fixtures';
 
 describe('HyperbandPruner', () => {
   it('has floor(log_eta(max / min)) + 1 brackets, shared out as ceil(n * eta^s / (s + 1))', () => {
@@ -44,7 +44,7 @@ describe('HyperbandPruner', () => {
   describe('brackets see only their own trials', () => {
     // Study 'hyperband-story', brackets of 9 / 3 / 3: trials 1, 2 are in bracket 0, 4 and 10 in bracket 1, 0 in bracket 2.
     const hb = () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 3 });
-    const history = fakeStudy(
+    const history = fakeHistory(
       [
         frozenTrial(0, { curve: { 9: 7 }, systemAttrs: { completed_rung_0: 7 } }),
         frozenTrial(2, { curve: { 1: 5 }, systemAttrs: { completed_rung_0: 5 } }),
@@ -118,7 +118,7 @@ describe('HyperbandPruner', () => {
 
   it('refuses multi-objective studies', () => {
     const pruner = new HyperbandPruner({ maxResource: 9 });
-    const study = fakeStudy([], { directions: ['maximize', 'maximize'] });
+    const study = fakeHistory([], { directions: ['maximize', 'maximize'] });
     expect(() => pruner.prune(study, contextOf(frozenTrial(0, { curve: { 1: 1 } })).ctx)).toThrow(
       InvalidArgumentError,
     );

@@ -2,9 +2,9 @@ import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
 import type { StudyView } from '../study/study-view';
-import { lastStep } from '../trial/frozen-trial';
 import { crc32 } from './crc32';
 import type { Pruner } from './pruner';
+import type { PruningHistory } from './pruning-history';
 import { checkIntegerOption, pruningDirection } from './pruning-helpers';
 import { SuccessiveHalvingPruner } from './successive-halving-pruner';
 
@@ -97,11 +97,11 @@ export class HyperbandPruner implements Pruner {
     return this.brackets?.budgets ?? null;
   }
 
-  prune(study: StudyView, trial: TrialContext): boolean {
-    pruningDirection(study);
-    if (!this.initialize(study)) return false;
-    const bracket = this.bracketOf(study.studyName, trial.number);
-    return this.brackets!.pruners[bracket].prune(this.viewOfBracket(study, bracket), trial);
+  prune(history: PruningHistory, trial: TrialContext): boolean {
+    pruningDirection(history);
+    if (!this.initialize(history)) return false;
+    const bracket = this.bracketOf(history.studyName, trial.number);
+    return this.brackets!.pruners[bracket].prune(this.historyOfBracket(history, bracket), trial);
   }
 
   /**
@@ -150,14 +150,28 @@ export class HyperbandPruner implements Pruner {
     };
   }
 
+  /**
+   * The history as the bracket's pruner sees it: the rungs of the same bracket's trials only. The
+   * figures of COMPLETE trials stay the whole study's: a bracket's successive halving has a numeric
+   * minResource and does not read them.
+   */
+  private historyOfBracket(history: PruningHistory, bracket: number): PruningHistory {
+    const inBracket = (n: number) => this.bracketOf(history.studyName, n) === bracket;
+    return {
+      studyName: history.studyName,
+      directions: history.directions,
+      completedTrialCount: () => history.completedTrialCount(),
+      valuesAtStep: (step) => history.valuesAtStep(step),
+      longestCompletedStep: () => history.longestCompletedStep(),
+      rungValues: (rung) => new Map([...history.rungValues(rung)].filter(([n]) => inBracket(n))),
+      recordRung: (trialNumber, rung, value) => history.recordRung(trialNumber, rung, value),
+    };
+  }
+
   /** Builds the brackets once the maximum resource is known; false while it is not. */
-  private initialize(study: StudyView): boolean {
+  private initialize(history: PruningHistory): boolean {
     if (this.brackets !== null) return true;
-    let longest: number | null = null;
-    for (const t of study.getTrials(['COMPLETE'])) {
-      const last = lastStep(t);
-      if (last !== null && (longest === null || last > longest)) longest = last;
-    }
+    const longest = history.longestCompletedStep();
     if (longest === null) return false;
     // Steps count from 0: a curve whose last step is s ran s + 1 steps.
     this.brackets = this.buildBrackets(longest + 1);

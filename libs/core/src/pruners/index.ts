@@ -1,4 +1,6 @@
 export type { Pruner } from './pruner';
+export type { PruningHistory, PruningSource } from './pruning-history';
+export { StudyPruningHistory } from './study-pruning-history';
 export {
   bestIntermediateValue,
   isFirstInIntervalStep,

@@ -3,7 +3,7 @@ import { createStudy } from '../study/study';
 import { NopPruner } from './nop-pruner';
 import {
   contextOf,
-  fakeStudy,
+  fakeHistory,
   frozenTrial,
   prunedSteps,
   studyWithCompleted,
@@ -35,7 +35,7 @@ describe('NopPruner', () => {
   });
 
   it('answers no for multi-objective studies too', () => {
-    const study = fakeStudy([], { directions: ['minimize', 'maximize'] });
+    const study = fakeHistory([], { directions: ['minimize', 'maximize'] });
     expect(new NopPruner().prune(study, contextOf(frozenTrial(0, { curve: [1] })).ctx)).toBe(false);
   });
 });

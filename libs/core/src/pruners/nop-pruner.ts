@@ -1,6 +1,6 @@
 import type { TrialContext } from '../samplers/sampler';
-import type { StudyView } from '../study/study-view';
 import type { Pruner } from './pruner';
+import type { PruningHistory } from './pruning-history';
 import { checkKnownOptions } from '../options/known-options';
 
 /**
@@ -14,7 +14,7 @@ export class NopPruner implements Pruner {
     checkKnownOptions('NopPruner', options, {});
   }
 
-  prune(_study: StudyView, _trial: TrialContext): boolean {
+  prune(_history: PruningHistory, _trial: TrialContext): boolean {
     return false;
   }
 }

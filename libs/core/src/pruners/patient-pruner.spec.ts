@@ -1,13 +1,13 @@
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
-import type { StudyView } from '../study/study-view';
+import type { PruningHistory } from './pruning-history';
 import type { StudyDirection } from '../trial/trial-state';
 import { PatientPruner } from './patient-pruner';
 import type { Pruner } from './pruner';
 import { ThresholdPruner } from './threshold-pruner';
 import {
   contextOf,
-  fakeStudy,
+  fakeHistory,
   frozenTrial,
   prunedSteps,
   studyWithCompleted,
@@ -17,7 +17,7 @@ import {
 class RecordingPruner implements Pruner {
   readonly askedAt: number[] = [];
   constructor(private readonly answer: boolean) {}
-  prune(_study: StudyView, trial: TrialContext): boolean {
+  prune(_history: PruningHistory, trial: TrialContext): boolean {
     this.askedAt.push(Math.max(...Object.keys(trial.intermediateValues).map(Number)));
     return this.answer;
   }
@@ -76,7 +76,7 @@ describe('PatientPruner', () => {
   });
 
   it('refuses multi-objective studies', () => {
-    const study = fakeStudy([], { directions: ['minimize', 'maximize'] });
+    const study = fakeHistory([], { directions: ['minimize', 'maximize'] });
     const pruner = new PatientPruner(null, { patience: 0 });
     expect(() => pruner.prune(study, contextOf(frozenTrial(0, { curve: [1, 2] })).ctx)).toThrow(
       InvalidArgumentError,

@@ -1,8 +1,8 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
-import type { StudyView } from '../study/study-view';
 import type { Pruner } from './pruner';
+import type { PruningHistory } from './pruning-history';
 import { checkIntegerOption, nanBest, pruningDirection, reportedSteps } from './pruning-helpers';
 
 /** The option names of PatientPrunerOptions. */
@@ -44,8 +44,8 @@ export class PatientPruner implements Pruner {
     this.minDelta = minDelta;
   }
 
-  prune(study: StudyView, trial: TrialContext): boolean {
-    const direction = pruningDirection(study);
+  prune(history: PruningHistory, trial: TrialContext): boolean {
+    const direction = pruningDirection(history);
     const steps = reportedSteps(trial);
     if (steps.length <= this.patience + 1) return false;
 
@@ -59,6 +59,6 @@ export class PatientPruner implements Pruner {
         ? bestBefore + this.minDelta < bestAfter
         : bestBefore - this.minDelta > bestAfter;
     if (!stagnated) return false;
-    return this.wrapped === null ? true : this.wrapped.prune(study, trial);
+    return this.wrapped === null ? true : this.wrapped.prune(history, trial);
   }
 }

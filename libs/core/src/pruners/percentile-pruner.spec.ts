@@ -2,10 +2,11 @@ import { InvalidArgumentError, TrialPruned } from '../errors';
 import { InMemoryStorage } from '../storage/in-memory-storage';
 import { createStudy } from '../study/study';
 import { PercentilePruner } from './percentile-pruner';
+import { StudyPruningHistory } from './study-pruning-history';
 import {
   addCompleted,
   contextOf,
-  fakeStudy,
+  fakeHistory,
   frozenTrial,
   prunedSteps,
   studyWithCompleted,
@@ -110,7 +111,7 @@ describe('PercentilePruner', () => {
     expect(await prunedSteps(trial, [5, 5, 5])).toEqual([0, 1]);
 
     const lenient = new PercentilePruner({ percentile: 50, nStartupTrials: 0 });
-    expect(lenient.prune(study.view, contextOf(trial.snapshot()).ctx)).toBe(true);
+    expect(lenient.prune(new StudyPruningHistory(study.view), contextOf(trial.snapshot()).ctx)).toBe(true);
   });
 
   it('does not prune at a step no COMPLETE trial reached', async () => {
@@ -143,7 +144,7 @@ describe('PercentilePruner', () => {
   it('percentile 0 keeps only trials as good as the best; 100 keeps all but NaN curves', async () => {
     const keepBest = new PercentilePruner({ percentile: 0, nStartupTrials: 0 });
     const keepAll = new PercentilePruner({ percentile: 100, nStartupTrials: 0 });
-    const history = fakeStudy([1, 2, 3].map((v, i) => frozenTrial(i, { state: 'COMPLETE', curve: [v] })));
+    const history = fakeHistory([1, 2, 3].map((v, i) => frozenTrial(i, { state: 'COMPLETE', curve: [v] })));
     const second = contextOf(frozenTrial(3, { curve: [2] })).ctx;
     const worst = contextOf(frozenTrial(4, { curve: [3] })).ctx;
     expect(keepBest.prune(history, contextOf(frozenTrial(5, { curve: [1] })).ctx)).toBe(false);
@@ -154,7 +155,7 @@ describe('PercentilePruner', () => {
 
   it('refuses multi-objective studies', () => {
     const pruner = new PercentilePruner({ percentile: 50 });
-    const study = fakeStudy([], { directions: ['minimize', 'minimize'] });
+    const study = fakeHistory([], { directions: ['minimize', 'minimize'] });
     expect(() => pruner.prune(study, contextOf(frozenTrial(0, { curve: [1] })).ctx)).toThrow(
       InvalidArgumentError,
     );

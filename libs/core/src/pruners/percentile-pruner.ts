@@ -1,8 +1,8 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import type { TrialContext } from '../samplers/sampler';
-import type { StudyView } from '../study/study-view';
 import { lastStep } from '../trial/frozen-trial';
 import type { Pruner } from './pruner';
+import type { PruningHistory } from './pruning-history';
 import {
   bestIntermediateValue,
   checkIntegerOption,
@@ -86,10 +86,10 @@ export class PercentilePruner implements Pruner {
     this.nMinTrials = nMinTrials;
   }
 
-  prune(study: StudyView, trial: TrialContext): boolean {
-    const direction = pruningDirection(study);
-    const completed = study.getTrials(['COMPLETE']);
-    if (completed.length === 0 || completed.length < this.nStartupTrials) return false;
+  prune(history: PruningHistory, trial: TrialContext): boolean {
+    const direction = pruningDirection(history);
+    const completed = history.completedTrialCount();
+    if (completed === 0 || completed < this.nStartupTrials) return false;
 
     const step = lastStep(trial);
     if (step === null || step < this.nWarmupSteps) return false;
@@ -100,7 +100,12 @@ export class PercentilePruner implements Pruner {
     // A curve with nothing but NaN cannot get better than every other curve: stop it.
     if (Number.isNaN(best)) return true;
 
-    const threshold = percentileAtStep(completed, direction, step, this.percentile, this.nMinTrials);
+    const threshold = percentileAtStep(
+      history.valuesAtStep(step),
+      direction,
+      this.percentile,
+      this.nMinTrials,
+    );
     if (Number.isNaN(threshold)) return false;
     return direction === 'maximize' ? best < threshold : best > threshold;
   }

@@ -1,11 +1,11 @@
 import type { TrialContext } from '../samplers/sampler';
-import type { StudyView } from '../study/study-view';
+import type { PruningHistory } from './pruning-history';
 
 /**
  * Decides whether a running trial should stop. Called by `trial.shouldPrune()` (library, module
  * objectives) or by the worker after each reported value (platform), with the trial's intermediate
- * values up to the latest report and the study's history refreshed just before.
+ * values up to the latest report and the other trials' figures (`history`) refreshed just before.
  */
 export interface Pruner {
-  prune(study: StudyView, trial: TrialContext): boolean;
+  prune(history: PruningHistory, trial: TrialContext): boolean;
 }

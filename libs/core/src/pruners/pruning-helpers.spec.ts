@@ -9,7 +9,8 @@ import {
   pruningDirection,
   reportedSteps,
 } from './pruning-helpers';
-import { fakeStudy, frozenTrial } from './testing/pruner-fixtures';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import { fakeHistory, fakeStudy, frozenTrial } from './testing/pruner-fixtures';
 
 describe('pruning helpers', () => {
   describe('isFirstInIntervalStep', () => {
@@ -58,20 +59,22 @@ describe('pruning helpers', () => {
   });
 
   it('percentileAtStep reads the step of every trial that reported it, counting from the best end', () => {
+    // The values the library's pruning history gives for `step`.
+    const atStep = (trials: readonly FrozenTrial[], step: number) => fakeHistory(trials).valuesAtStep(step);
     const completed = [1, 2, 3, 4, 5].map((v, i) => frozenTrial(i, { state: 'COMPLETE', curve: { 3: v } }));
     completed.push(frozenTrial(5, { state: 'COMPLETE', curve: { 2: 100 } }));
-    expect(percentileAtStep(completed, 'minimize', 3, 25, 1)).toBe(2);
-    expect(percentileAtStep(completed, 'maximize', 3, 25, 1)).toBe(4);
+    expect(percentileAtStep(atStep(completed, 3), 'minimize', 25, 1)).toBe(2);
+    expect(percentileAtStep(atStep(completed, 3), 'maximize', 25, 1)).toBe(4);
     // Five trials reported step 3, one only step 2.
-    expect(percentileAtStep(completed, 'minimize', 3, 25, 5)).toBe(2);
-    expect(percentileAtStep(completed, 'minimize', 3, 25, 6)).toBeNaN();
-    expect(percentileAtStep(completed, 'minimize', 9, 25, 1)).toBeNaN();
+    expect(percentileAtStep(atStep(completed, 3), 'minimize', 25, 5)).toBe(2);
+    expect(percentileAtStep(atStep(completed, 3), 'minimize', 25, 6)).toBeNaN();
+    expect(percentileAtStep(atStep(completed, 9), 'minimize', 25, 1)).toBeNaN();
     // A NaN counts as reported for nMinTrials, but not in the percentile itself.
     const withNaN = [
       frozenTrial(0, { state: 'COMPLETE', curve: { 1: NaN } }),
       frozenTrial(1, { state: 'COMPLETE', curve: { 1: 4 } }),
     ];
-    expect(percentileAtStep(withNaN, 'minimize', 1, 50, 2)).toBe(4);
+    expect(percentileAtStep(atStep(withNaN, 1), 'minimize', 50, 2)).toBe(4);
   });
 
   it('bestIntermediateValue ignores NaN and is NaN for an all-NaN curve', () => {

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from '../errors';
-import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { StudyDirection } from '../trial/trial-state';
 
@@ -8,7 +7,10 @@ import type { StudyDirection } from '../trial/trial-state';
  * a study with several objectives has nothing a pruner could compare.
  * @throws InvalidArgumentError for multi-objective studies
  */
-export function pruningDirection(study: StudyView): StudyDirection {
+export function pruningDirection(study: {
+  readonly studyName: string;
+  readonly directions: readonly StudyDirection[];
+}): StudyDirection {
   if (study.directions.length !== 1) {
     throw new InvalidArgumentError(
       `Pruning supports one objective only; study '${study.studyName}' has ${study.directions.length} objectives.`,
@@ -85,22 +87,16 @@ export function nanPercentile(values: readonly number[], percentile: number): nu
 }
 
 /**
- * The `percentile` of the values the `completed` trials reported at `step` (for maximize, the
- * `100 - percentile`, so that the percentile always counts from the best end). NaN when fewer than
- * `nMinTrials` of them reported that step, or when all those values are NaN.
+ * The `percentile` of `valuesAtStep`, the values the COMPLETE trials reported at one step (for
+ * maximize, the `100 - percentile`, so that the percentile always counts from the best end). NaN when
+ * fewer than `nMinTrials` trials reported that step, or when all those values are NaN.
  */
 export function percentileAtStep(
-  completed: readonly FrozenTrial[],
+  valuesAtStep: readonly number[],
   direction: StudyDirection,
-  step: number,
   percentile: number,
   nMinTrials: number,
 ): number {
-  const values: number[] = [];
-  for (const t of completed) {
-    const v = t.intermediateValues[step];
-    if (v !== undefined) values.push(v);
-  }
-  if (values.length < nMinTrials) return Number.NaN;
-  return nanPercentile(values, direction === 'maximize' ? 100 - percentile : percentile);
+  if (valuesAtStep.length < nMinTrials) return Number.NaN;
+  return nanPercentile(valuesAtStep, direction === 'maximize' ? 100 - percentile : percentile);
 }

@@ -4,7 +4,7 @@ import { RandomSampler } from '../samplers/random/random-sampler';
 import { createStudy, type Study } from '../study/study';
 import type { StudyDirection } from '../trial/trial-state';
 import { completedRungKey, estimateMinResource, SuccessiveHalvingPruner } from './successive-halving-pruner';
-import { addCompleted, contextOf, fakeStudy, frozenTrial } from './testing/pruner-fixtures';
+import { addCompleted, contextOf, fakeHistory, frozenTrial } from './testing/pruner-fixtures';
 
 async function shStudy(
   pruner: SuccessiveHalvingPruner,
@@ -92,7 +92,7 @@ describe('SuccessiveHalvingPruner', () => {
   it('records the rung value of the trial and reads the others from their system attributes', () => {
     const pruner = new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 });
     const rung0 = completedRungKey(0);
-    const history = fakeStudy([
+    const history = fakeHistory([
       frozenTrial(0, { state: 'COMPLETE', value: 0, curve: { 1: 0.1 }, systemAttrs: { [rung0]: 0.1 } }),
       frozenTrial(1, { state: 'PRUNED', curve: { 1: 0.2 }, systemAttrs: { [rung0]: 0.2 } }),
       frozenTrial(2, { state: 'RUNNING', curve: { 1: 0.3 }, systemAttrs: { [rung0]: 0.3 } }),
@@ -111,7 +111,7 @@ describe('SuccessiveHalvingPruner', () => {
 
   it('continues from the rung the trial already completed', () => {
     const pruner = new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 });
-    const history = fakeStudy([
+    const history = fakeHistory([
       frozenTrial(0, { systemAttrs: { completed_rung_0: 0.9, completed_rung_1: 0.2 } }),
     ]);
     // Rung 0 passed at step 1; at step 2 the trial meets rung 1, where 0.2 is better.
@@ -190,11 +190,13 @@ describe('SuccessiveHalvingPruner', () => {
   });
 
   it('estimateMinResource uses the longest COMPLETE curve, at least 1', () => {
-    expect(estimateMinResource([])).toBeNull();
-    expect(estimateMinResource([frozenTrial(0, { state: 'RUNNING', curve: { 500: 1 } })])).toBeNull();
-    expect(estimateMinResource([frozenTrial(0, { state: 'COMPLETE', value: 1, curve: { 50: 1 } })])).toBe(1);
+    const estimate = (trials: Parameters<typeof fakeHistory>[0]) =>
+      estimateMinResource(fakeHistory(trials).longestCompletedStep());
+    expect(estimate([])).toBeNull();
+    expect(estimate([frozenTrial(0, { state: 'RUNNING', curve: { 500: 1 } })])).toBeNull();
+    expect(estimate([frozenTrial(0, { state: 'COMPLETE', value: 1, curve: { 50: 1 } })])).toBe(1);
     expect(
-      estimateMinResource([
+      estimate([
         frozenTrial(0, { state: 'COMPLETE', value: 1, curve: { 120: 1 } }),
         frozenTrial(1, { state: 'COMPLETE', value: 1, curve: { 399: 1 } }),
       ]),
@@ -216,7 +218,7 @@ describe('SuccessiveHalvingPruner', () => {
 
   it('refuses multi-objective studies', () => {
     const pruner = new SuccessiveHalvingPruner({ minResource: 1 });
-    const study = fakeStudy([], { directions: ['minimize', 'minimize'] });
+    const study = fakeHistory([], { directions: ['minimize', 'minimize'] });
     expect(() => pruner.prune(study, contextOf(frozenTrial(0, { curve: { 1: 1 } })).ctx)).toThrow(
       InvalidArgumentError,
     );

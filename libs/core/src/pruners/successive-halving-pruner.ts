@@ -1,10 +1,10 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
-import type { StudyView } from '../study/study-view';
 import { lastStep, type FrozenTrial } from '../trial/frozen-trial';
 import type { StudyDirection } from '../trial/trial-state';
 import type { Pruner } from './pruner';
+import type { PruningHistory } from './pruning-history';
 import { checkIntegerOption, pruningDirection } from './pruning-helpers';
 
 const SUCCESSIVE_HALVING_PRUNER_OPTIONS: OptionNames<SuccessiveHalvingPrunerOptions> = {
@@ -41,15 +41,12 @@ export function completedRungKey(rung: number): string {
   return `completed_rung_${rung}`;
 }
 
-/** `'auto'` min resource: one hundredth of the longest COMPLETE curve, at least 1; null before one completes. */
-export function estimateMinResource(trials: readonly FrozenTrial[]): number | null {
-  let longest: number | null = null;
-  for (const t of trials) {
-    if (t.state !== 'COMPLETE') continue;
-    const last = lastStep(t);
-    if (last !== null && (longest === null || last > longest)) longest = last;
-  }
-  return longest === null ? null : Math.max(Math.floor(longest / 100), 1);
+/**
+ * `'auto'` min resource: one hundredth of the longest COMPLETE curve (`longestCompletedStep`, its
+ * last step), at least 1; null before one completes.
+ */
+export function estimateMinResource(longestCompletedStep: number | null): number | null {
+  return longestCompletedStep === null ? null : Math.max(Math.floor(longestCompletedStep / 100), 1);
 }
 
 /** The first rung the trial has not completed yet (rungs are recorded in its system attributes). */
@@ -126,20 +123,18 @@ export class SuccessiveHalvingPruner implements Pruner {
     return this.resolvedMinResource;
   }
 
-  prune(study: StudyView, trial: TrialContext): boolean {
-    const direction = pruningDirection(study);
+  prune(history: PruningHistory, trial: TrialContext): boolean {
+    const direction = pruningDirection(history);
     const step = lastStep(trial);
     if (step === null) return false;
 
     const value = trial.intermediateValues[step];
     let rung = currentRung(trial);
-    let trials: readonly FrozenTrial[] | null = null;
 
     // One report can complete several rungs at once (a trial reporting sparse steps): climb them all.
     for (;;) {
       if (this.resolvedMinResource === null) {
-        trials ??= study.getTrials();
-        this.resolvedMinResource = estimateMinResource(trials);
+        this.resolvedMinResource = estimateMinResource(history.longestCompletedStep());
         if (this.resolvedMinResource === null) return false;
       }
       const promotionStep =
@@ -147,16 +142,14 @@ export class SuccessiveHalvingPruner implements Pruner {
       if (step < promotionStep) return false;
       if (Number.isNaN(value)) return true;
 
-      trials ??= study.getTrials();
-      const key = completedRungKey(rung);
-      trial.setSystemAttr(key, value);
+      // The attribute persists the rung with the trial (any process can rebuild the history from it).
+      trial.setSystemAttr(completedRungKey(rung), value);
+      history.recordRung(trial.number, rung, value);
 
       const competing = [value];
-      for (const t of trials) {
-        // The trial itself counts once, with the value just recorded (the view may hold an older copy).
-        if (t.number === trial.number) continue;
-        const v = t.systemAttrs[key];
-        if (typeof v === 'number') competing.push(v);
+      for (const [number, v] of history.rungValues(rung)) {
+        // The trial itself counts once, with the value just recorded (the history may hold an older copy).
+        if (number !== trial.number) competing.push(v);
       }
       if (competing.length <= this.bootstrapCount) return true;
       if (!isPromotable(value, competing, this.reductionFactor, direction)) return true;

@@ -4,7 +4,7 @@ import { createStudy } from '../study/study';
 import { ThresholdPruner } from './threshold-pruner';
 import {
   contextOf,
-  fakeStudy,
+  fakeHistory,
   frozenTrial,
   prunedSteps,
   studyWithCompleted,
@@ -48,8 +48,8 @@ describe('ThresholdPruner', () => {
 
   it('accepts infinite bounds and refuses multi-objective studies', () => {
     const pruner = new ThresholdPruner({ lower: -Infinity, upper: 5 });
-    expect(pruner.prune(fakeStudy([]), contextOf(frozenTrial(0, { curve: [-1e300] })).ctx)).toBe(false);
-    const twoObjectives = fakeStudy([], { directions: ['minimize', 'minimize'] });
+    expect(pruner.prune(fakeHistory([]), contextOf(frozenTrial(0, { curve: [-1e300] })).ctx)).toBe(false);
+    const twoObjectives = fakeHistory([], { directions: ['minimize', 'minimize'] });
     expect(() => pruner.prune(twoObjectives, contextOf(frozenTrial(0, { curve: [1] })).ctx)).toThrow(
       InvalidArgumentError,
     );

@@ -1,9 +1,9 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
 import type { TrialContext } from '../samplers/sampler';
-import type { StudyView } from '../study/study-view';
 import { lastStep } from '../trial/frozen-trial';
 import type { Pruner } from './pruner';
+import type { PruningHistory } from './pruning-history';
 import {
   checkIntegerOption,
   isFirstInIntervalStep,
@@ -67,8 +67,8 @@ export class ThresholdPruner implements Pruner {
     this.intervalSteps = intervalSteps;
   }
 
-  prune(study: StudyView, trial: TrialContext): boolean {
-    pruningDirection(study);
+  prune(history: PruningHistory, trial: TrialContext): boolean {
+    pruningDirection(history);
     const step = lastStep(trial);
     if (step === null || step < this.nWarmupSteps) return false;
     if (!isFirstInIntervalStep(step, reportedSteps(trial), this.nWarmupSteps, this.intervalSteps))

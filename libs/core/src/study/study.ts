@@ -4,18 +4,14 @@ import { DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../error
 import type { JsonObject, JsonValue } from '../json';
 import { MedianPruner } from '../pruners/median-pruner';
 import type { Pruner } from '../pruners/pruner';
+import type { PruningSource } from '../pruners/pruning-history';
+import { StudyPruningHistory } from '../pruners/study-pruning-history';
 import { createSampler } from '../factories/sampler-spec';
 import type { Sampler, SearchSpace } from '../samplers/sampler';
 import { InMemoryStorage } from '../storage/in-memory-storage';
 import type { Storage, StudyRecord, TrialTemplate } from '../storage/storage';
 import { blankTrial, lastStep, type FrozenTrial } from '../trial/frozen-trial';
-import {
-  FAIL_REASON_ATTR,
-  FIXED_PARAMS_ATTR,
-  Trial,
-  type PruningSource,
-  type TrialHost,
-} from '../trial/trial';
+import { FAIL_REASON_ATTR, FIXED_PARAMS_ATTR, Trial, type TrialHost } from '../trial/trial';
 import { trialContext } from '../trial/trial-context';
 import { isStudyDirection, isTrialState, type StudyDirection, type TrialState } from '../trial/trial-state';
 import {
@@ -49,7 +45,10 @@ export interface CreateStudyOptions {
   loadIfExists?: boolean;
   /** Stamps trial start and end times and measures optimize's timeout. @defaultValue the system clock */
   clock?: Clock;
-  /** Where pruners read other trials from. @defaultValue the study's history, refreshed from the storage */
+  /**
+   * Where pruners read the other trials from (a platform worker passes its Redis index).
+   * @defaultValue a StudyPruningHistory over the study's trials, refreshed from the storage
+   */
   pruningSource?: PruningSource;
   /**
    * Constraints (≤ 0 feasible), computed at tell time on each COMPLETE or PRUNED trial and stored in its
@@ -202,7 +201,7 @@ export class Study {
       stop: () => this.stop(),
     };
     const history = this.history;
-    const pruning = pruningSource ?? { view: this.view, refresh: () => history.refresh() };
+    const pruning = pruningSource ?? new StudyPruningHistory(this.view, () => history.refresh());
     this.host = { storage, sampler, pruner, view: this.view, history, pruning };
   }
 

@@ -10,24 +10,13 @@ import {
 import { InvalidArgumentError } from '../errors';
 import type { JsonObject, JsonValue } from '../json';
 import type { Pruner } from '../pruners/pruner';
+import type { PruningSource } from '../pruners/pruning-history';
 import type { Sampler, SearchSpace } from '../samplers/sampler';
 import type { Storage } from '../storage/storage';
 import type { StudyView, TrialHistory } from '../study/study-view';
 import type { FrozenTrial } from './frozen-trial';
 import { DefineByRun } from './define-by-run';
 import { trialContext } from './trial-context';
-
-/**
- * Where pruning decisions read the other trials from. The default reads the study's history from its
- * storage; a platform worker plugs in an index of the other workers' values (Redis).
- */
-export interface PruningSource {
-  /** Called after each `report` of a trial, before `shouldPrune`: bring `view` up to date for `step`. */
-  refresh(trial: FrozenTrial, step: number): Promise<void>;
-  readonly view: StudyView;
-  /** Called (through the trial's write queue) for each system attribute a pruner recorded on the trial. */
-  recordSystemAttr?(trial: FrozenTrial, key: string, value: JsonValue): Promise<void>;
-}
 
 /** What a live trial needs from its study. */
 export interface TrialHost {
@@ -36,6 +25,7 @@ export interface TrialHost {
   readonly pruner: Pruner;
   readonly view: StudyView;
   readonly history: TrialHistory;
+  /** Where pruning decisions read the other trials from. */
   readonly pruning: PruningSource;
 }
 
@@ -112,7 +102,7 @@ export class Trial extends DefineByRun {
     this.intermediate[step] = value;
     this.queue(() => this.host.storage.setTrialIntermediateValue(this.trialId, step, value));
     await this.flush();
-    await this.host.pruning.refresh(this.snapshot(), step);
+    await this.host.pruning.refresh(step);
   }
 
   /**
@@ -124,13 +114,11 @@ export class Trial extends DefineByRun {
       throw new InvalidArgumentError('shouldPrune is not supported for multi-objective studies.');
     }
     const pending: Array<[string, JsonValue]> = [];
-    const snapshot = this.snapshot();
-    const decision = this.host.pruner.prune(this.host.pruning.view, trialContext(snapshot, pending));
-    const record = this.host.pruning.recordSystemAttr?.bind(this.host.pruning);
-    for (const [key, value] of pending) {
-      this.setSystemAttr(key, value);
-      if (record) this.queue(() => record(snapshot, key, value));
-    }
+    const pruning = this.host.pruning;
+    const decision = this.host.pruner.prune(pruning, trialContext(this.snapshot(), pending));
+    for (const [key, value] of pending) this.setSystemAttr(key, value);
+    // Rungs the pruner recorded in the pruning history are stored like the trial's own writes.
+    this.queue(() => pruning.flush(this.number));
     return decision;
   }
 

@@ -9,6 +9,8 @@ import type { Trial } from '../../trial/trial';
 import type { StudyDirection, TrialState } from '../../trial/trial-state';
 import { trialContext } from '../../trial/trial-context';
 import type { Pruner } from '../pruner';
+import type { PruningHistory } from '../pruning-history';
+import { StudyPruningHistory } from '../study-pruning-history';
 
 /** A learning curve written as values by step: `{ 0: 1.5, 1: 1.2 }`, or as an array (step = index). */
 export type Curve = Readonly<Record<number, number>> | readonly number[];
@@ -55,6 +57,14 @@ export function fakeStudy(
     getTrials: (states) => trials.filter((t) => !states || states.includes(t.state)),
     stop: () => undefined,
   };
+}
+
+/** The pruning history of fixed trials (`fakeStudy`'s), as the library derives it. */
+export function fakeHistory(
+  trials: readonly FrozenTrial[],
+  options: { directions?: readonly StudyDirection[]; studyName?: string } = {},
+): PruningHistory {
+  return new StudyPruningHistory(fakeStudy(trials, options));
 }
 
 /** The context a pruner receives for `trial`, plus the system attributes it wrote. */
