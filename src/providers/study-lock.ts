@@ -9,10 +9,10 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
- * A per-study lock in Redis, so that one scheduler at a time refills a study, whatever the number of
- * scheduler processes. Its TTL is short and renewed while the refill runs: a scheduler that dies
- * mid-refill frees the study within `ttlMs`, and the next refill (another scheduler's, or its own after
- * a restart) goes on from there.
+ * A per-study lock in Redis: every change of a study's state or trials holds it — the scheduler's
+ * refill (sampling, creating, completing) and the API's stop, resume and enqueue — so that none of them
+ * interleave, whatever the number of processes. Its TTL is short and renewed while the holder works: a
+ * process that dies holding it frees the study within `ttlMs`.
  */
 export class StudyLock {
   private readonly keys: RedisKeys;
@@ -25,12 +25,18 @@ export class StudyLock {
     this.keys = new RedisKeys(prefix);
   }
 
-  /** Runs `section` under the study's lock; returns false (without running it) when another holds it. */
-  async withLock(studyId: number, section: () => Promise<void>): Promise<boolean> {
+  /**
+   * Runs `section` under the study's lock; returns false (without running it) when another holds it for
+   * longer than `waitMs` (0: do not wait).
+   */
+  async withLock(studyId: number, section: () => Promise<void>, waitMs = 0): Promise<boolean> {
     const key = this.keys.studyLock(studyId);
     const token = randomUUID();
-    const ok = await this.redis.set(key, token, 'PX', this.ttlMs, 'NX');
-    if (ok !== 'OK') return false;
+    const giveUpAt = Date.now() + waitMs;
+    while ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) !== 'OK') {
+      if (Date.now() >= giveUpAt) return false;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     const renewal = setInterval(() => {
       this.redis.eval(EXTEND, 1, key, token, String(this.ttlMs)).catch(() => undefined);
     }, this.ttlMs / 3);

@@ -27,7 +27,7 @@ import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseReconciler } from './lease-reconciler';
-import { StudyLock } from './study-lock';
+import { StudyLock } from '../providers/study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { generationSize, planFor } from './study-runtime';
 

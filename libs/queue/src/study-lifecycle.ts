@@ -16,7 +16,8 @@
  * `budget.nTrials`. Delete and reads are allowed in every state.
  *
  * The Storage port has no conditional write of a study attribute, so each change reads the state and then
- * writes it; docs/PLATFORM.md ("Study lifecycle") describes the windows that leaves and what each can do.
+ * writes it: its callers hold the study's lock around the two (the scheduler's refill, the API's routes),
+ * so no two changes interleave (docs/PLATFORM.md, "Races").
  */
 import { Storage, StudyNotFoundError, type StudyRecord } from '@tuneforge/core';
 import { STATE_ATTR, STUDY_STATES, type PlatformStudyState } from './study-definition';

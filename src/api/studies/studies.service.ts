@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
   DuplicateStudyError,
   Storage,
@@ -32,7 +32,8 @@ import { RefillQueue } from '../../providers/refill-queue';
 import { StudyCleanup } from '../../providers/study-cleanup';
 import type { StudyRef } from '../common/route-params';
 import { emptyCounts, toStudyResponse, type StudyResponse } from '../common/responses';
-import { badFields } from '../common/error-body';
+import { badFields, errorBody } from '../common/error-body';
+import { StudyLock } from '../../providers/study-lock';
 import { checkGrid, knownSpaceOf } from '../trials/enqueued-params';
 import { firstDifference } from './definition-difference';
 import type { CreateStudyDto } from './dto/create-study.dto';
@@ -41,6 +42,8 @@ import { PlatformDependencies, withTimeout } from './platform-dependencies';
 const DEFAULT_MAX_PARALLEL = 4;
 /** How long a route waits for its refill request to reach Redis before leaving it to the sweep. */
 const REFILL_REQUEST_MS = 3000;
+/** How long a change waits for the study's lock (a refill under way holds it for its sampling). */
+const STUDY_LOCK_WAIT_MS = 5000;
 
 /** What `POST /studies` did: created the study (201), or found it with the same definition (200). */
 export interface CreateOutcome {
@@ -57,6 +60,7 @@ export class StudiesService {
   private readonly logger = new Logger('api');
   private readonly telemetry: PlatformTelemetry;
   private readonly dependencies: PlatformDependencies;
+  private readonly lock: StudyLock;
 
   constructor(
     private readonly storage: Storage,
@@ -70,6 +74,32 @@ export class StudiesService {
   ) {
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'api');
     this.dependencies = new PlatformDependencies(redis, dataSource);
+    this.lock = new StudyLock(redis, config.queuePrefix);
+  }
+
+  /**
+   * Runs a change of the study (read, check, write) under its lock, so that it never interleaves with the
+   * scheduler's refill or completion, nor with another change. @throws ServiceUnavailableException when
+   * the lock stays taken for STUDY_LOCK_WAIT_MS
+   */
+  async underStudyLock<T>(studyId: number, change: () => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    const held = await this.lock.withLock(
+      studyId,
+      async () => {
+        result = await change();
+      },
+      STUDY_LOCK_WAIT_MS,
+    );
+    if (!held) {
+      throw new ServiceUnavailableException(
+        errorBody(
+          503,
+          `Study ${studyId} is being changed by another request or the scheduler for more than ${STUDY_LOCK_WAIT_MS / 1000} s: nothing was changed; try again.`,
+        ),
+      );
+    }
+    return result as T;
   }
 
   /**
@@ -122,7 +152,7 @@ export class StudiesService {
   async stop(ref: StudyRef): Promise<StudyResponse> {
     await this.dependencies.require();
     const studyId = await this.resolve(ref);
-    const change = await changeStudyState(this.storage, studyId, 'stop');
+    const change = await this.underStudyLock(studyId, () => changeStudyState(this.storage, studyId, 'stop'));
     if (change.changed) await this.notifyStateChanged(studyId, change.to);
     return this.get(studyId);
   }
@@ -131,7 +161,9 @@ export class StudiesService {
   async resume(ref: StudyRef): Promise<StudyResponse> {
     await this.dependencies.require();
     const studyId = await this.resolve(ref);
-    const change = await changeStudyState(this.storage, studyId, 'resume');
+    const change = await this.underStudyLock(studyId, () =>
+      changeStudyState(this.storage, studyId, 'resume'),
+    );
     if (change.changed) await this.notifyStateChanged(studyId, change.to);
     await this.requestRefill(studyId, 'resume');
     return this.get(studyId);

@@ -88,16 +88,21 @@ export class TrialsService {
   async enqueue(ref: StudyRef, dto: EnqueueTrialDto): Promise<TrialResponse> {
     await this.studies.requireDependencies();
     const studyId = await this.studies.resolve(ref);
-    const record = await this.storage.getStudy(studyId);
-    const state = studyStateOf(record);
-    const definition = readStudyDefinition(record.studyName, record.systemAttrs)!;
-    const trialCount = (await this.storage.getAllTrials(studyId)).length;
-    checkEnqueue(studyId, state, trialCount, definition.budget.nTrials);
-    const errors = checkEnqueuedParams(dto.params, knownSpaceOf(definition, this.registry));
-    if (errors.length > 0) throw badFields(errors);
-    const trial = await this.storage.createTrial(studyId, {
-      state: 'WAITING',
-      systemAttrs: { fixed_params: dto.params as JsonObject },
+    // Under the study's lock: the scheduler neither samples nor completes the study between the checks
+    // and the write (no trial past the budget, none left WAITING on a COMPLETED study).
+    const { trial, state } = await this.studies.underStudyLock(studyId, async () => {
+      const record = await this.storage.getStudy(studyId);
+      const state = studyStateOf(record);
+      const definition = readStudyDefinition(record.studyName, record.systemAttrs)!;
+      const trialCount = (await this.storage.getAllTrials(studyId)).length;
+      checkEnqueue(studyId, state, trialCount, definition.budget.nTrials);
+      const errors = checkEnqueuedParams(dto.params, knownSpaceOf(definition, this.registry));
+      if (errors.length > 0) throw badFields(errors);
+      const trial = await this.storage.createTrial(studyId, {
+        state: 'WAITING',
+        systemAttrs: { fixed_params: dto.params as JsonObject },
+      });
+      return { trial, state };
     });
     if (state === 'RUNNING') await this.studies.requestRefill(studyId, 'start');
     return toTrialResponse(trial);
