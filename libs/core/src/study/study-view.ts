@@ -26,17 +26,34 @@ export interface StudyView {
  * that a long study is read once and then only its changed rows.
  */
 export class TrialHistory {
-  private readonly trials: FrozenTrial[] = [];
+  private trials: FrozenTrial[] = [];
   private cursor = 0;
   private readonly byStates = new Map<string, FrozenTrial[]>();
+  private faultsSeen: number;
 
   constructor(
     private readonly storage: Storage,
     readonly studyId: number,
-  ) {}
+  ) {
+    this.faultsSeen = storage.connectionFaults();
+  }
 
-  /** Reads what changed since the last refresh. */
+  /**
+   * Reads what changed since the last refresh; everything again after the storage's connections broke,
+   * since a database that crashed may have lost writes this cache saw (and reuse the versions it gave
+   * them), which no cursor can tell.
+   */
   async refresh(): Promise<void> {
+    const faults = this.storage.connectionFaults();
+    if (faults !== this.faultsSeen) {
+      const all = await this.storage.getTrialsChangedSince(this.studyId, 0);
+      this.faultsSeen = faults;
+      this.trials = [];
+      this.cursor = 0;
+      this.byStates.clear();
+      this.apply(all);
+      return;
+    }
     this.apply(await this.storage.getTrialsChangedSince(this.studyId, this.cursor));
   }
 
