@@ -16,6 +16,7 @@ const STUDY_ROUTES: Array<[string, string]> = [
   ['POST', '/studies/:id/trials'],
   ['GET', '/studies/:id/plots'],
   ['GET', '/studies/:id/importances'],
+  ['GET', '/studies/:id/pareto'],
   ['GET', '/studies/:id/events'],
 ];
 

@@ -19,6 +19,7 @@ import { StudyEventsHub } from './events/study-events.hub';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { ParetoService } from './studies/pareto.service';
 import { StudiesController } from './studies/studies.controller';
 import { StudiesService } from './studies/studies.service';
 import { TrialsController } from './trials/trials.controller';
@@ -54,6 +55,7 @@ export class ApiModule {
       ],
       providers: [
         StudiesService,
+        ParetoService,
         TrialsService,
         StudyPlotsService,
         StudyEventsService,

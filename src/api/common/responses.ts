@@ -1,5 +1,5 @@
 import type { FrozenTrial, StudyRecord, TrialState } from '@tuneforge/core';
-import { ATTEMPT_ATTR, paretoFront, WORKER_ATTR } from '@tuneforge/core';
+import { ATTEMPT_ATTR, isFeasible, paretoFront, totalViolation, WORKER_ATTR } from '@tuneforge/core';
 import {
   LAST_FAILURE_ATTR,
   type PlatformStudyState,
@@ -58,7 +58,9 @@ export interface StudyResponse {
   createdAt: string;
   definition: StudyDefinition | null;
   counts: Record<TrialState, number>;
+  /** One objective: the best COMPLETE trial, feasible ones first (least total constraint violation). */
   best?: TrialResponse | null;
+  /** Several objectives: the Pareto front of the COMPLETE feasible trials (as GET /studies/:id/pareto). */
   paretoFront?: TrialResponse[];
 }
 
@@ -84,11 +86,20 @@ export function toStudyResponse(
   if (complete) {
     if (record.directions.length === 1) {
       const sign = record.directions[0] === 'minimize' ? 1 : -1;
+      // As the library's bestTrial: the least violation first, then the value.
+      const rank = (t: FrozenTrial): [number, number] => [totalViolation(t), sign * t.values![0]];
       let best: FrozenTrial | null = null;
-      for (const t of complete) if (!best || sign * t.values![0] < sign * best.values![0]) best = t;
+      for (const t of complete) {
+        if (!best) best = t;
+        else {
+          const [v, x] = rank(t);
+          const [bv, bx] = rank(best);
+          if (v < bv || (v === bv && x < bx)) best = t;
+        }
+      }
       response.best = best ? toTrialResponse(best) : null;
     } else {
-      response.paretoFront = paretoFront(complete, record.directions).map(toTrialResponse);
+      response.paretoFront = paretoFront(complete.filter(isFeasible), record.directions).map(toTrialResponse);
     }
   }
   return response;

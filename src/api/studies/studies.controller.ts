@@ -1,9 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { StudyRefParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { CreateStudyDto } from './dto/create-study.dto';
+import { ParetoQuery } from './dto/pareto.query';
+import { ParetoService } from './pareto.service';
 import { StudiesService } from './studies.service';
 
 @ApiTags('studies')
@@ -11,7 +21,10 @@ import { StudiesService } from './studies.service';
 @UseGuards(TokenGuard)
 @Controller('studies')
 export class StudiesController {
-  constructor(private readonly studies: StudiesService) {}
+  constructor(
+    private readonly studies: StudiesService,
+    private readonly fronts: ParetoService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ description: 'the study was created and starts' })
@@ -30,6 +43,23 @@ export class StudiesController {
   @Get(':id')
   get(@StudyRefParam() id: StudyRef) {
     return this.studies.get(id);
+  }
+
+  @Get(':id/pareto')
+  @ApiOperation({
+    summary: 'the feasible Pareto front of a multi-objective study and its hypervolume',
+    description:
+      'COMPLETE trials whose constraints all hold (<= 0) and that no other such trial dominates, the number of ' +
+      'infeasible COMPLETE trials, and the hypervolume of the front for ?ref= or the default reference point ' +
+      '(referencePointSource and referencePointRule say which).',
+  })
+  @ApiOkResponse({ description: 'the front, in trial number order' })
+  @ApiBadRequestResponse({ description: 'ref is not one number per objective (errors names ref)' })
+  @ApiConflictResponse({
+    description: 'the study has one objective: its best trial is best in GET /studies/:id',
+  })
+  pareto(@StudyRefParam() id: StudyRef, @Query() query: ParetoQuery) {
+    return this.fronts.pareto(id, query.ref);
   }
 
   @Post(':id/stop')
