@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GridSearchSpace, Objective } from '@tuneforge/core';
+import { withReturnedConstraints } from '@tuneforge/sandbox';
 import { CliUsageError } from './cli-error';
 
 /** What an objective module may export besides `objective`. */
@@ -27,7 +28,11 @@ export function loadObjectiveModule(file: string): ObjectiveModule {
       `${file} must export a function 'objective(trial)' (found: ${Object.keys(mod).join(', ') || 'nothing'}).`,
     );
   }
-  return { objective: objective as Objective, grid: mod.grid as GridSearchSpace | undefined };
+  // `{ values, constraints }` works in this process as with --sandbox.
+  return {
+    objective: withReturnedConstraints(objective as Objective),
+    grid: mod.grid as GridSearchSpace | undefined,
+  };
 }
 
 /**

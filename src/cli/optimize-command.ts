@@ -31,6 +31,7 @@ import { CliUsageError } from './cli-error';
 import { describeStorage, openCliStorage } from './cli-storage';
 import { loadObjectiveModule, type ObjectiveModule } from './load-objective';
 import {
+  directionList,
   fileInExistingFolder,
   jsonObject,
   nonNegativeInt,
@@ -50,6 +51,8 @@ interface OptimizeFlags {
   timeout?: number;
   /** Unset: a new study minimizes, a continued one keeps its stored direction. */
   direction?: StudyDirection;
+  /** Several objectives, one direction each (a new study; a continued one must have the same). */
+  directions?: StudyDirection[];
   sampler: SamplerType;
   samplerOptions?: Record<string, unknown>;
   grid?: Record<string, unknown>;
@@ -87,6 +90,11 @@ export function registerOptimizeCommand(program: Command): void {
       '--direction <direction>',
       'minimize or maximize (default: minimize for a new study; a continued study keeps its own)',
       oneOf('--direction', ['minimize', 'maximize'] as const),
+    )
+    .option(
+      '--directions <list>',
+      'several objectives: one direction each, comma-separated (e.g. minimize,maximize); the objective returns one value each',
+      directionList('--directions'),
     )
     .option(
       '--sampler <name>',
@@ -240,8 +248,8 @@ async function runOptimize(file: string | undefined, flags: OptimizeFlags): Prom
 }
 
 /**
- * Creates the study or continues the one of that name. A continued study keeps its direction; only a
- * --direction that contradicts it is an error.
+ * Creates the study or continues the one of that name. A continued study keeps its directions; only a
+ * --direction or --directions that contradicts them is an error.
  */
 async function openOrCreateStudy(
   flags: OptimizeFlags,
@@ -249,10 +257,13 @@ async function openOrCreateStudy(
   pruner: ReturnType<typeof createPruner>,
   storage: Awaited<ReturnType<typeof openCliStorage>>,
 ): Promise<Study> {
+  if (flags.direction !== undefined && flags.directions !== undefined)
+    throw new CliUsageError('Give --direction (one objective) or --directions (several), not both.');
   try {
     return await createStudy({
       studyName: flags.studyName,
       direction: flags.direction,
+      directions: flags.directions,
       sampler,
       pruner,
       storage,
@@ -262,6 +273,11 @@ async function openOrCreateStudy(
     if (e instanceof InvalidArgumentError && flags.direction !== undefined) {
       throw new CliUsageError(
         `--direction ${flags.direction}: ${e.message} Leave --direction out to continue it.`,
+      );
+    }
+    if (e instanceof InvalidArgumentError && flags.directions !== undefined) {
+      throw new CliUsageError(
+        `--directions ${flags.directions.join(',')}: ${e.message} Leave --directions out to continue it.`,
       );
     }
     throw e;

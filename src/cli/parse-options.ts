@@ -33,6 +33,33 @@ export function positiveNumber(flag: string) {
   };
 }
 
+/** Numbers separated by commas (`1,2.5,-3`), each a finite decimal. */
+export function numberList(flag: string) {
+  return (raw: string): number[] => {
+    const parts = raw.split(',').map((p) => p.trim());
+    const bad = parts.find(
+      (p) => !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(p) || !Number.isFinite(Number(p)),
+    );
+    if (bad !== undefined) {
+      throw new CliUsageError(`${flag} must be numbers separated by commas (e.g. 1,2.5), got '${raw}'.`);
+    }
+    return parts.map(Number);
+  };
+}
+
+/** Study directions separated by commas (`minimize,maximize`), at least two: one per objective. */
+export function directionList(flag: string) {
+  return (raw: string): Array<'minimize' | 'maximize'> => {
+    const parts = raw.split(',').map((p) => p.trim());
+    if (parts.length < 2 || parts.some((p) => p !== 'minimize' && p !== 'maximize')) {
+      throw new CliUsageError(
+        `${flag} must be two or more of minimize, maximize separated by commas (one per objective), got '${raw}'.`,
+      );
+    }
+    return parts as Array<'minimize' | 'maximize'>;
+  };
+}
+
 export function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
   return (raw: string): T => {
     if (!(allowed as readonly string[]).includes(raw)) {

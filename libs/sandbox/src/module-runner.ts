@@ -229,7 +229,9 @@ function isObjectiveValue(v: unknown): v is number | number[] {
  * constraint values stored as a study's `constraintsFunc` stores them (finite, since they are JSON).
  * A string says why it is none of these.
  */
-function readResult(returned: unknown): { value: number | number[]; constraints: number[] | null } | string {
+export function readObjectiveResult(
+  returned: unknown,
+): { value: number | number[]; constraints: number[] | null } | string {
   if (isObjectiveValue(returned)) return { value: returned, constraints: null };
   const shown = String(JSON.stringify(returned));
   const expected = 'a number, an array of numbers or { values, constraints }';
@@ -429,7 +431,7 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
     if (outcome) {
       switch (outcome.kind) {
         case 'result': {
-          const read = readResult(outcome.value);
+          const read = readObjectiveResult(outcome.value);
           if (typeof read === 'string') return fail('objective', read);
           return { ...common(), state: 'COMPLETE', ...read };
         }
@@ -514,5 +516,22 @@ export function moduleObjective(
     }
     if (outcome.state === 'PRUNED') throw new TrialPruned(outcome.message);
     throw new ObjectiveFailedError(outcome.reason, outcome.kind);
+  };
+}
+
+/**
+ * An objective run in this process that may return `{ values, constraints }`, as a module objective may in
+ * its child process: the constraints go to the trial's `constraints` system attribute and the values to
+ * the study. Anything else it returns is passed on as it is (the study judges it); a `{ values,
+ * constraints }` that is not valid throws `ObjectiveFailedError` (kind `objective`) saying why.
+ */
+export function withReturnedConstraints(objective: (trial: Trial) => unknown): Objective {
+  return async (trial) => {
+    const returned = await objective(trial);
+    if (!returned || typeof returned !== 'object' || Array.isArray(returned)) return returned as number;
+    const read = readObjectiveResult(returned);
+    if (typeof read === 'string') throw new ObjectiveFailedError(read, 'objective');
+    if (read.constraints) trial.setSystemAttr(CONSTRAINTS_ATTR, read.constraints);
+    return read.value;
   };
 }
