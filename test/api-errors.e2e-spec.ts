@@ -509,6 +509,7 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
       ['POST', '/studies/:id/trials'],
       ['GET', '/studies/:id/plots'],
       ['GET', '/studies/:id/importances'],
+      ['GET', '/studies/:id/pareto'],
       ['GET', '/studies/:id/events'],
     ];
     const id = fc.oneof(fc.constantFrom(...fixtures.flatMap(([i, name]) => [String(i), name])), segment);
