@@ -153,7 +153,7 @@ describe('GET /studies/:id/pareto', () => {
     expect(res.body.message).toMatch(/^ref: /);
   });
 
-  it('refuses a repeated ref, an unknown query parameter, and a single-objective study (409)', async () => {
+  it('refuses a repeated ref, an unknown query parameter, and a single-objective study (409), whose best is feasible', async () => {
     const twice = await platform.request(`/studies/${id}/pareto?ref=1,2&ref=3,4`);
     expect([twice.status, twice.body.errors?.[0]?.field]).toEqual([400, 'ref']);
     const unknown = await platform.request(`/studies/${id}/pareto?reference=1,2`);
@@ -161,12 +161,23 @@ describe('GET /studies/:id/pareto', () => {
     const single = await platform.request('/studies', {
       body: {
         name: 'single',
-        objective: { builtin: 'sphere5' },
+        // Later trials have better values, but trials 2 and 3 break their constraint.
+        objective: {
+          inlineCommand: [
+            'sh',
+            '-c',
+            'n=$TUNEFORGE_TRIAL_NUMBER; c=-1; [ "$n" -ge 2 ] && c=1; echo "tuneforge:result value=-$n constraints=$c"',
+          ],
+        },
+        searchSpace: [{ name: 'x', type: 'float', low: 0, high: 1 }],
         sampler: { type: 'random' },
-        budget: { nTrials: 1 },
+        budget: { nTrials: 4, maxParallel: 2 },
       },
     });
     expect(single.status).toBe(201);
+    // GET /studies/:id ranks feasible trials first, as the library's bestTrial.
+    const done = await waitForStudy(platform, single.body.id, 60_000);
+    expect([done.state, done.counts.COMPLETE, done.best.number]).toEqual(['COMPLETED', 4, 1]);
     const res = await platform.request(`/studies/${single.body.id}/pareto`);
     expect(res.status).toBe(409);
     expect(res.body).toEqual({
