@@ -6,6 +6,7 @@ import {
   loadStudy,
   Storage,
   StudyNotFoundError,
+  type FrozenTrial,
   type PlanningTrial,
   type Study,
 } from '@tuneforge/core';
@@ -101,7 +102,10 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
       if (state !== 'RUNNING' && state !== 'STOPPED') continue;
       try {
         await this.leases.reconcile(s);
-        if (state === 'RUNNING') await this.refills.request(s.studyId, 'sweep');
+        if (state === 'RUNNING') {
+          if (s.trialCounts.WAITING > 0) await this.reconcileWaiting(s.studyId);
+          await this.refills.request(s.studyId, 'sweep');
+        }
       } catch (e) {
         this.logger.warn({
           msg: `sweep of study ${s.studyId} failed: ${(e as Error).message}`,
@@ -109,6 +113,30 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
         });
       }
     }
+  }
+
+  /**
+   * Gives every WAITING trial of the study (as stored, not as this process's cache has it) a live job:
+   * one whose job is gone (Redis lost it) or finished without running it (its worker found the trial
+   * taken, or lost its lease) gets a new one.
+   */
+  private async reconcileWaiting(studyId: number): Promise<void> {
+    const orphans: FrozenTrial[] = [];
+    for (const trial of await this.storage.getAllTrials(studyId, ['WAITING'])) {
+      const jobId = trialJobId(trial.trialId);
+      const state = await this.trials.getJobState(jobId);
+      if (state !== 'unknown' && state !== 'completed' && state !== 'failed') continue;
+      if (state !== 'unknown') await this.trials.remove(jobId);
+      orphans.push(trial);
+    }
+    if (orphans.length === 0) return;
+    this.logger.warn({
+      msg: `study ${studyId}: ${orphans.length} WAITING trial(s) had no live job; enqueued again`,
+      event: 'waiting-reconciled',
+      studyId,
+      trialNumbers: orphans.map((t) => t.number),
+    });
+    await this.enqueue(studyId, orphans);
   }
 
   /** Tops the study up; repeats while trials finished meanwhile, so that no wake-up is lost. */
