@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   ATTEMPT_ATTR,
   createPruner,
@@ -69,7 +69,7 @@ interface WorkerStudy {
  * stopped and left to the scheduler, which runs the trial again or fails it (the study's retry policy).
  */
 @Injectable()
-export class TrialRunner implements OnModuleDestroy {
+export class TrialRunner implements OnApplicationShutdown {
   private readonly logger = new Logger('worker');
   private readonly studies = new Map<number, Promise<WorkerStudy | null>>();
   private readonly pendingRefills = new Set<number>();
@@ -107,7 +107,11 @@ export class TrialRunner implements OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): void {
+  /**
+   * After the trial processor's graceful stop (onModuleDestroy) has let the running trials finish: their
+   * leases are renewed until then, so the scheduler never hands a trial on while it still runs here.
+   */
+  onApplicationShutdown(): void {
     this.leases.stop();
   }
 
