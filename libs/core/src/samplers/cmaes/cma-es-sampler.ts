@@ -6,10 +6,15 @@ import { createRng, Xoshiro128, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import { lastStep, type FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/trial-state';
+import { CompleteTrialsIntersection } from '../complete-trials-intersection';
+import {
+  checkIndependentFallbackOptions,
+  IndependentFallback,
+  type WarnIndependentSampling,
+} from '../independent-fallback';
 import { RandomSampler } from '../random/random-sampler';
 import type { Sampler, SearchSpace, TrialContext } from '../sampler';
 import { Cma, type CmaSolution, type CmaState } from './cma';
-import { IntersectionSearchSpace } from './intersection-search-space';
 import { orthogonalNormals } from './orthogonal-normals';
 import { SearchSpaceTransform } from './search-space-transform';
 
@@ -66,7 +71,7 @@ export interface CmaEsSamplerOptions {
    * Warn (once per parameter) when a parameter is sampled independently after the startup trials:
    * true uses `console.warn`, a function receives the message, false is silent. @defaultValue true
    */
-  warnIndependentSampling?: boolean | ((message: string) => void);
+  warnIndependentSampling?: WarnIndependentSampling;
 }
 
 const CMA_ES_SAMPLER_OPTIONS: OptionNames<CmaEsSamplerOptions> = {
@@ -194,12 +199,10 @@ export class CmaEsSampler implements Sampler {
   private readonly popsizeOption: number | null;
   private readonly separable: boolean;
   private readonly withMargin: boolean;
-  private readonly independent: Sampler;
+  private readonly fallback: IndependentFallback;
   private readonly considerPrunedTrials: boolean;
-  private readonly warn: ((message: string) => void) | null;
-  private readonly warned = new Set<string>();
   private readonly orthogonal: boolean;
-  private readonly intersection = new IntersectionSearchSpace();
+  private readonly intersection = new CompleteTrialsIntersection();
   private transformCache: SearchSpaceTransform | null = null;
   /** The last state read or written, so that a study's asks parse it (and decompose C) once per generation. */
   private stateCache: { text: string; state: StoredState; cma: Cma } | null = null;
@@ -250,17 +253,7 @@ export class CmaEsSampler implements Sampler {
         `restartStrategy must be 'ipop' or null, got ${JSON.stringify(restartStrategy)}`,
       );
     }
-    if (independentSampler !== undefined) {
-      const s = independentSampler as Partial<Sampler> | null;
-      if (!s || typeof s.sampleIndependent !== 'function') {
-        throw new InvalidArgumentError('independentSampler must be a Sampler (with sampleIndependent)');
-      }
-    }
-    if (typeof warnIndependentSampling !== 'boolean' && typeof warnIndependentSampling !== 'function') {
-      throw new InvalidArgumentError(
-        `warnIndependentSampling must be a boolean or a function, got ${String(warnIndependentSampling)}`,
-      );
-    }
+    checkIndependentFallbackOptions(independentSampler, warnIndependentSampling);
     this.nStartupTrials = checkInteger('nStartupTrials', nStartupTrials, 0);
     this.incPopsize = checkInteger('incPopsize', incPopsize, 1, 100);
     this.popsizeOption = popsize === undefined ? null : checkInteger('popsize', popsize, 2, MAX_POPSIZE);
@@ -273,14 +266,17 @@ export class CmaEsSampler implements Sampler {
     this.restartStrategy = restartStrategy;
     const master = createRng(seed);
     this.seed32 = Math.floor(master.random() * 2 ** 32);
-    this.independent =
+    const independent =
       independentSampler ?? new RandomSampler({ seed: Math.floor(master.random() * 2 ** 32) });
-    this.warn =
-      warnIndependentSampling === true
-        ? (message) => console.warn(message)
-        : warnIndependentSampling === false
-          ? null
-          : warnIndependentSampling;
+    this.fallback = new IndependentFallback({
+      sampler: independent,
+      warn: warnIndependentSampling,
+      modelInUse: (study) => this.completedTrials(study).length >= this.nStartupTrials,
+      message: (name, trialNumber) =>
+        `CmaEsSampler: parameter '${name}' (trial ${trialNumber}) is sampled independently by ` +
+        `${independent.constructor.name}: CMA-ES covers only the float and int parameters that every ` +
+        `COMPLETE trial has (not categorical or conditional ones). Pass warnIndependentSampling: false to silence this.`,
+    });
   }
 
   /**
@@ -312,7 +308,7 @@ export class CmaEsSampler implements Sampler {
 
   /** Called once per trial, at ask time, before anything else is sampled. */
   beforeTrial(study: StudyView, trial: TrialContext): void {
-    this.independent.beforeTrial?.(study, trial);
+    this.fallback.sampler.beforeTrial?.(study, trial);
   }
 
   /** Called once per trial, at ask time: the non-single float and int parameters of every COMPLETE trial. */
@@ -410,15 +406,7 @@ export class CmaEsSampler implements Sampler {
     distribution: Distribution,
   ): ParamValue {
     this.assertSingleObjective(study);
-    if (this.warn && !this.warned.has(name) && this.completedTrials(study).length >= this.nStartupTrials) {
-      this.warned.add(name);
-      this.warn(
-        `CmaEsSampler: parameter '${name}' (trial ${trial.number}) is sampled independently by ` +
-          `${this.independent.constructor.name}: CMA-ES covers only the float and int parameters that every ` +
-          `COMPLETE trial has (not categorical or conditional ones). Pass warnIndependentSampling: false to silence this.`,
-      );
-    }
-    return this.independent.sampleIndependent(study, trial, name, distribution);
+    return this.fallback.sampleIndependent(study, trial, name, distribution);
   }
 
   /** Called once per trial at tell time. */
@@ -428,7 +416,7 @@ export class CmaEsSampler implements Sampler {
     state: TrialState,
     values: readonly number[] | null,
   ): void {
-    this.independent.afterTrial?.(study, trial, state, values);
+    this.fallback.sampler.afterTrial?.(study, trial, state, values);
   }
 
   private assertSingleObjective(study: StudyView): void {

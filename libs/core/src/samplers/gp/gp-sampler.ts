@@ -5,7 +5,12 @@ import { createRng, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/trial-state';
-import { IntersectionSearchSpace } from '../cmaes/intersection-search-space';
+import { CompleteTrialsIntersection } from '../complete-trials-intersection';
+import {
+  checkIndependentFallbackOptions,
+  IndependentFallback,
+  type WarnIndependentSampling,
+} from '../independent-fallback';
 import { QmcSampler } from '../qmc/qmc-sampler';
 import { SobolSequence } from '../qmc/sobol';
 import { normalPpf } from '../../math/normal-ppf';
@@ -50,7 +55,7 @@ export interface GpSamplerOptions {
    * warning, a function receives the message, `false` is silent. Each parameter is reported once.
    * @defaultValue true
    */
-  warnIndependentSampling?: boolean | ((message: string) => void);
+  warnIndependentSampling?: WarnIndependentSampling;
 }
 
 const GP_SAMPLER_OPTIONS: OptionNames<GpSamplerOptions> = {
@@ -135,10 +140,8 @@ export class GpSampler implements Sampler {
   private readonly nStartupTrials: number;
   private readonly deterministic: boolean;
   private readonly warp: boolean;
-  private readonly independent: Sampler;
-  private readonly warn: ((message: string) => void) | null;
-  private readonly warned = new Set<string>();
-  private readonly intersection = new IntersectionSearchSpace();
+  private readonly fallback: IndependentFallback;
+  private readonly intersection = new CompleteTrialsIntersection();
   /** The last fit, for the next one to start from, with the names of the parameters it was fitted on. */
   private cache: { key: string; data: string; params: KernelParams } | null = null;
   private fits = 0;
@@ -170,34 +173,26 @@ export class GpSampler implements Sampler {
       throw new InvalidArgumentError(`outputWarping must be a boolean, got ${String(outputWarping)}`);
     }
     this.warp = outputWarping;
-    if (independentSampler !== undefined) {
-      const s = independentSampler as Partial<Sampler> | null;
-      if (!s || typeof s.sampleIndependent !== 'function') {
-        throw new InvalidArgumentError('independentSampler must be a Sampler (with sampleIndependent)');
-      }
-    }
-    if (typeof warnIndependentSampling !== 'boolean' && typeof warnIndependentSampling !== 'function') {
-      throw new InvalidArgumentError(
-        `warnIndependentSampling must be a boolean or a function, got ${String(warnIndependentSampling)}`,
-      );
-    }
+    checkIndependentFallbackOptions(independentSampler, warnIndependentSampling);
     this.rng = createRng(seed);
     this.nStartupTrials = nStartupTrials;
     this.deterministic = deterministicObjective;
-    this.independent =
-      independentSampler ??
-      new QmcSampler(seed === undefined ? {} : { seed: Math.floor(this.rng.random() * 2 ** 32) });
-    this.warn =
-      warnIndependentSampling === true
-        ? (message) => console.warn(message)
-        : warnIndependentSampling === false
-          ? null
-          : warnIndependentSampling;
+    this.fallback = new IndependentFallback({
+      sampler:
+        independentSampler ??
+        new QmcSampler(seed === undefined ? {} : { seed: Math.floor(this.rng.random() * 2 ** 32) }),
+      warn: warnIndependentSampling,
+      modelInUse: (study) => study.getTrials(COMPLETE).length >= this.nStartupTrials,
+      message: (name, trialNumber) =>
+        `GpSampler: parameter '${name}' of trial ${trialNumber} is sampled by the independent sampler, ` +
+        `because not every COMPLETE trial has it (conditional or new parameters are not modelled by the GP). ` +
+        `Pass warnIndependentSampling: false to silence this.`,
+    });
   }
 
   /** Called once per trial, at ask time, before anything else is sampled. */
   beforeTrial(study: StudyView, trial: TrialContext): void {
-    this.independent.beforeTrial?.(study, trial);
+    this.fallback.sampler.beforeTrial?.(study, trial);
   }
 
   /** Called once per trial, at ask time: the parameters every COMPLETE trial has (single-valued ones left out). */
@@ -295,15 +290,7 @@ export class GpSampler implements Sampler {
     name: string,
     distribution: Distribution,
   ): ParamValue {
-    if (this.warn && !this.warned.has(name) && study.getTrials(COMPLETE).length >= this.nStartupTrials) {
-      this.warned.add(name);
-      this.warn(
-        `GpSampler: parameter '${name}' of trial ${trial.number} is sampled by the independent sampler, ` +
-          `because not every COMPLETE trial has it (conditional or new parameters are not modelled by the GP). ` +
-          `Pass warnIndependentSampling: false to silence this.`,
-      );
-    }
-    return this.independent.sampleIndependent(study, trial, name, distribution);
+    return this.fallback.sampleIndependent(study, trial, name, distribution);
   }
 
   /** Called once per trial at tell time. */
@@ -313,7 +300,7 @@ export class GpSampler implements Sampler {
     state: TrialState,
     values: readonly number[] | null,
   ): void {
-    this.independent.afterTrial?.(study, trial, state, values);
+    this.fallback.sampler.afterTrial?.(study, trial, state, values);
   }
 
   /**

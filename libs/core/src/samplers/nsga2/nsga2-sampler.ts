@@ -10,7 +10,7 @@ import { checkKnownOptions, type OptionNames } from '../../options/known-options
 import { createRng, deriveRng, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
-import { IntersectionSearchSpace } from '../cmaes/intersection-search-space';
+import { CompleteTrialsIntersection } from '../complete-trials-intersection';
 import { sampleFromPrior } from '../random/random-sampler';
 import type { Sampler, SearchSpace, TrialContext } from '../sampler';
 import { crossover, CROSSOVER_PARENTS, NSGA2_CROSSOVERS, type Nsga2Crossover } from './crossovers';
@@ -86,7 +86,7 @@ export class NsgaIISampler implements Sampler {
   private readonly crossoverProb: number;
   private readonly swappingProb: number;
   private readonly mutationProb: number | null;
-  private readonly searchSpace = new IntersectionSearchSpace();
+  private readonly searchSpace = new CompleteTrialsIntersection();
   /** Elite populations by generation, with the members they were selected from (reused while unchanged). */
   private readonly eliteCache = new Map<number, { key: string; parents: Parent[] }>();
   private cachedStudyId: number | null = null;

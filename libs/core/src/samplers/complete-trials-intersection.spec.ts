@@ -1,11 +1,11 @@
-import { floatDistribution, intDistribution } from '../../distributions';
-import { createStudy } from '../../study/study';
-import { IntersectionSearchSpace } from './intersection-search-space';
+import { floatDistribution, intDistribution } from '../distributions';
+import { createStudy } from '../study/study';
+import { CompleteTrialsIntersection } from './complete-trials-intersection';
 
-describe('IntersectionSearchSpace', () => {
+describe('CompleteTrialsIntersection', () => {
   it('keeps the parameters every COMPLETE trial has with one distribution, updated as trials complete', async () => {
     const study = await createStudy();
-    const space = new IntersectionSearchSpace();
+    const space = new CompleteTrialsIntersection();
     expect(space.calculate(study.view)).toEqual({});
     const x = floatDistribution(0, 1);
     await study.addTrial({

@@ -1,14 +1,18 @@
-import { distributionsEqual, type Distribution } from '../../distributions';
-import type { StudyView } from '../../study/study-view';
-import type { FrozenTrial } from '../../trial/frozen-trial';
-import type { SearchSpace } from '../sampler';
+import { distributionsEqual, type Distribution } from '../distributions';
+import type { StudyView } from '../study/study-view';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import type { SearchSpace } from './sampler';
 
 /**
  * The intersection of the search spaces of a study's COMPLETE trials: the parameters every one of them
  * has, with the same distribution everywhere. Kept incrementally (a finished trial never changes), so a
  * long study costs one pass over the trials that completed since the last call.
+ *
+ * Read from the StudyView, for the samplers that model the relative search space as a whole (CMA-ES, GP,
+ * NSGA-II); single-valued distributions are kept, each sampler filters what it models. TPE keeps its own
+ * intersection, fed from its HistoryIndex (samplers/tpe/search-space.ts).
  */
-export class IntersectionSearchSpace {
+export class CompleteTrialsIntersection {
   private studyId: number | null = null;
   private space: Map<string, Distribution> | null = null;
   private readonly folded = new Set<number>();
