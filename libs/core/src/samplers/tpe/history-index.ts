@@ -67,7 +67,7 @@ export class HistoryIndex {
     const finished = study.getTrials(FINISHED);
     if (finished === this.lastList) return;
     this.lastList = finished;
-    this.sign = study.direction === 'maximize' ? -1 : 1;
+    this.sign = study.directions[0] === 'maximize' ? -1 : 1;
     for (const t of finished) {
       if (t.number < this.seen.length && this.seen[t.number]) continue;
       this.add(t);

@@ -69,15 +69,66 @@ describe('TpeSampler options', () => {
     const badWeights = await studyWith(new TpeSampler({ seed: 1, weights: () => [1] }), HISTORY);
     await expect(badWeights.ask({ x: X })).rejects.toThrow('weights(16) must return 16 numbers, got 1');
   });
+});
 
-  it('refuses a study with several objectives, naming it', async () => {
+describe('TpeSampler with several objectives (MOTPE)', () => {
+  // Two objectives with a front along x in [0, 1]: f1 = x, f2 = 1 - √x + y (y = 0 is optimal).
+  function twoObjectives(t: Trial): number[] {
+    const x = t.suggestFloat('x', 0, 1);
+    const y = t.suggestFloat('y', 0, 1);
+    return [x, 1 - Math.sqrt(x) + 4 * y];
+  }
+
+  async function run(seed: number, nTrials: number, constrained = false): Promise<Study> {
     const study = await createStudy({
       directions: ['minimize', 'minimize'],
-      sampler: new TpeSampler({ seed: 1 }),
+      sampler: new TpeSampler({ seed }),
+      pruner: new NopPruner(),
+      ...(constrained ? { constraintsFunc: (t) => [(t.params.x as number) - 0.5] } : {}),
     });
-    await expect(study.ask({ x: X })).rejects.toThrow(
-      /supports single-objective studies; study '.*' has 2 objectives/,
-    );
+    await study.optimize(twoObjectives, { nTrials });
+    return study;
+  }
+
+  const paramsOf = (study: Study) => study.trials.map((t) => t.params);
+
+  it('samples the same trials for the same seed, and others for another', async () => {
+    const a = await run(3, 30);
+    expect(paramsOf(await run(3, 30))).toEqual(paramsOf(a));
+    expect(paramsOf(await run(4, 30))).not.toEqual(paramsOf(a));
+  });
+
+  it('models the good trials: after start-up, y (which only worsens f2) stays lower than at random', async () => {
+    const meanY = (study: Study) =>
+      study.trials.slice(10).reduce((s, t) => s + (t.params.y as number), 0) / (study.trials.length - 10);
+    const seeds = [0, 1, 2];
+    const tpe = await Promise.all(seeds.map((seed) => run(seed, 40)));
+    // Random search averages 0.5; TPE keeps y low in every seed.
+    for (const study of tpe) expect(meanY(study)).toBeLessThan(0.3);
+  });
+
+  it('draws from the feasible trials when a constraint cuts the front (x ≤ 0.5)', async () => {
+    const study = await run(5, 40, true);
+    const modelled = study.trials.slice(10);
+    const feasibleShare = modelled.filter((t) => (t.params.x as number) <= 0.5).length / modelled.length;
+    expect(feasibleShare).toBeGreaterThan(0.7);
+  });
+
+  it('plans around trials in flight (the constant liar) and keeps a maximised objective the right way up', async () => {
+    const study = await createStudy({
+      directions: ['minimize', 'maximize'],
+      sampler: new TpeSampler({ seed: 2 }),
+      pruner: new NopPruner(),
+    });
+    await study.optimize((t) => twoObjectives(t).map((v, k) => (k === 1 ? -v : v)), { nTrials: 20 });
+    const batch = await study.createPendingTrials(4, (t) => {
+      t.suggestFloat('x', 0, 1);
+      t.suggestFloat('y', 0, 1);
+    });
+    expect(new Set(batch.map((t) => JSON.stringify(t.params))).size).toBe(4);
+    await study.optimize((t) => twoObjectives(t).map((v, k) => (k === 1 ? -v : v)), { nTrials: 20 });
+    const meanY = study.trials.slice(24).reduce((s, t) => s + (t.params.y as number), 0) / 20;
+    expect(meanY).toBeLessThan(0.3);
   });
 });
 

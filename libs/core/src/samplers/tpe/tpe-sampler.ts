@@ -2,11 +2,14 @@ import { isSingle, toExternal, type Distribution, type ParamValue } from '../../
 import { InvalidArgumentError } from '../../errors';
 import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng, deriveRng, type Rng } from '../../random/rng';
+import { totalViolation } from '../../multi-objective/constraints';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { StudyDirection } from '../../trial/trial-state';
 import { sampleFromPrior } from '../random/random-sampler';
 import type { Sampler, SearchSpace, TrialContext } from '../sampler';
 import { HistoryIndex, type Column } from './history-index';
+import { MIN_BELOW_WEIGHT, motpeSplit, type MotpeTrial } from './multi-objective';
 import { ParzenEstimator, type ParzenEstimatorOptions } from './parzen-estimator';
 import { ScratchPool } from './scratch-pool';
 import { GroupDecomposedSearchSpace, IntersectionSearchSpace } from './search-space';
@@ -168,6 +171,14 @@ interface Observations {
  * Trials in flight: trials still running count with a constant liar (`constantLiar`, on by
  * default), so that parallel workers, or concurrent `ask()`s of a library user, spread out.
  *
+ * Several objectives (MOTPE, as Optuna's TPESampler): the good trials are the feasible COMPLETE
+ * ones of the best non-domination ranks, the rank that straddles γ cut by greedy hypervolume subset
+ * selection, then (when γ asks for more) pruned ones, then infeasible ones by total violation (the
+ * trial system attribute `constraints`); l(x) weighs each good trial by its exclusive hypervolume
+ * contribution (multi-objective.ts). Trials in flight count as bad (g(x)) whatever `constantLiar`
+ * says: several values have no single lie to rank by. γ and the other options are as for one
+ * objective, except `rankWeights` and `weights`, which l(x) does not use there.
+ *
  * Pruned trials are left out (`considerPrunedTrials`: ranked after every COMPLETE one by the step
  * they reached, then their value there, as Optuna 3.1), and γ counts the COMPLETE trials only; a
  * maximised study is ranked on -value. The history is indexed incrementally (trials are read
@@ -255,6 +266,7 @@ export class TpeSampler implements Sampler {
     const names = Object.keys(searchSpace);
     if (names.length === 0) return {};
     const state = this.state(study);
+    const directions = study.directions;
     const spaces = this.group
       ? state.groups
           .calculate(state.index)
@@ -266,7 +278,7 @@ export class TpeSampler implements Sampler {
     for (const group of spaces) {
       const columns = group.map((name) => state.index.column(name, searchSpace[name]));
       const rng = deriveRng(this.seed, trial.number, 'tpe', ...group);
-      const values = this.sampleColumns(state.index, columns, running, false, rng);
+      const values = this.sampleColumns(state.index, directions, columns, running, false, rng);
       if (values === null) continue;
       group.forEach((name, i) => (out[name] = toExternal(searchSpace[name], values[i])));
     }
@@ -290,7 +302,14 @@ export class TpeSampler implements Sampler {
     // Optuna 3.1: independent TPE ranks every finished trial, multivariate TPE only those with the parameter.
     const rng = deriveRng(this.seed, trial.number, 'tpe', name);
     const running = this.runningTrials(study, trial);
-    const values = this.sampleColumns(state.index, [column], running, !this.multivariate, rng);
+    const values = this.sampleColumns(
+      state.index,
+      study.directions,
+      [column],
+      running,
+      !this.multivariate,
+      rng,
+    );
     // Start-up: RandomSampler's draw for this seed, trial and parameter.
     if (values === null) return sampleFromPrior(deriveRng(this.seed, trial.number, name), distribution);
     if (this.multivariate) this.warnIndependent(name, trial.number);
@@ -299,11 +318,6 @@ export class TpeSampler implements Sampler {
 
   /** The index of `study`, brought up to date (the study refreshed its history just before). */
   private state(study: StudyView): StudyState {
-    if (study.directions.length !== 1) {
-      throw new InvalidArgumentError(
-        `TpeSampler supports single-objective studies; study '${study.studyName}' has ${study.directions.length} objectives.`,
-      );
-    }
     let state = this.states.get(study.studyId);
     if (!state) {
       state = {
@@ -331,6 +345,7 @@ export class TpeSampler implements Sampler {
    */
   private sampleColumns(
     index: HistoryIndex,
+    directions: readonly StudyDirection[],
     columns: readonly Column[],
     running: readonly FrozenTrial[],
     rankAll: boolean,
@@ -361,6 +376,11 @@ export class TpeSampler implements Sampler {
       } else if (n < 3 * startup) {
         return null;
       }
+    }
+    if (directions.length > 1) {
+      // Pruned trials were dropped above unless too few trials are COMPLETE (the fallback).
+      const prunedLeftOut = !this.considerPrunedTrials && nComplete >= Math.max(this.nStartupTrials, 1);
+      return this.sampleMultiObjective(index, directions, columns, running, rankAll, prunedLeftOut, rng);
     }
 
     // Below: the best γ qualifying finished trials. γ counts the COMPLETE ones (all of them when
@@ -399,6 +419,16 @@ export class TpeSampler implements Sampler {
     this.abovePool.reset();
     const belowObs = this.belowObservations(index, columns, belowSlots, liesBelow, lieAt);
     const aboveObs = this.aboveObservations(index, columns, runningAbove);
+    return this.bestCandidate(columns, belowObs, aboveObs, rng);
+  }
+
+  /** Builds l and g, draws candidates from l and returns the internal values of the one with the best l/g. */
+  private bestCandidate(
+    columns: readonly Column[],
+    belowObs: Observations,
+    aboveObs: Observations,
+    rng: Rng,
+  ): number[] {
     const axes = columns.map((c) => c.axis);
     const l = new ParzenEstimator(axes, belowObs.columns, belowObs.weights, this.estimator, this.belowPool);
     const g = new ParzenEstimator(axes, aboveObs.columns, aboveObs.weights, this.estimator, this.abovePool);
@@ -417,6 +447,76 @@ export class TpeSampler implements Sampler {
       }
     }
     return candidates.map((col) => col[best]);
+  }
+
+  /**
+   * MOTPE's step (several objectives; the mask holds the qualifying trials, as set by sampleColumns).
+   * Good trials, in this order until γ is reached: the feasible COMPLETE ones split by non-domination
+   * rank, the front straddling the split cut by greedy hypervolume subset selection; then feasible
+   * PRUNED ones (considered only as for one objective) by the step they reached; then infeasible
+   * ones by total violation (Optuna's order: a trial breaking a constraint is never better than a
+   * feasible one). l(x) weighs the feasible COMPLETE good trials by their exclusive hypervolume
+   * contribution, the others next to nothing (MIN_BELOW_WEIGHT). Every other finished trial, and
+   * every trial in flight with the constant liar on (whatever the lie: there is no single value to
+   * rank it by), goes to g(x).
+   */
+  private sampleMultiObjective(
+    index: HistoryIndex,
+    directions: readonly StudyDirection[],
+    columns: readonly Column[],
+    running: readonly FrozenTrial[],
+    rankAll: boolean,
+    prunedLeftOut: boolean,
+    rng: Rng,
+  ): number[] {
+    const mask = this.mask;
+    const signs = directions.map((d) => (d === 'maximize' ? -1 : 1));
+    // The qualifying finished trials, PRUNED ones in the index's order (by the step they reached).
+    const slots: number[] = [];
+    const trials: MotpeTrial[] = [];
+    let nComplete = 0;
+    const ranking = index.ranking;
+    for (let i = 0; i < index.count; i++) {
+      const slot = ranking[i];
+      const complete = index.isComplete(slot);
+      if (rankAll ? !complete && prunedLeftOut : mask[slot] === 0) continue;
+      if (complete) nComplete++;
+      const trial = index.trialAt(slot);
+      slots.push(slot);
+      trials.push({
+        values: complete ? (trial.values ?? []).map((v, k) => signs[k] * v) : [],
+        complete,
+        violation: totalViolation(trial),
+        number: trial.number,
+      });
+    }
+    const split = motpeSplit(trials, this.nBelow(nComplete > 0 ? nComplete : trials.length));
+    const weightOf = new Map<number, number>();
+    split.below.forEach((i, k) => {
+      mask[slots[i]] |= BELOW;
+      weightOf.set(slots[i], split.weights[k]);
+    });
+    const below = split.below.map((i) => slots[i]);
+
+    this.belowPool.reset();
+    this.abovePool.reset();
+    const observed = below
+      .filter((slot) => (mask[slot] & HAS) !== 0)
+      .sort((a, b) => index.numberOf(a) - index.numberOf(b));
+    const belowObs: Observations = {
+      columns: columns.map((c) => {
+        const col = this.belowPool.float(observed.length);
+        observed.forEach((slot, i) => (col[i] = c.value[slot]));
+        return col;
+      }),
+      weights: this.belowPool.float(observed.length),
+    };
+    observed.forEach((slot, i) => (belowObs.weights[i] = weightOf.get(slot) ?? MIN_BELOW_WEIGHT));
+    const runningValues = running
+      .map((t) => columns.map((c) => c.valueOf(t)))
+      .filter((v): v is number[] => v.every((x) => x !== null));
+    const aboveObs = this.aboveObservations(index, columns, runningValues);
+    return this.bestCandidate(columns, belowObs, aboveObs, rng);
   }
 
   /**
