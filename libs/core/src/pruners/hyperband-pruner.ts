@@ -1,6 +1,6 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
-import type { TrialContext } from '../samplers/sampler';
+import type { TrialContext } from '../trial/trial-context';
 import type { StudyView } from '../study/study-view';
 import { crc32 } from './crc32';
 import type { Pruner } from './pruner';

@@ -1,4 +1,4 @@
-import type { TrialContext } from '../samplers/sampler';
+import type { TrialContext } from '../trial/trial-context';
 import type { Pruner } from './pruner';
 import type { PruningHistory } from './pruning-history';
 import { checkKnownOptions } from '../options/known-options';

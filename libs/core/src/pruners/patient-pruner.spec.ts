@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import type { TrialContext } from '../samplers/sampler';
+import type { TrialContext } from '../trial/trial-context';
 import type { PruningHistory } from './pruning-history';
 import type { StudyDirection } from '../trial/trial-state';
 import { PatientPruner } from './patient-pruner';

@@ -1,6 +1,6 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
-import type { TrialContext } from '../samplers/sampler';
+import type { TrialContext } from '../trial/trial-context';
 import type { Pruner } from './pruner';
 import type { PruningHistory } from './pruning-history';
 import { checkIntegerOption, nanBest, pruningDirection, reportedSteps } from './pruning-helpers';

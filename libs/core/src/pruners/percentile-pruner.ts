@@ -1,5 +1,5 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
-import type { TrialContext } from '../samplers/sampler';
+import type { TrialContext } from '../trial/trial-context';
 import { lastStep } from '../trial/frozen-trial';
 import type { Pruner } from './pruner';
 import type { PruningHistory } from './pruning-history';

@@ -1,6 +1,6 @@
 import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { InvalidArgumentError } from '../errors';
-import type { TrialContext } from '../samplers/sampler';
+import type { TrialContext } from '../trial/trial-context';
 import { lastStep, type FrozenTrial } from '../trial/frozen-trial';
 import type { StudyDirection } from '../trial/trial-state';
 import type { Pruner } from './pruner';

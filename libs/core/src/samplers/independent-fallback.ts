@@ -1,7 +1,8 @@
 import type { Distribution, ParamValue } from '../distributions';
 import { InvalidArgumentError } from '../errors';
 import type { StudyView } from '../study/study-view';
-import type { Sampler, TrialContext } from './sampler';
+import type { Sampler } from './sampler';
+import type { TrialContext } from '../trial/trial-context';
 
 /**
  * The `warnIndependentSampling` option of a sampler that models a relative search space: `true` writes a

@@ -1,20 +1,14 @@
 import type { Distribution, ParamValue } from '../distributions';
-import type { JsonValue } from '../json';
 import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
+import type { TrialContext } from '../trial/trial-context';
 import type { TrialState } from '../trial/trial-state';
+
+// Re-exported from its old home for samplers/tpe, which imports it from here and is being edited elsewhere.
+export type { TrialContext } from '../trial/trial-context';
 
 /** Parameter name → distribution, in a stable (sorted by name) order. */
 export type SearchSpace = Record<string, Distribution>;
-
-/**
- * The trial a sampler or pruner is working on: its snapshot plus a way to record state in the
- * trial's system attributes (written to storage by the study right after the call returns, and
- * visible in `systemAttrs` at once). State kept there lets any process continue the study.
- */
-export interface TrialContext extends FrozenTrial {
-  setSystemAttr(key: string, value: JsonValue): void;
-}
 
 /**
  * The sampler contract, in the order the study calls it for each trial:

@@ -1,5 +1,6 @@
 import { isSingle, distributionsEqual, type Distribution, type ParamValue } from '../distributions';
-import type { Sampler, SearchSpace, TrialContext } from '../samplers/sampler';
+import type { Sampler, SearchSpace } from '../samplers/sampler';
+import type { TrialContext } from '../trial/trial-context';
 import { DefineByRun } from '../trial/define-by-run';
 import type { StudyView } from './study-view';
 

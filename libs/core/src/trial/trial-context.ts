@@ -1,6 +1,14 @@
 import type { JsonObject, JsonValue } from '../json';
-import type { TrialContext } from '../samplers/sampler';
 import type { FrozenTrial } from './frozen-trial';
+
+/**
+ * The trial a sampler or pruner is working on: its snapshot plus a way to record state in the
+ * trial's system attributes (written to storage by the study right after the call returns, and
+ * visible in `systemAttrs` at once). State kept there lets any process continue the study.
+ */
+export interface TrialContext extends FrozenTrial {
+  setSystemAttr(key: string, value: JsonValue): void;
+}
 
 /**
  * Builds the TrialContext handed to samplers and pruners: the snapshot, with system attributes that

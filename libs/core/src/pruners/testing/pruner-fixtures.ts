@@ -1,5 +1,4 @@
 import type { JsonObject, JsonValue } from '../../json';
-import type { TrialContext } from '../../samplers/sampler';
 import { InMemoryStorage } from '../../storage/in-memory-storage';
 import { RandomSampler } from '../../samplers/random/random-sampler';
 import { createStudy, type Study } from '../../study/study';
@@ -7,7 +6,7 @@ import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { Trial } from '../../trial/trial';
 import type { StudyDirection, TrialState } from '../../trial/trial-state';
-import { trialContext } from '../../trial/trial-context';
+import { trialContext, type TrialContext } from '../../trial/trial-context';
 import type { Pruner } from '../pruner';
 import type { PruningHistory } from '../pruning-history';
 import { StudyPruningHistory } from '../study-pruning-history';

@@ -6,7 +6,8 @@ import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/trial-state';
 import { GpSampler } from '../gp';
 import { QmcSampler } from '../qmc';
-import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import type { Sampler, SearchSpace } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 import { TpeSampler } from '../tpe';
 
 export type AutoChoice = 'gp' | 'tpe' | 'qmc';

@@ -13,7 +13,8 @@ import {
   type WarnIndependentSampling,
 } from '../independent-fallback';
 import { RandomSampler } from '../random/random-sampler';
-import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import type { Sampler, SearchSpace } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 import { Cma, type CmaSolution, type CmaState } from './cma';
 import { orthogonalNormals } from './orthogonal-normals';
 import { SearchSpaceTransform } from './search-space-transform';

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { StudyView } from '../../study/study-view';
 import { createStudy } from '../../study/study';
 import { RandomSampler } from '../random/random-sampler';
-import type { TrialContext } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 import { GpSampler } from './gp-sampler';
 
 /** A RandomSampler that counts the parameters it was asked for. */

@@ -14,7 +14,8 @@ import {
 import { QmcSampler } from '../qmc/qmc-sampler';
 import { SobolSequence } from '../qmc/sobol';
 import { normalPpf } from '../../math/normal-ppf';
-import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import type { Sampler, SearchSpace } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 import { coldStarts, fitKernelParams } from './fit-kernel-params';
 import { GpRegressor } from './gp-regressor';
 import { GpSearchSpace } from './gp-search-space';

@@ -5,7 +5,8 @@ import { checkKnownOptions, type OptionNames } from '../../options/known-options
 import { createRng, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
-import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import type { Sampler, SearchSpace } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 
 export type GridSearchSpace = Record<string, readonly CategoricalChoice[]>;
 

@@ -12,7 +12,8 @@ import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { CompleteTrialsIntersection } from '../complete-trials-intersection';
 import { sampleFromPrior } from '../random/random-sampler';
-import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import type { Sampler, SearchSpace } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 import { crossover, CROSSOVER_PARENTS, NSGA2_CROSSOVERS, type Nsga2Crossover } from './crossovers';
 import { crowdingDistances, nonDominatedFronts } from './non-dominated-sort';
 

@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '../../errors';
 import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
-import type { Sampler, SearchSpace, TrialContext } from '../sampler';
+import type { Sampler, SearchSpace } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 import { HaltonSequence } from './halton';
 import { SobolSequence } from './sobol';
 

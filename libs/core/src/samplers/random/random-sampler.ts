@@ -6,7 +6,7 @@ import {
 } from '../../distributions';
 import { checkKnownOptions, type OptionNames } from '../../options/known-options';
 import { createRng, deriveRng, type Rng } from '../../random/rng';
-import type { TrialContext } from '../sampler';
+import type { TrialContext } from '../../trial/trial-context';
 import type { Sampler, SearchSpace } from '../sampler';
 
 export interface RandomSamplerOptions {
