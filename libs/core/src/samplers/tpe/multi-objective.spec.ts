@@ -1,8 +1,10 @@
 import { hypervolume } from '../../multi-objective/hypervolume';
 import { createRng } from '../../random/rng';
+import { paretoFronts } from '../nsga2/non-dominated-sort';
 import {
   greedyHypervolumeSubset,
   hypervolumeWeights,
+  leadingFronts,
   MIN_BELOW_WEIGHT,
   motpeReferencePoint,
   motpeSplit,
@@ -29,6 +31,27 @@ describe('motpeReferencePoint', () => {
         [2, -2, 0],
       ]),
     ).toEqual([expect.closeTo(2.2, 12), expect.closeTo(-1.8, 12), MIN_BELOW_WEIGHT]);
+  });
+});
+
+describe('leadingFronts', () => {
+  it("peels the fronts of Deb's full sort, best first, until they hold the count (ties and duplicates)", () => {
+    const rng = createRng(3);
+    for (const d of [2, 3]) {
+      // Values on a coarse grid: many ties and duplicates.
+      const points = Array.from({ length: 60 }, () =>
+        Array.from({ length: d }, () => Math.floor(rng.random() * 6)),
+      );
+      const full = paretoFronts(
+        points,
+        points[0].map(() => 'minimize' as const),
+      );
+      expect(leadingFronts(points, points.length)).toEqual(full);
+      const some = leadingFronts(points, 10);
+      expect(some).toEqual(full.slice(0, some.length));
+      expect(some.slice(0, -1).flat().length).toBeLessThan(10);
+      expect(some.flat().length).toBeGreaterThanOrEqual(10);
+    }
   });
 });
 
