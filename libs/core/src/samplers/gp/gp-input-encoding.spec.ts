@@ -1,8 +1,8 @@
 import { categoricalDistribution, floatDistribution, intDistribution } from '../../distributions';
-import { GpSearchSpace } from './gp-search-space';
+import { GpInputEncoding } from './gp-input-encoding';
 
-describe('GpSearchSpace', () => {
-  const space = new GpSearchSpace({
+describe('GpInputEncoding', () => {
+  const space = new GpInputEncoding({
     c: categoricalDistribution(['a', 'b', 'c']),
     i: intDistribution(1, 4),
     lr: floatDistribution(1e-4, 1, { log: true }),
@@ -68,7 +68,7 @@ describe('GpSearchSpace', () => {
   });
 
   it('refuses single-valued parameters', () => {
-    expect(() => new GpSearchSpace({ a: floatDistribution(1, 1) })).toThrow(
+    expect(() => new GpInputEncoding({ a: floatDistribution(1, 1) })).toThrow(
       "GpSampler: parameter 'a' has a single value; leave it out of the space.",
     );
   });

@@ -30,12 +30,12 @@ interface Axis {
 }
 
 /**
- * The relative search space as the GP sees it: one coordinate per parameter. Floats and ints map to [0, 1]
+ * How the GP encodes the relative search space (a SearchSpace) as its inputs: one coordinate per parameter. Floats and ints map to [0, 1]
  * (log ones through their logarithm), with the range widened by half a step on each side for ints and
  * stepped floats so that every grid value owns an equal share of the axis; a categorical coordinate is its
  * choice's index. Names are kept in the order of the space (sorted by name).
  */
-export class GpSearchSpace {
+export class GpInputEncoding {
   readonly names: readonly string[];
   readonly dim: number;
   /** 1 for categorical coordinates (Hamming distance in the kernel), 0 otherwise. */

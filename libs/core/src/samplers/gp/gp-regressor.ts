@@ -6,7 +6,7 @@ import { matern52, matern52Into } from './matern52';
 /**
  * A Gaussian-process posterior for fixed hyper-parameters: with C = K(X, X) + σ²I = L Lᵀ and α = C⁻¹ y,
  *   mean(x) = k(x)ᵀ α,   var(x) = k(x, x) − k(x)ᵀ C⁻¹ k(x) = scale − ‖L⁻¹ k(x)‖²,
- * where k(x) = K(X, x). Points are rows of the normalized space (see GpSearchSpace).
+ * where k(x) = K(X, x). Points are rows of the normalized space (see GpInputEncoding).
  *
  * Pending points (trials still running, or planned earlier in a batch) join X as "kriging believer"
  * observations: each is believed to return the posterior mean at its place. Conditioning on a value equal

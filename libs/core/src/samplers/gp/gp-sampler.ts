@@ -18,7 +18,7 @@ import type { Sampler, SearchSpace } from '../sampler';
 import type { TrialContext } from '../../trial/trial-context';
 import { coldStarts, fitKernelParams } from './fit-kernel-params';
 import { GpRegressor } from './gp-regressor';
-import { GpSearchSpace } from './gp-search-space';
+import { GpInputEncoding } from './gp-input-encoding';
 import { KernelLoss } from './kernel-loss';
 import type { KernelParams } from './kernel-params';
 import type { Acquisition } from './acquisition';
@@ -115,7 +115,7 @@ const MAX_PENDING = 128;
  * independent sampler, each trial:
  *
  * 1. maps the COMPLETE trials into the relative search space (the parameters they all share): floats and
- *    ints to [0, 1] (log ones through their logarithm), categoricals to their index (see GpSearchSpace);
+ *    ints to [0, 1] (log ones through their logarithm), categoricals to their index (see GpInputEncoding);
  * 2. standardizes their values (negated when minimizing, so that the GP always maximizes);
  * 3. fits a GP with a Matérn-5/2 kernel — one length scale per parameter (ARD), a Hamming distance for
  *    categoricals — a signal variance and a noise variance, by maximizing the marginal likelihood times
@@ -219,12 +219,12 @@ export class GpSampler implements Sampler {
     if (Object.keys(searchSpace).length === 0) return {};
     const complete = study.getTrials(COMPLETE);
     if (complete.length < this.nStartupTrials) return {};
-    const space = new GpSearchSpace(searchSpace);
+    const encoding = new GpInputEncoding(searchSpace);
     const sign = study.direction === 'minimize' ? -1 : 1;
     const trials = trainingTrials(complete, sign);
     const n = trials.length;
-    const x = new Float64Array(n * space.dim);
-    trials.forEach((t, i) => space.encode(t.trial.params, x, i * space.dim));
+    const x = new Float64Array(n * encoding.dim);
+    trials.forEach((t, i) => encoding.encode(t.trial.params, x, i * encoding.dim));
     // Output warping maps the values monotonically (the best stays the best), so the selection above holds.
     if (this.warp) {
       const warped = warpObjectiveValues(
@@ -251,9 +251,9 @@ export class GpSampler implements Sampler {
     const priorMean = (startupMean - mean) / std;
     for (let i = 0; i < n; i++) y[i] -= priorMean;
 
-    const params = this.fit(study.studyId, space, trials, x, y);
-    const pending = pendingPoints(study, trial.number, space);
-    const gp = new GpRegressor(x, y, space.isCategorical, params, pending);
+    const params = this.fit(study.studyId, encoding, trials, x, y);
+    const pending = pendingPoints(study, trial.number, encoding);
+    const gp = new GpRegressor(x, y, encoding.isCategorical, params, pending);
     // The incumbent is the best posterior mean at an observed point ("plug-in" EI): with a noiseless fit that is
     // the best value seen; with a noisy one, a lucky observation does not make every improvement look hopeless.
     const fitted = new Float64Array(n);
@@ -272,16 +272,16 @@ export class GpSampler implements Sampler {
     const lengthscales = Float64Array.from(params.inverseSquaredLengthscales, (r) => 1 / Math.sqrt(r));
     const optimum = optimizeAcquisition(
       acq,
-      space,
+      encoding,
       lengthscales,
-      [x.slice(best * space.dim, (best + 1) * space.dim)],
+      [x.slice(best * encoding.dim, (best + 1) * encoding.dim)],
       {
         ...ACQ,
         rng: this.rng,
         unitPoints: (count, dim) => sobolPoints(count, dim, Math.floor(this.rng.random() * 2 ** 32)),
       },
     );
-    return space.decode(optimum.x);
+    return encoding.decode(optimum.x);
   }
 
   /** Called for each parameter outside the relative sample: the independent sampler's value. */
@@ -312,20 +312,20 @@ export class GpSampler implements Sampler {
    */
   private fit(
     studyId: number,
-    space: GpSearchSpace,
+    encoding: GpInputEncoding,
     trials: readonly { trial: FrozenTrial }[],
     x: Float64Array,
     y: Float64Array,
   ): KernelParams {
-    const key = space.names.join('\u0000');
+    const key = encoding.names.join('\u0000');
     const data = `${studyId}:${trials.map((t) => t.trial.number).join(',')}`;
     if (this.cache?.key === key && this.cache.data === data) return this.cache.params;
     const warm = this.cache?.key === key ? this.cache.params : null;
     const cold = warm === null || this.fits % RESTART_EVERY === 0;
     this.fits++;
-    const loss = new KernelLoss(x, y, space.isCategorical, MIN_NOISE, this.deterministic);
+    const loss = new KernelLoss(x, y, encoding.isCategorical, MIN_NOISE, this.deterministic);
     const params = fitKernelParams(loss, {
-      starts: [...(warm ? [warm] : []), ...(cold ? coldStarts(space.dim) : [])],
+      starts: [...(warm ? [warm] : []), ...(cold ? coldStarts(encoding.dim) : [])],
       gtol: FIT.gtol,
       maxIterations: cold ? FIT.coldIterations : FIT.warmIterations,
     });
@@ -366,20 +366,20 @@ const PENDING: readonly TrialState[] = ['RUNNING', 'WAITING'];
  * parameter of the space, encoded as rows in trial order: the newest MAX_PENDING at most. A running trial whose parameters are not all sampled yet (or not
  * in this space) is left out: its place is not known.
  */
-function pendingPoints(study: StudyView, current: number, space: GpSearchSpace): Float64Array {
+function pendingPoints(study: StudyView, current: number, encoding: GpInputEncoding): Float64Array {
   const rows: Float64Array[] = [];
   const inFlight = study.getTrials(PENDING);
   // From the newest, so that the cap keeps the most recent.
   for (let i = inFlight.length - 1; i >= 0 && rows.length < MAX_PENDING; i--) {
     const t = inFlight[i];
-    if (t.number === current || !space.covers(t.params)) continue;
-    const row = new Float64Array(space.dim);
-    space.encode(t.params, row, 0);
+    if (t.number === current || !encoding.covers(t.params)) continue;
+    const row = new Float64Array(encoding.dim);
+    encoding.encode(t.params, row, 0);
     rows.push(row);
   }
   rows.reverse(); // back in trial order
-  const out = new Float64Array(rows.length * space.dim);
-  rows.forEach((row, i) => out.set(row, i * space.dim));
+  const out = new Float64Array(rows.length * encoding.dim);
+  rows.forEach((row, i) => out.set(row, i * encoding.dim));
   return out;
 }
 

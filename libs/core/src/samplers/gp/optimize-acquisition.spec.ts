@@ -1,7 +1,7 @@
 import { categoricalDistribution, floatDistribution, intDistribution } from '../../distributions';
 import { createRng } from '../../random/rng';
 import { GpRegressor } from './gp-regressor';
-import { GpSearchSpace } from './gp-search-space';
+import { GpInputEncoding } from './gp-input-encoding';
 import { LogEiAcquisition } from './log-ei-acquisition';
 import { optimizeAcquisition, type AcquisitionSearchOptions } from './optimize-acquisition';
 
@@ -18,7 +18,7 @@ function options(seed: number): AcquisitionSearchOptions {
 }
 
 /** A GP fitted (with fixed parameters) to f at n random points of the space, and its log EI over the best. */
-function setup(space: GpSearchSpace, f: (x: Float64Array) => number, n: number, rho: number[]) {
+function setup(space: GpInputEncoding, f: (x: Float64Array) => number, n: number, rho: number[]) {
   const rng = createRng(11);
   const x = new Float64Array(n * space.dim);
   const u = new Float64Array(space.dim);
@@ -38,7 +38,7 @@ function setup(space: GpSearchSpace, f: (x: Float64Array) => number, n: number, 
 
 describe('optimizeAcquisition', () => {
   it('finds the maximum of log EI over a continuous square (checked on a fine grid)', () => {
-    const space = new GpSearchSpace({ a: floatDistribution(0, 1), b: floatDistribution(0, 1) });
+    const space = new GpInputEncoding({ a: floatDistribution(0, 1), b: floatDistribution(0, 1) });
     const acq = setup(space, (x) => -((x[0] - 0.3) ** 2) - 2 * (x[1] - 0.6) ** 2, 12, [8, 8]);
     const best = optimizeAcquisition(acq, space, Float64Array.of(0.35, 0.35), [], options(1));
     let gridBest = -Infinity;
@@ -55,7 +55,7 @@ describe('optimizeAcquisition', () => {
   });
 
   it('searches categorical and large integer coordinates on their grids (checked exhaustively)', () => {
-    const space = new GpSearchSpace({
+    const space = new GpInputEncoding({
       c: categoricalDistribution(['a', 'b', 'c']),
       n: intDistribution(1, 60),
       x: floatDistribution(0, 1),
@@ -78,7 +78,7 @@ describe('optimizeAcquisition', () => {
   });
 
   it('keeps a warm start when nothing beats it', () => {
-    const space = new GpSearchSpace({ a: floatDistribution(0, 1) });
+    const space = new GpInputEncoding({ a: floatDistribution(0, 1) });
     const acq = setup(space, (x) => -((x[0] - 0.5) ** 2), 6, [4]);
     const start = Float64Array.of(0.123);
     const best = optimizeAcquisition(acq, space, Float64Array.of(0.5), [start], {

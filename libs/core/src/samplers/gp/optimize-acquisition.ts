@@ -1,6 +1,6 @@
 import { lbfgsb } from '../../math/lbfgsb';
 import type { Rng } from '../../random/rng';
-import type { GpSearchSpace } from './gp-search-space';
+import type { GpInputEncoding } from './gp-input-encoding';
 import type { Acquisition } from './acquisition';
 
 export interface AcquisitionSearchOptions {
@@ -44,15 +44,15 @@ const MAX_ROUNDS = 100;
  */
 export function optimizeAcquisition(
   acq: Acquisition,
-  space: GpSearchSpace,
+  encoding: GpInputEncoding,
   lengthscales: Float64Array,
   warmStarts: readonly Float64Array[],
   options: AcquisitionSearchOptions,
 ): AcquisitionOptimum {
-  const dim = space.dim;
+  const dim = encoding.dim;
   const count = options.nCandidates;
   const candidates = options.unitPoints(count, dim);
-  for (let p = 0; p < count; p++) space.fromUnitCube(candidates, p * dim);
+  for (let p = 0; p < count; p++) encoding.fromUnitCube(candidates, p * dim);
   const scores = new Float64Array(count);
   acq.values(candidates, count, scores);
   let bestIndex = 0;
@@ -64,7 +64,7 @@ export function optimizeAcquisition(
     starts.push(candidates.slice(p * dim, (p + 1) * dim));
   for (const w of warmStarts) starts.push(Float64Array.from(w));
 
-  const search = new LocalSearch(acq, space, lengthscales, options);
+  const search = new LocalSearch(acq, encoding, lengthscales, options);
   let best: AcquisitionOptimum = { x: starts[0], value: scores[bestIndex] };
   for (const start of starts) {
     const found = search.run(start);
@@ -110,13 +110,13 @@ class LocalSearch {
 
   constructor(
     private readonly acq: Acquisition,
-    private readonly space: GpSearchSpace,
+    private readonly encoding: GpInputEncoding,
     private readonly lengthscales: Float64Array,
     private readonly options: AcquisitionSearchOptions,
   ) {
-    for (let j = 0; j < space.dim; j++)
-      (space.kinds[j] === 'continuous' ? this.continuous : this.discrete).push(j);
-    this.grad = new Float64Array(space.dim);
+    for (let j = 0; j < encoding.dim; j++)
+      (encoding.kinds[j] === 'continuous' ? this.continuous : this.discrete).push(j);
+    this.grad = new Float64Array(encoding.dim);
   }
 
   run(start: Float64Array): AcquisitionOptimum {
@@ -137,7 +137,7 @@ class LocalSearch {
       for (const j of this.discrete) {
         if (lastChanged === j) return { x, value }; // a full round since coordinate j last moved
         const r =
-          this.space.size(j) <= MAX_EXHAUSTIVE
+          this.encoding.size(j) <= MAX_EXHAUSTIVE
             ? this.exhaustive(x, value, j)
             : this.goldenSection(x, value, j);
         if (r) {
@@ -182,15 +182,15 @@ class LocalSearch {
 
   /** Every other value of coordinate j, scored at once; the best if it beats the current value. */
   private exhaustive(x0: Float64Array, value0: number, j: number): AcquisitionOptimum | null {
-    const dim = this.space.dim;
-    const size = this.space.size(j);
-    const current = this.space.gridIndex(j, x0[j]);
+    const dim = this.encoding.dim;
+    const size = this.encoding.size(j);
+    const current = this.encoding.gridIndex(j, x0[j]);
     const points = new Float64Array((size - 1) * dim);
     let row = 0;
     for (let k = 0; k < size; k++) {
       if (k === current) continue;
       points.set(x0, row * dim);
-      points[row * dim + j] = this.space.gridValue(j, k);
+      points[row * dim + j] = this.encoding.gridValue(j, k);
       row++;
     }
     const scores = new Float64Array(row);
@@ -207,16 +207,16 @@ class LocalSearch {
    * beats the current value.
    */
   private goldenSection(x0: Float64Array, value0: number, j: number): AcquisitionOptimum | null {
-    const size = this.space.size(j);
+    const size = this.encoding.size(j);
     const x = Float64Array.from(x0);
     const cache = new Map<number, number>();
-    const current = this.space.gridIndex(j, x0[j]);
+    const current = this.encoding.gridIndex(j, x0[j]);
     cache.set(current, value0);
     const f = (k: number): number => {
       if (k < 0 || k >= size) return -Infinity;
       let v = cache.get(k);
       if (v === undefined) {
-        x[j] = this.space.gridValue(j, k);
+        x[j] = this.encoding.gridValue(j, k);
         v = this.acq.value(x);
         cache.set(k, v);
       }
@@ -241,7 +241,7 @@ class LocalSearch {
     let bestK = current;
     for (const [k, v] of cache) if (v > cache.get(bestK)!) bestK = k;
     if (bestK === current) return null;
-    x[j] = this.space.gridValue(j, bestK);
+    x[j] = this.encoding.gridValue(j, bestK);
     return { x, value: cache.get(bestK)! };
   }
 }
