@@ -14,8 +14,10 @@ import {
   createStudy,
   hypervolume,
   NopPruner,
+  AutoSampler,
   NsgaIISampler,
   RandomSampler,
+  TpeSampler,
   type Sampler,
 } from '@tuneforge/core';
 import { listArg, parseArgs, seedsArg } from './lib/args';
@@ -46,6 +48,19 @@ const MO_SAMPLERS: readonly MoSamplerConfig[] = [
       "new NsgaIISampler({ seed }) (defaults: populationSize 50, crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
     reference: 'nsga2',
     create: (seed) => new NsgaIISampler({ seed }),
+  },
+  {
+    name: 'tpe',
+    settings:
+      'new TpeSampler({ seed }) (defaults; several objectives: MOTPE, split by non-domination rank and hypervolume, l(x) weighted by hypervolume contribution)',
+    reference: 'tpe',
+    create: (seed) => new TpeSampler({ seed }),
+  },
+  {
+    name: 'auto',
+    settings: 'new AutoSampler({ seed }) (the default sampler)',
+    reference: 'tpe',
+    create: (seed) => new AutoSampler({ seed }),
   },
   ...(['sbx', 'blxalpha', 'spx', 'undx', 'vsbx'] as const).map((crossover) => ({
     name: `nsga2-${crossover}`,

@@ -1,5 +1,6 @@
 import { floatDistribution, categoricalDistribution } from '../../distributions';
 import { createStudy } from '../../study/study';
+import { trialContext } from '../../trial/trial-context';
 import { AUTO_CHOICE_ATTR, AutoSampler } from './auto-sampler';
 
 const x = floatDistribution(-5, 5);
@@ -57,9 +58,48 @@ describe('AutoSampler', () => {
     expect(sampler.choose(mostlyFloat.view)).toBe('gp');
   });
 
-  it('takes QMC for several objectives', async () => {
-    const study = await studyWith([{ x: 1 }], ['minimize', 'maximize']);
-    expect(new AutoSampler({ seed: 1 }).choose(study.view)).toBe('qmc');
+  it('takes TPE (MOTPE) for several objectives, whatever the space, history, constraints or trials in flight', async () => {
+    const sampler = new AutoSampler({ seed: 1, gpMaxTrials: 3, gpMaxInFlight: 2 });
+    const twoObjectives = ['minimize', 'maximize'] as ('minimize' | 'maximize')[];
+    const shapes = [
+      [],
+      [{ x: 1 }],
+      [{ x: 1, y: 0.5 }],
+      [{ x: 1 }, { x: 2, y: 0.3 }],
+      [{ kind: 'a', x: 1 }],
+      [{ x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }],
+    ];
+    for (const trials of shapes) {
+      const study = await studyWith(trials, twoObjectives);
+      expect(sampler.choose(study.view)).toBe('tpe');
+    }
+    const three = await studyWith([{ x: 1, y: 0.2 }], ['minimize', 'minimize', 'minimize']);
+    expect(sampler.choose(three.view)).toBe('tpe');
+
+    // A constrained study with trials in flight, run through ask/tell: every trial records TPE.
+    const constrained = await createStudy({
+      directions: ['minimize', 'minimize'],
+      sampler: new AutoSampler({ seed: 1, gpMaxInFlight: 2 }),
+      constraintsFunc: (t) => [(t.params.x as number) - 1],
+    });
+    await constrained.optimize((t) => [t.suggestFloat('x', -5, 5), t.suggestFloat('y', 0, 1)], {
+      nTrials: 12,
+    });
+    const batch = await constrained.createPendingTrials(3, (t) => void t.suggestFloat('x', -5, 5));
+    const recorded = [...constrained.trials, ...batch].map((t) => t.systemAttrs[AUTO_CHOICE_ATTR]);
+    expect(new Set(recorded)).toEqual(new Set(['tpe']));
+  });
+
+  it('keeps running a trial on the sampler it recorded (QMC, from before MOTPE)', async () => {
+    const sampler = new AutoSampler({ seed: 1 });
+    const study = await studyWith([{ x: 1 }], ['minimize', 'minimize']);
+    const recorded = trialContext(
+      { ...study.trials[0], number: 1, state: 'RUNNING', systemAttrs: { [AUTO_CHOICE_ATTR]: 'qmc' } },
+      [],
+    );
+    sampler.beforeTrial(study.view, recorded);
+    expect(sampler.lastChoice).toBe('qmc');
+    expect(sampler.sampleIndependent(study.view, recorded, 'x', x)).toEqual(expect.any(Number));
   });
 
   it('records its choice on each trial and is reproducible for a seed', async () => {
