@@ -61,7 +61,7 @@ describe('AutoSampler', () => {
   it('takes TPE (MOTPE) for several objectives, whatever the space, history, constraints or trials in flight', async () => {
     const sampler = new AutoSampler({ seed: 1, gpMaxTrials: 3, gpMaxInFlight: 2 });
     const twoObjectives = ['minimize', 'maximize'] as ('minimize' | 'maximize')[];
-    const shapes = [
+    const shapes: Array<Array<Record<string, number | string>>> = [
       [],
       [{ x: 1 }],
       [{ x: 1, y: 0.5 }],
