@@ -49,7 +49,8 @@ export const AUTO_CHOICE_ATTR = 'auto:sampler';
  * - several objectives, with or without constraints, any space, budget or parallelism: TPE (MOTPE: split by
  *   non-domination rank and hypervolume, feasible trials first, trials in flight counted as bad). On the
  *   multi-objective suite (BENCHMARKS.md, "Multi-objective") it has the lowest regret of ours on all five
- *   problems at 100 and at 200 trials, the constrained one included, about half NSGA-II's or less on four;
+ *   problems at 100 and at 200 trials on seeds 0–9, the constrained one included (0.35–0.91 times NSGA-II's
+ *   regret at 200), and the same on seeds 10–19 but for a tie with NSGA-II on zdt3 at 200;
  *   NSGA-II is never taken: it is not better at any checkpoint we measured, and it could not take a study
  *   over from TPE (its generations live in its own trials, so it would start again from a random one);
  * - conditional spaces (parameters that only some trials have) or categorical-heavy ones: TPE
