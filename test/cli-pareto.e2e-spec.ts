@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bruteForceHypervolume, dominates2d } from './support/brute-force-hypervolume';
 
 jest.setTimeout(120_000);
 
@@ -25,23 +26,6 @@ interface StoredTrial {
   state: string;
   values: number[] | null;
   systemAttrs: Record<string, unknown>;
-}
-
-const dominates = (a: number[], b: number[]) => a[0] <= b[0] && a[1] <= b[1] && (a[0] < b[0] || a[1] < b[1]);
-
-/** The area dominated by `points` (minimized) inside `ref`, cell by cell of the coordinate grid. */
-function bruteForceHypervolume(points: number[][], ref: number[]): number {
-  const inside = points.filter((p) => p[0] < ref[0] && p[1] < ref[1]);
-  const xs = [...new Set([...inside.map((p) => p[0]), ref[0]])].sort((a, b) => a - b);
-  const ys = [...new Set([...inside.map((p) => p[1]), ref[1]])].sort((a, b) => a - b);
-  let area = 0;
-  for (let i = 0; i + 1 < xs.length; i++) {
-    for (let j = 0; j + 1 < ys.length; j++) {
-      if (inside.some((p) => p[0] <= xs[i] && p[1] <= ys[j]))
-        area += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
-    }
-  }
-  return area;
 }
 
 /** As the CLI prints numbers: 6 significant digits. */
@@ -78,7 +62,7 @@ describe('tuneforge best-trials and studies (multi-objective)', () => {
     expect(run.code).toBe(0);
     trials = JSON.parse(tuneforge(['trials', 'mo', '--storage', storage, '--format', 'json']).stdout);
     const feasible = trials.filter((t) => (t.systemAttrs.constraints as number[]).every((c) => c <= 0));
-    front = feasible.filter((t) => !feasible.some((o) => dominates(o.values!, t.values!)));
+    front = feasible.filter((t) => !feasible.some((o) => dominates2d(o.values!, t.values!)));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

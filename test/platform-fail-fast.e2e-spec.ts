@@ -1,22 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { STARTED_AT_ATTR } from '@tuneforge/queue';
 import { openStorage } from '@tuneforge/storage';
 import { Redis } from 'ioredis';
+import { freePort } from './support/free-port';
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
 
 jest.setTimeout(240_000);
-
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** A Redis of the test's own (no persistence), so that it can be killed; resolves once it answers. */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -61,7 +50,7 @@ describe('the platform when Redis goes away', () => {
   let platform: Platform;
 
   beforeAll(async () => {
-    redisPort = await sparePort();
+    redisPort = await freePort();
     redis = await startRedis(redisPort);
     platform = await startPlatform({ workers: 1, env: { REDIS_URL: `redis://127.0.0.1:${redisPort}` } });
   });
@@ -212,7 +201,7 @@ class OwnPostgres {
   ) {}
 
   static async create(): Promise<OwnPostgres> {
-    const pg = new OwnPostgres(`tfff${process.pid}`, await sparePort());
+    const pg = new OwnPostgres(`tfff${process.pid}`, await freePort());
     execFileSync('pg_createcluster', ['15', pg.name, '--port', String(pg.port), '--', '--auth=trust'], {
       stdio: 'ignore',
     });

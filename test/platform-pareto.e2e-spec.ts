@@ -4,6 +4,7 @@
  * answers the feasible non-dominated trials with the exact hypervolume of their points.
  */
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
+import { bruteForceHypervolume, dominates2d } from './support/brute-force-hypervolume';
 
 jest.setTimeout(240_000);
 
@@ -25,23 +26,6 @@ const OBJECTIVE = [
   'const f1 = p.x, f2 = 1 - Math.sqrt(p.x) + p.y;',
   'console.log(`tuneforge:result values=${f1},${f2} constraints=${0.2 - p.x},${n % 4 === 0 ? 1 : -1}`);',
 ].join('\n');
-
-const minimize2 = (a: number[], b: number[]) => a[0] <= b[0] && a[1] <= b[1] && (a[0] < b[0] || a[1] < b[1]);
-
-/** The area dominated by `points` (minimized) inside `ref`, by checking every cell of the coordinate grid. */
-function bruteForceHypervolume(points: number[][], ref: number[]): number {
-  const inside = points.filter((p) => p[0] < ref[0] && p[1] < ref[1]);
-  const xs = [...new Set([...inside.map((p) => p[0]), ref[0]])].sort((a, b) => a - b);
-  const ys = [...new Set([...inside.map((p) => p[1]), ref[1]])].sort((a, b) => a - b);
-  let area = 0;
-  for (let i = 0; i + 1 < xs.length; i++) {
-    for (let j = 0; j + 1 < ys.length; j++) {
-      if (inside.some((p) => p[0] <= xs[i] && p[1] <= ys[j]))
-        area += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
-    }
-  }
-  return area;
-}
 
 const feasible = (t: TrialBody) => (t.systemAttrs.constraints as number[]).every((c) => c <= 0);
 
@@ -93,7 +77,7 @@ describe('GET /studies/:id/pareto', () => {
     const res = await platform.request(`/studies/${id}/pareto?ref=1.5,2.5`);
     expect(res.status).toBe(200);
     const ok = trials.filter(feasible);
-    const front = ok.filter((t) => !ok.some((o) => minimize2(o.values!, t.values!)));
+    const front = ok.filter((t) => !ok.some((o) => dominates2d(o.values!, t.values!)));
     expect(front.length).toBeGreaterThan(0);
     expect(res.body).toMatchObject({
       id,
@@ -130,7 +114,7 @@ describe('GET /studies/:id/pareto', () => {
     expect(res.body.referencePoint[0]).toBeCloseTo(ref[0], 12);
     expect(res.body.referencePoint[1]).toBeCloseTo(ref[1], 12);
     const ok = trials.filter(feasible);
-    const front = ok.filter((t) => !ok.some((o) => minimize2(o.values!, t.values!)));
+    const front = ok.filter((t) => !ok.some((o) => dominates2d(o.values!, t.values!)));
     expect(res.body.hypervolume).toBeCloseTo(
       bruteForceHypervolume(
         front.map((t) => t.values!),

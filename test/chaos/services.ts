@@ -5,11 +5,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import { freePort } from '../support/free-port';
+
+export { freePort };
 
 const run = promisify(execFile);
 const PG_VERSION = '15';
@@ -28,18 +30,6 @@ export function killOnInterrupt(kill: () => void): () => void {
 export function killRegisteredChildren(): void {
   for (const kill of onInterrupt) kill();
   onInterrupt.clear();
-}
-
-/** A port nobody listens on right now (the kernel's pick). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Polls `ready` every 100 ms until it resolves true; throws `what` after `timeoutMs`. */
