@@ -4,12 +4,10 @@
  * allowlisted environment, and talks back on stdout with the line protocol (line-protocol.ts). No shell is
  * involved anywhere: argv goes to execve as is, and parameters never appear on a command line.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
-  CONSTRAINTS_ATTR,
   TrialPruned,
   type JsonValue,
   type Objective,
@@ -18,15 +16,24 @@ import {
   suggestFromSpace,
 } from '@tuneforge/core';
 import { buildChildEnv, checkEnvNames } from './env-allowlist';
-import {
-  InvalidObjectiveSpecError,
-  ObjectiveFailedError,
-  SandboxUnavailableError,
-  type FailureKind,
-} from './errors';
-import { formatBytes, formatMs, resolveLimits, type ResolvedLimits, type SandboxLimits } from './limits';
+import { InvalidObjectiveSpecError, SandboxUnavailableError } from './errors';
+import { resolveLimits, type ResolvedLimits, type SandboxLimits } from './limits';
 import { parseProtocolLine, ProtocolError, PROTOCOL_PREFIX } from './line-protocol';
 import { TailBuffer } from './output-capture';
+import {
+  describeExit,
+  exitFailure,
+  failedRunError,
+  inTrialWorkdir,
+  MAX_LINE_CHARS,
+  outcomeCommon,
+  sandboxFailure,
+  storeConstraints,
+  TAIL_CHARS,
+  withStderr,
+  type FailedRun,
+  type OutcomeCommon,
+} from './run-outcome';
 import {
   findExecutable,
   memoryLimitPrefix,
@@ -88,20 +95,14 @@ export interface RunCommandTrialOptions {
   parentEnv?: NodeJS.ProcessEnv;
 }
 
-interface OutcomeCommon {
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly durationMs: number;
-  /** Last lines of the program's own stdout log (protocol lines excluded). */
-  readonly logTail: string;
-  readonly stderrTail: string;
+/** What a command's run said besides its result, whatever its state. */
+interface CommandRecords {
   readonly reports: ReadonlyArray<{ step: number; value: number }>;
   readonly attrs: Readonly<Record<string, JsonValue>>;
-  /** The trial's folder when kept, else null. */
-  readonly workdir: string | null;
 }
 
 export type CommandOutcome = OutcomeCommon &
+  CommandRecords &
   (
     | {
         readonly state: 'COMPLETE';
@@ -110,7 +111,7 @@ export type CommandOutcome = OutcomeCommon &
         readonly constraints: readonly number[] | null;
       }
     | { readonly state: 'PRUNED'; readonly step: number | null }
-    | { readonly state: 'FAIL'; readonly kind: FailureKind; readonly reason: string }
+    | FailedRun
   );
 
 /** What the result line said. */
@@ -119,12 +120,6 @@ interface ResultLine {
   constraints: readonly number[] | null;
 }
 
-/** Characters of stdout log / stderr kept on the outcome. */
-const TAIL_CHARS = 8192;
-/** Characters of stderr quoted in a fail reason. */
-const REASON_TAIL_CHARS = 2000;
-/** Longest stdout line parsed; longer protocol lines are malformed, longer log lines are cut. */
-const MAX_LINE_CHARS = 64 * 1024;
 /** What allocators and runtimes print when an allocation fails under RLIMIT_AS. */
 const OUT_OF_MEMORY =
   /MemoryError|Cannot allocate memory|out of memory|bad_alloc|memory exhausted|failed to allocate|ENOMEM/i;
@@ -206,74 +201,30 @@ function absoluteArgs(args: readonly string[], baseDir: string): string[] {
   );
 }
 
-function tail(text: string): string {
-  const trimmed = text.trimEnd();
-  return trimmed.length > REASON_TAIL_CHARS ? `…${trimmed.slice(-REASON_TAIL_CHARS)}` : trimmed;
-}
-
-function withStderr(reason: string, stderrTail: string): string {
-  const t = tail(stderrTail);
-  return t ? `${reason}; stderr tail:\n${t}` : reason;
-}
+/** How the command runner names what it started, in fail reasons. */
+const SUBJECT = { program: 'the command', stopped: 'the process group' } as const;
 
 /** The FAIL (or PRUNED) that an ended process deserves, or null when it ended cleanly. */
 function classify(
   exit: ProcessExit,
   limits: ResolvedLimits,
   limiter: MemoryLimiter | null,
-): { state: 'PRUNED' } | { state: 'FAIL'; kind: FailureKind; reason: string } | null {
-  const stop = exit.stopReason;
-  if (exit.spawnError)
-    return {
-      state: 'FAIL',
-      kind: 'spawn',
-      reason: `could not start the command: ${exit.spawnError.message}`,
-    };
-  if (stop) {
-    switch (stop.kind) {
-      case 'prune':
-        return { state: 'PRUNED' };
-      case 'wall-time':
-        return {
-          state: 'FAIL',
-          kind: 'wall-time',
-          reason: `wall-time limit of ${formatMs(limits.wallTimeMs)} exceeded; the process group was stopped`,
-        };
-      case 'output':
-        return {
-          state: 'FAIL',
-          kind: 'output',
-          reason: `output limit of ${formatBytes(limits.outputBytes)} exceeded (stdout + stderr); the process group was stopped`,
-        };
-      case 'aborted':
-        return {
-          state: 'FAIL',
-          kind: 'aborted',
-          reason: 'the run was aborted (the worker is shutting down)',
-        };
-      case 'protocol':
-        return { state: 'FAIL', kind: 'protocol', reason: stop.message };
-      case 'callback':
-        return { state: 'FAIL', kind: 'callback', reason: stop.message };
-    }
-  }
+): { state: 'PRUNED' } | FailedRun | null {
+  if (!exit.spawnError && exit.stopReason?.kind === 'prune') return { state: 'PRUNED' };
+  const failure = sandboxFailure(exit, limits, SUBJECT);
+  if (failure) return failure;
   if (exit.code === 0) return null;
-  const status = exit.code !== null ? `exited with code ${exit.code}` : `was killed by signal ${exit.signal}`;
   if (limits.memoryMb !== undefined && OUT_OF_MEMORY.test(exit.stderrTail)) {
     return {
       state: 'FAIL',
       kind: 'memory',
       reason: withStderr(
-        `memory limit of ${limits.memoryMb} MiB exceeded (address space, ${limiter}): the command ${status}`,
+        `memory limit of ${limits.memoryMb} MiB exceeded (address space, ${limiter}): the command ${describeExit(exit)}`,
         exit.stderrTail,
       ),
     };
   }
-  return {
-    state: 'FAIL',
-    kind: exit.code !== null ? 'exit' : 'signal',
-    reason: withStderr(`the command ${status}`, exit.stderrTail),
-  };
+  return exitFailure(exit, SUBJECT.program);
 }
 
 /**
@@ -297,15 +248,12 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
   }
 
   const paramsJson = JSON.stringify(options.params);
-  const workdir = await mkdtemp(
-    join(options.workdirRoot ?? tmpdir(), `tuneforge-trial-${options.trialNumber}-`),
-  );
-  const paramsFile = join(workdir, 'params.json');
-  const logTail = new TailBuffer(TAIL_CHARS);
-  const reports: Array<{ step: number; value: number }> = [];
-  const attrs: Record<string, JsonValue> = {};
-  let exit: ProcessExit | null = null;
-  try {
+  return inTrialWorkdir(options, options.trialNumber, async (workdir): Promise<CommandOutcome> => {
+    const paramsFile = join(workdir, 'params.json');
+    const logTail = new TailBuffer(TAIL_CHARS);
+    const reports: Array<{ step: number; value: number }> = [];
+    const attrs: Record<string, JsonValue> = {};
+    let exit: ProcessExit | null = null;
     await writeFile(paramsFile, paramsJson, 'utf8');
     const env = buildChildEnv(options.parentEnv ?? process.env, {
       passEnv: spec.passEnv,
@@ -319,15 +267,10 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
       },
     });
     const program = findExecutable(spec.argv[0], env.PATH, spec.baseDir);
-    const common = (): OutcomeCommon => ({
-      exitCode: exit?.code ?? null,
-      signal: exit?.signal ?? null,
-      durationMs: exit?.durationMs ?? 0,
-      logTail: logTail.toString(),
-      stderrTail: exit?.stderrTail ?? '',
+    const common = (): OutcomeCommon & CommandRecords => ({
+      ...outcomeCommon(exit, logTail, options.keepWorkdir ? workdir : null),
       reports,
       attrs,
-      workdir: options.keepWorkdir ? workdir : null,
     });
     if (!program) {
       return {
@@ -434,9 +377,7 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
       };
     }
     return { ...common(), state: 'COMPLETE', values: final.values, constraints: final.constraints };
-  } finally {
-    if (!options.keepWorkdir) await rm(workdir, { recursive: true, force: true });
-  }
+  });
 }
 
 export interface CommandObjectiveOptions {
@@ -485,12 +426,12 @@ export function commandObjective(
     });
     await options.onOutcome?.(trial.number, outcome);
     if (outcome.state === 'COMPLETE') {
-      if (outcome.constraints) trial.setSystemAttr(CONSTRAINTS_ATTR, [...outcome.constraints]);
+      storeConstraints(trial, outcome.constraints);
       return outcome.values.length === 1 ? outcome.values[0] : outcome.values;
     }
     if (outcome.state === 'PRUNED') {
       throw new TrialPruned(outcome.step === null ? 'Trial was pruned.' : `Pruned at step ${outcome.step}.`);
     }
-    throw new ObjectiveFailedError(outcome.reason, outcome.kind);
+    throw failedRunError(outcome);
   };
 }

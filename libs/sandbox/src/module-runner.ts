@@ -6,11 +6,9 @@
  * samples define-by-run exactly as in-process, and the same seed gives the same trials.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CONSTRAINTS_ATTR, TrialPruned, type JsonValue, type Objective, type Trial } from '@tuneforge/core';
+import { TrialPruned, type JsonValue, type Objective, type Trial } from '@tuneforge/core';
 import { buildChildEnv, checkEnvNames } from './env-allowlist';
 import { InvalidObjectiveSpecError, ObjectiveFailedError, type FailureKind } from './errors';
 import {
@@ -24,8 +22,21 @@ import {
   type RemoteError,
   type TrialMethod,
 } from './ipc-protocol';
-import { formatBytes, formatMs, resolveLimits, type ResolvedLimits, type SandboxLimits } from './limits';
+import { resolveLimits, type ResolvedLimits, type SandboxLimits } from './limits';
 import { LineSplitter, TailBuffer } from './output-capture';
+import {
+  exitFailure,
+  failedRunError,
+  inTrialWorkdir,
+  MAX_LINE_CHARS,
+  outcomeCommon,
+  sandboxFailure,
+  storeConstraints,
+  TAIL_CHARS,
+  withStderr,
+  type FailedRun,
+  type OutcomeCommon,
+} from './run-outcome';
 import { SandboxProcess, type ProcessExit } from './sandbox-process';
 
 /** What to run. Plain JSON, so that a manifest can carry it. */
@@ -78,16 +89,6 @@ export interface RunModuleTrialOptions {
   parentEnv?: NodeJS.ProcessEnv;
 }
 
-interface OutcomeCommon {
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly durationMs: number;
-  /** The child's stdout (console.log) tail. */
-  readonly logTail: string;
-  readonly stderrTail: string;
-  readonly workdir: string | null;
-}
-
 export type ModuleOutcome = OutcomeCommon &
   (
     | {
@@ -97,20 +98,15 @@ export type ModuleOutcome = OutcomeCommon &
         readonly constraints: readonly number[] | null;
       }
     | { readonly state: 'PRUNED'; readonly message: string }
-    | {
-        readonly state: 'FAIL';
-        readonly kind: FailureKind;
-        readonly reason: string;
+    | (FailedRun & {
+        /** The name of the error the module threw (or failed to load with), else null. */
         readonly errorName: string | null;
-      }
+      })
   );
 
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const TS_EXTENSIONS = ['.ts', '.mts', '.cts'];
-const TAIL_CHARS = 8192;
-const REASON_TAIL_CHARS = 2000;
-/** Longest child stdout line kept whole, and longest trial-channel message accepted. */
-const MAX_LINE_CHARS = 64 * 1024;
+/** Longest trial-channel message accepted. */
 const MAX_MESSAGE_CHARS = 1024 * 1024;
 /** What V8 prints when --max-old-space-size is reached. */
 const HEAP_EXHAUSTED = /JavaScript heap out of memory|Reached heap limit|Allocation failed/;
@@ -210,15 +206,8 @@ export function resolveModuleSpec(spec: ModuleSpec | ResolvedModuleSpec | string
   return resolved;
 }
 
-function clipTail(text: string): string {
-  const t = text.trimEnd();
-  return t.length > REASON_TAIL_CHARS ? `…${t.slice(-REASON_TAIL_CHARS)}` : t;
-}
-
-function withStderr(reason: string, stderrTail: string): string {
-  const t = clipTail(stderrTail);
-  return t ? `${reason}; stderr tail:\n${t}` : reason;
-}
+/** How the module runner names what it started, in fail reasons. */
+const SUBJECT = { program: 'node', stopped: 'the module' } as const;
 
 function isObjectiveValue(v: unknown): v is number | number[] {
   return typeof v === 'number' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number'));
@@ -332,10 +321,8 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
     if (tsconfig && env.TSX_TSCONFIG_PATH === undefined) env.TSX_TSCONFIG_PATH = tsconfig;
   }
 
-  const workdir = await mkdtemp(join(options.workdirRoot ?? tmpdir(), `tuneforge-trial-${trial.number}-`));
-  const logTail = new TailBuffer(TAIL_CHARS);
-  let exit: ProcessExit | null = null;
-  try {
+  return inTrialWorkdir(options, trial.number, async (workdir): Promise<ModuleOutcome> => {
+    const logTail = new TailBuffer(TAIL_CHARS);
     const childEnv = buildChildEnv(options.parentEnv ?? process.env, {
       passEnv: spec.passEnv,
       env,
@@ -394,16 +381,9 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
     });
     channel?.on('data', (chunk: Buffer) => channelLines.push(chunk));
 
-    exit = await proc.done;
+    const exit: ProcessExit = await proc.done;
     await chain;
-    const common = (): OutcomeCommon => ({
-      exitCode: exit!.code,
-      signal: exit!.signal,
-      durationMs: exit!.durationMs,
-      logTail: logTail.toString(),
-      stderrTail: exit!.stderrTail,
-      workdir: options.keepWorkdir ? workdir : null,
-    });
+    const common = (): OutcomeCommon => outcomeCommon(exit, logTail, options.keepWorkdir ? workdir : null);
     const fail = (kind: FailureKind, reason: string, errorName: string | null = null): ModuleOutcome => ({
       ...common(),
       state: 'FAIL',
@@ -412,20 +392,9 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
       errorName,
     });
 
-    if (exit.spawnError) return fail('spawn', `could not start node: ${exit.spawnError.message}`);
-    const stop = exit.stopReason;
-    if (stop?.kind === 'wall-time')
-      return fail(
-        'wall-time',
-        `wall-time limit of ${formatMs(limits.wallTimeMs)} exceeded; the module was stopped`,
-      );
-    if (stop?.kind === 'output')
-      return fail(
-        'output',
-        `output limit of ${formatBytes(limits.outputBytes)} exceeded (stdout + stderr); the module was stopped`,
-      );
-    if (stop?.kind === 'aborted') return fail('aborted', 'the run was aborted (the worker is shutting down)');
-    if (stop?.kind === 'protocol' || stop?.kind === 'callback') return fail(stop.kind, stop.message);
+    // The module runner never prunes by stopping the child (a pruned module throws TrialPruned itself).
+    const stopped = sandboxFailure(exit, limits, SUBJECT);
+    if (stopped) return fail(stopped.kind, stopped.reason);
 
     const outcome = done as ChildOutcome | null;
     if (outcome) {
@@ -466,15 +435,9 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
         ),
       );
     }
-    const status =
-      exit.code !== null ? `exited with code ${exit.code}` : `was killed by signal ${exit.signal}`;
-    return fail(
-      exit.code !== null ? 'exit' : 'signal',
-      withStderr(`the module's process ${status}`, exit.stderrTail),
-    );
-  } finally {
-    if (!options.keepWorkdir) await rm(workdir, { recursive: true, force: true });
-  }
+    const exited = exitFailure(exit, "the module's process");
+    return fail(exited.kind, exited.reason);
+  });
 }
 
 export interface ModuleObjectiveOptions {
@@ -511,11 +474,11 @@ export function moduleObjective(
     });
     await options.onOutcome?.(trial.number, outcome);
     if (outcome.state === 'COMPLETE') {
-      if (outcome.constraints) trial.setSystemAttr(CONSTRAINTS_ATTR, [...outcome.constraints]);
+      storeConstraints(trial, outcome.constraints);
       return outcome.value;
     }
     if (outcome.state === 'PRUNED') throw new TrialPruned(outcome.message);
-    throw new ObjectiveFailedError(outcome.reason, outcome.kind);
+    throw failedRunError(outcome);
   };
 }
 
@@ -531,7 +494,7 @@ export function withReturnedConstraints(objective: (trial: Trial) => unknown): O
     if (!returned || typeof returned !== 'object' || Array.isArray(returned)) return returned as number;
     const read = readObjectiveResult(returned);
     if (typeof read === 'string') throw new ObjectiveFailedError(read, 'objective');
-    if (read.constraints) trial.setSystemAttr(CONSTRAINTS_ATTR, read.constraints);
+    storeConstraints(trial, read.constraints);
     return read.value;
   };
 }
