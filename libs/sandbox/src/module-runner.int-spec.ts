@@ -21,12 +21,12 @@ import {
   runModuleTrial,
   type ModuleOutcome,
   type ModuleSpec,
-} from '@tuneforge/sandbox';
-import { objective as conditionalObjective } from '../examples/conditional/conditional-objective';
+} from './index';
+import { objective as conditionalObjective } from '../../../examples/conditional/conditional-objective';
 
 jest.setTimeout(30_000);
 
-const CONDITIONAL = resolve(__dirname, '../examples/conditional/conditional-objective.ts');
+const CONDITIONAL = resolve(__dirname, '../../../examples/conditional/conditional-objective.ts');
 
 let dir: string;
 const modules: Record<string, string> = {
@@ -76,7 +76,7 @@ const modules: Record<string, string> = {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tuneforge-module-e2e-'));
+  dir = mkdtempSync(join(tmpdir(), 'tuneforge-module-int-'));
   mkdirSync(join(dir, 'esm'));
   for (const [name, source] of Object.entries(modules)) writeFileSync(join(dir, name), source);
 });
@@ -136,7 +136,7 @@ describe('module objectives: define-by-run over IPC', () => {
 
   it("matches the example's declarative space: the same seed gives the same parameters", async () => {
     const space = parseSearchSpace(
-      JSON.parse(readFileSync(resolve(__dirname, '../examples/conditional/space.json'), 'utf8')),
+      JSON.parse(readFileSync(resolve(__dirname, '../../../examples/conditional/space.json'), 'utf8')),
     );
     const params = async (objective: Objective) => {
       const study = await createStudy({

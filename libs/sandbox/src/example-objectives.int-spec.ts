@@ -6,16 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createStudy, MedianPruner, RandomSampler } from '@tuneforge/core';
-import { ObjectiveFailedError, ObjectiveRegistry, objectiveFor } from '@tuneforge/sandbox';
+import { ObjectiveFailedError, ObjectiveRegistry, objectiveFor } from './index';
 
 jest.setTimeout(30_000);
 
-const OBJECTIVES = resolve(__dirname, '../examples/objectives');
+const OBJECTIVES = resolve(__dirname, '../../../examples/objectives');
 
 let root: string;
 let registry: ObjectiveRegistry;
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'tuneforge-examples-e2e-'));
+  root = mkdtempSync(join(tmpdir(), 'tuneforge-examples-int-'));
   registry = await ObjectiveRegistry.fromDirectory(OBJECTIVES);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

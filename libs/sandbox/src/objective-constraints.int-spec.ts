@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSTRAINTS_ATTR, createStudy, isFeasible, parseSearchSpace, RandomSampler } from '@tuneforge/core';
-import { commandObjective, moduleObjective, ObjectiveFailedError } from '@tuneforge/sandbox';
+import { commandObjective, moduleObjective, ObjectiveFailedError } from './index';
 
 jest.setTimeout(60_000);
 

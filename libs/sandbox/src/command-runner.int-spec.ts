@@ -14,13 +14,13 @@ import {
   type CommandOutcome,
   type CommandSpec,
   type RunCommandTrialOptions,
-} from '@tuneforge/sandbox';
+} from './index';
 
 jest.setTimeout(20_000);
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'tuneforge-command-e2e-'));
+  root = mkdtempSync(join(tmpdir(), 'tuneforge-command-int-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -8,17 +8,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runCommandTrial, type CommandSpec } from '@tuneforge/sandbox';
+import { runCommandTrial, type CommandSpec } from './index';
 
 jest.setTimeout(60_000);
 
-const WORKER = resolve(__dirname, 'fixtures/sandbox-worker.ts');
+const WORKER = resolve(__dirname, '../../../test/fixtures/sandbox-worker.ts');
 /** The acceptance bound of issue 12: nothing of the trial alive 2 s after its worker's SIGKILL. */
 const BOUND_MS = 2000;
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'tuneforge-lifeline-e2e-'));
+  root = mkdtempSync(join(tmpdir(), 'tuneforge-lifeline-int-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
