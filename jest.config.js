@@ -15,7 +15,10 @@ const esmPackages = ['@nestjs'];
 const shared = {
   transform: { '^.+\\.(ts|m?js)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
-  moduleNameMapper: { '^@tuneforge/(core|storage|queue|sandbox)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@tuneforge/(core|storage|queue|sandbox)$': '<rootDir>/libs/$1/src',
+    '^@tuneforge/storage/testing$': '<rootDir>/libs/storage/src/testing',
+  },
   testEnvironment: 'node',
 };
 

@@ -7,10 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MedianPruner, trialContext, type FrozenTrial } from '@tuneforge/core';
-import { RedisKeys } from '@tuneforge/queue';
+import { RedisKeys, RedisPruningHistory, RedisPruningIndex } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
-import { RedisPruningIndex } from '../src/worker/pruning-index';
-import { RedisPruningHistory } from '../src/worker/redis-pruning-history';
 import { startPlatform, waitForStudy } from '../test/support/platform-harness';
 import { median } from './lib/stats';
 import { fmt, renderMarkdown, renderTable } from './lib/table';

@@ -26,11 +26,7 @@ import {
   type TrialTemplate,
 } from '@tuneforge/core';
 import { openStorage, type TypeOrmStorage } from '@tuneforge/storage';
-import {
-  freshPostgresDatabase,
-  freshSqliteFile,
-  type FreshDatabase,
-} from '../libs/storage/src/testing/fresh-database';
+import { freshPostgresDatabase, freshSqliteFile, type FreshDatabase } from '@tuneforge/storage/testing';
 import { listArg, parseArgs } from './lib/args';
 import { median } from './lib/stats';
 import { runScript, runTogether } from './storage/processes';

@@ -1,5 +1,4 @@
-import type { ImportancesResponse, StudyPlotsResponse } from '../../src/api/dashboard/dashboard-responses';
-import type { StudyResponse, TrialResponse } from '../../src/api/common/responses';
+import type { ImportancesResponse, StudyPlotsResponse, StudyResponse, TrialResponse } from '@tuneforge/queue';
 
 export type { ImportancesResponse, StudyPlotsResponse, StudyResponse, TrialResponse };
 

@@ -1,4 +1,4 @@
-import type { StudyEvent } from '../../src/telemetry/study-events';
+import type { StudyEvent } from '@tuneforge/queue';
 import { authHeaders } from './api';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'closed';

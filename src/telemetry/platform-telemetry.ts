@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FrozenTrial, Pruner } from '@tuneforge/core';
-import { RedisKeys } from '@tuneforge/queue';
+import { RedisKeys, type StudyEvent, type TrialFinishedEvent } from '@tuneforge/queue';
 import type { Redis } from 'ioredis';
 import {
   LEASE_EXPIRIES,
@@ -12,7 +12,6 @@ import {
   TRIALS_CREATED,
 } from './metric-definitions';
 import { RedisMetrics } from './redis-metrics';
-import type { StudyEvent, TrialFinishedEvent } from './study-events';
 
 /**
  * What the worker and scheduler processes tell the rest of the platform about their work: metrics added

@@ -22,6 +22,8 @@ import {
   LAST_FAILURE_ATTR,
   readStudyDefinition,
   RedisKeys,
+  RedisPruningHistory,
+  RedisPruningIndex,
   type RetryPolicy,
   retryPolicyOf,
   type StudyDefinition,
@@ -36,8 +38,6 @@ import { RefillQueue } from '../providers/refill-queue';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseKeeper } from './lease-keeper';
 import { ObjectiveFactory } from './objective-factory';
-import { RedisPruningIndex } from './pruning-index';
-import { RedisPruningHistory } from './redis-pruning-history';
 
 /** Window in which a worker's refill requests for one study are merged into one. */
 const REFILL_COALESCE_MS = 5;

@@ -1,6 +1,10 @@
 export * from './queue-names';
 export * from './jobs';
 export * from './redis-keys';
+export * from './pruning-index';
+export * from './redis-pruning-history';
 export * from './study-definition';
 export * from './stored-definition';
 export * from './study-lifecycle';
+export * from './study-events';
+export type * from './api-types';

@@ -5,30 +5,14 @@ import {
   type PlatformStudyState,
   readStudyDefinition,
   STATE_ATTR,
-  type StudyDefinition,
+  type StudyResponse,
+  type TrialResponse,
 } from '@tuneforge/queue';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+// The JSON shapes (StudyResponse, TrialResponse) are declared in the platform library, libs/queue/src/api-types.ts,
+// where the dashboard reads them too; this module builds them from the storage's records.
 
-export interface TrialResponse {
-  number: number;
-  state: TrialState;
-  values: readonly number[] | null;
-  params: Record<string, unknown>;
-  intermediateValues: Record<number, number>;
-  userAttrs: Record<string, unknown>;
-  /** What samplers and pruners recorded (e.g. `cma:generation`, `completed_rung_0`). */
-  systemAttrs: Record<string, unknown>;
-  failReason: string | null;
-  worker: string | null;
-  /** Runs of the trial so far (1 on its first; 0 while it never ran). */
-  attempt: number;
-  /** Why the last run failed, when the study retried it (`retry.retryFailedTrials`). */
-  lastFailure: string | null;
-  datetimeStart: string | null;
-  datetimeComplete: string | null;
-  durationMs: number | null;
-}
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function toTrialResponse(t: FrozenTrial): TrialResponse {
   return {
@@ -48,20 +32,6 @@ export function toTrialResponse(t: FrozenTrial): TrialResponse {
     durationMs:
       t.datetimeStart !== null && t.datetimeComplete !== null ? t.datetimeComplete - t.datetimeStart : null,
   };
-}
-
-export interface StudyResponse {
-  id: number;
-  name: string;
-  directions: readonly string[];
-  state: PlatformStudyState | 'EMBEDDED';
-  createdAt: string;
-  definition: StudyDefinition | null;
-  counts: Record<TrialState, number>;
-  /** One objective: the best COMPLETE trial, feasible ones first (least total constraint violation). */
-  best?: TrialResponse | null;
-  /** Several objectives: the Pareto front of the COMPLETE feasible trials (as GET /studies/:id/pareto). */
-  paretoFront?: TrialResponse[];
 }
 
 export function emptyCounts(): Record<TrialState, number> {

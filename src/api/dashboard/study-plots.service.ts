@@ -1,9 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Storage, studyPlots, type FrozenTrial } from '@tuneforge/core';
+import type { ImportancesResponse, StudyPlotsResponse } from '@tuneforge/queue';
 import { fieldErrorBody } from '../common/error-body';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
-import type { ImportancesResponse, StudyPlotsResponse } from './dashboard-responses';
 
 interface CacheEntry {
   signature: string;

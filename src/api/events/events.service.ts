@@ -1,7 +1,7 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
+import { STREAM_PING_EVENT, STREAM_READY_EVENT } from '@tuneforge/queue';
 import type { Request } from 'express';
 import { interval, map, merge, takeUntil, type Observable } from 'rxjs';
-import { STREAM_PING_EVENT, STREAM_READY_EVENT } from '../../telemetry/study-events';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import { StudyEventsHub } from './study-events.hub';

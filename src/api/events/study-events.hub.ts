@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { RedisKeys } from '@tuneforge/queue';
+import { RedisKeys, type StudyEvent } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
 import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
 import { PlatformConfig } from '../../config/platform-config';
 import { redisOptions } from '../../providers/redis.provider';
-import type { StudyEvent } from '../../telemetry/study-events';
 
 type Listener = (event: StudyEvent) => void;
 

@@ -1,7 +1,8 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DEFAULT_REFERENCE_POINT_RULE, paretoSummary, Storage, type StudyDirection } from '@tuneforge/core';
+import type { TrialResponse } from '@tuneforge/queue';
 import { errorBody, fieldErrorBody } from '../common/error-body';
-import { toTrialResponse, type TrialResponse } from '../common/responses';
+import { toTrialResponse } from '../common/responses';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from './studies.service';
 

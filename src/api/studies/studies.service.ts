@@ -20,6 +20,7 @@ import {
   type PlatformStudyState,
   type RefillReason,
   type StudyDefinition,
+  type StudyResponse,
 } from '@tuneforge/queue';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import type { Redis } from 'ioredis';
@@ -31,7 +32,7 @@ import { PlatformTelemetry } from '../../telemetry/platform-telemetry';
 import { RefillQueue } from '../../providers/refill-queue';
 import { StudyCleanup } from '../../providers/study-cleanup';
 import type { StudyRef } from '../common/route-params';
-import { emptyCounts, toStudyResponse, type StudyResponse } from '../common/responses';
+import { emptyCounts, toStudyResponse } from '../common/responses';
 import { badFields, errorBody } from '../common/error-body';
 import { StudyLock } from '../../providers/study-lock';
 import { checkGrid, knownSpaceOf } from '../trials/enqueued-params';

@@ -6,10 +6,10 @@ import {
   type FrozenTrial,
   type JsonObject,
 } from '@tuneforge/core';
-import { checkEnqueue, readStudyDefinition, studyStateOf } from '@tuneforge/queue';
+import { checkEnqueue, readStudyDefinition, studyStateOf, type TrialResponse } from '@tuneforge/queue';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { badFields } from '../common/error-body';
-import { toTrialResponse, type TrialResponse } from '../common/responses';
+import { toTrialResponse } from '../common/responses';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import type { EnqueueTrialDto } from './dto/enqueue-trial.dto';

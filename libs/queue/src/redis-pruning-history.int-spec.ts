@@ -14,9 +14,9 @@ import {
   type PruningSource,
   type StudyDirection,
 } from '@tuneforge/core';
-import { RedisKeys } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
 import { RedisPruningIndex } from './pruning-index';
+import { RedisKeys } from './redis-keys';
 import { RedisPruningHistory } from './redis-pruning-history';
 
 /** A learning curve: the value reported at each step, in step order (sparse steps allowed). */

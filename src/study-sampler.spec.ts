@@ -1,7 +1,8 @@
 /**
  * The scheduler plans trials and the workers sample what it could not plan: for one study they must
  * run the same sampler, with the same options, as the library's createSampler builds it (DESIGN.md,
- * "Trials in flight"). This spec reads both roles' samplers for the same definitions.
+ * "Trials in flight"). This spec reads both roles' samplers for the same definitions; it sits above the
+ * roles' folders because a role does not import another (eslint.config.mjs, `tuneforge/boundaries`).
  */
 import {
   createSampler,
@@ -15,11 +16,11 @@ import { DEFINITION_ATTR, type StudyDefinition } from '@tuneforge/queue';
 import type { ObjectiveRegistry } from '@tuneforge/sandbox';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { PlatformConfig } from '../config/platform-config';
-import type { RefillQueue } from '../providers/refill-queue';
-import type { ObjectiveFactory } from '../worker/objective-factory';
-import { TrialRunner } from '../worker/trial-runner';
-import { StudyScheduler } from './study-scheduler.service';
+import type { PlatformConfig } from './config/platform-config';
+import type { RefillQueue } from './providers/refill-queue';
+import { StudyScheduler } from './scheduler/study-scheduler.service';
+import type { ObjectiveFactory } from './worker/objective-factory';
+import { TrialRunner } from './worker/trial-runner';
 
 /** A sampler's fields, recursively, with functions by their source (a per-instance closure is the same option). */
 function settingsOf(value: unknown, seen = new WeakSet<object>()): unknown {

@@ -1,5 +1,5 @@
 import { completedRungKey, lastStep, type FrozenTrial } from '@tuneforge/core';
-import type { RedisKeys } from '@tuneforge/queue';
+import type { RedisKeys } from './redis-keys';
 import type { Redis } from 'ioredis';
 
 /** Rungs read per decision: successive halving with reduction factor >= 2 over <= 2^16 steps. */

@@ -1,7 +1,7 @@
 /**
  * What workers and the scheduler publish on a study's Redis channel (`RedisKeys.studyEvents`), and what
- * the API forwards to dashboards over SSE. Plain types with no imports, so that the dashboard's bundle
- * can share them.
+ * the API forwards to dashboards over SSE. Plain types with no imports, in the platform library so
+ * that the dashboard (dashboard/) can share them.
  */
 export type StudyEvent = TrialFinishedEvent | StudyStateEvent;
 
