@@ -145,26 +145,25 @@ describe('ObjectiveRegistry', () => {
     );
   });
 
-  it('reads the folder and the inline switch from the environment', async () => {
+  it('reads the manifests of a folder, refusing inline objectives by default', async () => {
     write('a.json', { name: 'a', kind: 'command', argv: ['true'] });
-    const registry = await ObjectiveRegistry.fromEnv({ TUNEFORGE_OBJECTIVES_DIR: dir });
+    const registry = await ObjectiveRegistry.fromDirectory(dir);
     expect(registry.names()).toEqual(['a']);
     expect(registry.allowInline).toBe(false);
-    expect((await ObjectiveRegistry.fromEnv({})).names()).toEqual([]);
-    await expect(
-      ObjectiveRegistry.fromEnv({ TUNEFORGE_OBJECTIVES_DIR: join(dir, 'missing') }),
-    ).rejects.toThrow(/cannot read the objectives folder/);
+    await expect(ObjectiveRegistry.fromDirectory(join(dir, 'missing'))).rejects.toThrow(
+      /cannot read the objectives folder/,
+    );
   });
 
-  it('refuses inline commands and modules unless TUNEFORGE_ALLOW_INLINE_COMMANDS=1', async () => {
-    const closed = await ObjectiveRegistry.fromEnv({ TUNEFORGE_ALLOW_INLINE_COMMANDS: 'true' });
+  it('refuses inline commands and modules unless the operator allows them', async () => {
+    const closed = new ObjectiveRegistry([]);
     expect(() => closed.resolveInline({ kind: 'command', argv: ['sh', '-c', 'curl evil'] })).toThrow(
       InlineCommandsDisabledError,
     );
     expect(() => closed.resolveInline({ kind: 'module', path: __filename })).toThrow(
       /TUNEFORGE_ALLOW_INLINE_COMMANDS=1/,
     );
-    const open = await ObjectiveRegistry.fromEnv({ TUNEFORGE_ALLOW_INLINE_COMMANDS: '1' });
+    const open = await ObjectiveRegistry.fromDirectory(dir, { allowInline: true });
     const inline = open.resolveInline({
       kind: 'command',
       argv: ['python3', 'train.py'],

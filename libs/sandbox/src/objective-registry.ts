@@ -2,7 +2,9 @@
  * Which objectives a platform caller may start is the operator's decision: workers read one JSON manifest
  * per objective from the folder named by TUNEFORGE_OBJECTIVES_DIR, and REST study definitions refer to them
  * by name. Free-form commands (and module paths) in a study definition are refused unless the operator sets
- * TUNEFORGE_ALLOW_INLINE_COMMANDS=1, since they run arbitrary code on the workers.
+ * TUNEFORGE_ALLOW_INLINE_COMMANDS=1, since they run arbitrary code on the workers. The platform's config
+ * (src/config/platform-config.ts) is the one reader of both variables; it builds the registry with
+ * `fromDirectory` and the inline switch.
  *
  * A manifest:
  *   { "name": "python-train", "kind": "command", "argv": ["python3", "../python/train.py"],
@@ -41,11 +43,6 @@ import {
   type ModuleSpec,
   type ResolvedModuleSpec,
 } from './module-runner';
-
-/** The worker's environment variable naming the manifests folder. */
-export const OBJECTIVES_DIR_ENV = 'TUNEFORGE_OBJECTIVES_DIR';
-/** Set to `1` to let study definitions carry their own command or module. */
-export const ALLOW_INLINE_COMMANDS_ENV = 'TUNEFORGE_ALLOW_INLINE_COMMANDS';
 
 interface RegisteredBase {
   readonly name: string;
@@ -149,11 +146,6 @@ export function parseObjectiveManifest(json: unknown, file: string): RegisteredO
   }
 }
 
-/** Whether the operator allows study definitions to carry their own command or module. */
-export function inlineCommandsAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env[ALLOW_INLINE_COMMANDS_ENV] === '1';
-}
-
 /** The objectives a worker may run, by name. */
 export class ObjectiveRegistry {
   private readonly byName: ReadonlyMap<string, RegisteredObjective>;
@@ -224,18 +216,6 @@ export class ObjectiveRegistry {
     return new ObjectiveRegistry(objectives, options.allowInline ?? false);
   }
 
-  /**
-   * The registry a worker gets from its environment: the manifests of TUNEFORGE_OBJECTIVES_DIR (none when
-   * unset) and TUNEFORGE_ALLOW_INLINE_COMMANDS.
-   */
-  static async fromEnv(env: NodeJS.ProcessEnv = process.env): Promise<ObjectiveRegistry> {
-    const dir = env[OBJECTIVES_DIR_ENV];
-    const allowInline = inlineCommandsAllowed(env);
-    return dir
-      ? ObjectiveRegistry.fromDirectory(dir, { allowInline })
-      : new ObjectiveRegistry([], allowInline);
-  }
-
   /** Registered names, sorted. */
   names(): string[] {
     return [...this.byName.keys()].sort();
@@ -251,7 +231,7 @@ export class ObjectiveRegistry {
     if (!found) {
       const known = this.names();
       throw new UnknownObjectiveError(
-        `No objective named '${name}' is registered${known.length ? ` (registered: ${known.join(', ')})` : ` (set ${OBJECTIVES_DIR_ENV} to a folder of manifests)`}.`,
+        `No objective named '${name}' is registered${known.length ? ` (registered: ${known.join(', ')})` : ` (set TUNEFORGE_OBJECTIVES_DIR to a folder of manifests)`}.`,
       );
     }
     return found;
@@ -265,7 +245,7 @@ export class ObjectiveRegistry {
   resolveInline(objective: InlineObjective): RegisteredObjective {
     if (!this.allowInline) {
       throw new InlineCommandsDisabledError(
-        `Inline ${objective?.kind ?? 'command'} objectives are refused: refer to a registered objective by name, or set ${ALLOW_INLINE_COMMANDS_ENV}=1 on the workers to allow them.`,
+        `Inline ${objective?.kind ?? 'command'} objectives are refused: refer to a registered objective by name, or set TUNEFORGE_ALLOW_INLINE_COMMANDS=1 on the workers to allow them.`,
       );
     }
     const base = { name: 'inline', description: null, space: null, file: null };
