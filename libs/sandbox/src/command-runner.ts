@@ -15,7 +15,7 @@ import {
   type SearchSpaceDefinition,
   suggestFromSpace,
 } from '@tuneforge/core';
-import { buildChildEnv, checkEnvNames } from './env-allowlist';
+import { buildChildEnv, resolveEnvFields } from './env-allowlist';
 import { InvalidObjectiveSpecError, SandboxUnavailableError } from './errors';
 import { resolveLimits, type ResolvedLimits, type SandboxLimits } from './limits';
 import { parseProtocolLine, ProtocolError, PROTOCOL_PREFIX } from './line-protocol';
@@ -156,18 +156,7 @@ export function resolveCommandSpec(spec: CommandSpec | ResolvedCommandSpec): Res
       'baseDir',
     );
   }
-  const env = spec.env ?? {};
-  if (typeof env !== 'object' || Array.isArray(env))
-    throw new InvalidObjectiveSpecError('env must be an object of strings', 'env');
-  checkEnvNames(Object.keys(env), 'env');
-  for (const [k, v] of Object.entries(env)) {
-    if (typeof v !== 'string')
-      throw new InvalidObjectiveSpecError(`env.${k} must be a string, got ${JSON.stringify(v)}`, 'env');
-  }
-  const passEnv = spec.passEnv ?? [];
-  if (!Array.isArray(passEnv))
-    throw new InvalidObjectiveSpecError('passEnv must be an array of variable names', 'passEnv');
-  checkEnvNames(passEnv, 'passEnv');
+  const { env, passEnv } = resolveEnvFields(spec.env, spec.passEnv);
   const limits = resolveLimits(spec.limits);
   if (limits.heapMb !== undefined) {
     throw new InvalidObjectiveSpecError(
@@ -185,8 +174,8 @@ export function resolveCommandSpec(spec: CommandSpec | ResolvedCommandSpec): Res
   const resolved: ResolvedCommandSpec = Object.freeze({
     argv: Object.freeze([...argv]),
     baseDir: resolve(spec.baseDir ?? process.cwd()),
-    env: Object.freeze({ ...env }),
-    passEnv: Object.freeze([...passEnv]),
+    env: Object.freeze(env),
+    passEnv: Object.freeze(passEnv),
     limits: Object.freeze(limits),
     network,
   });

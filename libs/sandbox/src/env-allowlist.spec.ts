@@ -1,4 +1,4 @@
-import { BASE_ENV_ALLOWLIST, buildChildEnv, isServerVariable } from './env-allowlist';
+import { BASE_ENV_ALLOWLIST, buildChildEnv, isServerVariable, resolveEnvFields } from './env-allowlist';
 import { InvalidObjectiveSpecError } from './errors';
 
 const worker = {
@@ -66,5 +66,36 @@ describe('buildChildEnv', () => {
     );
     expect(isServerVariable('PATH')).toBe(false);
     expect(isServerVariable('PYTHONPATH')).toBe(false);
+  });
+});
+
+describe('resolveEnvFields', () => {
+  it('fills no variables when a spec names none, and copies the ones it names', () => {
+    expect(resolveEnvFields(undefined, undefined)).toEqual({ env: {}, passEnv: [] });
+    const env = { OMP_NUM_THREADS: '1' };
+    const passEnv = ['CUDA_VISIBLE_DEVICES'];
+    const resolved = resolveEnvFields(env, passEnv);
+    expect(resolved).toEqual({ env: { OMP_NUM_THREADS: '1' }, passEnv: ['CUDA_VISIBLE_DEVICES'] });
+    expect(resolved.env).not.toBe(env);
+    expect(resolved.passEnv).not.toBe(passEnv);
+  });
+
+  it.each([
+    [['OMP_NUM_THREADS=1'], undefined, 'env', 'env must be an object of strings'],
+    [5, undefined, 'env', 'env must be an object of strings'],
+    [{ OMP_NUM_THREADS: 1 }, undefined, 'env', 'env.OMP_NUM_THREADS must be a string, got 1'],
+    [{ DATABASE_URL: 'x' }, undefined, 'env', 'DATABASE_URL is a server variable'],
+    [undefined, 'CUDA_VISIBLE_DEVICES', 'passEnv', 'passEnv must be an array of variable names'],
+    [undefined, ['REDIS_URL'], 'passEnv', 'REDIS_URL is a server variable'],
+  ])('refuses env %j with passEnv %j, naming the field %s', (env, passEnv, field, message) => {
+    let error: unknown;
+    try {
+      resolveEnvFields(env, passEnv);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidObjectiveSpecError);
+    expect((error as InvalidObjectiveSpecError).field).toBe(field);
+    expect((error as Error).message).toContain(message);
   });
 });

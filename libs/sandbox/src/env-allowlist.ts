@@ -43,6 +43,29 @@ export function checkEnvNames(names: Iterable<string>, what: string): void {
   }
 }
 
+/**
+ * Checks the `env` and `passEnv` fields of a command or module spec and fills their defaults (none).
+ * @throws InvalidObjectiveSpecError naming the field
+ */
+export function resolveEnvFields(
+  env: unknown,
+  passEnv: unknown,
+): { env: Record<string, string>; passEnv: string[] } {
+  const fixed = env ?? {};
+  if (typeof fixed !== 'object' || Array.isArray(fixed))
+    throw new InvalidObjectiveSpecError('env must be an object of strings', 'env');
+  checkEnvNames(Object.keys(fixed), 'env');
+  for (const [k, v] of Object.entries(fixed)) {
+    if (typeof v !== 'string')
+      throw new InvalidObjectiveSpecError(`env.${k} must be a string, got ${JSON.stringify(v)}`, 'env');
+  }
+  const names = passEnv ?? [];
+  if (!Array.isArray(names))
+    throw new InvalidObjectiveSpecError('passEnv must be an array of variable names', 'passEnv');
+  checkEnvNames(names, 'passEnv');
+  return { env: { ...(fixed as Record<string, string>) }, passEnv: [...(names as string[])] };
+}
+
 export interface ChildEnvOptions {
   /** Extra names to pass through from the worker's environment (the operator's list). */
   passEnv?: readonly string[];

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TrialPruned, type JsonValue, type Objective, type Trial } from '@tuneforge/core';
-import { buildChildEnv, checkEnvNames } from './env-allowlist';
+import { buildChildEnv, resolveEnvFields } from './env-allowlist';
 import { InvalidObjectiveSpecError, ObjectiveFailedError, type FailureKind } from './errors';
 import {
   decodeMessage,
@@ -179,16 +179,7 @@ export function resolveModuleSpec(spec: ModuleSpec | ResolvedModuleSpec | string
   }
   if (!existsSync(path) || !statSync(path).isFile())
     throw new InvalidObjectiveSpecError(`path: no module file at ${path}`, 'path');
-  const env = { ...(s.env ?? {}) };
-  checkEnvNames(Object.keys(env), 'env');
-  for (const [k, v] of Object.entries(env)) {
-    if (typeof v !== 'string')
-      throw new InvalidObjectiveSpecError(`env.${k} must be a string, got ${JSON.stringify(v)}`, 'env');
-  }
-  const passEnv = s.passEnv ?? [];
-  if (!Array.isArray(passEnv))
-    throw new InvalidObjectiveSpecError('passEnv must be an array of variable names', 'passEnv');
-  checkEnvNames(passEnv, 'passEnv');
+  const { env, passEnv } = resolveEnvFields(s.env, s.passEnv);
   const limits = resolveLimits(s.limits);
   if (limits.memoryMb !== undefined) {
     throw new InvalidObjectiveSpecError(
@@ -199,7 +190,7 @@ export function resolveModuleSpec(spec: ModuleSpec | ResolvedModuleSpec | string
   const resolved: ResolvedModuleSpec = Object.freeze({
     path,
     env: Object.freeze(env),
-    passEnv: Object.freeze([...passEnv]),
+    passEnv: Object.freeze(passEnv),
     limits: Object.freeze(limits),
   });
   resolvedSpecs.add(resolved);
