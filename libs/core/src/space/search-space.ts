@@ -285,7 +285,7 @@ export interface SuggestingTrial {
 }
 
 /** Suggests one distribution on the trial, through the public define-by-run API. */
-export function suggestDistribution(trial: SuggestingTrial, name: string, d: Distribution): ParamValue {
+function suggestDistribution(trial: SuggestingTrial, name: string, d: Distribution): ParamValue {
   if (d.type === 'categorical') return trial.suggestCategorical(name, d.choices);
   if (d.type === 'int') return trial.suggestInt(name, d.low, d.high, { log: d.log, step: d.step });
   return trial.suggestFloat(name, d.low, d.high, { log: d.log, step: d.step });

@@ -36,11 +36,6 @@ export function lastStep(trial: FrozenTrial): number | null {
   return last;
 }
 
-/** The first objective value, for single-objective studies. */
-export function trialValue(trial: FrozenTrial): number | null {
-  return trial.values && trial.values.length > 0 ? trial.values[0] : null;
-}
-
 /** A trial with nothing in it yet: the shape for trials being planned or built from an index. */
 export function blankTrial(trialId: number, number: number, state: TrialState): FrozenTrial {
   return {

@@ -9,18 +9,10 @@ export function matern52(r2: number): number {
 }
 
 /**
- * dM/d(r²) = −5/6 (1 + √5 r) e^(−√5 r): the derivative with respect to the squared distance (finite at
- * r = 0, where the derivative with respect to r is not), which is what the chain rule through
- * r² = Σⱼ ρⱼ dⱼ² needs.
- */
-export function matern52Derivative(r2: number): number {
-  const s = Math.sqrt(5 * r2);
-  return (-5 / 6) * (1 + s) * Math.exp(-s);
-}
-
-/**
- * M and, when `slope` is given, dM/d(r²), for the first `count` squared distances of `r2` at once, both from one
- * exponential each: the form the kernel loops use.
+ * M and, when `slope` is given, dM/d(r²) = −5/6 (1 + √5 r) e^(−√5 r), for the first `count` squared distances
+ * of `r2` at once, both from one exponential each: the form the kernel loops use. The derivative is taken with
+ * respect to the squared distance (finite at r = 0, where the derivative with respect to r is not), which is
+ * what the chain rule through r² = Σⱼ ρⱼ dⱼ² needs.
  */
 export function matern52Into(
   r2: Float64Array,

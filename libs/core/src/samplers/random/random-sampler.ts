@@ -17,7 +17,7 @@ export interface RandomSamplerOptions {
 const RANDOM_SAMPLER_OPTIONS: OptionNames<RandomSamplerOptions> = { seed: true };
 
 /** Draws one value of a numeric distribution uniformly (on the log scale for log ones). */
-export function sampleUniform(rng: Rng, d: NumericDistribution): number {
+function sampleUniform(rng: Rng, d: NumericDistribution): number {
   if (d.log) {
     // Ints widen by half a unit on each side so that every integer gets its share of the log scale.
     const lo = d.type === 'int' ? Math.log(d.low - 0.5) : Math.log(d.low);

@@ -1,14 +1,9 @@
-import { logGaussMass, ndtr, ndtri } from './normal';
+import { ndtr, ndtri } from './normal';
 
 /**
  * The truncated normal N(μ, σ²) restricted to [low, high], the kernel of the Parzen estimators.
  * Everything is written on the standardised bounds a = (low - μ)/σ, b = (high - μ)/σ.
  */
-
-/** log Z with Z = Φ(b) - Φ(a), the mass that N(μ, σ²) puts on [low, high]. */
-export function logTruncMass(mu: number, sigma: number, low: number, high: number): number {
-  return logGaussMass((low - mu) / sigma, (high - mu) / sigma);
-}
 
 /**
  * The quantile of N(0, 1) truncated to [a, b] at level u ∈ [0, 1]: Φ⁻¹(Φ(a) + u (Φ(b) - Φ(a))),
