@@ -8,7 +8,6 @@ import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
-  TrialPruned,
   type JsonValue,
   type Objective,
   type ParamValue,
@@ -19,21 +18,18 @@ import { buildChildEnv, resolveEnvFields } from './env-allowlist';
 import { InvalidObjectiveSpecError, SandboxUnavailableError } from './errors';
 import { resolveLimits, type ResolvedLimits, type SandboxLimits } from './limits';
 import { parseProtocolLine, ProtocolError, PROTOCOL_PREFIX } from './line-protocol';
-import { TailBuffer } from './output-capture';
 import {
   describeExit,
   exitFailure,
-  failedRunError,
-  inTrialWorkdir,
   MAX_LINE_CHARS,
-  outcomeCommon,
+  placementOf,
+  processLimits,
   sandboxFailure,
-  storeConstraints,
-  TAIL_CHARS,
+  settleOutcome,
   withStderr,
-  type FailedRun,
-  type OutcomeCommon,
+  withTrialRun,
 } from './run-outcome';
+import type { FailedRun, OutcomeCommon, RunPlacement } from './run-outcome';
 import {
   findExecutable,
   memoryLimitPrefix,
@@ -72,7 +68,7 @@ export interface ResolvedCommandSpec {
   readonly network: 'inherit' | 'none';
 }
 
-export interface RunCommandTrialOptions {
+export interface RunCommandTrialOptions extends RunPlacement {
   spec: CommandSpec | ResolvedCommandSpec;
   /** The trial's parameters (external values), already sampled. */
   params: Readonly<Record<string, ParamValue>>;
@@ -85,12 +81,6 @@ export interface RunCommandTrialOptions {
   onReport?(value: number, step: number): boolean | Promise<boolean>;
   /** Called for each `tuneforge:attr` line, in order with the reports. */
   onAttr?(key: string, value: JsonValue): void | Promise<void>;
-  /** Keep the trial's folder for debugging (its path is in the outcome). @defaultValue false */
-  keepWorkdir?: boolean;
-  /** Where trial folders are created. @defaultValue os.tmpdir() */
-  workdirRoot?: string;
-  /** Aborting stops the process group; the outcome is FAIL (kind 'aborted'). */
-  signal?: AbortSignal;
   /** The environment the allowlist picks from. @defaultValue process.env */
   parentEnv?: NodeJS.ProcessEnv;
 }
@@ -237,9 +227,9 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
   }
 
   const paramsJson = JSON.stringify(options.params);
-  return inTrialWorkdir(options, options.trialNumber, async (workdir): Promise<CommandOutcome> => {
+  return withTrialRun(options, options.trialNumber, async (run): Promise<CommandOutcome> => {
+    const { workdir, logTail } = run;
     const paramsFile = join(workdir, 'params.json');
-    const logTail = new TailBuffer(TAIL_CHARS);
     const reports: Array<{ step: number; value: number }> = [];
     const attrs: Record<string, JsonValue> = {};
     let exit: ProcessExit | null = null;
@@ -257,7 +247,7 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
     });
     const program = findExecutable(spec.argv[0], env.PATH, spec.baseDir);
     const common = (): OutcomeCommon & CommandRecords => ({
-      ...outcomeCommon(exit, logTail, options.keepWorkdir ? workdir : null),
+      ...run.common(exit),
       reports,
       attrs,
     });
@@ -283,11 +273,7 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
       args: argv.slice(1),
       cwd: workdir,
       env,
-      wallTimeMs: limits.wallTimeMs,
-      outputBytes: limits.outputBytes,
-      killGraceMs: limits.killGraceMs,
-      tailChars: TAIL_CHARS,
-      maxLineChars: MAX_LINE_CHARS,
+      ...processLimits(limits),
       signal: options.signal,
       onLine: (line, truncated) => {
         lineNumber++;
@@ -369,16 +355,13 @@ export async function runCommandTrial(options: RunCommandTrialOptions): Promise<
   });
 }
 
-export interface CommandObjectiveOptions {
+export interface CommandObjectiveOptions extends RunPlacement {
   /** The parameters to suggest (in order, conditions respected) before each run. */
   space: SearchSpaceDefinition;
   /** Given to the program as TUNEFORGE_STUDY. */
   studyName: string;
   /** Ask `trial.shouldPrune()` after each report. @defaultValue true */
   pruning?: boolean;
-  keepWorkdir?: boolean;
-  workdirRoot?: string;
-  signal?: AbortSignal;
   /** Called with each outcome before the objective returns or throws (e.g. to log the stderr tail). */
   onOutcome?(trialNumber: number, outcome: CommandOutcome): void | Promise<void>;
 }
@@ -409,18 +392,14 @@ export function commandObjective(
         return pruning && trial.shouldPrune();
       },
       onAttr: (key, value) => trial.setUserAttr(key, value),
-      keepWorkdir: options.keepWorkdir,
-      workdirRoot: options.workdirRoot,
-      signal: options.signal,
+      ...placementOf(options),
     });
     await options.onOutcome?.(trial.number, outcome);
-    if (outcome.state === 'COMPLETE') {
-      storeConstraints(trial, outcome.constraints);
-      return outcome.values.length === 1 ? outcome.values[0] : outcome.values;
-    }
-    if (outcome.state === 'PRUNED') {
-      throw new TrialPruned(outcome.step === null ? 'Trial was pruned.' : `Pruned at step ${outcome.step}.`);
-    }
-    throw failedRunError(outcome);
+    return settleOutcome(
+      trial,
+      outcome,
+      (complete) => (complete.values.length === 1 ? complete.values[0] : complete.values),
+      (pruned) => (pruned.step === null ? 'Trial was pruned.' : `Pruned at step ${pruned.step}.`),
+    );
   };
 }

@@ -12,6 +12,7 @@ export { probeSandbox, type MemoryLimiter, type SandboxCapabilities } from './sa
 export * from './command-line';
 export * from './command-runner';
 export * from './module-runner';
+export type { FailedRun, OutcomeCommon, RunPlacement } from './run-outcome';
 export * from './objective-registry';
 export * from './builtin-problems';
 export * from './builtin-objective';

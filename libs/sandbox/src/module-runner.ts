@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TrialPruned, type JsonValue, type Objective, type Trial } from '@tuneforge/core';
+import { type JsonValue, type Objective, type Trial } from '@tuneforge/core';
 import { buildChildEnv, resolveEnvFields } from './env-allowlist';
 import { InvalidObjectiveSpecError, ObjectiveFailedError, type FailureKind } from './errors';
 import {
@@ -23,20 +23,18 @@ import {
   type TrialMethod,
 } from './ipc-protocol';
 import { resolveLimits, type ResolvedLimits, type SandboxLimits } from './limits';
-import { LineSplitter, TailBuffer } from './output-capture';
+import { LineSplitter } from './output-capture';
 import {
   exitFailure,
-  failedRunError,
-  inTrialWorkdir,
-  MAX_LINE_CHARS,
-  outcomeCommon,
+  placementOf,
+  processLimits,
   sandboxFailure,
+  settleOutcome,
   storeConstraints,
-  TAIL_CHARS,
   withStderr,
-  type FailedRun,
-  type OutcomeCommon,
+  withTrialRun,
 } from './run-outcome';
+import type { FailedRun, OutcomeCommon, RunPlacement } from './run-outcome';
 import { SandboxProcess, type ProcessExit } from './sandbox-process';
 
 /** What to run. Plain JSON, so that a manifest can carry it. */
@@ -76,15 +74,11 @@ export type ModuleTrial = Pick<
   | 'setUserAttr'
 >;
 
-export interface RunModuleTrialOptions {
+export interface RunModuleTrialOptions extends RunPlacement {
   spec: ModuleSpec | ResolvedModuleSpec;
   trial: ModuleTrial;
   /** Given to the child as TUNEFORGE_STUDY. @defaultValue '' */
   studyName?: string;
-  keepWorkdir?: boolean;
-  /** Where trial folders (the child's working folder) are created. @defaultValue os.tmpdir() */
-  workdirRoot?: string;
-  signal?: AbortSignal;
   /** The environment the allowlist picks from. @defaultValue process.env */
   parentEnv?: NodeJS.ProcessEnv;
 }
@@ -312,8 +306,8 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
     if (tsconfig && env.TSX_TSCONFIG_PATH === undefined) env.TSX_TSCONFIG_PATH = tsconfig;
   }
 
-  return inTrialWorkdir(options, trial.number, async (workdir): Promise<ModuleOutcome> => {
-    const logTail = new TailBuffer(TAIL_CHARS);
+  return withTrialRun(options, trial.number, async (run): Promise<ModuleOutcome> => {
+    const { workdir, logTail } = run;
     const childEnv = buildChildEnv(options.parentEnv ?? process.env, {
       passEnv: spec.passEnv,
       env,
@@ -329,11 +323,7 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
       args: [...nodeArgs, CHILD_ENTRY, spec.path],
       cwd: workdir,
       env: childEnv,
-      wallTimeMs: limits.wallTimeMs,
-      outputBytes: limits.outputBytes,
-      killGraceMs: limits.killGraceMs,
-      tailChars: TAIL_CHARS,
-      maxLineChars: MAX_LINE_CHARS,
+      ...processLimits(limits),
       signal: options.signal,
       extraPipes: 1,
       onLine: (line, truncated) => logTail.append(`${line}${truncated ? '…' : ''}\n`),
@@ -374,7 +364,7 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
 
     const exit: ProcessExit = await proc.done;
     await chain;
-    const common = (): OutcomeCommon => outcomeCommon(exit, logTail, options.keepWorkdir ? workdir : null);
+    const common = (): OutcomeCommon => run.common(exit);
     const fail = (kind: FailureKind, reason: string, errorName: string | null = null): ModuleOutcome => ({
       ...common(),
       state: 'FAIL',
@@ -431,12 +421,9 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
   });
 }
 
-export interface ModuleObjectiveOptions {
+export interface ModuleObjectiveOptions extends RunPlacement {
   /** Given to the child as TUNEFORGE_STUDY. @defaultValue '' */
   studyName?: string;
-  keepWorkdir?: boolean;
-  workdirRoot?: string;
-  signal?: AbortSignal;
   /** Called with each outcome before the objective returns or throws. */
   onOutcome?(trialNumber: number, outcome: ModuleOutcome): void | Promise<void>;
 }
@@ -459,17 +446,15 @@ export function moduleObjective(
       spec: resolved,
       trial,
       studyName: options.studyName,
-      keepWorkdir: options.keepWorkdir,
-      workdirRoot: options.workdirRoot,
-      signal: options.signal,
+      ...placementOf(options),
     });
     await options.onOutcome?.(trial.number, outcome);
-    if (outcome.state === 'COMPLETE') {
-      storeConstraints(trial, outcome.constraints);
-      return outcome.value;
-    }
-    if (outcome.state === 'PRUNED') throw new TrialPruned(outcome.message);
-    throw failedRunError(outcome);
+    return settleOutcome(
+      trial,
+      outcome,
+      (complete) => complete.value,
+      (pruned) => pruned.message,
+    );
   };
 }
 

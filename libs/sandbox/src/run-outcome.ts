@@ -1,25 +1,40 @@
 /**
- * How a sandboxed run ended, as the command and module runners both say it: the fields every outcome has,
- * the FAIL that a sandbox stop or an unclean exit means, the stderr tail quoted in a reason, the trial's
- * folder, and what an objective does with an outcome (store its constraints, throw its failure). What differs
- * between the two runners (a result line against a returned value, the address-space cap against the heap
- * cap) stays in each.
+ * What the command and module runners share about a run: its folder and log tail, the limits its process
+ * runs under, the fields every outcome has, the FAIL that a sandbox stop or an unclean exit means (with the
+ * stderr tail quoted in the reason), and what an objective makes of an outcome (constraints stored, TrialPruned
+ * or ObjectiveFailedError thrown). What differs between the two runners (a result line against a returned
+ * value, the address-space cap against the heap cap) stays in each.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONSTRAINTS_ATTR, type Trial } from '@tuneforge/core';
+import { CONSTRAINTS_ATTR, TrialPruned, type Trial } from '@tuneforge/core';
 import { ObjectiveFailedError, type FailureKind } from './errors';
 import { formatBytes, formatMs, type ResolvedLimits } from './limits';
-import type { TailBuffer } from './output-capture';
-import type { ProcessExit } from './sandbox-process';
+import { TailBuffer } from './output-capture';
+import type { ProcessExit, SandboxProcessOptions } from './sandbox-process';
 
 /** Characters of stdout log and of stderr kept on the outcome. */
-export const TAIL_CHARS = 8192;
+const TAIL_CHARS = 8192;
 /** Characters of stderr quoted in a fail reason. */
 const REASON_TAIL_CHARS = 2000;
 /** Longest stdout line kept whole: a longer protocol line is malformed, a longer log line is cut. */
 export const MAX_LINE_CHARS = 64 * 1024;
+
+/** Where a run's folder goes and what may stop it early: taken alike by both runners and both objectives. */
+export interface RunPlacement {
+  /** Keep the trial's folder for debugging (its path is in the outcome). @defaultValue false */
+  keepWorkdir?: boolean;
+  /** Where trial folders (the program's working folder) are created. @defaultValue os.tmpdir() */
+  workdirRoot?: string;
+  /** Aborting stops the process group; the outcome is FAIL (kind 'aborted'). */
+  signal?: AbortSignal;
+}
+
+/** The placement part of an objective's options, to pass on to its runner. */
+export function placementOf(options: RunPlacement): RunPlacement {
+  return { keepWorkdir: options.keepWorkdir, workdirRoot: options.workdirRoot, signal: options.signal };
+}
 
 /** What every outcome says, whatever its state. */
 export interface OutcomeCommon {
@@ -40,19 +55,16 @@ export interface FailedRun {
   readonly reason: string;
 }
 
-/** The common fields of an outcome; `exit` is null when the process never ran. */
-export function outcomeCommon(
-  exit: ProcessExit | null,
-  logTail: TailBuffer,
-  workdir: string | null,
-): OutcomeCommon {
+/** The limits a sandboxed process runs under, and how much of its output is kept. */
+export function processLimits(
+  limits: ResolvedLimits,
+): Pick<SandboxProcessOptions, 'wallTimeMs' | 'outputBytes' | 'killGraceMs' | 'tailChars' | 'maxLineChars'> {
   return {
-    exitCode: exit?.code ?? null,
-    signal: exit?.signal ?? null,
-    durationMs: exit?.durationMs ?? 0,
-    logTail: logTail.toString(),
-    stderrTail: exit?.stderrTail ?? '',
-    workdir,
+    wallTimeMs: limits.wallTimeMs,
+    outputBytes: limits.outputBytes,
+    killGraceMs: limits.killGraceMs,
+    tailChars: TAIL_CHARS,
+    maxLineChars: MAX_LINE_CHARS,
   };
 }
 
@@ -119,20 +131,68 @@ export function sandboxFailure(
   }
 }
 
+/** One run of a trial, as a runner builds its outcome: the trial's folder and the tail of the program's log. */
+export interface TrialRun {
+  /** A fresh folder for the trial, the program's working folder. */
+  readonly workdir: string;
+  /** The program's own stdout log (a command's protocol lines excluded), its last TAIL_CHARS characters. */
+  readonly logTail: TailBuffer;
+  /** The fields every outcome has; `exit` is null when the process never ran. */
+  common(exit: ProcessExit | null): OutcomeCommon;
+}
+
 /**
  * Runs `run` in a fresh folder for the trial (under `workdirRoot`, else the system's temporary folder), and
  * removes the folder afterwards unless `keepWorkdir` asks to keep it.
  */
-export async function inTrialWorkdir<T>(
-  options: { readonly workdirRoot?: string; readonly keepWorkdir?: boolean },
+export async function withTrialRun<T>(
+  options: RunPlacement,
   trialNumber: number,
-  run: (workdir: string) => Promise<T>,
+  run: (trialRun: TrialRun) => Promise<T>,
 ): Promise<T> {
   const workdir = await mkdtemp(join(options.workdirRoot ?? tmpdir(), `tuneforge-trial-${trialNumber}-`));
+  const logTail = new TailBuffer(TAIL_CHARS);
+  const common = (exit: ProcessExit | null): OutcomeCommon => ({
+    exitCode: exit?.code ?? null,
+    signal: exit?.signal ?? null,
+    durationMs: exit?.durationMs ?? 0,
+    logTail: logTail.toString(),
+    stderrTail: exit?.stderrTail ?? '',
+    workdir: options.keepWorkdir ? workdir : null,
+  });
   try {
-    return await run(workdir);
+    return await run({ workdir, logTail, common });
   } finally {
     if (!options.keepWorkdir) await rm(workdir, { recursive: true, force: true });
+  }
+}
+
+/** The states of an outcome as an objective reads them. */
+type SettledOutcome =
+  | { readonly state: 'COMPLETE'; readonly constraints: readonly number[] | null }
+  | { readonly state: 'PRUNED' }
+  | FailedRun;
+
+/**
+ * What an objective makes of a run's outcome: a COMPLETE run's constraints go to the trial and `value` reads
+ * what the study gets; PRUNED throws `TrialPruned` with `prunedMessage`; FAIL throws `ObjectiveFailedError`
+ * (so that `study.optimize` ends the trial FAIL with the reason).
+ */
+export function settleOutcome<O extends SettledOutcome>(
+  trial: Pick<Trial, 'setSystemAttr'>,
+  outcome: O,
+  value: (complete: Extract<O, { state: 'COMPLETE' }>) => number | readonly number[],
+  prunedMessage: (pruned: Extract<O, { state: 'PRUNED' }>) => string,
+): number | readonly number[] {
+  const settled: SettledOutcome = outcome;
+  switch (settled.state) {
+    case 'COMPLETE':
+      storeConstraints(trial, settled.constraints);
+      return value(outcome as Extract<O, { state: 'COMPLETE' }>);
+    case 'PRUNED':
+      throw new TrialPruned(prunedMessage(outcome as Extract<O, { state: 'PRUNED' }>));
+    case 'FAIL':
+      throw new ObjectiveFailedError(settled.reason, settled.kind);
   }
 }
 
@@ -145,9 +205,4 @@ export function storeConstraints(
   constraints: readonly number[] | null,
 ): void {
   if (constraints) trial.setSystemAttr(CONSTRAINTS_ATTR, [...constraints]);
-}
-
-/** The error an objective throws for a FAIL run, so that `study.optimize` ends the trial FAIL with the reason. */
-export function failedRunError(outcome: FailedRun): ObjectiveFailedError {
-  return new ObjectiveFailedError(outcome.reason, outcome.kind);
 }
