@@ -11,12 +11,26 @@ export interface ObjectiveModule {
   grid?: GridSearchSpace;
 }
 
+let tsxRegistered = false;
+
+/**
+ * Objective modules load through tsx (TypeScript, ES modules, .mts), as in the sandbox's children; the
+ * CLI's own sources run on swc (bin/swc-register.js), so tsx is registered on the first module only.
+ */
+function registerTsx(): void {
+  if (tsxRegistered) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('tsx/cjs/api') as { register: () => unknown }).register();
+  tsxRegistered = true;
+}
+
 /** Loads a .ts/.js module that exports `objective(trial)` (or a default function). */
 export function loadObjectiveModule(file: string): ObjectiveModule {
   const path = resolve(file);
   if (!existsSync(path)) throw new CliUsageError(`Objective module not found: ${file}`);
   let mod: Record<string, unknown>;
   try {
+    registerTsx();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(path);
   } catch (e) {
