@@ -113,7 +113,8 @@ const EXPECTED: Record<string, (stdout: string, command: DocCommand, cwd: string
   optimize(stdout, command, cwd) {
     expect(stdout).toMatch(/^Created study '[^']+' (in memory \(|in the SQLite file )/);
     expect(stdout).toMatch(/\] Trial 0 (finished|pruned|failed) /);
-    expect(stdout).toMatch(/^Best trial: \d+\n {2}value: [\d.e-]+\n {2}params: \{/m);
+    if (/--directions\s+\S+,/.test(command.run)) expect(stdout).toMatch(/^Pareto front: trials \d+/m);
+    else expect(stdout).toMatch(/^Best trial: \d+\n {2}value: [\d.e-]+\n {2}params: \{/m);
     const report = /--report\s+(\S+)/.exec(command.run)?.[1];
     if (report) {
       expect(stdout).toContain(`Report: ${join(cwd, report)}\n`);
@@ -134,6 +135,10 @@ const EXPECTED: Record<string, (stdout: string, command: DocCommand, cwd: string
   'best-trial'(stdout) {
     expect(JSON.parse(stdout)).toMatchObject({ state: 'COMPLETE' });
   },
+  'best-trials'(stdout) {
+    expect(stdout).toMatch(/^\d+ trials? on the feasible Pareto front /m);
+    expect(stdout).toMatch(/^Hypervolume [\d.e+-]+ for the reference point \[/m);
+  },
   'delete-study'(stdout) {
     expect(stdout).toMatch(/^Deleted study '[^']+'\.\n$/);
   },
@@ -151,7 +156,7 @@ describe("README.md's CLI examples, through the real binary", () => {
   it('finds the demo and the CLI commands of every documented sub-command', () => {
     expect(commands.map((c) => c.written)).toContain('npm run demo');
     expect(new Set(commands.map((c) => c.subcommand))).toEqual(
-      new Set(['optimize', 'studies', 'trials', 'best-trial', 'delete-study']),
+      new Set(['optimize', 'studies', 'trials', 'best-trial', 'best-trials', 'delete-study']),
     );
   });
 
