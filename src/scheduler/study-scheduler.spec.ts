@@ -1,0 +1,178 @@
+import { InMemoryStorage, type JsonObject } from '@tuneforge/core';
+import {
+  DEFINITION_ATTR,
+  STARTED_AT_ATTR,
+  STATE_ATTR,
+  type PlatformStudyState,
+  type RefillReason,
+  type StudyDefinition,
+  type TrialJobData,
+  trialJobId,
+  TRIALS_QUEUE,
+} from '@tuneforge/queue';
+import { ObjectiveRegistry } from '@tuneforge/sandbox';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { PlatformConfig } from '../config/platform-config';
+import { RefillQueue } from '../providers/refill-queue';
+import { StudyLock } from '../providers/study-lock';
+import { StudyScheduler } from './study-scheduler.service';
+
+const connection = { host: '127.0.0.1', port: 6379 };
+const basePrefix = `tf-study-scheduler-${process.pid}-${Date.now()}`;
+
+/** Records the refills asked for instead of queueing them. */
+class RecordingRefills extends RefillQueue {
+  readonly requested: Array<[number, RefillReason]> = [];
+  async request(studyId: number, reason: RefillReason): Promise<void> {
+    this.requested.push([studyId, reason]);
+  }
+  async requestLater(studyId: number): Promise<void> {
+    this.requested.push([studyId, 'sweep']);
+  }
+}
+
+function definition(budget: Partial<StudyDefinition['budget']> = {}): StudyDefinition {
+  return {
+    name: 'scheduled',
+    directions: ['minimize'],
+    searchSpace: null,
+    sampler: { type: 'random', seed: 1 },
+    pruner: { type: 'none' },
+    objective: { kind: 'builtin', name: 'branin' },
+    budget: { nTrials: 10, maxParallel: 3, timeoutSec: null, ...budget },
+    seed: 1,
+  };
+}
+
+describe('StudyScheduler', () => {
+  const redis = new Redis({ ...connection, lazyConnect: true });
+  const queues: Queue[] = [];
+  let run = 0;
+
+  afterAll(async () => {
+    for (const q of queues) await q.close();
+    const found = await redis.keys(`${basePrefix}*`);
+    if (found.length > 0) await redis.del(...found);
+    await redis.quit();
+  });
+
+  /** A scheduler over a fresh in-memory storage and its own queue prefix, with one study stored as the API does. */
+  async function setup(def: StudyDefinition, state: PlatformStudyState = 'RUNNING') {
+    const prefix = `${basePrefix}-${++run}`;
+    const storage = new InMemoryStorage();
+    const trials = new Queue<TrialJobData>(TRIALS_QUEUE, { connection, prefix });
+    queues.push(trials);
+    const refills = new RecordingRefills();
+    const config = {
+      queuePrefix: prefix,
+      workerId: 'scheduler-spec',
+      leaseSeconds: 60,
+      maxRetries: 1,
+      sweepSeconds: 60,
+    } as PlatformConfig;
+    const scheduler = new StudyScheduler(storage, config, refills, trials, new ObjectiveRegistry([]), redis);
+    const { studyId } = await storage.createStudy({
+      studyName: def.name,
+      directions: def.directions,
+      systemAttrs: {
+        [DEFINITION_ATTR]: def as unknown as JsonObject,
+        [STATE_ATTR]: state,
+        [STARTED_AT_ATTR]: Date.now(),
+      },
+    });
+    const jobIds = async () =>
+      (await trials.getJobs(['waiting', 'active', 'delayed', 'prioritized'])).map((j) => j.id).sort();
+    const stateOf = async () => (await storage.getStudy(studyId)).systemAttrs[STATE_ATTR];
+    return { storage, trials, refills, scheduler, studyId, prefix, jobIds, stateOf };
+  }
+
+  it('tops a new study up to maxParallel WAITING trials, one job per trial', async () => {
+    const { storage, scheduler, studyId, jobIds } = await setup(definition({ maxParallel: 3 }));
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 3, state: 'RUNNING' });
+    const waiting = await storage.getAllTrials(studyId, ['WAITING']);
+    expect(waiting).toHaveLength(3);
+    expect(await jobIds()).toEqual(waiting.map((t) => trialJobId(t.trialId)).sort());
+  });
+
+  it('gives each job the study, trial id and number of its trial', async () => {
+    const { storage, trials, scheduler, studyId } = await setup(definition({ maxParallel: 2 }));
+    await scheduler.refill(studyId);
+    for (const trial of await storage.getAllTrials(studyId, ['WAITING'])) {
+      const job = await trials.getJob(trialJobId(trial.trialId));
+      expect(job?.data).toEqual({ studyId, trialId: trial.trialId, trialNumber: trial.number });
+    }
+  });
+
+  it('creates no more trials than the budget has left', async () => {
+    const { storage, scheduler, studyId } = await setup(definition({ nTrials: 2, maxParallel: 5 }));
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 2, state: 'RUNNING' });
+    expect(await storage.getAllTrials(studyId)).toHaveLength(2);
+  });
+
+  it('creates nothing while maxParallel trials are in flight', async () => {
+    const { storage, scheduler, studyId, jobIds } = await setup(definition({ maxParallel: 2 }));
+    await scheduler.refill(studyId);
+    const jobs = await jobIds();
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 0, state: 'RUNNING' });
+    expect(await storage.getAllTrials(studyId)).toHaveLength(2);
+    expect(await jobIds()).toEqual(jobs);
+  });
+
+  it('completes the study when the budget is spent and nothing is in flight', async () => {
+    const { storage, scheduler, studyId, jobIds, stateOf } = await setup(definition({ nTrials: 2 }));
+    for (const value of [1, 2]) await storage.createTrial(studyId, { state: 'COMPLETE', values: [value] });
+    expect(await scheduler.refill(studyId)).toEqual({ created: 0, requeued: 0, state: 'COMPLETED' });
+    expect(await stateOf()).toBe('COMPLETED');
+    expect(await jobIds()).toEqual([]);
+  });
+
+  it('does not complete a spent study while a trial is still in flight', async () => {
+    const { storage, scheduler, studyId, stateOf } = await setup(definition({ nTrials: 2 }));
+    await storage.createTrial(studyId, { state: 'COMPLETE', values: [1] });
+    await storage.createTrial(studyId, { state: 'RUNNING' });
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 0, state: 'RUNNING' });
+    expect(await stateOf()).toBe('RUNNING');
+  });
+
+  it('gives a STOPPED study neither trials nor jobs', async () => {
+    const { storage, scheduler, studyId, jobIds, stateOf } = await setup(definition(), 'STOPPED');
+    expect(await scheduler.refill(studyId)).toEqual({ created: 0, requeued: 0, state: 'STOPPED' });
+    expect(await storage.getAllTrials(studyId)).toEqual([]);
+    expect(await jobIds()).toEqual([]);
+    expect(await stateOf()).toBe('STOPPED');
+  });
+
+  it('answers GONE for a study that no longer exists', async () => {
+    const { scheduler, studyId } = await setup(definition());
+    expect(await scheduler.refill(studyId + 1000)).toEqual({ created: 0, requeued: 0, state: 'GONE' });
+  });
+
+  it('answers BUSY, creating nothing, while another holds the study lock', async () => {
+    const { storage, scheduler, studyId, prefix } = await setup(definition());
+    const other = new StudyLock(redis, prefix);
+    let outcome;
+    await other.withLock(studyId, async () => {
+      outcome = await scheduler.refill(studyId);
+    });
+    expect(outcome).toEqual({ created: 0, requeued: 0, state: 'BUSY' });
+    expect(await storage.getAllTrials(studyId)).toEqual([]);
+  });
+
+  it('sweeps a stored WAITING trial whose job is gone back into the queue, and asks for a refill', async () => {
+    const { storage, refills, scheduler, studyId, jobIds } = await setup(definition());
+    // A trial enqueued or requeued while Redis lost its job: stored WAITING, no job anywhere.
+    const orphan = await storage.createTrial(studyId, { state: 'WAITING' });
+    await scheduler.sweep();
+    expect(await jobIds()).toEqual([trialJobId(orphan.trialId)]);
+    expect(refills.requested).toEqual([[studyId, 'sweep']]);
+  });
+
+  it('sweeps past a STOPPED study without enqueueing or asking for a refill', async () => {
+    const { storage, refills, scheduler, studyId, jobIds } = await setup(definition(), 'STOPPED');
+    await storage.createTrial(studyId, { state: 'WAITING' });
+    await scheduler.sweep();
+    expect(await jobIds()).toEqual([]);
+    expect(refills.requested).toEqual([]);
+  });
+});
