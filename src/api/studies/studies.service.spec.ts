@@ -1,0 +1,117 @@
+import { DuplicateStudyError, InMemoryStorage } from '@tuneforge/core';
+import { DEFINITION_ATTR, type RefillReason, STATE_ATTR } from '@tuneforge/queue';
+import { ObjectiveRegistry } from '@tuneforge/sandbox';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { PlatformConfig } from '../../config/platform-config';
+import { RefillQueue } from '../../providers/refill-queue';
+import { SandboxObjectiveCatalog } from '../../providers/sandbox-objective-catalog';
+import { RedisStudyCleanup } from '../../providers/study-cleanup';
+import type { CreateStudyDto } from './dto/create-study.dto';
+import { StudiesService } from './studies.service';
+
+/** Records the refills asked for instead of queueing them. */
+class RecordingRefills extends RefillQueue {
+  readonly requested: Array<[number, RefillReason]> = [];
+  async request(studyId: number, reason: RefillReason): Promise<void> {
+    this.requested.push([studyId, reason]);
+  }
+  async requestLater(studyId: number): Promise<void> {
+    this.requested.push([studyId, 'sweep']);
+  }
+}
+
+function dto(overrides: Partial<CreateStudyDto> = {}): CreateStudyDto {
+  return {
+    name: 'created',
+    direction: 'minimize',
+    sampler: { type: 'random' },
+    objective: { builtin: 'branin' },
+    budget: { nTrials: 10, maxParallel: 2 },
+    seed: 7,
+    ...overrides,
+  } as CreateStudyDto;
+}
+
+describe('StudiesService.create', () => {
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+  const prefix = `tf-studies-service-${process.pid}-${Date.now()}`;
+  // The dependency probe's SELECT 1 on the local Postgres (nothing is written there: the studies live in memory).
+  const dataSource = new DataSource({
+    type: 'postgres',
+    host: '127.0.0.1',
+    port: 5432,
+    username: 'postgres',
+    database: 'postgres',
+  });
+
+  beforeAll(async () => {
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    const found = await redis.keys(`${prefix}:*`);
+    if (found.length > 0) await redis.del(...found);
+    await redis.quit();
+  });
+
+  function setup() {
+    const storage = new InMemoryStorage();
+    const refills = new RecordingRefills();
+    const config = { queuePrefix: prefix, maxRetries: 1, allowInlineCommands: false } as PlatformConfig;
+    const registry = new ObjectiveRegistry([]);
+    const service = new StudiesService(
+      storage,
+      refills,
+      new SandboxObjectiveCatalog(registry, config),
+      new RedisStudyCleanup(redis, config),
+      redis,
+      config,
+      dataSource,
+      registry,
+    );
+    return { storage, refills, service };
+  }
+
+  it('creates a RUNNING study with its definition stored, and asks for its first refill', async () => {
+    const { storage, refills, service } = setup();
+    const outcome = await service.create(dto());
+    expect(outcome.created).toBe(true);
+    const record = await storage.getStudy(outcome.study.id);
+    expect(record.studyName).toBe('created');
+    expect(record.systemAttrs[STATE_ATTR]).toBe('RUNNING');
+    expect(record.systemAttrs[DEFINITION_ATTR]).toMatchObject({
+      name: 'created',
+      objective: { kind: 'builtin', name: 'branin' },
+      budget: { nTrials: 10, maxParallel: 2, timeoutSec: null },
+    });
+    expect(refills.requested).toEqual([[outcome.study.id, 'start']]);
+  });
+
+  it('answers the existing study with created false when the same definition is sent again', async () => {
+    const { storage, service } = setup();
+    const first = await service.create(dto());
+    const again = await service.create(dto());
+    expect(again.created).toBe(false);
+    expect(again.study.id).toBe(first.study.id);
+    expect(await storage.listStudies()).toHaveLength(1);
+  });
+
+  it('refuses the same name with another definition, naming the field that differs', async () => {
+    const { storage, service } = setup();
+    await service.create(dto());
+    const other = service.create(dto({ budget: { nTrials: 20, maxParallel: 2 } }));
+    await expect(other).rejects.toBeInstanceOf(DuplicateStudyError);
+    await expect(other).rejects.toThrow(/budget\.nTrials is 10 there, 20 here/);
+    expect(await storage.listStudies()).toHaveLength(1);
+  });
+
+  it('refuses a name the platform did not create (a library study), asking for another name', async () => {
+    const { storage, service } = setup();
+    await storage.createStudy({ studyName: 'created', directions: ['minimize'] });
+    await expect(service.create(dto())).rejects.toThrow(
+      /was not created through the platform: choose another name/,
+    );
+  });
+});
