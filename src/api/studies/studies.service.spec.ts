@@ -1,5 +1,11 @@
-import { DuplicateStudyError, InMemoryStorage } from '@tuneforge/core';
-import { DEFINITION_ATTR, type RefillReason, STATE_ATTR } from '@tuneforge/queue';
+import { DuplicateStudyError, InMemoryStorage, StudyNotFoundError } from '@tuneforge/core';
+import {
+  DEFINITION_ATTR,
+  RedisKeys,
+  type RefillReason,
+  STATE_ATTR,
+  StudyStateConflictError,
+} from '@tuneforge/queue';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -33,7 +39,7 @@ function dto(overrides: Partial<CreateStudyDto> = {}): CreateStudyDto {
   } as CreateStudyDto;
 }
 
-describe('StudiesService.create', () => {
+describe('StudiesService', () => {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
   const prefix = `tf-studies-service-${process.pid}-${Date.now()}`;
   // The dependency probe's SELECT 1 on the local Postgres (nothing is written there: the studies live in memory).
@@ -113,5 +119,41 @@ describe('StudiesService.create', () => {
     await expect(service.create(dto())).rejects.toThrow(
       /was not created through the platform: choose another name/,
     );
+  });
+  it('stops a RUNNING study, and answers a second stop with the study as it is', async () => {
+    const { storage, service } = setup();
+    const { study } = await service.create(dto());
+    expect((await service.stop(study.id)).state).toBe('STOPPED');
+    expect((await service.stop('created')).state).toBe('STOPPED');
+    expect((await storage.getStudy(study.id)).systemAttrs[STATE_ATTR]).toBe('STOPPED');
+  });
+
+  it('resumes a STOPPED study and asks for a refill', async () => {
+    const { refills, service } = setup();
+    const { study } = await service.create(dto());
+    await service.stop(study.id);
+    refills.requested.length = 0;
+    expect((await service.resume(study.id)).state).toBe('RUNNING');
+    expect(refills.requested).toEqual([[study.id, 'resume']]);
+  });
+
+  it('refuses to stop a COMPLETED study, leaving it COMPLETED', async () => {
+    const { storage, service } = setup();
+    const { study } = await service.create(dto());
+    await storage.setStudySystemAttr(study.id, STATE_ATTR, 'COMPLETED');
+    await expect(service.stop(study.id)).rejects.toBeInstanceOf(StudyStateConflictError);
+    expect((await storage.getStudy(study.id)).systemAttrs[STATE_ATTR]).toBe('COMPLETED');
+  });
+
+  it("deletes a study with its Redis keys (the pruning index), leaving other studies' keys", async () => {
+    const { storage, service } = setup();
+    const { study } = await service.create(dto());
+    const keys = new RedisKeys(prefix);
+    await redis.zadd(keys.completedTrials(study.id), 0, '0');
+    await redis.zadd(keys.completedTrials(study.id + 1), 0, '0');
+    await service.remove(study.id);
+    await expect(storage.getStudy(study.id)).rejects.toBeInstanceOf(StudyNotFoundError);
+    expect(await redis.exists(keys.completedTrials(study.id))).toBe(0);
+    expect(await redis.exists(keys.completedTrials(study.id + 1))).toBe(1);
   });
 });
