@@ -4,7 +4,6 @@ import {
   STARTED_AT_ATTR,
   STATE_ATTR,
   type PlatformStudyState,
-  type RefillReason,
   type StudyDefinition,
   type TrialJobData,
   trialJobId,
@@ -14,23 +13,12 @@ import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { PlatformConfig } from '../config/platform-config';
-import { RefillQueue } from '../providers/refill-queue';
+import { RecordingRefills } from '../providers/testing/recording-refills';
 import { StudyLock } from '../providers/study-lock';
 import { StudyScheduler } from './study-scheduler.service';
 
 const connection = { host: '127.0.0.1', port: 6379 };
 const basePrefix = `tf-study-scheduler-${process.pid}-${Date.now()}`;
-
-/** Records the refills asked for instead of queueing them. */
-class RecordingRefills extends RefillQueue {
-  readonly requested: Array<[number, RefillReason]> = [];
-  async request(studyId: number, reason: RefillReason): Promise<void> {
-    this.requested.push([studyId, reason]);
-  }
-  async requestLater(studyId: number): Promise<void> {
-    this.requested.push([studyId, 'sweep']);
-  }
-}
 
 function definition(budget: Partial<StudyDefinition['budget']> = {}): StudyDefinition {
   return {

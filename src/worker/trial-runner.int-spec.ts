@@ -4,28 +4,16 @@ import {
   LAST_FAILURE_ATTR,
   STARTED_AT_ATTR,
   STATE_ATTR,
-  type RefillReason,
   type StudyDefinition,
 } from '@tuneforge/queue';
 import { getBuiltinProblem, ObjectiveRegistry } from '@tuneforge/sandbox';
 import { Redis } from 'ioredis';
 import type { PlatformConfig } from '../config/platform-config';
-import { RefillQueue } from '../providers/refill-queue';
+import { RecordingRefills } from '../providers/testing/recording-refills';
 import { ObjectiveFactory, SandboxObjectiveFactory } from './objective-factory';
 import { TrialRunner } from './trial-runner';
 
 const basePrefix = `tf-trial-runner-${process.pid}-${Date.now()}`;
-
-/** Records the refills asked for instead of queueing them. */
-class RecordingRefills extends RefillQueue {
-  readonly requested: Array<[number, RefillReason]> = [];
-  async request(studyId: number, reason: RefillReason): Promise<void> {
-    this.requested.push([studyId, reason]);
-  }
-  async requestLater(studyId: number): Promise<void> {
-    this.requested.push([studyId, 'sweep']);
-  }
-}
 
 /** An objective that throws on its first call and returns 42 on every later one. */
 class FailsOnceFactory extends ObjectiveFactory {

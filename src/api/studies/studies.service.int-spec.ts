@@ -1,31 +1,8 @@
 import { DuplicateStudyError, InMemoryStorage, StudyNotFoundError } from '@tuneforge/core';
-import {
-  DEFINITION_ATTR,
-  RedisKeys,
-  type RefillReason,
-  STATE_ATTR,
-  StudyStateConflictError,
-} from '@tuneforge/queue';
-import { ObjectiveRegistry } from '@tuneforge/sandbox';
+import { DEFINITION_ATTR, RedisKeys, STATE_ATTR, StudyStateConflictError } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
-import type { PlatformConfig } from '../../config/platform-config';
-import { RefillQueue } from '../../providers/refill-queue';
-import { SandboxObjectiveCatalog } from '../../providers/sandbox-objective-catalog';
-import { RedisStudyCleanup } from '../../providers/study-cleanup';
+import { probeDataSource, studyServices } from '../testing/study-services';
 import type { CreateStudyDto } from './dto/create-study.dto';
-import { StudiesService } from './studies.service';
-
-/** Records the refills asked for instead of queueing them. */
-class RecordingRefills extends RefillQueue {
-  readonly requested: Array<[number, RefillReason]> = [];
-  async request(studyId: number, reason: RefillReason): Promise<void> {
-    this.requested.push([studyId, reason]);
-  }
-  async requestLater(studyId: number): Promise<void> {
-    this.requested.push([studyId, 'sweep']);
-  }
-}
 
 function dto(overrides: Partial<CreateStudyDto> = {}): CreateStudyDto {
   return {
@@ -42,14 +19,7 @@ function dto(overrides: Partial<CreateStudyDto> = {}): CreateStudyDto {
 describe('StudiesService', () => {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
   const prefix = `tf-studies-service-${process.pid}-${Date.now()}`;
-  // The dependency probe's SELECT 1 on the local Postgres (nothing is written there: the studies live in memory).
-  const dataSource = new DataSource({
-    type: 'postgres',
-    host: '127.0.0.1',
-    port: 5432,
-    username: 'postgres',
-    database: 'postgres',
-  });
+  const dataSource = probeDataSource();
 
   beforeAll(async () => {
     await dataSource.initialize();
@@ -64,19 +34,7 @@ describe('StudiesService', () => {
 
   function setup() {
     const storage = new InMemoryStorage();
-    const refills = new RecordingRefills();
-    const config = { queuePrefix: prefix, maxRetries: 1, allowInlineCommands: false } as PlatformConfig;
-    const registry = new ObjectiveRegistry([]);
-    const service = new StudiesService(
-      storage,
-      refills,
-      new SandboxObjectiveCatalog(registry, config),
-      new RedisStudyCleanup(redis, config),
-      redis,
-      config,
-      dataSource,
-      registry,
-    );
+    const { refills, studies: service } = studyServices(storage, redis, dataSource, prefix);
     return { storage, refills, service };
   }
 

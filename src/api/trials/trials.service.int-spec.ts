@@ -1,27 +1,9 @@
 import { BadRequestException } from '@nestjs/common';
 import { InMemoryStorage, TrialNotFoundError } from '@tuneforge/core';
-import { type RefillReason, STATE_ATTR, StudyStateConflictError } from '@tuneforge/queue';
-import { ObjectiveRegistry } from '@tuneforge/sandbox';
+import { STATE_ATTR, StudyStateConflictError } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
-import type { PlatformConfig } from '../../config/platform-config';
-import { RefillQueue } from '../../providers/refill-queue';
-import { SandboxObjectiveCatalog } from '../../providers/sandbox-objective-catalog';
-import { RedisStudyCleanup } from '../../providers/study-cleanup';
+import { probeDataSource, studyServices } from '../testing/study-services';
 import type { CreateStudyDto } from '../studies/dto/create-study.dto';
-import { StudiesService } from '../studies/studies.service';
-import { TrialsService } from './trials.service';
-
-/** Records the refills asked for instead of queueing them. */
-class RecordingRefills extends RefillQueue {
-  readonly requested: Array<[number, RefillReason]> = [];
-  async request(studyId: number, reason: RefillReason): Promise<void> {
-    this.requested.push([studyId, reason]);
-  }
-  async requestLater(studyId: number): Promise<void> {
-    this.requested.push([studyId, 'sweep']);
-  }
-}
 
 const study: CreateStudyDto = {
   name: 'trials',
@@ -35,14 +17,7 @@ const study: CreateStudyDto = {
 describe('TrialsService', () => {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
   const prefix = `tf-trials-service-${process.pid}-${Date.now()}`;
-  // The dependency probe's SELECT 1 on the local Postgres (nothing is written there: the studies live in memory).
-  const dataSource = new DataSource({
-    type: 'postgres',
-    host: '127.0.0.1',
-    port: 5432,
-    username: 'postgres',
-    database: 'postgres',
-  });
+  const dataSource = probeDataSource();
 
   beforeAll(async () => {
     await dataSource.initialize();
@@ -58,20 +33,7 @@ describe('TrialsService', () => {
   /** The services over a fresh in-memory storage holding one platform study (created through the API's service). */
   async function setup() {
     const storage = new InMemoryStorage();
-    const refills = new RecordingRefills();
-    const config = { queuePrefix: prefix, maxRetries: 1, allowInlineCommands: false } as PlatformConfig;
-    const registry = new ObjectiveRegistry([]);
-    const studies = new StudiesService(
-      storage,
-      refills,
-      new SandboxObjectiveCatalog(registry, config),
-      new RedisStudyCleanup(redis, config),
-      redis,
-      config,
-      dataSource,
-      registry,
-    );
-    const trials = new TrialsService(storage, studies, registry);
+    const { refills, studies, trials } = studyServices(storage, redis, dataSource, prefix);
     const { study: created } = await studies.create(study);
     refills.requested.length = 0;
     return { storage, refills, trials, studyId: created.id };

@@ -1,0 +1,15 @@
+import type { RefillReason } from '@tuneforge/queue';
+import { RefillQueue } from '../refill-queue';
+
+/** A RefillQueue for specs: records the refills asked for instead of queueing them. */
+export class RecordingRefills extends RefillQueue {
+  readonly requested: Array<[number, RefillReason]> = [];
+
+  async request(studyId: number, reason: RefillReason): Promise<void> {
+    this.requested.push([studyId, reason]);
+  }
+
+  async requestLater(studyId: number): Promise<void> {
+    this.requested.push([studyId, 'sweep']);
+  }
+}
