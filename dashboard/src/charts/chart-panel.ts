@@ -1,5 +1,6 @@
 import { clear, h } from '../dom';
 import { echarts } from './echarts';
+import { markSeries } from './series-summary';
 import type { ChartSpec } from './theme';
 
 type Chart = ReturnType<typeof echarts.init>;
@@ -54,6 +55,7 @@ export class ChartPanel {
         this.charts[i].resize();
       }
       this.charts[i].setOption({ animation: false, ...spec.option }, { notMerge: true });
+      markSeries(box, this.charts[i]);
     });
   }
 

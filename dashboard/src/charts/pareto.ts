@@ -1,8 +1,26 @@
-import type { ParetoFrontData } from '@tuneforge/core';
+import type { ParetoFrontData, ParetoPoint } from '@tuneforge/core';
 import { fmt } from '../format';
 import { GRID, itemValue, valueAxis, type ChartSpec } from './theme';
 
-/** Every completed trial by its objective values, the non-dominated ones in red; 3 objectives as 3 pairs. */
+/** The legend's names, which the report's and the dashboard's browser tests look for. */
+export const PARETO_SERIES = {
+  front: 'Pareto front',
+  dominated: 'Dominated',
+  infeasible: 'Infeasible (constraint > 0)',
+} as const;
+
+/** Which series a point is drawn in: infeasible trials apart, whatever their values. */
+function seriesOf(p: ParetoPoint): keyof typeof PARETO_SERIES {
+  if (!p.feasible) return 'infeasible';
+  return p.dominated ? 'dominated' : 'front';
+}
+
+/**
+ * Every completed trial by its objective values: the feasible non-dominated ones (the front) in red, the
+ * dominated feasible ones dimmed, and, in a constrained study, the infeasible ones as hollow diamonds of
+ * their own legend entry. Three objectives are drawn as their three pairs (a scatter matrix), each
+ * pair with the flags judged on all objectives.
+ */
 export function paretoCharts(data: ParetoFrontData | null): ChartSpec[] {
   if (!data || data.points.length === 0) return [];
   const pairs: Array<[number, number]> =
@@ -14,8 +32,21 @@ export function paretoCharts(data: ParetoFrontData | null): ChartSpec[] {
           [1, 2],
         ];
   return pairs.map(([i, j]) => {
-    const pick = (dominated: boolean) =>
-      data.points.filter((p) => p.dominated === dominated).map((p) => [p.values[i], p.values[j], p.number]);
+    const pick = (series: keyof typeof PARETO_SERIES) =>
+      data.points.filter((p) => seriesOf(p) === series).map((p) => [p.values[i], p.values[j], p.number]);
+    const infeasible = data.constrained
+      ? [
+          {
+            name: PARETO_SERIES.infeasible,
+            type: 'scatter' as const,
+            symbol: 'diamond',
+            symbolSize: 9,
+            itemStyle: { color: 'rgba(142, 68, 173, 0.08)', borderColor: '#8e44ad', borderWidth: 1.5 },
+            data: pick('infeasible'),
+            z: 2,
+          },
+        ]
+      : [];
     return {
       option: {
         grid: GRID,
@@ -24,25 +55,29 @@ export function paretoCharts(data: ParetoFrontData | null): ChartSpec[] {
           trigger: 'item',
           formatter: (q: unknown) => {
             const v = itemValue(q);
-            return `Trial ${v[2]}<br>${fmt(v[0])}, ${fmt(v[1])}`;
+            const series = (q as { seriesName?: string }).seriesName;
+            const note = series === PARETO_SERIES.infeasible ? '<br>infeasible: a constraint is > 0' : '';
+            return `Trial ${v[2]}<br>${fmt(v[0])}, ${fmt(v[1])}${note}`;
           },
         },
         xAxis: { ...valueAxis(data.objectives[i].name), nameGap: 28 },
         yAxis: valueAxis(data.objectives[j].name),
         series: [
           {
-            name: 'Dominated',
+            name: PARETO_SERIES.dominated,
             type: 'scatter',
             symbolSize: 6,
-            itemStyle: { color: '#9aa5b1', opacity: 0.7 },
-            data: pick(true),
+            // Dimmed: the trials a reader can ignore when choosing a trade-off.
+            itemStyle: { color: '#9aa5b1', opacity: 0.45 },
+            data: pick('dominated'),
           },
+          ...infeasible,
           {
-            name: 'Pareto front',
+            name: PARETO_SERIES.front,
             type: 'scatter',
             symbolSize: 8,
             itemStyle: { color: '#d64545' },
-            data: pick(false),
+            data: pick('front'),
             z: 3,
           },
         ],

@@ -1,4 +1,5 @@
 import type { EChartsType, init } from 'echarts';
+import { markSeries } from '../charts/series-summary';
 import type { ChartSpec } from '../charts/theme';
 import { h } from '../dom';
 
@@ -29,6 +30,7 @@ export function drawCharts(box: HTMLElement, specs: readonly ChartSpec[]): EChar
     box.appendChild(div);
     const chart = init(div, null, { renderer: 'svg' });
     chart.setOption({ animation: false, ...spec.option });
+    markSeries(div, chart);
     return chart;
   });
 }

@@ -10,6 +10,7 @@ import type { EChartsType } from 'echarts';
 import { contourCharts } from '../charts/contour';
 import { edfCharts } from '../charts/edf';
 import { historyCharts } from '../charts/history';
+import { hypervolumeCharts } from '../charts/hypervolume';
 import { importanceCharts } from '../charts/importances';
 import { intermediateCharts } from '../charts/intermediate';
 import { parallelCharts } from '../charts/parallel';
@@ -81,12 +82,19 @@ const PLOTS: readonly ReportPlot[] = [
     empty: 'No completed trial.',
     wide: false,
   },
+  {
+    id: 'hypervolume-history',
+    charts: (p) => hypervolumeCharts(p.hypervolumeHistory),
+    empty: 'No completed trial.',
+    wide: true,
+  },
 ];
 
 function drawPlots(plots: StudyPlots): EChartsType[] {
   const charts: EChartsType[] = [];
   for (const plot of PLOTS) {
-    // The page has a panel for each plot it shows (the Pareto front only for several objectives).
+    // The page has a panel for each plot it shows (the Pareto front and the hypervolume only for several
+    // objectives).
     const box = document.querySelector<HTMLElement>(`[data-plot="${plot.id}"]`);
     if (!box) continue;
     const specs = plot.charts(plots);

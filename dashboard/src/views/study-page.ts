@@ -10,6 +10,7 @@ import { ChartPanel } from '../charts/chart-panel';
 import { contourCharts } from '../charts/contour';
 import { edfCharts } from '../charts/edf';
 import { historyCharts, historyPointCount } from '../charts/history';
+import { hypervolumeCharts } from '../charts/hypervolume';
 import { importanceCharts } from '../charts/importances';
 import { intermediateCharts } from '../charts/intermediate';
 import { parallelCharts } from '../charts/parallel';
@@ -66,6 +67,12 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
   const panels = {
     history: new ChartPanel('optimization-history', 'Optimization history', 'No completed trial yet.', true),
     pareto: new ChartPanel('pareto-front', 'Pareto front', 'No completed trial yet.', true),
+    hypervolume: new ChartPanel(
+      'hypervolume-history',
+      'Hypervolume history',
+      'No completed trial yet.',
+      true,
+    ),
     importances: new ChartPanel(
       'importances',
       'Parameter importances',
@@ -104,7 +111,7 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
     if (grid.childElementCount === 0) {
       const order = [
         panels.history,
-        ...(s.directions.length > 1 ? [panels.pareto] : []),
+        ...(s.directions.length > 1 ? [panels.pareto, panels.hypervolume] : []),
         panels.importances,
         panels.edf,
         panels.intermediate,
@@ -121,7 +128,10 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
     panels.history.update(historyCharts(p.optimizationHistory));
     // What the live view (and its browser test) watches grow as trials finish.
     panels.history.element.setAttribute('data-points', String(historyPointCount(p.optimizationHistory)));
-    if (s.directions.length > 1) panels.pareto.update(paretoCharts(p.paretoFront));
+    if (s.directions.length > 1) {
+      panels.pareto.update(paretoCharts(p.paretoFront));
+      panels.hypervolume.update(hypervolumeCharts(p.hypervolumeHistory));
+    }
     panels.importances.update(importanceCharts(p.importances));
     panels.edf.update(edfCharts(p.empiricalDistribution));
     panels.intermediate.update(intermediateCharts(p.intermediateValues));

@@ -1,5 +1,12 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { DEFAULT_REFERENCE_POINT_RULE, paretoSummary, Storage, type StudyDirection } from '@tuneforge/core';
+import {
+  DEFAULT_REFERENCE_POINT_RULE,
+  hypervolumeHistoryPlot,
+  paretoSummary,
+  Storage,
+  type HypervolumePoint,
+  type StudyDirection,
+} from '@tuneforge/core';
 import type { TrialResponse } from '@tuneforge/queue';
 import { errorBody, fieldErrorBody } from '../common/error-body';
 import { toTrialResponse } from '../common/responses';
@@ -22,6 +29,11 @@ export interface ParetoResponse {
   referencePointRule?: string;
   /** Of `trials`, with respect to the reference point; maximized objectives count upwards from it. */
   hypervolume: number;
+  /**
+   * The hypervolume after each finished trial, in number order, from the same reference point: it ends at
+   * `hypervolume` (what the dashboard's and the report's hypervolume history draw). Empty without a point.
+   */
+  hypervolumeHistory: HypervolumePoint[];
 }
 
 /** A decimal number as JSON writes them (no hex, no spaces, no `Infinity`). */
@@ -61,6 +73,12 @@ export class ParetoService {
       referencePointSource: given ? 'query' : 'default',
       ...(given ? {} : { referencePointRule: DEFAULT_REFERENCE_POINT_RULE }),
       hypervolume: summary.hypervolume,
+      hypervolumeHistory: summary.referencePoint
+        ? [
+            ...hypervolumeHistoryPlot(trials, { directions }, { referencePoint: summary.referencePoint })
+              .points,
+          ]
+        : [],
     };
   }
 }

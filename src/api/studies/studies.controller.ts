@@ -51,7 +51,8 @@ export class StudiesController {
     description:
       'COMPLETE trials whose constraints all hold (<= 0) and that no other such trial dominates, the number of ' +
       'infeasible COMPLETE trials, and the hypervolume of the front for ?ref= or the default reference point ' +
-      '(referencePointSource and referencePointRule say which).',
+      '(referencePointSource and referencePointRule say which), and hypervolumeHistory: the hypervolume after ' +
+      'each finished trial from the same point, ending at hypervolume.',
   })
   @ApiOkResponse({ description: 'the front, in trial number order' })
   @ApiBadRequestResponse({ description: 'ref is not one number per objective (errors names ref)' })

@@ -73,8 +73,79 @@ describe('renderReportHtml', () => {
       'empirical-distribution',
       'timeline',
     ]);
-    expect(panels(render(['minimize', 'maximize']))).toContain('pareto-front');
+    expect(panels(render(['minimize', 'maximize']))).toEqual(
+      expect.arrayContaining(['pareto-front', 'hypervolume-history']),
+    );
     expect(render(['minimize', 'maximize'])).toContain('Pareto front');
+  });
+});
+
+describe('the report of a constrained multi-objective study', () => {
+  // f1, f2 minimized; trial 0 would dominate everything but breaks its constraint, trial 3 is dominated.
+  const rows: Array<[number[], number[]]> = [
+    [[0, 0], [0.5]],
+    [[1, 3], [-1]],
+    [[3, 1], [0]],
+    [[4, 4], [-1]],
+  ];
+  const trials: FrozenTrial[] = rows.map(([values, constraints], number) => ({
+    ...complete(number, 0, { x: number }),
+    distributions: { x: { type: 'float', low: 0, high: 10, log: false, step: null } },
+    values,
+    systemAttrs: { constraints },
+  }));
+  const model = buildReportModel({
+    studyName: 'constrained',
+    directions: ['minimize', 'minimize'],
+    trials,
+    generatedAt: 0,
+  });
+  const html = renderReportHtml(model, ASSETS);
+  const block = /<script type="application\/json" id="tuneforge-report-data">(.*?)<\/script>/s.exec(html)![1];
+  const { plots } = JSON.parse(block);
+
+  it('lists the feasible Pareto front as best, not the infeasible trial that looks better', () => {
+    expect(model.best.map((b) => b.number)).toEqual([1, 2]);
+    const front = /<table class="front">.*?<tbody>(.*?)<\/tbody>/s.exec(html)![1];
+    expect([...front.matchAll(/<tr><td>(\d+)<\/td>/g)].map((m) => Number(m[1]))).toEqual([1, 2]);
+    expect(html).toContain('(2 feasible trials)');
+  });
+
+  it('embeds the front with the infeasible trials flagged, and the hypervolume history', () => {
+    expect(
+      plots.paretoFront.points.map((p: { number: number; feasible: boolean; dominated: boolean }) => [
+        p.number,
+        p.feasible,
+        p.dominated,
+      ]),
+    ).toEqual([
+      [0, false, true],
+      [1, true, false],
+      [2, true, false],
+      [3, true, true],
+    ]);
+    expect(plots.paretoFront.constrained).toBe(true);
+    // Default reference point: the worst of each objective (4, 4) moved 10 % of its range (0.4) further.
+    expect(plots.hypervolumeHistory.referencePoint).toEqual([4.4, 4.4]);
+    const volumes = plots.hypervolumeHistory.points.map((p: { hypervolume: number }) => p.hypervolume);
+    // Trial 0 is infeasible and adds nothing; trial 1 adds 3.4 x 1.4, trial 2 the rest of its box.
+    expect(volumes[0]).toBe(0);
+    expect(volumes[1]).toBeCloseTo(3.4 * 1.4, 12);
+    expect(volumes[2]).toBeCloseTo(3.4 * 1.4 + 1.4 * 3.4 - 1.4 * 1.4, 12);
+    expect(volumes[3]).toBe(volumes[2]);
+  });
+
+  it('says in each panel how infeasible trials are drawn and where the hypervolume is measured from', () => {
+    const note = (id: string) =>
+      new RegExp(`<section class="panel" id="panel-${id}"><h2>[^<]*</h2><p class="note">([^<]*)</p>`).exec(
+        html,
+      )![1];
+    expect(note('pareto-front')).toMatch(
+      /Infeasible trials \(a constraint &#62; 0\) are hollow purple diamonds/,
+    );
+    expect(note('hypervolume-history')).toMatch(
+      /Reference point \(4\.4, 4\.4\): the worst value of each objective/,
+    );
   });
 });
 

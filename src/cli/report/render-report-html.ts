@@ -53,6 +53,8 @@ function summary(model: ReportModel): string {
 }
 
 function best(model: ReportModel): string {
+  if (model.best.length === 0 && model.directions.length > 1)
+    return '<h2>Pareto front</h2><p class="empty">No feasible trial has completed yet.</p>';
   if (model.best.length === 0) return '<h2>Best trial</h2><p class="empty">No trial has completed yet.</p>';
   if (model.directions.length === 1) {
     const [b] = model.best;
@@ -78,7 +80,7 @@ function best(model: ReportModel): string {
       return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
     })
     .join('');
-  return `<h2>Pareto front <span class="muted">(${model.best.length} trials)</span></h2><div class="front-wrap"><table class="front"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<h2>Pareto front <span class="muted">(${model.best.length} feasible trials)</span></h2><div class="front-wrap"><table class="front"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function trialTable(model: ReportModel): string {
@@ -108,6 +110,34 @@ ${body}
 /** One titled panel that the report's script fills with its charts (dashboard/src/report/main.ts). */
 function panel(id: string, title: string, note: string): string {
   return `<section class="panel" id="panel-${id}"><h2>${title}</h2><p class="note">${note}</p><div class="charts" data-plot="${id}"></div></section>`;
+}
+
+/** The Pareto front and the hypervolume history of a study with several objectives. */
+function multiObjectivePanels(model: ReportModel): string[] {
+  const { paretoFront, hypervolumeHistory } = model.plots;
+  const pairs = paretoFront?.dimensions === 3 ? ' Three objectives are drawn as their three pairs.' : '';
+  const constrained = paretoFront?.constrained
+    ? ' Infeasible trials (a constraint > 0) are hollow purple diamonds: they are never on the front.'
+    : '';
+  const reference = hypervolumeHistory?.referencePoint
+    ? ` Reference point (${hypervolumeHistory.referencePoint.map(formatNumber).join(', ')}): ${hypervolumeHistory.referencePointRule}.`
+    : '';
+  return [
+    panel(
+      'pareto-front',
+      'Pareto front',
+      escapeHtml(
+        `Completed trials in objective space: the feasible non-dominated ones form the front (red), dominated ones are dimmed.${constrained}${pairs}`,
+      ),
+    ),
+    panel(
+      'hypervolume-history',
+      'Hypervolume history',
+      escapeHtml(
+        `The hypervolume of the feasible Pareto front after each finished trial (the higher, the better the front).${reference}`,
+      ),
+    ),
+  ];
 }
 
 const STYLE = `
@@ -195,15 +225,7 @@ export function renderReportHtml(model: ReportModel, assets: ReportAssets): stri
       'Fraction of completed trials with a value at most x.',
     ),
     panel('timeline', 'Timeline', 'Each trial from start to end, in the lane of the worker that ran it.'),
-    ...(multi
-      ? [
-          panel(
-            'pareto-front',
-            'Pareto front',
-            'Completed trials in objective space; the non-dominated ones form the front.',
-          ),
-        ]
-      : []),
+    ...(multi ? multiObjectivePanels(model) : []),
   ];
   return `<!DOCTYPE html>
 <html lang="en">

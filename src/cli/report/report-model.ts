@@ -1,5 +1,5 @@
 import {
-  paretoFront,
+  paretoSummary,
   studyPlots,
   TRIAL_STATES,
   type FrozenTrial,
@@ -70,12 +70,15 @@ function duration(t: FrozenTrial): number | null {
     : null;
 }
 
-/** The trials shown as best: the single best value, or every non-dominated trial. */
+/**
+ * The trials shown as best: the single best value, or the feasible Pareto front (as GET /studies/:id/pareto
+ * and `best-trials` show it).
+ */
 function bestTrials(trials: readonly FrozenTrial[], directions: readonly StudyDirection[]): FrozenTrial[] {
   const complete = trials.filter(
     (t) => t.state === 'COMPLETE' && t.values !== null && t.values.every((v) => Number.isFinite(v)),
   );
-  if (directions.length > 1) return paretoFront(complete, directions);
+  if (directions.length > 1) return paretoSummary(complete, directions).front;
   const sign = directions[0] === 'minimize' ? 1 : -1;
   let best: FrozenTrial | null = null;
   for (const t of complete) if (best === null || sign * t.values![0] < sign * best.values![0]) best = t;

@@ -12,4 +12,5 @@ export * from './intermediate-values';
 export * from './empirical-distribution';
 export * from './timeline';
 export * from './pareto-front';
+export * from './hypervolume-history-plot';
 export * from './study-plots';

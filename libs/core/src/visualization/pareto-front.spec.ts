@@ -45,6 +45,29 @@ describe('paretoFrontPlot', () => {
     expect(drawn.points.map((p) => p.dominated)).toEqual([true, false]);
   });
 
+  it('marks infeasible trials and judges dominance among the feasible ones only', () => {
+    const constrained = [
+      makeTrial(0, { values: [0, 0], systemAttrs: { constraints: [0.5, -1] } }),
+      makeTrial(1, { values: [1, 3], systemAttrs: { constraints: [0, -1] } }),
+      makeTrial(2, { values: [3, 1], systemAttrs: { constraints: [-2, -1] } }),
+      makeTrial(3, { values: [4, 4], systemAttrs: { constraints: [-1, -1] } }),
+      makeTrial(4, { values: [5, 5], systemAttrs: { constraints: [-1, 2] } }),
+    ];
+    const data = paretoFrontPlot(constrained, { directions: ['minimize', 'minimize'] });
+    expect(data.constrained).toBe(true);
+    // Trial 0 is better than every other in both objectives, but infeasible: it does not hide the front.
+    expect(data.points.map((p) => [p.number, p.feasible, p.dominated])).toEqual([
+      [0, false, true],
+      [1, true, false],
+      [2, true, false],
+      [3, true, true],
+      [4, false, true],
+    ]);
+    const plain = paretoFrontPlot(trials, { directions: ['minimize', 'minimize'] });
+    expect(plain.constrained).toBe(false);
+    expect(plain.points.every((p) => p.feasible)).toBe(true);
+  });
+
   it('refuses single-objective studies and asks which objectives of four to draw', () => {
     expect(() => paretoFrontPlot(trials, { directions: ['minimize'] })).toThrow(
       'a Pareto front needs two objectives or more, the study has 1',

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { isFeasible, trialConstraints } from '../multi-objective/constraints';
 import { dominates } from '../study/pareto';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { plotObjective, type PlotObjective, type PlotStudy } from './plot-common';
@@ -15,7 +16,12 @@ export interface ParetoPoint {
   readonly number: number;
   /** The drawn objectives' values, in `objectives` order. */
   readonly values: readonly number[];
-  /** Another completed trial is at least as good in every objective and better in one. */
+  /** Every constraint of the trial holds (≤ 0), or the study has none. */
+  readonly feasible: boolean;
+  /**
+   * Not on the feasible front: the trial is infeasible, or another completed feasible trial is at least
+   * as good in every objective and better in one (as GET /studies/:id/pareto and `best-trials` judge).
+   */
   readonly dominated: boolean;
 }
 
@@ -26,11 +32,15 @@ export interface ParetoFrontData {
   readonly objectives: readonly PlotObjective[];
   /** Every completed trial with finite values, in number order. */
   readonly points: readonly ParetoPoint[];
+  /** Some trial carries constraint values: the study is constrained, so charts tell infeasible trials apart. */
+  readonly constrained: boolean;
 }
 
 /**
  * The Pareto front (Optuna's `plot_pareto_front`) of a multi-objective study: every completed trial in
- * objective space, with the non-dominated ones (the front) flagged apart from the dominated ones.
+ * objective space, the infeasible ones (a constraint > 0) flagged, and the feasible non-dominated ones
+ * (the front) apart from the dominated ones. Dominance is judged among feasible trials only, so the front
+ * is the one the REST API and the CLI show.
  */
 export function paretoFrontPlot(
   trials: readonly FrozenTrial[],
@@ -60,10 +70,17 @@ export function paretoFrontPlot(
         t.values.every((v) => Number.isFinite(v)),
     )
     .sort((a, b) => a.number - b.number);
-  const points = complete.map((t) => ({
-    number: t.number,
-    values: selected.map((i) => t.values[i]),
-    dominated: complete.some((o) => o !== t && dominates(o.values, t.values, study.directions)),
-  }));
-  return { kind: 'pareto-front', dimensions: selected.length as 2 | 3, objectives, points };
+  const feasible = complete.filter(isFeasible);
+  const feasibleSet = new Set(feasible);
+  const points = complete.map((t) => {
+    const ok = feasibleSet.has(t);
+    return {
+      number: t.number,
+      values: selected.map((i) => t.values[i]),
+      feasible: ok,
+      dominated: !ok || feasible.some((o) => o !== t && dominates(o.values, t.values, study.directions)),
+    };
+  });
+  const constrained = trials.some((t) => trialConstraints(t) !== null);
+  return { kind: 'pareto-front', dimensions: selected.length as 2 | 3, objectives, points, constrained };
 }

@@ -32,11 +32,13 @@ describe('studyPlots', () => {
     expect(plots.importances!.map((r) => r.param).slice(0, 3)).toEqual(['a', 'k', 'b']);
     expect(plots.contour.params).toEqual(['a', 'b', 'k']);
     expect(plots.paretoFront).toBeNull();
+    expect(plots.hypervolumeHistory).toBeNull();
     expect(plots.intermediateValues.curves).toHaveLength(60);
     const kinds = Object.values(plots)
       .filter((p) => p !== null && !Array.isArray(p))
       .map((p) => (p as { kind: string }).kind);
-    expect(new Set(kinds)).toEqual(new Set(PLOT_KINDS.filter((kind) => kind !== 'pareto-front')));
+    const multiObjectiveOnly = ['pareto-front', 'hypervolume-history'];
+    expect(new Set(kinds)).toEqual(new Set(PLOT_KINDS.filter((kind) => !multiObjectiveOnly.includes(kind))));
     expect(JSON.parse(JSON.stringify(plots))).toEqual(plots);
   });
 
@@ -47,6 +49,7 @@ describe('studyPlots', () => {
     const empty = studyPlots([], { directions: ['minimize', 'maximize'] });
     expect(empty.importances).toBeNull();
     expect(empty.paretoFront!.points).toEqual([]);
+    expect(empty.hypervolumeHistory).toMatchObject({ referencePoint: null, points: [] });
     expect(empty.contour.pairs).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { importances, type ParamImportance } from '../importance/param-importanc
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { contourPlot, type ContourData } from './contour';
 import { empiricalDistribution, type EmpiricalDistributionData } from './empirical-distribution';
+import { hypervolumeHistoryPlot, type HypervolumeHistoryData } from './hypervolume-history-plot';
 import { intermediateValues, type IntermediateValuesData } from './intermediate-values';
 import { optimizationHistory, type OptimizationHistoryData } from './optimization-history';
 import { parallelCoordinates, type ParallelCoordinatesData } from './parallel-coordinates';
@@ -20,7 +21,8 @@ export type PlotData =
   | IntermediateValuesData
   | EmpiricalDistributionData
   | TimelineData
-  | ParetoFrontData;
+  | ParetoFrontData
+  | HypervolumeHistoryData;
 
 export type PlotKind = PlotData['kind'];
 
@@ -33,6 +35,7 @@ export const PLOT_KINDS: readonly PlotKind[] = [
   'empirical-distribution',
   'timeline',
   'pareto-front',
+  'hypervolume-history',
 ];
 
 export interface StudyPlotsOptions {
@@ -62,6 +65,8 @@ export interface StudyPlots {
   readonly timeline: TimelineData;
   /** Of the first two or three objectives; null for a single-objective study. */
   readonly paretoFront: ParetoFrontData | null;
+  /** Of every objective, from the default reference point; null for a single-objective study. */
+  readonly hypervolumeHistory: HypervolumeHistoryData | null;
   /** null until two completed trials have every common parameter. */
   readonly importances: readonly ParamImportance[] | null;
 }
@@ -95,6 +100,7 @@ export function studyPlots(
     timeline: timeline(trials, { now: options.now }),
     paretoFront:
       n >= 2 ? paretoFrontPlot(trials, study, { objectives: n <= 3 ? undefined : [0, 1, 2] }) : null,
+    hypervolumeHistory: n >= 2 ? hypervolumeHistoryPlot(trials, study) : null,
     importances: ranked,
   };
 }
