@@ -155,10 +155,10 @@ describe('optimize: defaults and the first line', () => {
   it('--sampler defaults to auto, in the help as in README.md', () => {
     const help = tuneforge(dir, ['optimize', '--help']).stdout.replace(/\s+/g, ' ');
     expect(help).toContain(
-      '--sampler <name> one of auto, random, grid, tpe, cmaes, qmc, gp, nsga2 (default: "auto")',
+      '--sampler <name> one of auto, random, grid, tpe, cmaes, qmc, gp, nsga2, nsga3 (default: "auto")',
     );
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(
-      /`--sampler auto\|gp\|tpe\|cmaes\|qmc\|random\|grid\|nsga2` \(default `auto`/,
+      /`--sampler auto\|gp\|tpe\|cmaes\|qmc\|random\|grid\|nsga2\|nsga3` \(default `auto`/,
     );
   });
 

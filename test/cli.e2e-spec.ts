@@ -32,7 +32,7 @@ describe('tuneforge CLI', () => {
     ],
     [
       ['optimize', QUADRATIC, '--n-trials', '3', '--sampler', 'magic'],
-      /--sampler must be one of auto, random, grid, tpe, cmaes, qmc, gp, nsga2, got 'magic'/,
+      /--sampler must be one of auto, random, grid, tpe, cmaes, qmc, gp, nsga2, nsga3, got 'magic'/,
     ],
     [['optimize', QUADRATIC, '--n-trials', '3', '--colour', 'red'], "tuneforge: unknown option '--colour'"],
     [['optimize', QUADRATIC], /Give --n-trials or --timeout/],

@@ -23,6 +23,7 @@ export * from './samplers/cmaes';
 export * from './samplers/qmc';
 export * from './samplers/gp';
 export * from './samplers/nsga2';
+export * from './samplers/nsga3';
 export * from './samplers/auto';
 export * from './pruners';
 export * from './factories';

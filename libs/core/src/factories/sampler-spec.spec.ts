@@ -110,7 +110,7 @@ describe('createSampler', () => {
 
   it('names an unknown sampler type and the known ones', () => {
     expect(() => createSampler({ type: 'tpee' as never })).toThrow(
-      /Unknown sampler "tpee"; use one of auto, random, grid, tpe, cmaes, qmc, gp, nsga2/,
+      /Unknown sampler "tpee"; use one of auto, random, grid, tpe, cmaes, qmc, gp, nsga2, nsga3/,
     );
   });
 });

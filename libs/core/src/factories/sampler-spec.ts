@@ -5,12 +5,23 @@ import { CmaEsSampler } from '../samplers/cmaes';
 import { GpSampler } from '../samplers/gp';
 import { GridSampler, type GridSearchSpace } from '../samplers/grid/grid-sampler';
 import { NsgaIISampler } from '../samplers/nsga2';
+import { NsgaIIISampler } from '../samplers/nsga3';
 import { QmcSampler } from '../samplers/qmc';
 import { RandomSampler } from '../samplers/random/random-sampler';
 import type { Sampler } from '../samplers/sampler';
 import { TpeSampler } from '../samplers/tpe';
 
-export const SAMPLER_TYPES = ['auto', 'random', 'grid', 'tpe', 'cmaes', 'qmc', 'gp', 'nsga2'] as const;
+export const SAMPLER_TYPES = [
+  'auto',
+  'random',
+  'grid',
+  'tpe',
+  'cmaes',
+  'qmc',
+  'gp',
+  'nsga2',
+  'nsga3',
+] as const;
 export type SamplerType = (typeof SAMPLER_TYPES)[number];
 
 /**
@@ -51,6 +62,8 @@ function buildSampler(spec: SamplerSpec): Sampler {
       return new QmcSampler(options);
     case 'nsga2':
       return new NsgaIISampler(options);
+    case 'nsga3':
+      return new NsgaIIISampler(options);
     default:
       throw new InvalidArgumentError(
         `Unknown sampler ${JSON.stringify((spec as { type: unknown }).type)}; use one of ${SAMPLER_TYPES.join(', ')}.`,

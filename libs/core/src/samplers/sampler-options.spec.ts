@@ -4,6 +4,7 @@ import { CmaEsSampler, type CmaEsSamplerOptions } from './cmaes';
 import { GpSampler, type GpSamplerOptions } from './gp';
 import { GridSampler, type GridSamplerOptions } from './grid/grid-sampler';
 import { NsgaIISampler, type NsgaIISamplerOptions } from './nsga2';
+import { NsgaIIISampler, type NsgaIIISamplerOptions } from './nsga3';
 import { QmcSampler, type QmcSamplerOptions } from './qmc';
 import { RandomSampler, type RandomSamplerOptions } from './random/random-sampler';
 import type { Sampler } from './sampler';
@@ -64,6 +65,14 @@ const nsga2: Required<NsgaIISamplerOptions> = {
   swappingProb: 0.4,
   mutationProb: 0.1,
 };
+const nsga3: Required<NsgaIIISamplerOptions> = {
+  ...nsga2,
+  dividingParameter: 4,
+  referencePoints: [
+    [1, 0],
+    [0, 1],
+  ],
+};
 const auto: Required<AutoSamplerOptions> = {
   seed: 1,
   gpMaxTrials: 100,
@@ -80,6 +89,7 @@ const samplers: Array<[string, Record<string, unknown>, (options: Record<string,
   ['GpSampler', gp, (o) => new GpSampler(o)],
   ['AutoSampler', auto, (o) => new AutoSampler(o)],
   ['NsgaIISampler', nsga2, (o) => new NsgaIISampler(o)],
+  ['NsgaIIISampler', nsga3, (o) => new NsgaIIISampler(o)],
 ];
 
 describe.each(samplers)('%s options', (owner, documented, build) => {

@@ -1,3 +1,4 @@
 export * from './nsga2-sampler';
-export { NSGA2_CROSSOVERS, CROSSOVER_PARENTS, type Nsga2Crossover } from './crossovers';
-export { nonDominatedFronts, paretoFronts, crowdingDistances } from './non-dominated-sort';
+export { NSGA2_CROSSOVERS, CROSSOVER_PARENTS, type Nsga2Crossover } from '../nsga/crossovers';
+export { nonDominatedFronts, paretoFronts, crowdingDistances } from '../nsga/non-dominated-sort';
+export { normalize, denormalize } from '../nsga/generational-sampler';

@@ -13,7 +13,7 @@ import { InMemoryStorage } from '../../storage/in-memory-storage';
 import { createStudy, loadStudy, type Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { Trial } from '../../trial/trial';
-import { NSGA2_CROSSOVERS } from './crossovers';
+import { NSGA2_CROSSOVERS } from '../nsga/crossovers';
 import {
   NSGA2_GENERATION_ATTR,
   NSGA2_PARENTS_ATTR,

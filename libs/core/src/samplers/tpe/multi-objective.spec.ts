@@ -1,6 +1,6 @@
 import { hypervolume } from '../../multi-objective/hypervolume';
 import { createRng } from '../../random/rng';
-import { paretoFronts } from '../nsga2/non-dominated-sort';
+import { paretoFronts } from '../nsga/non-dominated-sort';
 import {
   greedyHypervolumeSubset,
   hypervolumeWeights,

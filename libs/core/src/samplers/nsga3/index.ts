@@ -1,0 +1,2 @@
+export * from './nsga3-sampler';
+export { dasDennisPoints } from './reference-points';
