@@ -7,6 +7,7 @@ import {
   ValidationPipe,
   BadRequestException,
   type NestApplicationOptions,
+  type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -23,7 +24,7 @@ import { WorkerModule } from './worker/worker.module';
 
 /** The modules of a role: `all` runs the three in one process. */
 export function platformModule(config: PlatformConfig): DynamicModule {
-  const roles: Array<DynamicModule | typeof SchedulerModule> = [];
+  const roles: Array<DynamicModule | Type> = [];
   if (config.role === 'api' || config.role === 'all') roles.push(ApiModule.forRoot(config));
   if (config.role === 'scheduler' || config.role === 'all') roles.push(SchedulerModule);
   if (config.role === 'worker' || config.role === 'all') roles.push(WorkerModule);

@@ -5,6 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/queue';
 import { PlatformConfig } from '../config/platform-config';
+import { PlatformShutdown } from '../providers/platform-shutdown';
 import { ObjectiveCatalogPort } from '../providers/objective-catalog';
 import { SandboxObjectiveCatalog } from '../providers/sandbox-objective-catalog';
 import { ApiErrorsFilter } from './common/api-errors.filter';
@@ -30,6 +31,16 @@ export const BOARD_ROUTE = '/admin/queues';
 /** The HTTP role: REST studies and trials, health, Bull Board, the dashboard, live events, metrics. */
 @Module({})
 export class ApiModule {
+  /**
+   * The api's part of a stop (the order is PlatformShutdown's): the event streams end, so that the HTTP
+   * server, which Nest closes after the flush, waits only for the requests in flight; the events'
+   * subscriber connection closes with Redis.
+   */
+  constructor(shutdown: PlatformShutdown, events: StudyEventsHub) {
+    shutdown.add('stop-intake', 'event streams', () => events.endStreams());
+    shutdown.add('close-redis', 'event subscriber', () => events.close());
+  }
+
   static forRoot(config: PlatformConfig): DynamicModule {
     return {
       module: ApiModule,

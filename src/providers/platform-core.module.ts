@@ -9,12 +9,14 @@ import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../config/platform-config';
 import { QueueErrorLogging } from './queue-error-logging';
 import { BullRefillQueue, RefillQueue } from './refill-queue';
-import { RedisCloser, redisOptions, redisProvider, REDIS } from './redis.provider';
+import { PlatformShutdown } from './platform-shutdown';
+import { redisOptions, redisProvider, REDIS } from './redis.provider';
 import { RedisStudyCleanup, StudyCleanup } from './study-cleanup';
 
 /**
  * What every role shares: the validated config, the storage on Postgres (migrations run on start),
- * Redis, the queues, and the ports bound to their implementations once.
+ * Redis, the queues, the ports bound to their implementations once, and the one order of a stop
+ * (PlatformShutdown).
  */
 @Global()
 @Module({})
@@ -50,7 +52,7 @@ export class PlatformCoreModule {
           },
         },
         redisProvider,
-        RedisCloser,
+        PlatformShutdown,
         QueueErrorLogging,
         {
           provide: ObjectiveRegistry,
@@ -64,7 +66,16 @@ export class PlatformCoreModule {
         { provide: RefillQueue, useClass: BullRefillQueue },
         { provide: StudyCleanup, useClass: RedisStudyCleanup },
       ],
-      exports: [PlatformConfig, Storage, REDIS, RefillQueue, StudyCleanup, ObjectiveRegistry, BullModule],
+      exports: [
+        PlatformConfig,
+        Storage,
+        REDIS,
+        RefillQueue,
+        StudyCleanup,
+        ObjectiveRegistry,
+        BullModule,
+        PlatformShutdown,
+      ],
     };
   }
 }

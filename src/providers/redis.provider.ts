@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, type Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { ConnectionErrorLog } from './connection-error-log';
@@ -19,7 +19,7 @@ export function redisOptions(url: string) {
   };
 }
 
-/** The platform's own Redis connection (pruning index, locks, events), besides BullMQ's. */
+/** The platform's own Redis connection (pruning index, locks, events), besides BullMQ's; PlatformShutdown closes it. */
 export const redisProvider: Provider = {
   provide: REDIS,
   inject: [PlatformConfig],
@@ -35,13 +35,3 @@ export const redisProvider: Provider = {
     return redis;
   },
 };
-
-/** Closes the connection on shutdown (after the roles' own cleanups). */
-@Injectable()
-export class RedisCloser implements OnApplicationShutdown {
-  constructor(@InjectRedis() private readonly redis: Redis) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-}

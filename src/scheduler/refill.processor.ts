@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { InvalidJobDataError, parseRefillJobData, REFILL_QUEUE } from '@tuneforge/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ConnectionErrorLog } from '../providers/connection-error-log';
@@ -19,7 +19,7 @@ import { StudyScheduler, type RefillOutcome } from './study-scheduler.service';
   stalledInterval: 2_000,
   maxStalledCount: 1_000,
 })
-export class RefillProcessor extends WorkerHost implements OnModuleDestroy {
+export class RefillProcessor extends WorkerHost {
   private readonly logger = new Logger('scheduler');
   private readonly connectionErrors = new ConnectionErrorLog('refill queue (scheduler)');
 
@@ -30,9 +30,9 @@ export class RefillProcessor extends WorkerHost implements OnModuleDestroy {
     super();
   }
 
-  /** Finishes the refill under way before the queues and Redis close (graceful stop). */
-  async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
+  /** Finishes the refill under way, takes no other, and closes the consumer; idempotent. */
+  close(): Promise<void> {
+    return this.worker.close();
   }
 
   async process(job: Job): Promise<RefillOutcome> {

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   createPruner,
   createSampler,
@@ -51,13 +51,14 @@ export interface RefillOutcome {
  * its budget, timeout or stop request.
  */
 @Injectable()
-export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
+export class StudyScheduler implements OnModuleInit {
   private readonly logger = new Logger('scheduler');
   private readonly studies = new Map<number, Scheduled>();
   private readonly lock: StudyLock;
   private readonly telemetry: PlatformTelemetry;
   private readonly leases: LeaseReconciler;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly sweeps = new Set<Promise<void>>();
 
   constructor(
     private readonly storage: Storage,
@@ -74,12 +75,18 @@ export class StudyScheduler implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     // The safety net for refills dropped by deduplication while one was running, and for timeouts.
-    this.sweepTimer = setInterval(() => void this.sweep(), this.config.sweepSeconds * 1000);
+    this.sweepTimer = setInterval(() => {
+      const sweep = this.sweep().finally(() => this.sweeps.delete(sweep));
+      this.sweeps.add(sweep);
+    }, this.config.sweepSeconds * 1000);
     this.sweepTimer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** No sweep starts any more; resolves when those under way have ended (the scheduler's stop). */
+  async stopSweeps(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    await Promise.all([...this.sweeps]);
   }
 
   /**

@@ -39,7 +39,7 @@ export const REFILL_DURATION: HistogramDefinition = {
 
 export const TRIAL_RETRIES: CounterDefinition = {
   name: 'tuneforge_trial_retries_total',
-  help: 'Trials sent back to run again, by reason (lease-expired: their worker was lost; failed: the study retries failed trials).',
+  help: 'Trials sent back to run again, by reason (lease-expired: their worker was lost; worker-stopped: their worker shut down during the run; failed: the study retries failed trials).',
 };
 
 export const LEASE_EXPIRIES: CounterDefinition = {

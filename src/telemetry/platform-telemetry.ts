@@ -83,7 +83,11 @@ export class PlatformTelemetry {
   }
 
   /** A trial was sent back to run again. */
-  trialRetried(studyId: number, reason: 'lease-expired' | 'failed', count = 1): Promise<void> {
+  trialRetried(
+    studyId: number,
+    reason: 'lease-expired' | 'failed' | 'worker-stopped',
+    count = 1,
+  ): Promise<void> {
     return this.quietly(this.metrics.increment(TRIAL_RETRIES, { reason }, count));
   }
 

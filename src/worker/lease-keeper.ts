@@ -5,6 +5,17 @@ import { RunDiscarded } from '@tuneforge/sandbox';
 /** Why a held trial's run was stopped (the `why` of the signal's RunDiscarded reason). */
 export type LeaseLoss = 'lease-lost' | 'lease-unrenewable';
 
+/**
+ * The reason a run is aborted with when its worker shuts down. Not a RunDiscarded: the sandbox gives
+ * the objective's processes its grace period (SIGTERM, then SIGKILL), and the trial is handed back.
+ */
+export class WorkerStopping extends Error {
+  constructor() {
+    super('the worker is shutting down');
+    this.name = 'WorkerStopping';
+  }
+}
+
 interface Held {
   controller: AbortController;
 }
@@ -22,6 +33,7 @@ export class LeaseKeeper {
   private timer: NodeJS.Timeout | null = null;
   private lastRenewal = Date.now();
   private renewing = false;
+  private stopping: WorkerStopping | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -34,6 +46,8 @@ export class LeaseKeeper {
   /** Holds the lease of a trial just claimed; its signal aborts when the lease is lost. */
   hold(trialId: number): AbortSignal {
     const controller = new AbortController();
+    // Claimed while the worker stops: the run is stopped before it starts, and handed back.
+    if (this.stopping) controller.abort(this.stopping);
     if (this.held.size === 0) this.lastRenewal = Date.now();
     this.held.set(trialId, { controller });
     this.timer ??= setInterval(() => void this.renew(), this.renewEveryMs);
@@ -49,6 +63,17 @@ export class LeaseKeeper {
     if (this.held.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
+    }
+  }
+
+  /**
+   * The worker shuts down: stops every held run and every later one with `reason` (their leases are
+   * still renewed until they are released, so the trials stay this worker's until handed back).
+   */
+  abortAll(reason: WorkerStopping): void {
+    this.stopping = reason;
+    for (const { controller } of this.held.values()) {
+      if (!controller.signal.aborted) controller.abort(reason);
     }
   }
 

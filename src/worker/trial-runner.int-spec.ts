@@ -88,7 +88,7 @@ describe('TrialRunner', () => {
     expect(Object.keys(params).sort()).toEqual(['x1', 'x2']);
     expect(done.values).toEqual([getBuiltinProblem('branin').evaluate(params)]);
     expect(done.systemAttrs[ATTEMPT_ATTR]).toBe(1);
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('answers already-finished to a second job for a finished trial, leaving it as it was', async () => {
@@ -97,7 +97,7 @@ describe('TrialRunner', () => {
     const first = await storage.getTrial(job.trialId);
     expect(await runner.run(job)).toBe('already-finished');
     expect(await storage.getTrial(job.trialId)).toEqual(first);
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('answers claimed-elsewhere for a trial RUNNING under another worker, without running it', async () => {
@@ -107,19 +107,19 @@ describe('TrialRunner', () => {
     const trial = await storage.getTrial(job.trialId);
     expect(trial.state).toBe('RUNNING');
     expect(trial.systemAttrs[WORKER_ATTR]).toBe('w2');
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('answers trial-gone for a job whose trial does not exist', async () => {
     const { runner, job } = await setup();
     expect(await runner.run({ ...job, trialId: job.trialId + 1000 })).toBe('trial-gone');
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('answers study-gone for a job whose study does not exist', async () => {
     const { runner, job } = await setup();
     expect(await runner.run({ ...job, studyId: job.studyId + 1000 })).toBe('study-gone');
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('sends a failed trial with retries left back to WAITING, recording the failure', async () => {
@@ -133,7 +133,7 @@ describe('TrialRunner', () => {
     expect(waiting.state).toBe('WAITING');
     expect(waiting.systemAttrs[ATTEMPT_ATTR]).toBe(1);
     expect(waiting.systemAttrs[LAST_FAILURE_ATTR]).toBe('out of memory on the first run');
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('runs a retried trial again and completes it on its second attempt', async () => {
@@ -147,14 +147,14 @@ describe('TrialRunner', () => {
     const done = await storage.getTrial(job.trialId);
     expect(done.values).toEqual([42]);
     expect(done.systemAttrs[ATTEMPT_ATTR]).toBe(2);
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('fails a trial whose objective throws when the study allows no retry', async () => {
     const { storage, runner, job } = await setup({ objectives: new FailsOnceFactory() });
     expect(await runner.run(job)).toBe('FAIL');
     expect((await storage.getTrial(job.trialId)).state).toBe('FAIL');
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 
   it('asks the scheduler for a refill of the study once a run has ended', async () => {
@@ -165,6 +165,6 @@ describe('TrialRunner', () => {
     while (refills.requested.length === 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 10));
     expect(refills.requested).toEqual([[studyId, 'trial-finished']]);
-    runner.onApplicationShutdown();
+    await runner.handBackAll();
   });
 });

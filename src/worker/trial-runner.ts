@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   ATTEMPT_ATTR,
   createPruner,
@@ -36,7 +36,7 @@ import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
-import { LeaseKeeper } from './lease-keeper';
+import { LeaseKeeper, WorkerStopping } from './lease-keeper';
 import { ObjectiveFactory } from './objective-factory';
 
 /** Window in which a worker's refill requests for one study are merged into one. */
@@ -48,6 +48,8 @@ export type TrialRunOutcome =
   | 'PRUNED'
   | 'FAIL'
   | 'retry'
+  | 'handed-back'
+  | 'worker-stopping'
   | 'lease-lost'
   | 'study-gone'
   | 'trial-gone'
@@ -67,12 +69,16 @@ interface WorkerStudy {
  * and commits the result. Database errors on the way are waited out (withTransientRetries), so a
  * finished objective's result is committed when the database is back; a run whose lease was lost is
  * stopped and left to the scheduler, which runs the trial again or fails it (the study's retry policy).
+ * When the worker stops, its runs are aborted and their trials handed back at once (`handBackAll`).
  */
 @Injectable()
-export class TrialRunner implements OnApplicationShutdown {
+export class TrialRunner {
   private readonly logger = new Logger('worker');
   private readonly studies = new Map<number, Promise<WorkerStudy | null>>();
   private readonly pendingRefills = new Set<number>();
+  private readonly refillsInFlight = new Set<Promise<void>>();
+  private readonly runs = new Set<Promise<TrialRunOutcome>>();
+  private stopping = false;
   private readonly index: RedisPruningIndex;
   private readonly telemetry: PlatformTelemetry;
   private readonly storage: Storage;
@@ -108,14 +114,35 @@ export class TrialRunner implements OnApplicationShutdown {
   }
 
   /**
-   * After the trial processor's graceful stop (onModuleDestroy) has let the running trials finish: their
-   * leases are renewed until then, so the scheduler never hands a trial on while it still runs here.
+   * The worker's stop (PlatformShutdown, step hand-back): aborts every running objective (the sandbox
+   * stops its processes: SIGTERM, SIGKILL after its grace period) and hands each trial back as the
+   * scheduler would once its lease lapsed, without the wait: WAITING to run again, or FAIL once the
+   * study's `retry.maxRetries` is spent. A run that finished anyway keeps its result. A job that comes
+   * after this runs nothing (the scheduler's sweep gives its trial a new job). Resolves when every run
+   * has ended; the leases are renewed until then, so no trial runs twice at once.
    */
-  onApplicationShutdown(): void {
+  async handBackAll(): Promise<void> {
+    this.stopping = true;
+    this.leases.abortAll(new WorkerStopping());
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
     this.leases.stop();
   }
 
-  async run(job: TrialJobData): Promise<TrialRunOutcome> {
+  /** The refill requests still on their way (PlatformShutdown, step flush). */
+  async flushRefills(): Promise<void> {
+    while (this.refillsInFlight.size > 0) await Promise.allSettled([...this.refillsInFlight]);
+  }
+
+  run(job: TrialJobData): Promise<TrialRunOutcome> {
+    if (this.stopping) return Promise.resolve('worker-stopping');
+    const run = this.runJob(job);
+    this.runs.add(run);
+    const forget = () => this.runs.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async runJob(job: TrialJobData): Promise<TrialRunOutcome> {
     const entry = await this.studyFor(job.studyId);
     if (!entry) return 'study-gone';
     const faultsBefore = this.storage.connectionFaults();
@@ -188,6 +215,10 @@ export class TrialRunner implements OnApplicationShutdown {
     if (stopped?.why === 'lease-lost' || (stopped && typeof result === 'object' && 'failed' in result)) {
       return this.abandon(study, trial, 'lease-lost');
     }
+    // The worker stops and the run ended without a result: the trial goes back (a result is kept).
+    if (signal.reason instanceof WorkerStopping && typeof result === 'object' && 'failed' in result) {
+      return this.handBack(entry, live, trial);
+    }
     if (typeof result === 'object' && 'failed' in result) {
       const attempt = Number(trial.systemAttrs[ATTEMPT_ATTR] ?? 1);
       if (attempt <= entry.retry.retryFailedTrials) return this.retry(entry, trial, result.failed, attempt);
@@ -253,6 +284,39 @@ export class TrialRunner implements OnApplicationShutdown {
     return 'retry' as const;
   }
 
+  /**
+   * A run stopped by the worker's shutdown: the trial is handed back by the lease rule of the study's
+   * retry policy (`maxRetries`, the runs of a trial whose worker was lost), as the scheduler would do
+   * once the lease lapsed.
+   */
+  private async handBack(entry: WorkerStudy, live: Trial, trial: FrozenTrial): Promise<TrialRunOutcome> {
+    const { study, retry } = entry;
+    const attempt = Number(trial.systemAttrs[ATTEMPT_ATTR] ?? 1);
+    const log = { studyId: study.studyId, trialNumber: trial.number, attempt };
+    try {
+      if (attempt <= retry.maxRetries) {
+        await this.storage.requeueTrial(trial.trialId, this.config.workerId, {
+          [LAST_FAILURE_ATTR]: 'its worker shut down during the run',
+        });
+        study.detachTrial(trial.number);
+        await this.telemetry.trialRetried(study.studyId, 'worker-stopped');
+        this.logger.warn({
+          msg: `trial ${trial.number} of study ${study.studyId}: stopped by the worker's shutdown (attempt ${attempt}); it runs again`,
+          event: 'trial-handed-back',
+          ...log,
+        });
+        return 'handed-back';
+      }
+      const failReason = `its worker shut down during the run ${attempt} time(s); no retry left (retry.maxRetries = ${retry.maxRetries})`;
+      const finished = await study.tell(live, 'FAIL', { failReason });
+      await this.telemetry.trialFinished(study.studyId, finished);
+      return 'FAIL';
+    } catch (e) {
+      if (e instanceof TrialAlreadyFinishedError) return this.abandon(study, trial, 'lease-lost');
+      throw e;
+    }
+  }
+
   private abandon(study: Study, trial: FrozenTrial, outcome: 'lease-lost'): TrialRunOutcome {
     study.detachTrial(trial.number);
     this.logger.warn({
@@ -304,12 +368,16 @@ export class TrialRunner implements OnApplicationShutdown {
   private requestRefill(studyId: number): void {
     if (this.pendingRefills.has(studyId)) return;
     this.pendingRefills.add(studyId);
-    setTimeout(() => {
-      this.pendingRefills.delete(studyId);
-      this.refills.request(studyId, 'trial-finished').catch((e: unknown) => {
+    const sent: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, REFILL_COALESCE_MS))
+      .then(() => {
+        this.pendingRefills.delete(studyId);
+        return this.refills.request(studyId, 'trial-finished');
+      })
+      .catch((e: unknown) => {
         this.logger.warn(`refill request for study ${studyId} failed: ${(e as Error).message}`);
-      });
-    }, REFILL_COALESCE_MS);
+      })
+      .finally(() => this.refillsInFlight.delete(sent));
+    this.refillsInFlight.add(sent);
   }
 
   /** Forgets a study (deleted, or its definition changed). */

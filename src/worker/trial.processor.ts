@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InvalidJobDataError, parseTrialJobData, TRIALS_QUEUE } from '@tuneforge/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformConfig } from '../config/platform-config';
@@ -21,7 +21,7 @@ import { TrialRunner, type TrialRunOutcome } from './trial-runner';
   // Runs are counted on the trial (its attempt and the study's retry policy), not by BullMQ.
   maxStalledCount: 1_000,
 })
-export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
+export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger('worker');
   private readonly connectionErrors = new ConnectionErrorLog('trial queue (worker)');
 
@@ -37,12 +37,14 @@ export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap
     this.worker.concurrency = this.config.workerConcurrency;
   }
 
-  /**
-   * First step of a graceful stop (SIGTERM): take no new job and let the running trials finish, while
-   * Redis, the queues and the database are still open; they close after this.
-   */
-  async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
+  /** Fetches no new job; the running ones go on (the worker's stop, WorkerModule). */
+  stopTaking(): Promise<void> {
+    return this.worker.pause(true);
+  }
+
+  /** Closes the consumer (its connections); idempotent. */
+  close(): Promise<void> {
+    return this.worker.close();
   }
 
   async process(job: Job): Promise<TrialRunOutcome> {

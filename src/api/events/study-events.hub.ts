@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { RedisKeys, type StudyEvent } from '@tuneforge/queue';
 import { Redis } from 'ioredis';
 import type { ServerResponse } from 'node:http';
@@ -23,7 +23,7 @@ interface Channel {
  * listens to its study, and unsubscribed when the last one leaves.
  */
 @Injectable()
-export class StudyEventsHub implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class StudyEventsHub {
   private readonly logger = new Logger('events');
   private readonly keys: RedisKeys;
   private readonly channels = new Map<string, Channel>();
@@ -70,7 +70,7 @@ export class StudyEventsHub implements BeforeApplicationShutdown, OnApplicationS
     });
   }
 
-  /** Counts `response` as an open stream until it ends: see `beforeApplicationShutdown`. */
+  /** Counts `response` as an open stream until it ends: see `endStreams`. */
   track(response: ServerResponse): void {
     const ended = new Promise<void>((resolve) => response.once('close', () => resolve()));
     this.streams.add(ended);
@@ -78,11 +78,11 @@ export class StudyEventsHub implements BeforeApplicationShutdown, OnApplicationS
   }
 
   /**
-   * Before the HTTP server closes. An event stream never ends on its own, and the server waits for the
+   * The api's stop, before the HTTP server closes (ApiModule, PlatformShutdown's stop-intake). An event stream never ends on its own, and the server waits for the
    * connections that are busy when it closes; so the streams end first (`closing`), and once their
    * responses are done their idle connections close with the server instead of holding it open.
    */
-  async beforeApplicationShutdown(): Promise<void> {
+  async endStreams(): Promise<void> {
     this.closing$.next();
     this.closing$.complete();
     let timer: NodeJS.Timeout | undefined;
@@ -91,7 +91,8 @@ export class StudyEventsHub implements BeforeApplicationShutdown, OnApplicationS
     clearTimeout(timer);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Closes the subscriber connection (PlatformShutdown's close-redis); idempotent. */
+  async close(): Promise<void> {
     const subscriber = this.subscriber;
     this.subscriber = null;
     if (subscriber && subscriber.status !== 'end')
