@@ -7,10 +7,8 @@ export const HYPERVOLUME_SERIES = 'Hypervolume';
 /** Where the hypervolume is measured from, as the chart's caption says it. */
 export function referencePointText(data: HypervolumeHistoryData): string {
   if (!data.referencePoint) return '';
-  const point = `(${data.referencePoint.map(fmt).join(', ')})`;
-  return data.referencePointSource === 'given'
-    ? `Reference point ${point}`
-    : `Reference point ${point}: ${data.referencePointRule}`;
+  const point = `Reference point (${data.referencePoint.map(fmt).join(', ')})`;
+  return data.referencePointSource === 'given' ? point : `${point}, the default`;
 }
 
 /**
@@ -22,12 +20,16 @@ export function hypervolumeCharts(data: HypervolumeHistoryData | null): ChartSpe
   return [
     {
       option: {
-        grid: { ...GRID, top: 52 },
+        grid: { ...GRID, top: 56 },
         title: {
           text: referencePointText(data),
+          // The rule of the default point, in words, so that a reader can compare two charts' volumes.
+          subtext: data.referencePointSource === 'default' ? data.referencePointRule : '',
           left: 8,
-          top: 4,
-          textStyle: { fontSize: 11, fontWeight: 'normal', color: '#5d6b7a', width: 560, overflow: 'break' },
+          top: 0,
+          itemGap: 6,
+          textStyle: { fontSize: 12, lineHeight: 16, fontWeight: 'normal', color: '#17202b' },
+          subtextStyle: { fontSize: 11, lineHeight: 14, color: '#5d6b7a' },
         },
         legend: { top: 4, right: 8, data: [HYPERVOLUME_SERIES] },
         tooltip: {

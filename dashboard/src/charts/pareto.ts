@@ -68,7 +68,7 @@ export function paretoCharts(data: ParetoFrontData | null): ChartSpec[] {
             type: 'scatter',
             symbolSize: 6,
             // Dimmed: the trials a reader can ignore when choosing a trade-off.
-            itemStyle: { color: '#9aa5b1', opacity: 0.45 },
+            itemStyle: { color: '#8a96a3', opacity: 0.55 },
             data: pick('dominated'),
           },
           ...infeasible,
