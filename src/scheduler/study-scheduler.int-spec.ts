@@ -107,6 +107,17 @@ describe('StudyScheduler', () => {
     expect(await jobIds()).toEqual(jobs);
   });
 
+  it('sends a whole NSGA generation together, past maxParallel, and no more while it is in flight', async () => {
+    const nsga = {
+      ...definition({ maxParallel: 2 }),
+      sampler: { type: 'nsga3' as const, seed: 1, options: { populationSize: 4 } },
+    };
+    const { storage, scheduler, studyId } = await setup(nsga);
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 4, state: 'RUNNING' });
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 0, state: 'RUNNING' });
+    expect(await storage.getAllTrials(studyId, ['WAITING'])).toHaveLength(4);
+  });
+
   it('completes the study when the budget is spent and nothing is in flight', async () => {
     const { storage, scheduler, studyId, jobIds, stateOf } = await setup(definition({ nTrials: 2 }));
     for (const value of [1, 2]) await storage.createTrial(studyId, { state: 'COMPLETE', values: [value] });
