@@ -177,6 +177,64 @@ describe('tuneforge report', () => {
       expect(pareto.shapes).toBeGreaterThanOrEqual(8);
     });
   });
+
+  it('marks the infeasible trials of a constrained study and draws its hypervolume history', async () => {
+    const study = await createStudy({ studyName: 'constrained', directions: ['minimize', 'minimize'] });
+    // f1 = x, f2 = 1 - x on a line, the even trials 0.3 above it (2 and 8 dominated by their odd
+    // neighbour); trials 3, 6 and 9 break a constraint (stored as the library's constraintsFunc stores it).
+    for (let i = 0; i < 10; i++) {
+      const x = i / 9;
+      await study.addTrial({
+        values: [x, 1 - x + (i % 2 === 0 ? 0.3 : 0)],
+        params: { x },
+        distributions: { x: floatDistribution(0, 1) },
+        systemAttrs: { constraints: [i % 3 === 0 && i > 0 ? 0.5 : -0.5] },
+        datetimeStart: 1000 * i,
+        datetimeComplete: 1000 * i + 500,
+      });
+    }
+    const out = join(dir, 'constrained.html');
+    await writeStudyReport(study, out, { now: 20_000 });
+    const html = readFileSync(out, 'utf8');
+    const { plots } = embeddedData(html);
+    type Point = { number: number; feasible: boolean; dominated: boolean };
+    const points = plots.paretoFront.points as Point[];
+    const infeasible = points.filter((p) => !p.feasible).map((p) => p.number);
+    const front = points.filter((p) => !p.dominated).map((p) => p.number);
+    expect(infeasible).toEqual([3, 6, 9]);
+    expect(front).toEqual([0, 1, 4, 5, 7]);
+    // The best table is the feasible front.
+    expect(html).toContain('(5 feasible trials)');
+    const history = plots.hypervolumeHistory;
+    expect(history.points).toHaveLength(10);
+
+    await inChromium(out, async (page) => {
+      const drawn = await drawnPlots(page);
+      expect(drawn.map((d) => d.plot)).toEqual([...PLOTS, 'pareto-front', 'hypervolume-history']);
+      const pareto = drawn.find((d) => d.plot === 'pareto-front')!;
+      expect(pareto.texts).toEqual(
+        expect.arrayContaining(['Pareto front', 'Dominated', 'Infeasible (constraint > 0)']),
+      );
+      expect(pareto.series).toEqual([
+        [
+          { name: 'Dominated', count: 2, last: expect.any(Array) },
+          { name: 'Infeasible (constraint > 0)', count: 3, last: expect.any(Array) },
+          { name: 'Pareto front', count: 5, last: expect.any(Array) },
+        ],
+      ]);
+      const hv = drawn.find((d) => d.plot === 'hypervolume-history')!;
+      expect(hv.texts).toEqual(expect.arrayContaining(['Hypervolume', 'Trial']));
+      expect(hv.texts.join(' ')).toMatch(/Reference point \([\d.]+, [\d.]+\), the default/);
+      expect(hv.series).toEqual([
+        [{ name: 'Hypervolume', count: 10, last: [9, history.points[9].hypervolume] }],
+      ]);
+      // Kept after the test, as the first test's, for a person to look at.
+      const shots = join(tmpdir(), 'tuneforge-report-e2e');
+      mkdirSync(shots, { recursive: true });
+      for (const id of ['pareto-front', 'hypervolume-history'])
+        await page.locator(`#panel-${id}`).screenshot({ path: join(shots, `constrained-${id}.png`) });
+    });
+  });
 });
 
 /** The JSON block the report's script draws from. */
@@ -194,6 +252,10 @@ function drawnPlots(page: Page) {
       shapes: box.querySelectorAll('svg path, svg rect').length,
       texts: [...box.querySelectorAll('svg text')].map((t) => t.textContent ?? ''),
       empty: box.querySelectorAll('.empty').length,
+      // What ECharts holds of each chart's series once drawn (dashboard/src/charts/series-summary.ts).
+      series: [...box.querySelectorAll('.chart')].map((c) =>
+        JSON.parse(c.getAttribute('data-series') ?? '[]'),
+      ),
     })),
   );
 }

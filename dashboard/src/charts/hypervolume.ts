@@ -36,7 +36,15 @@ export function hypervolumeCharts(data: HypervolumeHistoryData | null): ChartSpe
           trigger: 'item',
           formatter: (q: unknown) => `After trial ${itemValue(q)[0]}<br>${fmt(itemValue(q)[1])}`,
         },
-        xAxis: { type: 'value', name: 'Trial', nameLocation: 'middle', nameGap: 28, minInterval: 1 },
+        xAxis: {
+          type: 'value',
+          name: 'Trial',
+          nameLocation: 'middle',
+          nameGap: 28,
+          minInterval: 1,
+          min: 'dataMin',
+          max: 'dataMax',
+        },
         yAxis: { type: 'value', name: HYPERVOLUME_SERIES, nameLocation: 'middle', nameGap: 48, min: 0 },
         series: [
           {
