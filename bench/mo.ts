@@ -5,7 +5,12 @@
  * among the first n. Writes the per-seed figures to bench/results/ and prints the medians beside Optuna's
  * (bench/suite/reference/optuna-mo.json).
  *
- *   npm run bench:mo [-- --problems zdt1,binh_korn --samplers random,nsga2 --seeds 0-9
+ * `--batch B` (B > 1) runs the batch protocol of bench/suite/README.md instead: B trials asked (each
+ * suggests its params, so the later ones see the earlier ones RUNNING), then evaluated and told together.
+ * Optuna has no multi-objective batch figures; issue 16's bar is its sequential figure × 1.5, which the
+ * table then shows in place of the sequential one.
+ *
+ *   npm run bench:mo [-- --problems zdt1,binh_korn --samplers random,nsga2 --seeds 0-9 --batch 8
  *                        --out bench/results/mo.json --markdown]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,9 +21,11 @@ import {
   NopPruner,
   AutoSampler,
   NsgaIISampler,
+  NsgaIIISampler,
   RandomSampler,
   TpeSampler,
   type Sampler,
+  type Trial,
 } from '@tuneforge/core';
 import { listArg, parseArgs, seedsArg } from './lib/args';
 import { loadMoSuite, moProblem, type MoSuiteProblem } from './lib/mo-problems';
@@ -48,6 +55,13 @@ const MO_SAMPLERS: readonly MoSamplerConfig[] = [
       "new NsgaIISampler({ seed }) (defaults: populationSize 50, crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
     reference: 'nsga2',
     create: (seed) => new NsgaIISampler({ seed }),
+  },
+  {
+    name: 'nsga3',
+    settings:
+      "new NsgaIIISampler({ seed }) (defaults: populationSize 50, Das–Dennis reference points with dividingParameter 3, crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
+    reference: 'nsga3',
+    create: (seed) => new NsgaIIISampler({ seed }),
   },
   {
     name: 'tpe',
@@ -88,12 +102,16 @@ interface MoResult {
   per_seed: MoRun[];
 }
 
-/** One study: the problem's params suggested in order, its values told, its constraints given to the study. */
+/**
+ * One study: the problem's params suggested in order, its values told, its constraints given to the study.
+ * `batch` trials are asked before any is told (1: sequential).
+ */
 async function runMo(
   problem: MoSuiteProblem,
   sampler: Sampler,
   seed: number,
   checkpoints: number[],
+  batch: number,
 ): Promise<MoRun> {
   const f = moProblem(problem.name);
   const constrained = problem.constraints.length > 0;
@@ -106,14 +124,21 @@ async function runMo(
   const nTrials = Math.max(...checkpoints);
   const feasiblePoints: { number: number; values: number[] }[] = [];
   const started = performance.now();
-  for (let i = 0; i < nTrials; i++) {
-    const trial = await study.ask();
-    const x: Record<string, number> = {};
-    for (const p of problem.params) x[p.name] = trial.suggestFloat(p.name, p.low, p.high, { log: p.log });
-    const values = f.values(x);
-    const told = await study.tell(trial, values);
-    if (told.state === 'COMPLETE' && f.constraints(x).every((c) => c <= 0)) {
-      feasiblePoints.push({ number: told.number, values });
+  for (let asked = 0; asked < nTrials;) {
+    const size = Math.min(batch, nTrials - asked);
+    const evaluations: { trial: Trial; x: Record<string, number>; values: number[] }[] = [];
+    for (let i = 0; i < size; i++) {
+      const trial = await study.ask();
+      const x: Record<string, number> = {};
+      for (const p of problem.params) x[p.name] = trial.suggestFloat(p.name, p.low, p.high, { log: p.log });
+      evaluations.push({ trial, x, values: f.values(x) });
+    }
+    asked += size;
+    for (const { trial, x, values } of evaluations) {
+      const told = await study.tell(trial, values);
+      if (told.state === 'COMPLETE' && f.constraints(x).every((c) => c <= 0)) {
+        feasiblePoints.push({ number: told.number, values });
+      }
     }
   }
   const wallMs = performance.now() - started;
@@ -125,19 +150,37 @@ async function runMo(
   return { seed, regret, nFeasible: feasiblePoints.length, wallMs };
 }
 
-function referenceCell(problem: string, sampler: string, version: MoReferenceVersion, n: number): string {
-  return fmt(moReference(problem, sampler, version)?.hv_regret[String(n)]?.median);
+/** Issue 16's bar at batch B > 1: Optuna's sequential figure times this. */
+const BATCH_BAR_FACTOR = 1.5;
+
+/** Optuna's median at a checkpoint, times `factor` (the bar: 1 sequentially). */
+function referenceCell(
+  problem: string,
+  sampler: string,
+  version: MoReferenceVersion,
+  n: number,
+  factor: number,
+): string {
+  const median = moReference(problem, sampler, version)?.hv_regret[String(n)]?.median;
+  return fmt(median === undefined ? undefined : median * factor);
 }
 
-function report(results: readonly MoResult[], checkpoints: number[], markdown: boolean): string {
+function report(
+  results: readonly MoResult[],
+  checkpoints: number[],
+  markdown: boolean,
+  batch: number,
+): string {
   const render = markdown ? renderMarkdown : renderTable;
+  const factor = batch > 1 ? BATCH_BAR_FACTOR : 1;
+  const bar = batch > 1 ? ` ×${BATCH_BAR_FACTOR}` : '';
   const headers = [
     'problem',
     'sampler',
-    ...checkpoints.map((n) => `ours @${n}`),
-    ...checkpoints.map((n) => `Optuna 5.0dev @${n}`),
-    `Optuna 3.1 @${checkpoints[checkpoints.length - 1]}`,
-    ...checkpoints.slice(1).map((n) => `best Optuna @${n}`),
+    ...checkpoints.map((n) => (batch > 1 ? `ours B=${batch} @${n}` : `ours @${n}`)),
+    ...checkpoints.map((n) => `Optuna 5.0dev${bar} @${n}`),
+    `Optuna 3.1${bar} @${checkpoints[checkpoints.length - 1]}`,
+    ...checkpoints.slice(1).map((n) => `best Optuna${bar} @${n}`),
     'ms/trial',
   ];
   const rows = results.map((r) => {
@@ -146,11 +189,11 @@ function report(results: readonly MoResult[], checkpoints: number[], markdown: b
       r.problem,
       r.sampler,
       ...checkpoints.map((n) => fmt(r.regret[n].median)),
-      ...checkpoints.map((n) => referenceCell(r.problem, config.reference, '5.0dev', n)),
-      referenceCell(r.problem, config.reference, '3.1', checkpoints[checkpoints.length - 1]),
+      ...checkpoints.map((n) => referenceCell(r.problem, config.reference, '5.0dev', n, factor)),
+      referenceCell(r.problem, config.reference, '3.1', checkpoints[checkpoints.length - 1], factor),
       ...checkpoints.slice(1).map((n) => {
         const best = bestMoReference(r.problem, n);
-        return best ? `${fmt(best.median)} (${best.label})` : '—';
+        return best ? `${fmt(best.median * factor)} (${best.label})` : '—';
       }),
       fmt(r.s_per_trial * 1000),
     ];
@@ -159,6 +202,11 @@ function report(results: readonly MoResult[], checkpoints: number[], markdown: b
     'Median hypervolume regret (true HV − HV of the feasible trials among the first n; lower is better).',
     "Optuna columns: the sampler of the same name (nsga2-<crossover> beside Optuna's nsga2); best Optuna = lowest median of any",
     'Optuna sampler and version at that checkpoint (its GP ran 100 trials, seeds 0–4).',
+    ...(batch > 1
+      ? [
+          `Batch protocol, B = ${batch}; Optuna has no batch figures: its columns are the sequential medians × ${BATCH_BAR_FACTOR} (issue 16's bar).`,
+        ]
+      : []),
     '',
     render(headers, rows),
   ].join('\n');
@@ -178,10 +226,16 @@ async function main(): Promise<void> {
     'sampler',
   );
   const seeds = seedsArg(args.get('seeds'), suite.seeds);
+  const batch = batchArg(args.get('batch'));
   const checkpoints = suite.protocol.checkpoints;
   const started = new Date();
   const out =
-    args.get('out') ?? join(__dirname, 'results', `mo-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    args.get('out') ??
+    join(
+      __dirname,
+      'results',
+      `mo-${batch > 1 ? `b${batch}-` : ''}${started.toISOString().replace(/[:.]/g, '-')}.json`,
+    );
 
   const results: MoResult[] = [];
   for (const name of problems) {
@@ -189,7 +243,8 @@ async function main(): Promise<void> {
     for (const samplerName of samplers) {
       const config = MO_SAMPLERS.find((s) => s.name === samplerName)!;
       const runs: MoRun[] = [];
-      for (const seed of seeds) runs.push(await runMo(problem, config.create(seed), seed, checkpoints));
+      for (const seed of seeds)
+        runs.push(await runMo(problem, config.create(seed), seed, checkpoints, batch));
       const result: MoResult = {
         problem: name,
         sampler: samplerName,
@@ -201,7 +256,7 @@ async function main(): Promise<void> {
       };
       results.push(result);
       process.stderr.write(
-        `${name} ${samplerName}: median HV regret ${checkpoints.map((n) => `@${n} ${fmt(result.regret[n].median)}`).join(', ')}\n`,
+        `${name} ${samplerName}${batch > 1 ? ` B=${batch}` : ''}: median HV regret ${checkpoints.map((n) => `@${n} ${fmt(result.regret[n].median)}`).join(', ')}\n`,
       );
     }
   }
@@ -212,13 +267,25 @@ async function main(): Promise<void> {
     seeds,
     checkpoints,
     storage: 'in-memory',
+    ...(batch > 1
+      ? { batch, protocol: 'batch protocol of bench/suite/README.md: ask B, evaluate, tell all B' }
+      : {}),
     samplers: Object.fromEntries(samplers.map((s) => [s, MO_SAMPLERS.find((c) => c.name === s)!.settings])),
     reference: moReferenceMeta().optuna_latest,
   };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({ meta, results }, null, 1));
-  console.log(report(results, checkpoints, args.get('markdown') === 'true'));
+  console.log(report(results, checkpoints, args.get('markdown') === 'true', batch));
   console.log(`\nseeds ${seeds.join(',')}; results: ${out}`);
+}
+
+/** `--batch B`: trials asked before any is told; 1 (sequential) when absent. */
+function batchArg(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const batch = Number(value);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new Error(`--batch: expected an integer >= 1 such as 8, got ${value}`);
+  return batch;
 }
 
 main().catch((e: unknown) => {
