@@ -65,6 +65,20 @@ describe('buildReportModel', () => {
     ]);
   });
 
+  it('names a feasible trial best before a better infeasible one, as the library does', () => {
+    const constrained = buildReportModel({
+      studyName: 'limited',
+      directions: ['minimize'],
+      trials: [
+        trial(0, { values: [1], systemAttrs: { constraints: [0.5] } }),
+        trial(1, { values: [3], systemAttrs: { constraints: [0] } }),
+        trial(2, { values: [2], systemAttrs: { constraints: [-1] } }),
+      ],
+      generatedAt: 0,
+    });
+    expect(constrained.best.map((b) => b.number)).toEqual([2]);
+  });
+
   it('lays out the trial table with one column per parameter', () => {
     expect(model.table.columns).toEqual([
       'number',

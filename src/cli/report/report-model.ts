@@ -1,6 +1,7 @@
 import {
   paretoSummary,
   studyPlots,
+  totalViolation,
   TRIAL_STATES,
   type FrozenTrial,
   type JsonObject,
@@ -71,8 +72,9 @@ function duration(t: FrozenTrial): number | null {
 }
 
 /**
- * The trials shown as best: the single best value, or the feasible Pareto front (as GET /studies/:id/pareto
- * and `best-trials` show it).
+ * The trials shown as best: the single best value (feasible trials first, then the least total constraint
+ * violation, as the library's bestTrial), or the feasible Pareto front (as GET /studies/:id/pareto and
+ * `best-trials` show it).
  */
 function bestTrials(trials: readonly FrozenTrial[], directions: readonly StudyDirection[]): FrozenTrial[] {
   const complete = trials.filter(
@@ -81,7 +83,18 @@ function bestTrials(trials: readonly FrozenTrial[], directions: readonly StudyDi
   if (directions.length > 1) return paretoSummary(complete, directions).front;
   const sign = directions[0] === 'minimize' ? 1 : -1;
   let best: FrozenTrial | null = null;
-  for (const t of complete) if (best === null || sign * t.values![0] < sign * best.values![0]) best = t;
+  let bestViolation = Infinity;
+  for (const t of complete) {
+    const violation = totalViolation(t);
+    if (
+      best === null ||
+      violation < bestViolation ||
+      (violation === bestViolation && sign * t.values![0] < sign * best.values![0])
+    ) {
+      best = t;
+      bestViolation = violation;
+    }
+  }
   return best === null ? [] : [best];
 }
 
