@@ -3,7 +3,8 @@ const ONE_OVER_SQRT_PI = 0.5641895835477563; // 1/√π
 
 /**
  * The complementary error function erfc(x) = 1 − erf(x) = (2/√π) ∫ₓ^∞ e^(−t²) dt, to about 1e-15
- * absolute error (and relative error below 1e-13 for x ≥ 2, where erfc is tiny).
+ * absolute error (and relative error below 1e-13 for x ≥ 2, where erfc is tiny). CMA-ES and the GP use it
+ * (through normal-cdf.ts and normal-ppf.ts); TPE uses standard-normal.ts, which says why there are two.
  *
  * - |x| < 2: erf(x) = (2/√π) e^(−x²) Σₖ 2ᵏ x^(2k+1) / (1·3·…·(2k+1)), a series of positive terms (no
  *   cancellation), then erfc = 1 − erf.

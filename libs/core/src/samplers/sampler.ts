@@ -4,9 +4,6 @@ import type { FrozenTrial } from '../trial/frozen-trial';
 import type { TrialContext } from '../trial/trial-context';
 import type { TrialState } from '../trial/trial-state';
 
-// Re-exported from its old home for samplers/tpe, which imports it from here and is being edited elsewhere.
-export type { TrialContext } from '../trial/trial-context';
-
 /**
  * Parameter name → distribution, in a stable (sorted by name) order: what a sampler samples, e.g. the
  * relative search space it infers. The declarative space a user writes is a SearchSpaceDefinition (space/).

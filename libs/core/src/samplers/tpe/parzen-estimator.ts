@@ -1,6 +1,6 @@
 import type { Rng } from '../../random/rng';
 import { binOf, fromModel, toModel, type Axis, type CategoricalAxis, type NumericAxis } from './axis';
-import { erf, logGaussMass, logPhi, ndtr } from './normal';
+import { erf, logGaussMass, logPhi, ndtr } from '../../math/standard-normal';
 import { ScratchPool } from './scratch-pool';
 import { sampleTruncNorm } from './truncnorm';
 

@@ -1,4 +1,4 @@
-import { ndtr, ndtri } from './normal';
+import { ndtr, ndtri } from '../../math/standard-normal';
 
 /**
  * The truncated normal N(μ, σ²) restricted to [low, high], the kernel of the Parzen estimators.

@@ -1,7 +1,13 @@
 /**
- * The standard normal distribution for the Parzen estimators: erf/erfc (the rational approximations
- * of fdlibm's s_erf.c, Sun Microsystems 1993, freely distributable), the CDF Φ, its logarithm with a
- * tail expansion, and its inverse. Plain functions over doubles; no allocation.
+ * The standard normal distribution N(0, 1) to double precision: erf/erfc (the rational approximations
+ * of fdlibm's s_erf.c, Sun Microsystems 1993, freely distributable), the CDF Φ (`ndtr`), its logarithm
+ * with a tail expansion (`logNdtr`), the log mass of an interval (`logGaussMass`) and the inverse Φ⁻¹
+ * (`ndtri`). Plain functions over doubles; no allocation. The TPE's Parzen estimators use them.
+ *
+ * `erfc.ts`, `normal-cdf.ts` and `normal-ppf.ts` compute erfc, Φ and Φ⁻¹ by other formulas (series and
+ * continued fraction), for CMA-ES and the GP. The two agree to about 1e-15 but not to the last bit, and
+ * seeded trials depend on the last bit: merging them changes the trials of a seed of either TPE or
+ * CMA-ES/GP, so it waits for a release that may change seeded output.
  */
 
 const SQRT1_2 = Math.SQRT1_2;
