@@ -235,6 +235,49 @@ describe('tuneforge report', () => {
         await page.locator(`#panel-${id}`).screenshot({ path: join(shots, `constrained-${id}.png`) });
     });
   });
+
+  it('draws three objectives as their three pairs, each with the infeasible trials apart', async () => {
+    const study = await createStudy({
+      studyName: 'three-objectives',
+      directions: ['minimize', 'minimize', 'minimize'],
+    });
+    // Points on the plane f1 + f2 + f3 = 1 (all non-dominated) and one behind it; trial 2 is infeasible.
+    const rows = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [0.4, 0.3, 0.3],
+      [0.6, 0.6, 0.6],
+    ];
+    for (const [i, values] of rows.entries()) {
+      await study.addTrial({
+        values,
+        params: { i },
+        distributions: { i: floatDistribution(0, 10) },
+        systemAttrs: { constraints: [i === 2 ? 1 : -1] },
+        datetimeStart: 1000 * i,
+        datetimeComplete: 1000 * i + 500,
+      });
+    }
+    const out = join(dir, 'three.html');
+    await writeStudyReport(study, out, { now: 10_000 });
+    await inChromium(out, async (page) => {
+      const pareto = (await drawnPlots(page)).find((d) => d.plot === 'pareto-front')!;
+      const counts = pareto.series.map((chart: Array<{ name: string; count: number }>) =>
+        chart.map((s) => [s.name, s.count]),
+      );
+      // Objectives (0, 1), (0, 2) and (1, 2); dominance judged on all three, so the same split in each.
+      const split = [
+        ['Dominated', 1],
+        ['Infeasible (constraint > 0)', 1],
+        ['Pareto front', 3],
+      ];
+      expect(counts).toEqual([split, split, split]);
+      expect(pareto.texts).toEqual(expect.arrayContaining(['Objective 0', 'Objective 1', 'Objective 2']));
+      const hv = (await drawnPlots(page)).find((d) => d.plot === 'hypervolume-history')!;
+      expect(hv.series[0][0]).toMatchObject({ name: 'Hypervolume', count: 5 });
+    });
+  });
 });
 
 /** The JSON block the report's script draws from. */
