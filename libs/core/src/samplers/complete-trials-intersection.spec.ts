@@ -30,4 +30,19 @@ describe('CompleteTrialsIntersection', () => {
     });
     expect(space.calculate(study.view)).toEqual({ x });
   });
+
+  it('intersects the trials of the given finished states (TPE: COMPLETE and PRUNED)', async () => {
+    const study = await createStudy();
+    const x = floatDistribution(0, 1);
+    const finished = new CompleteTrialsIntersection({ states: ['COMPLETE', 'PRUNED'] });
+    const complete = new CompleteTrialsIntersection();
+    await study.addTrial({
+      params: { x: 0.5, n: 2 },
+      distributions: { x, n: intDistribution(0, 3) },
+      value: 1,
+    });
+    await study.addTrial({ state: 'PRUNED', params: { x: 0.1 }, distributions: { x } });
+    expect(finished.calculate(study.view)).toEqual({ x });
+    expect(complete.calculate(study.view)).toEqual({ n: intDistribution(0, 3), x });
+  });
 });

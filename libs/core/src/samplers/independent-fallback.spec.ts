@@ -2,7 +2,11 @@ import { floatDistribution } from '../distributions';
 import { InvalidArgumentError } from '../errors';
 import { createStudy } from '../study/study';
 import { trialContext } from '../trial/trial-context';
-import { checkIndependentFallbackOptions, IndependentFallback } from './independent-fallback';
+import {
+  checkIndependentFallbackOptions,
+  IndependentFallback,
+  IndependentSamplingWarnings,
+} from './independent-fallback';
 import { RandomSampler } from './random/random-sampler';
 import type { Sampler } from './sampler';
 
@@ -78,6 +82,30 @@ describe('IndependentFallback', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('IndependentSamplingWarnings', () => {
+  it('reports each parameter once, with the message of its first trial', () => {
+    const messages: string[] = [];
+    const warnings = new IndependentSamplingWarnings(
+      (m) => messages.push(m),
+      (name, n) => `${name}@${n}`,
+    );
+    expect(warnings.pending('x')).toBe(true);
+    warnings.report('x', 3);
+    warnings.report('x', 4);
+    warnings.report('y', 5);
+    expect(messages).toEqual(['x@3', 'y@5']);
+    expect(warnings.pending('x')).toBe(false);
+  });
+
+  it('reports nothing with warn: false', () => {
+    const message = jest.fn(() => 'never');
+    const warnings = new IndependentSamplingWarnings(false, message);
+    warnings.report('x', 0);
+    expect(warnings.pending('x')).toBe(false);
+    expect(message).not.toHaveBeenCalled();
   });
 });
 

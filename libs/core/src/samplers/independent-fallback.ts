@@ -40,27 +40,48 @@ export interface IndependentFallbackOptions {
 }
 
 /**
+ * The warning of a relative sampler about the parameters it samples outside its model: once per
+ * parameter, so that a user learns which parameters the model never sees. IndependentFallback warns
+ * through it; TPE, whose own univariate model is its fallback, calls it directly.
+ */
+export class IndependentSamplingWarnings {
+  private readonly warn: ((message: string) => void) | null;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    warn: WarnIndependentSampling,
+    private readonly message: (name: string, trialNumber: number) => string,
+  ) {
+    this.warn = warn === true ? (m) => console.warn(m) : warn === false ? null : warn;
+  }
+
+  /** Whether warning about `name` is still to come (warnings on, not reported yet). */
+  pending(name: string): boolean {
+    return this.warn !== null && !this.warned.has(name);
+  }
+
+  /** Warns that parameter `name` of trial `trialNumber` was sampled independently, the first time only. */
+  report(name: string, trialNumber: number): void {
+    if (!this.pending(name)) return;
+    this.warned.add(name);
+    this.warn!(this.message(name, trialNumber));
+  }
+}
+
+/**
  * The independent sampler behind a relative one (CMA-ES, GP): samples the parameters the relative
  * sample did not cover, and reports each such parameter once, when the model is in use, so that a user
  * learns which parameters the model never sees.
  */
 export class IndependentFallback {
   readonly sampler: Sampler;
-  private readonly warn: ((message: string) => void) | null;
-  private readonly warned = new Set<string>();
+  private readonly warnings: IndependentSamplingWarnings;
   private readonly modelInUse: (study: StudyView) => boolean;
-  private readonly message: (name: string, trialNumber: number) => string;
 
   constructor(options: IndependentFallbackOptions) {
     this.sampler = options.sampler;
-    this.warn =
-      options.warn === true
-        ? (message) => console.warn(message)
-        : options.warn === false
-          ? null
-          : options.warn;
+    this.warnings = new IndependentSamplingWarnings(options.warn, options.message);
     this.modelInUse = options.modelInUse;
-    this.message = options.message;
   }
 
   /** The independent sampler's value for `name`, after the warning if it is the first for `name`. */
@@ -70,10 +91,7 @@ export class IndependentFallback {
     name: string,
     distribution: Distribution,
   ): ParamValue {
-    if (this.warn && !this.warned.has(name) && this.modelInUse(study)) {
-      this.warned.add(name);
-      this.warn(this.message(name, trial.number));
-    }
+    if (this.warnings.pending(name) && this.modelInUse(study)) this.warnings.report(name, trial.number);
     return this.sampler.sampleIndependent(study, trial, name, distribution);
   }
 }

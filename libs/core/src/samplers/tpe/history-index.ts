@@ -3,7 +3,8 @@ import type { StudyView } from '../../study/study-view';
 import { lastStep, type FrozenTrial } from '../../trial/frozen-trial';
 import { axisOf, toModel, type Axis } from './axis';
 
-const FINISHED = ['COMPLETE', 'PRUNED'] as const;
+/** The trials TPE models: the finished ones with a value or a last step. */
+export const FINISHED_STATES = ['COMPLETE', 'PRUNED'] as const;
 
 /**
  * What TPE needs of the finished (COMPLETE and PRUNED) trials, kept up to date incrementally: the
@@ -64,7 +65,7 @@ export class HistoryIndex {
 
   /** Reads the trials that finished since the last call (a no-op when the study's list is unchanged). */
   sync(study: StudyView): void {
-    const finished = study.getTrials(FINISHED);
+    const finished = study.getTrials(FINISHED_STATES);
     if (finished === this.lastList) return;
     this.lastList = finished;
     this.sign = study.directions[0] === 'maximize' ? -1 : 1;

@@ -8,7 +8,7 @@ import { NopPruner } from '../../pruners/nop-pruner';
 import { createStudy } from '../../study/study';
 import { RandomSampler } from '../random/random-sampler';
 import { HistoryIndex } from './history-index';
-import { GroupDecomposedSearchSpace, IntersectionSearchSpace } from './search-space';
+import { GroupDecomposedSearchSpace, withoutSingleValued } from './search-space';
 
 const MODEL = categoricalDistribution(['svm', 'mlp']);
 const C = floatDistribution(1e-3, 1e3, { log: true });
@@ -40,17 +40,6 @@ const mlp = { model: [MODEL, 'mlp'], lr: [LR, 0.01], units: [UNITS, 64] } as Rec
 >;
 
 describe('search spaces of the finished trials', () => {
-  it('intersection: the parameters every trial has, with equal distributions, sorted by name', async () => {
-    const { index } = await history([svm, mlp, svm]);
-    expect(new IntersectionSearchSpace().calculate(index)).toEqual({ model: MODEL });
-    const same = await history([svm, svm]);
-    expect(Object.keys(new IntersectionSearchSpace().calculate(same.index))).toEqual([
-      'c',
-      'kernel',
-      'model',
-    ]);
-  });
-
   it('group decomposition: one group per branch of a conditional space', async () => {
     const { study, index } = await history([svm, mlp]);
     const groups = new GroupDecomposedSearchSpace();
@@ -73,7 +62,7 @@ describe('search spaces of the finished trials', () => {
   it('leaves out single-valued distributions', async () => {
     const one = floatDistribution(2, 2);
     const { index } = await history([{ x: [one, 2], y: [C, 1] }]);
-    expect(new IntersectionSearchSpace().calculate(index)).toEqual({ y: C });
+    expect(withoutSingleValued({ x: one, y: C })).toEqual({ y: C });
     expect(new GroupDecomposedSearchSpace().calculate(index)).toEqual([{ y: C }]);
   });
 });

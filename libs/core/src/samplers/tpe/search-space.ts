@@ -1,30 +1,12 @@
-import { distributionsEqual, isSingle, type Distribution } from '../../distributions';
+import { isSingle, type Distribution } from '../../distributions';
 import type { SearchSpace } from '../sampler';
 import type { HistoryIndex } from './history-index';
 
-/**
- * The parameters (with equal distributions) that every finished trial has: what multivariate TPE
- * models jointly. Fed incrementally from the HistoryIndex, one finished trial at a time.
- */
-export class IntersectionSearchSpace {
-  private space: Map<string, Distribution> | null = null;
-  private synced = 0;
-
-  /** The intersection over the index's trials, without single-valued distributions, sorted by name. */
-  calculate(index: HistoryIndex): SearchSpace {
-    for (; this.synced < index.count; this.synced++) {
-      const dists = index.trialAt(this.synced).distributions;
-      if (this.space === null) {
-        this.space = new Map(Object.entries(dists));
-        continue;
-      }
-      for (const [name, d] of this.space) {
-        const other = dists[name];
-        if (!other || !distributionsEqual(d, other)) this.space.delete(name);
-      }
-    }
-    return sortedSpace(this.space ?? new Map());
-  }
+/** `space` without its single-valued distributions (nothing to model there), in the same order. */
+export function withoutSingleValued(space: SearchSpace): SearchSpace {
+  const out: SearchSpace = {};
+  for (const [name, d] of Object.entries(space)) if (!isSingle(d)) out[name] = d;
+  return out;
 }
 
 /**

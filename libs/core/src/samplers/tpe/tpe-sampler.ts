@@ -7,13 +7,15 @@ import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialContext } from '../../trial/trial-context';
 import type { StudyDirection } from '../../trial/trial-state';
+import { CompleteTrialsIntersection } from '../complete-trials-intersection';
+import { IndependentSamplingWarnings } from '../independent-fallback';
 import { sampleFromPrior } from '../random/random-sampler';
 import type { Sampler, SearchSpace } from '../sampler';
-import { HistoryIndex, type Column } from './history-index';
+import { FINISHED_STATES, HistoryIndex, type Column } from './history-index';
 import { MIN_BELOW_WEIGHT, motpeSplit, type MotpeTrial } from './multi-objective';
 import { ParzenEstimator, type ParzenEstimatorOptions } from './parzen-estimator';
 import { ScratchPool } from './scratch-pool';
-import { GroupDecomposedSearchSpace, IntersectionSearchSpace } from './search-space';
+import { GroupDecomposedSearchSpace, withoutSingleValued } from './search-space';
 import { defaultWeights, fillDefaultWeights, multivariateGamma, univariateGamma } from './weighting';
 
 export interface TpeSamplerOptions {
@@ -146,7 +148,8 @@ const BELOW = 2;
 /** Per-study state: the history index and the search spaces derived from it. */
 interface StudyState {
   readonly index: HistoryIndex;
-  readonly intersection: IntersectionSearchSpace;
+  /** The parameters every finished (COMPLETE or PRUNED) trial has: the multivariate model without groups. */
+  readonly intersection: CompleteTrialsIntersection;
   readonly groups: GroupDecomposedSearchSpace;
 }
 
@@ -195,12 +198,11 @@ export class TpeSampler implements Sampler {
   private readonly group: boolean;
   private readonly liar: ConstantLiar | null;
   private readonly liarWeight: number;
-  private readonly warn: ((message: string) => void) | null;
+  private readonly warnings: IndependentSamplingWarnings;
   private readonly estimator: ParzenEstimatorOptions;
   private readonly rankWeights: boolean;
   private readonly considerPrunedTrials: boolean;
   private readonly states = new Map<number, StudyState>();
-  private readonly warned = new Set<string>();
   private readonly belowPool = new ScratchPool();
   private readonly abovePool = new ScratchPool();
   /** Per finished trial (by slot): HAS and BELOW bits of the current sampleColumns call. */
@@ -232,7 +234,13 @@ export class TpeSampler implements Sampler {
     if (typeof warn !== 'boolean' && typeof warn !== 'function') {
       throw new RangeError(`warnIndependentSampling must be a boolean or a function, got ${String(warn)}`);
     }
-    this.warn = warn === true ? (m) => console.warn(m) : warn === false ? null : warn;
+    this.warnings = new IndependentSamplingWarnings(
+      warn,
+      (name, trialNumber) =>
+        `TpeSampler: parameter '${name}' in trial ${trialNumber} was sampled independently, outside the ` +
+        'multivariate model (it is not in every finished trial). Pass warnIndependentSampling: false ' +
+        'to silence this warning when that is intended.',
+    );
     this.estimator = {
       priorWeight,
       considerMagicClip: booleanOption('considerMagicClip', o.considerMagicClip ?? true),
@@ -254,7 +262,7 @@ export class TpeSampler implements Sampler {
   inferRelativeSearchSpace(study: StudyView, _trial: TrialContext): SearchSpace {
     if (!this.multivariate) return {};
     const state = this.state(study);
-    if (!this.group) return state.intersection.calculate(state.index);
+    if (!this.group) return withoutSingleValued(state.intersection.calculate(study));
     return Object.assign({}, ...state.groups.calculate(state.index)) as SearchSpace;
   }
 
@@ -313,7 +321,7 @@ export class TpeSampler implements Sampler {
     );
     // Start-up: RandomSampler's draw for this seed, trial and parameter.
     if (values === null) return sampleFromPrior(deriveRng(this.seed, trial.number, name), distribution);
-    if (this.multivariate) this.warnIndependent(name, trial.number);
+    if (this.multivariate) this.warnings.report(name, trial.number);
     return toExternal(distribution, values[0]);
   }
 
@@ -323,7 +331,7 @@ export class TpeSampler implements Sampler {
     if (!state) {
       state = {
         index: new HistoryIndex(),
-        intersection: new IntersectionSearchSpace(),
+        intersection: new CompleteTrialsIntersection({ states: FINISHED_STATES }),
         groups: new GroupDecomposedSearchSpace(),
       };
       this.states.set(study.studyId, state);
@@ -668,16 +676,6 @@ export class TpeSampler implements Sampler {
     }
     if (n > 0 && sum <= 0) throw new RangeError(`weights(${n}) must not be all zero`);
     return out;
-  }
-
-  private warnIndependent(name: string, trialNumber: number): void {
-    if (!this.warn || this.warned.has(name)) return;
-    this.warned.add(name);
-    this.warn(
-      `TpeSampler: parameter '${name}' in trial ${trialNumber} was sampled independently, outside the ` +
-        'multivariate model (it is not in every finished trial). Pass warnIndependentSampling: false ' +
-        'to silence this warning when that is intended.',
-    );
   }
 }
 
