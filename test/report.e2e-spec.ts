@@ -236,7 +236,7 @@ describe('tuneforge report', () => {
     });
   });
 
-  it('draws three objectives as their three pairs, each with the infeasible trials apart', async () => {
+  it('draws three objectives across parallel axes and as their three pairs, infeasible trials apart', async () => {
     const study = await createStudy({
       studyName: 'three-objectives',
       directions: ['minimize', 'minimize', 'minimize'],
@@ -266,16 +266,20 @@ describe('tuneforge report', () => {
       const counts = pareto.series.map((chart: Array<{ name: string; count: number }>) =>
         chart.map((s) => [s.name, s.count]),
       );
-      // Objectives (0, 1), (0, 2) and (1, 2); dominance judged on all three, so the same split in each.
+      // All three objectives on parallel axes, then the pairs (0, 1), (0, 2) and (1, 2); dominance is
+      // judged on all three, so the split is the same in each.
       const split = [
         ['Dominated', 1],
         ['Infeasible (constraint > 0)', 1],
         ['Pareto front', 3],
       ];
-      expect(counts).toEqual([split, split, split]);
+      expect(counts).toEqual([split, split, split, split]);
       expect(pareto.texts).toEqual(expect.arrayContaining(['Objective 0', 'Objective 1', 'Objective 2']));
       const hv = (await drawnPlots(page)).find((d) => d.plot === 'hypervolume-history')!;
       expect(hv.series[0][0]).toMatchObject({ name: 'Hypervolume', count: 5 });
+      const shot = join(tmpdir(), 'tuneforge-report-e2e', 'three-objectives-pareto-front.png');
+      mkdirSync(dirname(shot), { recursive: true });
+      await page.locator('#panel-pareto-front').screenshot({ path: shot });
     });
   });
 });

@@ -49,6 +49,7 @@ export class ChartPanel {
         this.charts.push(echarts.init(box, null, { renderer: 'canvas' }));
       }
       const box = this.boxes[i];
+      box.classList.toggle('wide', spec.wide === true);
       const height = `${spec.height ?? 320}px`;
       if (box.style.height !== height) {
         box.style.height = height;

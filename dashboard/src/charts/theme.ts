@@ -26,6 +26,8 @@ export const GRID = { left: 64, right: 24, top: 36, bottom: 48 };
 export interface ChartSpec {
   readonly option: EChartsOption;
   readonly height?: number;
+  /** Across the whole panel where the panel lays its charts out in a grid. */
+  readonly wide?: boolean;
 }
 
 export function extent(values: readonly number[]): [number, number] {

@@ -25,7 +25,7 @@ function chartLibrary(): ChartLibrary {
 export function drawCharts(box: HTMLElement, specs: readonly ChartSpec[]): EChartsType[] {
   const { init } = chartLibrary();
   return specs.map((spec) => {
-    const div = h('div', { class: 'chart' });
+    const div = h('div', { class: spec.wide ? 'chart wide' : 'chart' });
     if (spec.height !== undefined) div.style.height = `${spec.height}px`;
     box.appendChild(div);
     const chart = init(div, null, { renderer: 'svg' });

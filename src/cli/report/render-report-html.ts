@@ -115,7 +115,10 @@ function panel(id: string, title: string, note: string): string {
 /** The Pareto front and the hypervolume history of a study with several objectives. */
 function multiObjectivePanels(model: ReportModel): string[] {
   const { paretoFront, hypervolumeHistory } = model.plots;
-  const pairs = paretoFront?.dimensions === 3 ? ' Three objectives are drawn as their three pairs.' : '';
+  const pairs =
+    paretoFront && paretoFront.dimensions >= 3
+      ? ' Above, one line per trial across every objective; below, the pairs of objectives (of the first five at most).'
+      : '';
   const constrained = paretoFront?.constrained
     ? ' Infeasible trials (a constraint > 0) are hollow purple diamonds: they are never on the front.'
     : '';
@@ -172,6 +175,7 @@ table.params th { text-align: left; font-weight: 400; color: var(--muted); paddi
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 12px; }
 .charts.wide { grid-template-columns: 1fr; }
 .chart { height: 340px; min-width: 0; }
+.chart.wide { grid-column: 1 / -1; }
 .table-tools { display: flex; gap: 16px; align-items: center; margin-bottom: 8px; }
 .table-wrap { max-height: 560px; overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
 #trials { border-collapse: collapse; width: 100%; font-size: 12.5px; font-variant-numeric: tabular-nums; }

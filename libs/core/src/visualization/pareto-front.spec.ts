@@ -68,13 +68,27 @@ describe('paretoFrontPlot', () => {
     expect(plain.points.every((p) => p.feasible)).toBe(true);
   });
 
-  it('refuses single-objective studies and asks which objectives of four to draw', () => {
+  it('draws every objective of a study of four by default, or the ones asked for', () => {
+    const four = [makeTrial(0, { values: [1, 2, 3, 4] }), makeTrial(1, { values: [1, 2, 3, 5] })];
+    const directions = ['minimize', 'minimize', 'minimize', 'minimize'] as const;
+    const all = paretoFrontPlot(four, { directions });
+    expect([all.dimensions, all.points.map((p) => [p.values, p.dominated])]).toEqual([
+      4,
+      [
+        [[1, 2, 3, 4], false],
+        [[1, 2, 3, 5], true],
+      ],
+    ]);
+    expect(paretoFrontPlot(four, { directions }, { objectives: [3, 0] }).points[1].values).toEqual([5, 1]);
+  });
+
+  it('refuses single-objective studies, one objective to draw, and repeated ones', () => {
     expect(() => paretoFrontPlot(trials, { directions: ['minimize'] })).toThrow(
       'a Pareto front needs two objectives or more, the study has 1',
     );
-    expect(() =>
-      paretoFrontPlot([], { directions: ['minimize', 'minimize', 'minimize', 'minimize'] }),
-    ).toThrow(/choose 2 or 3 to draw/);
+    expect(() => paretoFrontPlot([], { directions: ['minimize', 'minimize'] }, { objectives: [1] })).toThrow(
+      'objectives must name 2 objectives or more, got 1',
+    );
     expect(() =>
       paretoFrontPlot([], { directions: ['minimize', 'minimize'] }, { objectives: [0, 0] }),
     ).toThrow('objectives must be distinct, got [0,0]');

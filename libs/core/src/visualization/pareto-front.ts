@@ -6,8 +6,9 @@ import { plotObjective, type PlotObjective, type PlotStudy } from './plot-common
 
 export interface ParetoFrontOptions {
   /**
-   * The two or three objectives to draw, by index. Dominance is always judged on all objectives.
-   * @defaultValue every objective, for a study of two or three
+   * The objectives to draw, by index: two or more (two or three as Optuna's plot; more as a scatter matrix
+   * of their pairs). Dominance is always judged on all objectives.
+   * @defaultValue every objective
    */
   readonly objectives?: readonly number[];
 }
@@ -27,8 +28,8 @@ export interface ParetoPoint {
 
 export interface ParetoFrontData {
   readonly kind: 'pareto-front';
-  /** 2 or 3: how many axes to draw. */
-  readonly dimensions: 2 | 3;
+  /** How many objectives are drawn (2 or more): the length of `objectives` and of each point's `values`. */
+  readonly dimensions: number;
   readonly objectives: readonly PlotObjective[];
   /** Every completed trial with finite values, in number order. */
   readonly points: readonly ParetoPoint[];
@@ -50,12 +51,9 @@ export function paretoFrontPlot(
   const n = study.directions.length;
   if (n < 2)
     throw new InvalidArgumentError(`a Pareto front needs two objectives or more, the study has ${n}`);
-  const selected = options.objectives ?? (n <= 3 ? study.directions.map((_, i) => i) : undefined);
-  if (selected === undefined) {
-    throw new InvalidArgumentError(`the study has ${n} objectives: choose 2 or 3 to draw with 'objectives'`);
-  }
-  if (selected.length !== 2 && selected.length !== 3) {
-    throw new InvalidArgumentError(`objectives must name 2 or 3 objectives, got ${selected.length}`);
+  const selected = options.objectives ?? study.directions.map((_, i) => i);
+  if (selected.length < 2) {
+    throw new InvalidArgumentError(`objectives must name 2 objectives or more, got ${selected.length}`);
   }
   if (new Set(selected).size !== selected.length) {
     throw new InvalidArgumentError(`objectives must be distinct, got ${JSON.stringify(selected)}`);
@@ -82,5 +80,5 @@ export function paretoFrontPlot(
     };
   });
   const constrained = trials.some((t) => trialConstraints(t) !== null);
-  return { kind: 'pareto-front', dimensions: selected.length as 2 | 3, objectives, points, constrained };
+  return { kind: 'pareto-front', dimensions: selected.length, objectives, points, constrained };
 }

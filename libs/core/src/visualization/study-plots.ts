@@ -63,7 +63,7 @@ export interface StudyPlots {
   readonly intermediateValues: IntermediateValuesData;
   readonly empiricalDistribution: EmpiricalDistributionData;
   readonly timeline: TimelineData;
-  /** Of the first two or three objectives; null for a single-objective study. */
+  /** Of every objective; null for a single-objective study. */
   readonly paretoFront: ParetoFrontData | null;
   /** Of every objective, from the default reference point; null for a single-objective study. */
   readonly hypervolumeHistory: HypervolumeHistoryData | null;
@@ -98,8 +98,7 @@ export function studyPlots(
     intermediateValues: intermediateValues(trials),
     empiricalDistribution: empiricalDistribution(trials, study, { objective }),
     timeline: timeline(trials, { now: options.now }),
-    paretoFront:
-      n >= 2 ? paretoFrontPlot(trials, study, { objectives: n <= 3 ? undefined : [0, 1, 2] }) : null,
+    paretoFront: n >= 2 ? paretoFrontPlot(trials, study) : null,
     hypervolumeHistory: n >= 2 ? hypervolumeHistoryPlot(trials, study) : null,
     importances: ranked,
   };
