@@ -67,7 +67,7 @@ describe.each([
       };
       for (let i = 0; i < golden.length; i++) {
         const t = await study.ask(space);
-        const p = t.paramsSoFar as Record<string, number>;
+        const p = t.paramsSoFar as { c: string; n: number; x: number; y: number };
         await study.tell(t, [
           (p.x - 1) ** 2 + (p.n - 4) ** 2,
           Math.log10(p.y) ** 2 + (p.c === 'a' ? 1 : 0),
