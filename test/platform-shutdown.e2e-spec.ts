@@ -98,12 +98,17 @@ describe('stopping the platform with SIGTERM', () => {
       ['COMPLETE', 2],
     ]);
 
-    // Every role ends by itself on SIGTERM: its connections and the storage closed, nothing left open.
+    // Every role ends by itself on SIGTERM: its connections and the storage closed, nothing left open —
+    // the api too while a dashboard's event stream is open (the stream ends first).
+    const stream = await fetch(`${platform.url}/studies/${created.body.id}/events`);
+    expect(stream.status).toBe(200);
+    const reading = stream.text().catch(() => 'aborted');
     for (const p of platform.processes.filter(
       (q) => q.child.exitCode === null && q.child.signalCode === null,
     )) {
       const ended = await terminate(p.child);
       expect([p.role, ended.ms < 10_000]).toEqual([p.role, true]);
     }
+    await reading;
   });
 });
