@@ -145,6 +145,18 @@ describe('the dashboard of a constrained multi-objective study, in headless Chro
       els.map((e) => Number(e.getAttribute('data-number'))),
     );
     expect(cards).toEqual(front.slice(0, 12));
+    expect(await page.textContent('[data-testid="best-trial"] h2')).toBe(
+      `Pareto front (${front.length} feasible trials)`,
+    );
+
+    // The trial table says which trials are infeasible, and by how much.
+    const feasibility = await page.$$eval('[data-testid="trial-table"] tbody tr[data-number]', (rows) =>
+      rows.map((r) => [Number(r.getAttribute('data-number')), r.getAttribute('data-feasible')]),
+    );
+    expect(feasibility).toEqual(
+      trials.map((t) => [t.number, String(!infeasible.some((i) => i.number === t.number))]),
+    );
+    expect(await page.textContent('[data-testid="trial-table"] th[data-sort="feasible"]')).toBe('Feasible');
 
     // Kept after the test (one fixed path, overwritten by each run) so that a person can look at it.
     const dir = join(tmpdir(), 'tuneforge-dashboard-pareto-e2e');

@@ -260,7 +260,7 @@ function clip(text: string, max: number): HTMLElement {
 
 function bestOf(s: StudyResponse): HTMLElement[] {
   const trials = s.directions.length > 1 ? (s.paretoFront ?? []) : s.best ? [s.best] : [];
-  const heading = s.directions.length > 1 ? `Pareto front (${trials.length} trials)` : 'Best trial';
+  const heading = s.directions.length > 1 ? `Pareto front (${trials.length} feasible trials)` : 'Best trial';
   if (trials.length === 0)
     return [h('h2', {}, heading), h('p', { class: 'empty' }, 'No trial has completed yet.')];
   const cards = trials

@@ -85,6 +85,7 @@ export class TrialTable {
           return typeof v === 'number' || typeof v === 'string' ? v : v === undefined ? null : String(v);
         },
       })),
+      ...(this.trials.some((t) => constraintsOf(t) !== null) ? [feasibilityColumn] : []),
       {
         key: 'duration',
         label: 'Duration',
@@ -142,7 +143,12 @@ export class TrialTable {
     for (const t of shown.slice(0, MAX_ROWS)) {
       const row = h(
         'tr',
-        { 'data-number': t.number, 'data-state': t.state, class: this.open === t.number ? 'open' : null },
+        {
+          'data-number': t.number,
+          'data-state': t.state,
+          'data-feasible': constraintsOf(t) === null ? null : String(violationOf(t) === 0),
+          class: this.open === t.number ? 'open' : null,
+        },
         ...columns.map((c) => {
           const v = c.value(t);
           const content = c.show ? c.show(t) : v === null ? '' : typeof v === 'number' ? fmt(v) : v;
@@ -180,7 +186,36 @@ function details(t: TrialResponse): HTMLElement {
     ['Ended', formatTime(t.datetimeComplete) || '—'],
     ['Worker', t.worker ?? '—'],
   ];
+  const constraints = constraintsOf(t);
+  if (constraints) rows.push(['Constraints (≤ 0 holds)', constraints.map(fmt).join(', ')]);
   if (t.failReason) rows.push(['Fail reason', t.failReason]);
   if (Object.keys(t.userAttrs).length > 0) rows.push(['User attributes', JSON.stringify(t.userAttrs)]);
   return h('dl', { class: 'trial-details' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
+
+/** The constraint values the trial carries (system attribute `constraints`), or null when it has none. */
+function constraintsOf(t: TrialResponse): number[] | null {
+  const raw = t.systemAttrs.constraints;
+  return Array.isArray(raw) ? raw.map((c) => (typeof c === 'number' ? c : NaN)) : null;
+}
+
+/** The sum of the constraint values above 0 (a value that is not a number counts as infinitely violated). */
+function violationOf(t: TrialResponse): number {
+  let sum = 0;
+  for (const c of constraintsOf(t) ?? []) if (!(c <= 0)) sum += Number.isNaN(c) ? Infinity : c;
+  return sum;
+}
+
+/** In a constrained study: feasible or by how much not, sorting by total violation. */
+const feasibilityColumn: Column = {
+  key: 'feasible',
+  label: 'Feasible',
+  value: (t) => (constraintsOf(t) === null ? null : violationOf(t)),
+  show: (t) => {
+    if (constraintsOf(t) === null) return '';
+    const violation = violationOf(t);
+    return violation === 0
+      ? 'yes'
+      : h('span', { class: 'infeasible', title: 'a constraint is > 0' }, `no (+${fmt(violation)})`);
+  },
+};
