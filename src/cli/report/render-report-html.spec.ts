@@ -111,6 +111,11 @@ describe('the report of a constrained multi-objective study', () => {
     expect(html).toContain('(2 feasible trials)');
   });
 
+  it('says in the trial table which trials are feasible', () => {
+    expect(model.table.columns.slice(0, 5)).toEqual(['number', 'state', 'values_0', 'values_1', 'feasible']);
+    expect(model.table.rows.map((r) => r.cells[4])).toEqual(['no', 'yes', 'yes', 'yes']);
+  });
+
   it('embeds the front with the infeasible trials flagged, and the hypervolume history', () => {
     expect(
       plots.paretoFront.points.map((p: { number: number; feasible: boolean; dominated: boolean }) => [

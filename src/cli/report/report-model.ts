@@ -1,7 +1,9 @@
 import {
+  isFeasible,
   paretoSummary,
   studyPlots,
   totalViolation,
+  trialConstraints,
   TRIAL_STATES,
   type FrozenTrial,
   type JsonObject,
@@ -112,10 +114,13 @@ function formatParam(v: ParamValue): string {
 function trialTable(trials: readonly FrozenTrial[], directions: readonly StudyDirection[]): ReportTable {
   const names = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].sort();
   const valueColumns = directions.length === 1 ? ['value'] : directions.map((_, i) => `values_${i}`);
+  // A constrained study's trials say whether they are feasible (Optuna's dataframe has `constraints`).
+  const constrained = trials.some((t) => trialConstraints(t) !== null);
   const columns = [
     'number',
     'state',
     ...valueColumns,
+    ...(constrained ? ['feasible'] : []),
     ...names.map((n) => `params_${n}`),
     'duration_s',
     'datetime_start',
@@ -133,6 +138,7 @@ function trialTable(trials: readonly FrozenTrial[], directions: readonly StudyDi
           ...valueColumns.map((_, i) =>
             t.values && t.values[i] !== undefined ? formatNumber(t.values[i]) : null,
           ),
+          ...(constrained ? [trialConstraints(t) === null ? null : isFeasible(t) ? 'yes' : 'no'] : []),
           ...names.map((n) => (n in t.params ? formatParam(t.params[n]) : null)),
           ms === null ? null : (ms / 1000).toFixed(3),
           t.datetimeStart === null ? null : new Date(t.datetimeStart).toISOString(),
