@@ -1,4 +1,5 @@
 import { blankTrial, type FrozenTrial } from '../trial/frozen-trial';
+import type { StudyDirection } from '../trial/trial-state';
 import { CONSTRAINTS_ATTR } from './constraints';
 import { createRng } from '../random/rng';
 import { hypervolume } from './hypervolume';
@@ -56,7 +57,9 @@ describe('hypervolumeHistory', () => {
           return trial(i, rng.random() < 0.1 ? null : values, [rng.random() < 0.15 ? 1 : -1]);
         });
         // Objective 1 maximized: its values count upwards from its reference coordinate.
-        const directions = Array.from({ length: d }, (_, i) => (i === 1 ? 'maximize' : 'minimize') as const);
+        const directions = Array.from({ length: d }, (_, i): StudyDirection =>
+          i === 1 ? 'maximize' : 'minimize',
+        );
         const reference = Array.from({ length: d }, (_, i) => (i === 1 ? -0.1 : 1.1));
         const history = hypervolumeHistory(trials, directions, reference);
         const minimized = (v: readonly number[]) => v.map((x, i) => (i === 1 ? -x : x));
