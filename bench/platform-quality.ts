@@ -59,7 +59,7 @@ const REST_SAMPLERS: Readonly<Record<string, SamplerType>> = {
  * createSampler builds it in every role).
  */
 const PLATFORM_NOTES: Readonly<Record<string, string>> = {
-  cmaes: 'the scheduler sends a whole generation at once, after the previous one is done',
+  cmaes: 'the scheduler sends each generation at most maxParallel at a time, the next once it is complete',
 };
 
 interface StudyRow {

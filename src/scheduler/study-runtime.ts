@@ -9,8 +9,8 @@ import type { StudyDefinition } from '@tuneforge/queue';
 import { getBuiltinProblem, suggestProblemParams, type ObjectiveRegistry } from '@tuneforge/sandbox';
 
 /**
- * Trials of the CMA-ES generation now open (they are enqueued together), when the sampler has
- * generations and a numeric space is known; null otherwise.
+ * How many more evaluated trials close the generation now open (trials in flight not counted), when the
+ * sampler has generations (CMA-ES, NSGA-II, NSGA-III) and knows its space; null otherwise.
  */
 export function generationSize(sampler: Sampler, study: StudyView): number | null {
   const withGenerations = sampler as Sampler & { generationSize?(view: StudyView): number | null };

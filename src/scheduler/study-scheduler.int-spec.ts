@@ -1,4 +1,10 @@
-import { InMemoryStorage, type JsonObject } from '@tuneforge/core';
+import {
+  CMA_GENERATION_ATTR,
+  InMemoryStorage,
+  NSGA3_GENERATION_ATTR,
+  type FrozenTrial,
+  type JsonObject,
+} from '@tuneforge/core';
 import {
   DEFINITION_ATTR,
   STARTED_AT_ATTR,
@@ -107,15 +113,73 @@ describe('StudyScheduler', () => {
     expect(await jobIds()).toEqual(jobs);
   });
 
-  it('sends a whole NSGA generation together, past maxParallel, and no more while it is in flight', async () => {
-    const nsga = {
-      ...definition({ maxParallel: 2 }),
-      sampler: { type: 'nsga3' as const, seed: 1, options: { populationSize: 4 } },
+  /** An NSGA-III study of two objectives with generations of four. */
+  function nsga(maxParallel: number): StudyDefinition {
+    return {
+      ...definition({ maxParallel, nTrials: 20 }),
+      directions: ['minimize', 'minimize'],
+      sampler: { type: 'nsga3', seed: 1, options: { populationSize: 4 } },
     };
-    const { storage, scheduler, studyId } = await setup(nsga);
+  }
+
+  /** Finishes a WAITING trial as a worker would: claimed, then COMPLETE. */
+  async function complete(storage: InMemoryStorage, trialId: number, values = [1, 2]): Promise<void> {
+    await storage.claimTrial(trialId, 'scheduler-spec', Date.now());
+    await storage.finishTrial(trialId, 'COMPLETE', values, Date.now());
+  }
+
+  const generationOf = (t: FrozenTrial) => t.systemAttrs[NSGA3_GENERATION_ATTR];
+
+  it('sends a whole generation together when maxParallel allows, and no more while it is in flight', async () => {
+    const { storage, scheduler, studyId } = await setup(nsga(8));
     expect(await scheduler.refill(studyId)).toMatchObject({ created: 4, state: 'RUNNING' });
     expect(await scheduler.refill(studyId)).toMatchObject({ created: 0, state: 'RUNNING' });
     expect(await storage.getAllTrials(studyId, ['WAITING'])).toHaveLength(4);
+  });
+
+  it('keeps at most maxParallel trials of a larger generation in flight, and opens the next only once it is complete', async () => {
+    const { storage, scheduler, studyId } = await setup(nsga(2));
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 2 });
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 0 });
+
+    // As trials finish, the rest of generation 0 follows, two at a time.
+    const [first, second] = await storage.getAllTrials(studyId, ['WAITING']);
+    await complete(storage, first.trialId);
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 1 });
+    await complete(storage, second.trialId);
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 1 });
+    expect(await storage.getAllTrials(studyId, ['WAITING'])).toHaveLength(2);
+
+    // Three COMPLETE, one in flight: the generation needs no more, so nothing is sent though a slot is free.
+    const [third, fourth] = await storage.getAllTrials(studyId, ['WAITING']);
+    await complete(storage, third.trialId);
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 0 });
+
+    await complete(storage, fourth.trialId);
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 2 });
+    const trials = await storage.getAllTrials(studyId);
+    expect(trials.map(generationOf)).toEqual([0, 0, 0, 0, 1, 1]);
+  });
+
+  it('runs CMA-ES generations under a lower maxParallel: never more in flight, never two generations at once', async () => {
+    const cmaes = {
+      ...definition({ maxParallel: 2, nTrials: 16 }),
+      sampler: { type: 'cmaes' as const, seed: 1, options: { popsize: 5 } },
+    };
+    const { storage, scheduler, studyId } = await setup(cmaes);
+    for (let step = 0; step < 16; step++) {
+      await scheduler.refill(studyId);
+      const inFlight = await storage.getAllTrials(studyId, ['WAITING']);
+      expect(inFlight.length).toBeLessThanOrEqual(2);
+      // The startup trial belongs to no generation.
+      const open = inFlight.map((t) => t.systemAttrs[CMA_GENERATION_ATTR]).filter((g) => g !== undefined);
+      expect(new Set(open).size).toBeLessThanOrEqual(1);
+      if (inFlight.length === 0) break;
+      await complete(storage, inFlight[0].trialId, [step]);
+    }
+    const generations = (await storage.getAllTrials(studyId)).map((t) => t.systemAttrs[CMA_GENERATION_ATTR]);
+    // The startup trial, then generations closed at whole rounds of two (λ' = 4 of λ = 5).
+    expect(generations).toEqual([undefined, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3]);
   });
 
   it('completes the study when the budget is spent and nothing is in flight', async () => {

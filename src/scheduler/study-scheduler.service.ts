@@ -215,8 +215,9 @@ export class StudyScheduler implements OnModuleInit {
     let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
     const generation = generationSize(study.sampler, study.view);
     if (generation !== null) {
-      // CMA-ES: a whole generation goes out together, once the previous one is done.
-      want = inFlight === 0 && !timedOut && !exhausted ? Math.min(generation, nTrials - trials.length) : 0;
+      // Samplers with generations: the trials in flight are members of the open generation (none of the
+      // next is asked before it closes), so it gets only what it still lacks, at most maxParallel at a time.
+      want = Math.min(want, generation - inFlight);
     }
     if (want <= 0) return { created: 0, requeued: waiting.length, state: 'RUNNING' };
     const created = await study.createPendingTrials(want, plan);

@@ -139,7 +139,13 @@ describe('CmaEsSampler', () => {
 
     const batch = await askBatch(study, 4);
     expect(batch.map(gen)).toEqual([0, 0, 0, 0]);
-    for (const t of [...batch].reverse()) await study.tell(t, sphere(t.paramsSoFar));
+    const reversed = [...batch].reverse();
+    for (const t of reversed.slice(0, 3)) await study.tell(t, sphere(t.paramsSoFar));
+    // What the open generation still lacks, so that a scheduler under a lower parallelism tops it up.
+    expect(sampler.generationSize(study.view)).toBe(1);
+    await study.tell(reversed[3], sphere(reversed[3].paramsSoFar));
+    // Closed: the next generation's size.
+    expect(sampler.generationSize(study.view)).toBe(4);
     const next = await study.ask(XY);
     expect(gen(next)).toBe(1);
     expect(storedState(next)?.cma.mean).toEqual(meanAfter(initialCma(4), study, batch));

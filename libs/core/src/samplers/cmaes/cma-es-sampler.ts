@@ -289,10 +289,11 @@ export class CmaEsSampler implements Sampler {
   }
 
   /**
-   * How many evaluated trials close the generation now open, read from the study, so that a scheduler
-   * can ask a whole generation at once: λ, or whole rounds of a smaller parallelism seen in it
-   * (`closeTarget`); a scheduler that asks λ at a time keeps it λ. Null while there is no numeric search
-   * space yet.
+   * How many more evaluated trials close the generation now open, read from the study, so that a
+   * scheduler can send the generation together or, under a lower parallelism, keep it topped up: λ, or
+   * whole rounds of a smaller parallelism seen in it (`closeTarget`), less its evaluated members (trials
+   * in flight not counted). Once those close it, the size of the next one, at the same parallelism. Null
+   * while there is no numeric search space yet.
    */
   generationSize(study: StudyView): number | null {
     const space = this.relativeSpace(study);
@@ -301,8 +302,9 @@ export class CmaEsSampler implements Sampler {
     const stored = this.restore(study);
     if (stored && this.compatible(stored.state, transform)) {
       const { cma, state } = stored;
-      const { parallelism } = this.generationMembers(study, state.run, cma.generation, null);
-      return closeTarget(cma.popsize, parallelism);
+      const { evaluated, parallelism } = this.generationMembers(study, state.run, cma.generation, null);
+      const target = closeTarget(cma.popsize, parallelism);
+      return evaluated.length >= target ? target : target - evaluated.length;
     }
     return this.popsizeOption ?? defaultPopsize(transform.dim);
   }

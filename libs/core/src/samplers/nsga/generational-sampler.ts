@@ -87,8 +87,8 @@ export abstract class GenerationalSampler implements Sampler {
 
   /**
    * How many more COMPLETE trials close the generation now open, so that a scheduler can send a whole
-   * generation together: `populationSize` less the open generation's COMPLETE members (trials in flight
-   * not counted: a scheduler asks when none are).
+   * generation together or, under a lower parallelism, keep it topped up: `populationSize` less the open
+   * generation's COMPLETE members (trials in flight not counted: the scheduler subtracts its own).
    */
   generationSize(study: StudyView): number {
     const { generation } = this.parentPopulation(study);
