@@ -20,6 +20,7 @@ import {
   hypervolume,
   NopPruner,
   AutoSampler,
+  GpSampler,
   NsgaIISampler,
   NsgaIIISampler,
   RandomSampler,
@@ -69,6 +70,13 @@ const MO_SAMPLERS: readonly MoSamplerConfig[] = [
       'new TpeSampler({ seed }) (defaults; several objectives: MOTPE, split by non-domination rank and hypervolume, l(x) weighted by hypervolume contribution)',
     reference: 'tpe',
     create: (seed) => new TpeSampler({ seed }),
+  },
+  {
+    name: 'gp',
+    settings:
+      'new GpSampler({ seed }) (defaults; several objectives: one GP per objective and constraint, closed-form log EHVI times the probability of feasibility)',
+    reference: 'gp',
+    create: (seed) => new GpSampler({ seed }),
   },
   {
     name: 'auto',

@@ -154,16 +154,6 @@ describe('GpSampler', () => {
     expect(await run(true)).toEqual(warped);
   });
 
-  it('refuses multi-objective studies', async () => {
-    const study = await createStudy({
-      directions: ['minimize', 'minimize'],
-      sampler: new GpSampler({ seed: 1 }),
-    });
-    await expect(study.optimize((t) => [t.suggestFloat('x', 0, 1), 1], { nTrials: 1 })).rejects.toThrow(
-      'GpSampler supports single-objective studies only; this one has 2 objectives.',
-    );
-  });
-
   it('checks its options, naming the bad one', () => {
     expect(() => new GpSampler({ nStartupTrials: -1 })).toThrow(
       new InvalidArgumentError('nStartupTrials must be an integer >= 0, got -1'),

@@ -26,6 +26,8 @@ import { LogEiAcquisition } from './log-ei-acquisition';
 import { QLogEiAcquisition } from './q-log-ei-acquisition';
 import { optimizeAcquisition } from './optimize-acquisition';
 import { warpObjectiveValues } from './warp-objective-values';
+import { standardize } from './standardize';
+import { multiObjectiveModel, multiObjectiveTrainingTrials } from './multi-objective-model';
 
 export interface GpSamplerOptions {
   /** Seed of the generator; the same seed gives the same trials. @defaultValue a random seed */
@@ -74,8 +76,6 @@ const GP_SAMPLER_OPTIONS: OptionNames<GpSamplerOptions> = {
  * Cholesky factorization, to keep C factorable.
  */
 const MIN_NOISE = 1e-8;
-/** Standard deviations below this are treated as this when standardizing (all values equal). */
-const MIN_STD = 1e-10;
 /**
  * The GP is trained on at most this many trials: the best half and the most recent of the others. Its cost
  * grows as n³ (fitting) and n² per scored point, so long studies keep a bounded cost per ask.
@@ -134,7 +134,10 @@ const MAX_PENDING = 128;
  * batch). They join the GP as exact observations without a refit (GpRegressor), and the asks of one batch
  * share one kernel fit. At most MAX_PENDING of them, the most recent, are modelled.
  *
- * Not supported yet: constraints and several objectives (the sampler refuses multi-objective studies).
+ * Several objectives (with or without constraints, read from the trials' `constraints` attribute): one GP per
+ * objective and per constraint, and the point maximizing log EHVI over the feasible front times the probability
+ * that every constraint holds, in closed form (multiObjectiveModel, LogEhviAcquisition); trials in flight are
+ * Kriging believers. One objective with constraints: the constraints are not modelled yet (the GP ignores them).
  */
 export class GpSampler implements Sampler {
   private readonly rng: Rng;
@@ -143,9 +146,14 @@ export class GpSampler implements Sampler {
   private readonly warp: boolean;
   private readonly fallback: IndependentFallback;
   private readonly intersection = new CompleteTrialsIntersection();
-  /** The last fit, for the next one to start from, with the names of the parameters it was fitted on. */
-  private cache: { key: string; data: string; params: KernelParams } | null = null;
-  private fits = 0;
+  /**
+   * Per modelled target ('objective:0', …, 'constraint:0', …): the last fit, for the next one to start from,
+   * with the names of the parameters it was fitted on, and the number of fits so far.
+   */
+  private readonly fits = new Map<
+    string,
+    { key: string; data: string; params: KernelParams; count: number }
+  >();
 
   constructor(options: GpSamplerOptions = {}) {
     if (options === null || typeof options !== 'object')
@@ -198,7 +206,6 @@ export class GpSampler implements Sampler {
 
   /** Called once per trial, at ask time: the parameters every COMPLETE trial has (single-valued ones left out). */
   inferRelativeSearchSpace(study: StudyView): SearchSpace {
-    this.assertSingleObjective(study);
     const space: SearchSpace = {};
     for (const [name, d] of Object.entries(this.intersection.calculate(study))) {
       if (!isSingleValued(d)) space[name] = d;
@@ -215,11 +222,11 @@ export class GpSampler implements Sampler {
     trial: TrialContext,
     searchSpace: SearchSpace,
   ): Record<string, ParamValue> {
-    this.assertSingleObjective(study);
     if (Object.keys(searchSpace).length === 0) return {};
     const complete = study.getTrials(COMPLETE);
     if (complete.length < this.nStartupTrials) return {};
     const encoding = new GpInputEncoding(searchSpace);
+    if (study.directions.length > 1) return this.sampleMultiObjective(study, trial, complete, encoding);
     const sign = study.direction === 'minimize' ? -1 : 1;
     const trials = trainingTrials(complete, sign);
     const n = trials.length;
@@ -251,7 +258,7 @@ export class GpSampler implements Sampler {
     const priorMean = (startupMean - mean) / std;
     for (let i = 0; i < n; i++) y[i] -= priorMean;
 
-    const params = this.fit(study.studyId, encoding, trials, x, y);
+    const params = this.fit('objective:0', study.studyId, encoding, trials, x, y);
     const pending = pendingPoints(study, trial.number, encoding);
     const gp = new GpRegressor(x, y, encoding.isCategorical, params, pending);
     // The incumbent is the best posterior mean at an observed point ("plug-in" EI): with a noiseless fit that is
@@ -311,34 +318,58 @@ export class GpSampler implements Sampler {
    * points, which do not enter the likelihood, so a batch costs one fit.
    */
   private fit(
+    target: string,
     studyId: number,
     encoding: GpInputEncoding,
-    trials: readonly { trial: FrozenTrial }[],
+    trials: readonly { trial: FrozenTrial }[] | readonly FrozenTrial[],
     x: Float64Array,
     y: Float64Array,
   ): KernelParams {
     const key = encoding.names.join('\u0000');
-    const data = `${studyId}:${trials.map((t) => t.trial.number).join(',')}`;
-    if (this.cache?.key === key && this.cache.data === data) return this.cache.params;
-    const warm = this.cache?.key === key ? this.cache.params : null;
-    const cold = warm === null || this.fits % RESTART_EVERY === 0;
-    this.fits++;
+    const numbers = trials.map((t) => ('trial' in t ? t.trial.number : t.number));
+    const data = `${studyId}:${numbers.join(',')}`;
+    const cached = this.fits.get(target);
+    if (cached?.key === key && cached.data === data) return cached.params;
+    const warm = cached?.key === key ? cached.params : null;
+    const count = cached?.count ?? 0;
+    const cold = warm === null || count % RESTART_EVERY === 0;
     const loss = new KernelLoss(x, y, encoding.isCategorical, MIN_NOISE, this.deterministic);
     const params = fitKernelParams(loss, {
       starts: [...(warm ? [warm] : []), ...(cold ? coldStarts(encoding.dim) : [])],
       gtol: FIT.gtol,
       maxIterations: cold ? FIT.coldIterations : FIT.warmIterations,
     });
-    this.cache = { key, data, params };
+    this.fits.set(target, { key, data, params, count: count + 1 });
     return params;
   }
 
-  private assertSingleObjective(study: StudyView): void {
-    if (study.directions.length !== 1) {
-      throw new InvalidArgumentError(
-        `GpSampler supports single-objective studies only; this one has ${study.directions.length} objectives.`,
-      );
-    }
+  /** The maximizer of log EHVI (with the constraints' probability of feasibility): see multiObjectiveModel. */
+  private sampleMultiObjective(
+    study: StudyView,
+    trial: TrialContext,
+    complete: readonly FrozenTrial[],
+    encoding: GpInputEncoding,
+  ): Record<string, ParamValue> {
+    const trials = multiObjectiveTrainingTrials(complete, study.directions, MAX_TRAINING_TRIALS);
+    const x = new Float64Array(trials.length * encoding.dim);
+    trials.forEach((t, i) => encoding.encode(t.params, x, i * encoding.dim));
+    const startup = new Set(complete.slice(0, Math.max(1, this.nStartupTrials)).map((t) => t.number));
+    const model = multiObjectiveModel({
+      trials,
+      isStartup: trials.map((t) => startup.has(t.number)),
+      directions: study.directions,
+      encoding,
+      x,
+      pending: pendingPoints(study, trial.number, encoding),
+      fit: (target, y) => this.fit(target, study.studyId, encoding, trials, x, y),
+      rng: this.rng,
+    });
+    const optimum = optimizeAcquisition(model.acquisition, encoding, model.lengthscales, model.warmStarts, {
+      ...ACQ,
+      rng: this.rng,
+      unitPoints: (count, dim) => sobolPoints(count, dim, Math.floor(this.rng.random() * 2 ** 32)),
+    });
+    return encoding.decode(optimum.x);
   }
 }
 
@@ -399,33 +430,4 @@ function trainingTrials(
   const keep = new Set(byScore.slice(0, MAX_TRAINING_TRIALS / 2));
   for (let i = all.length - 1; keep.size < MAX_TRAINING_TRIALS; i--) keep.add(i);
   return [...keep].sort((a, b) => a - b).map((i) => all[i]);
-}
-
-/**
- * (v − mean)/std, after clipping infinite values to the finite extremes (a trial returning ±Infinity would
- * otherwise make every value NaN); also returns the clip range, mean and std used.
- */
-function standardize(values: readonly number[]): {
-  y: Float64Array;
-  mean: number;
-  std: number;
-  lo: number;
-  hi: number;
-} {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (Number.isFinite(v)) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-  }
-  if (lo > hi) lo = hi = 0; // no finite value at all
-  const v = Float64Array.from(values, (x) => Math.min(hi, Math.max(lo, x)));
-  let mean = 0;
-  for (const x of v) mean += x / v.length;
-  let variance = 0;
-  for (const x of v) variance += (x - mean) ** 2 / v.length;
-  const std = Math.max(MIN_STD, Math.sqrt(variance));
-  return { y: v.map((x) => (x - mean) / std), mean, std, lo, hi };
 }

@@ -1,0 +1,279 @@
+import { isFeasible, trialConstraints } from '../../multi-objective/constraints';
+import { nonDominatedBoxes } from '../../multi-objective/non-dominated-boxes';
+import type { Rng } from '../../random/rng';
+import { dominates } from '../../study/pareto';
+import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { StudyDirection } from '../../trial/trial-state';
+import type { GpInputEncoding } from './gp-input-encoding';
+import { GpRegressor } from './gp-regressor';
+import type { KernelParams } from './kernel-params';
+import { LogEhvi } from './log-ehvi';
+import { LogEhviAcquisition, type ConstraintModel } from './log-ehvi-acquisition';
+import { standardize } from './standardize';
+
+/** Local searches of the acquisition started from trials of the front (the reference's choice: half of ten). */
+const FRONT_WARM_STARTS = 5;
+/**
+ * With four objectives or more, the boxes of the non-dominated region grow as n^(m−1): the front they are built
+ * from is thinned to this many points (a seeded subset), which keeps an ask's cost bounded at the price of an
+ * approximate improvement.
+ */
+const MAX_FRONT_MANY_OBJECTIVES = 24;
+/**
+ * The reference point of the hypervolume lies this share of each objective's observed range beyond its worst
+ * feasible value. The reference's rule (10 % of the worst value's magnitude, in standardized units) puts it so
+ * close that the ends of the front gain next to nothing: measured on the multi-objective suite (seeds 0–9,
+ * 100 trials) half the range finds the ends of ZDT1's front (median regret 0.035 against 0.43) and is level
+ * elsewhere within the seeds' spread (BENCHMARKS.md, "Multi-objective GP").
+ */
+const REFERENCE_MARGIN = 0.5;
+/** A range below this (all values equal) counts as this, so that the reference point is beyond them. */
+const MIN_RANGE = 1e-9;
+
+export interface MultiObjectiveModelInputs {
+  /** The COMPLETE trials the GPs learn from, with their values (and constraint values, if any). */
+  trials: readonly FrozenTrial[];
+  /** Which of them are start-up trials: their average is each GP's prior mean (as for one objective). */
+  isStartup: readonly boolean[];
+  directions: readonly StudyDirection[];
+  encoding: GpInputEncoding;
+  /** The trials encoded, row-major. */
+  x: Float64Array;
+  /** Trials in flight, encoded, row-major. */
+  pending: Float64Array;
+  /** The kernel parameters for one target ("objective:j", "constraint:c") and its standardized values. */
+  fit: (target: string, y: Float64Array) => KernelParams;
+  rng: Rng;
+}
+
+export interface MultiObjectiveModel {
+  acquisition: LogEhviAcquisition;
+  /** Points of the front where local searches start. */
+  warmStarts: Float64Array[];
+  /** The objectives' mean length scales, for the local searches' units. */
+  lengthscales: Float64Array;
+}
+
+/**
+ * The GP model of a multi-objective study (Optuna's GPSampler with several objectives, with its constraint
+ * handling): one GP per objective and one per constraint, each on standardized values (objectives negated
+ * when minimized, constraints negated, so that every GP is maximized), centred on the start-up trials' mean;
+ * the acquisition is log EHVI over the front of the feasible trials, times the probability that every
+ * constraint holds (LogEhviAcquisition).
+ *
+ * Trials in flight are Kriging believers: each GP holds them as exact observations (its variance collapses
+ * there), and their posterior means join the front when the constraint GPs expect them feasible, so the next
+ * point of a batch looks for hypervolume the batch does not already cover.
+ *
+ * The reference point of the hypervolume is half the observed range beyond the worst feasible value of each
+ * objective (REFERENCE_MARGIN), so that extending the ends of the front counts.
+ */
+export function multiObjectiveModel(inputs: MultiObjectiveModelInputs): MultiObjectiveModel {
+  const { trials, isStartup, directions, encoding, x, pending, fit } = inputs;
+  const n = trials.length;
+  const m = directions.length;
+  const objectiveValues: Float64Array[] = [];
+  const objectives: GpRegressor[] = [];
+  for (let j = 0; j < m; j++) {
+    const sign = directions[j] === 'minimize' ? -1 : 1;
+    const target = centredTarget(
+      trials.map((t) => sign * t.values![j]),
+      isStartup,
+    );
+    objectiveValues.push(target.y);
+    objectives.push(
+      new GpRegressor(x, target.y, encoding.isCategorical, fit(`objective:${j}`, target.y), pending),
+    );
+  }
+  const constraints = constraintModels(trials, isStartup, encoding, x, pending, fit);
+  const feasible = trials.map(isFeasible);
+
+  // The front, as losses (the negated standardized values), of the feasible trials and the believed ones.
+  const losses: number[][] = [];
+  for (let i = 0; i < n; i++) if (feasible[i]) losses.push(objectiveValues.map((y) => -y[i]));
+  let ehvi: LogEhvi | null = null;
+  if (losses.length > 0) {
+    const reference = referencePoint(losses);
+    const front = nonDominatedRows([
+      ...losses,
+      ...believedLosses(objectives, constraints, pending, encoding.dim),
+    ]);
+    const boxes = nonDominatedBoxes(thin(front, m, inputs.rng), reference);
+    ehvi = new LogEhvi(boxes);
+  }
+  const acquisition = new LogEhviAcquisition(objectives, ehvi, constraints);
+
+  const paretoRows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!feasible[i]) continue;
+    const row = objectiveValues.map((y) => y[i]);
+    const dominated = trials.some(
+      (_, k) =>
+        k !== i &&
+        feasible[k] &&
+        dominatesRow(
+          objectiveValues.map((y) => y[k]),
+          row,
+        ),
+    );
+    if (!dominated) paretoRows.push(i);
+  }
+  const warmStarts = pick(paretoRows, Math.min(FRONT_WARM_STARTS, paretoRows.length), inputs.rng).map((i) =>
+    x.slice(i * encoding.dim, (i + 1) * encoding.dim),
+  );
+  const lengthscales = new Float64Array(encoding.dim);
+  for (const gp of objectives) {
+    gp.params.inverseSquaredLengthscales.forEach((r, d) => (lengthscales[d] += 1 / Math.sqrt(r) / m));
+  }
+  return { acquisition, warmStarts, lengthscales };
+}
+
+/**
+ * Standardized values centred on the start-up trials' mean (the GP's prior mean: they fill the space, so
+ * their mean estimates the average of f over it), with the map from a raw value to the same units.
+ */
+function centredTarget(
+  scores: readonly number[],
+  isStartup: readonly boolean[],
+): { y: Float64Array; toTarget: (v: number) => number } {
+  const { y, mean, std, lo, hi } = standardize(scores);
+  let startupMean = 0;
+  let count = 0;
+  scores.forEach((v, i) => {
+    if (!isStartup[i]) return;
+    startupMean += Math.min(hi, Math.max(lo, Number.isNaN(v) ? lo : v));
+    count++;
+  });
+  const prior = count > 0 ? (startupMean / count - mean) / std : 0;
+  for (let i = 0; i < y.length; i++) y[i] -= prior;
+  return { y, toTarget: (v) => (v - mean) / std - prior };
+}
+
+/**
+ * One GP per constraint, on the negated constraint values (a constraint holds where the value is ≥ the
+ * threshold, the image of 0). A trial without constraint values counts as 0 (on the boundary); a non-number
+ * as the worst value seen.
+ */
+function constraintModels(
+  trials: readonly FrozenTrial[],
+  isStartup: readonly boolean[],
+  encoding: GpInputEncoding,
+  x: Float64Array,
+  pending: Float64Array,
+  fit: MultiObjectiveModelInputs['fit'],
+): ConstraintModel[] {
+  const values = trials.map(trialConstraints);
+  const count = Math.max(0, ...values.map((c) => c?.length ?? 0));
+  const models: ConstraintModel[] = [];
+  for (let c = 0; c < count; c++) {
+    const scores = values.map((v) => {
+      const raw = v ? v[c] : 0;
+      return raw === undefined || Number.isNaN(raw) ? -Infinity : -raw;
+    });
+    const target = centredTarget(scores, isStartup);
+    const gp = new GpRegressor(
+      x,
+      target.y,
+      encoding.isCategorical,
+      fit(`constraint:${c}`, target.y),
+      pending,
+    );
+    models.push({ gp, threshold: target.toTarget(0) });
+  }
+  return models;
+}
+
+/** The believed values (posterior means) of the trials in flight that the constraint GPs expect feasible, as losses. */
+function believedLosses(
+  objectives: readonly GpRegressor[],
+  constraints: readonly ConstraintModel[],
+  pending: Float64Array,
+  dim: number,
+): number[][] {
+  const count = dim > 0 ? pending.length / dim : 0;
+  if (count === 0) return [];
+  const predict = (gp: GpRegressor): Float64Array => {
+    const mean = new Float64Array(count);
+    gp.predict(pending, count, mean, new Float64Array(count));
+    return mean;
+  };
+  const means = objectives.map(predict);
+  const constraintMeans = constraints.map((c) => predict(c.gp));
+  const out: number[][] = [];
+  for (let p = 0; p < count; p++) {
+    if (constraints.some((c, k) => constraintMeans[k][p] < c.threshold)) continue;
+    out.push(means.map((mean) => -mean[p]));
+  }
+  return out;
+}
+
+/** Beyond the worst feasible loss of each objective by REFERENCE_MARGIN of the front's range in it. */
+function referencePoint(losses: readonly number[][]): number[] {
+  return losses[0].map((_, j) => {
+    const worst = Math.max(...losses.map((l) => l[j]));
+    const best = Math.min(...losses.map((l) => l[j]));
+    return worst + REFERENCE_MARGIN * Math.max(worst - best, MIN_RANGE);
+  });
+}
+
+function dominatesRow(a: readonly number[], b: readonly number[]): boolean {
+  return dominates(
+    a,
+    b,
+    a.map(() => 'maximize'),
+  );
+}
+
+/** The rows (losses) no other row dominates. */
+function nonDominatedRows(rows: readonly number[][]): number[][] {
+  const minimize = rows[0]?.map(() => 'minimize' as const) ?? [];
+  return rows.filter((r, i) => !rows.some((o, k) => k !== i && dominates(o, r, minimize)));
+}
+
+/** The front itself below four objectives; a seeded subset of MAX_FRONT_MANY_OBJECTIVES points above. */
+function thin(front: number[][], m: number, rng: Rng): number[][] {
+  if (m < 4 || front.length <= MAX_FRONT_MANY_OBJECTIVES) return front;
+  return pick(
+    front.map((_, i) => i),
+    MAX_FRONT_MANY_OBJECTIVES,
+    rng,
+  ).map((i) => front[i]);
+}
+
+/** `k` of `items` without replacement, seeded (a partial Fisher–Yates shuffle). */
+function pick<T>(items: readonly T[], k: number, rng: Rng): T[] {
+  const pool = [...items];
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(pool.length - i);
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, k);
+}
+
+/**
+ * The trials the GPs learn from: all of them up to `max`; beyond, the max/2 best — by constrained domination:
+ * feasible before infeasible, then fewest trials dominating them — and the most recent of the others, in
+ * trial order, so that long studies keep a bounded cost per ask.
+ */
+export function multiObjectiveTrainingTrials(
+  complete: readonly FrozenTrial[],
+  directions: readonly StudyDirection[],
+  max: number,
+): FrozenTrial[] {
+  if (complete.length <= max) return [...complete];
+  const feasible = complete.map(isFeasible);
+  const dominatedBy = complete.map((t, i) =>
+    complete.reduce(
+      (count, o, k) =>
+        count +
+        (k !== i && feasible[k] === feasible[i] && dominates(o.values!, t.values!, directions) ? 1 : 0),
+      0,
+    ),
+  );
+  const order = complete
+    .map((_, i) => i)
+    .sort((a, b) => Number(feasible[b]) - Number(feasible[a]) || dominatedBy[a] - dominatedBy[b] || b - a);
+  const keep = new Set(order.slice(0, max / 2));
+  for (let i = complete.length - 1; keep.size < max; i--) keep.add(i);
+  return [...keep].sort((a, b) => a - b).map((i) => complete[i]);
+}
