@@ -55,7 +55,7 @@ const boundaries = {
 };
 
 const ROLES = ['api', 'scheduler', 'worker', 'cli'];
-const LIBS = '@tuneforge/core, @tuneforge/queue, @tuneforge/storage or @tuneforge/sandbox';
+const LIBS = '@tuneforge/core, @tuneforge/platform, @tuneforge/storage or @tuneforge/sandbox';
 
 /** The platform (src/) is what the libraries serve: a library never reaches back into it. */
 const libForbidden = [
@@ -81,7 +81,7 @@ const roleForbidden = (role) => [
 const clientForbidden = (folder) => [
   {
     target: '^src(/|$)',
-    message: `${folder}/ does not import the platform (src/): use ${LIBS} (the API's types are in @tuneforge/queue).`,
+    message: `${folder}/ does not import the platform (src/): use ${LIBS} (the API's types are in @tuneforge/platform).`,
   },
   {
     target: '^libs(/|$)',

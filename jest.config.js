@@ -16,7 +16,7 @@ const shared = {
   transform: { '^.+\\.(ts|m?js)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: {
-    '^@tuneforge/(core|storage|queue|sandbox)$': '<rootDir>/libs/$1/src',
+    '^@tuneforge/(core|storage|platform|sandbox)$': '<rootDir>/libs/$1/src',
     '^@tuneforge/storage/testing$': '<rootDir>/libs/storage/src/testing',
   },
   testEnvironment: 'node',

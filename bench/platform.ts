@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MedianPruner, trialContext, type FrozenTrial } from '@tuneforge/core';
-import { RedisKeys, RedisPruningHistory, RedisPruningIndex } from '@tuneforge/queue';
+import { RedisKeys, RedisPruningHistory, RedisPruningIndex } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { startPlatform, waitForStudy } from '../test/support/platform-harness';
 import { median } from './lib/stats';

@@ -101,7 +101,7 @@ const CASES: Array<[string, string, string, string | null]> = [
   [
     'the dashboard importing a library file by path',
     'dashboard/src/x.ts',
-    "import type { StudyResponse } from '../../libs/queue/src/api-types';\nexport type { StudyResponse };\n",
+    "import type { StudyResponse } from '../../libs/platform/src/api-types';\nexport type { StudyResponse };\n",
     CLIENT_PATH('dashboard'),
   ],
   [
@@ -132,7 +132,7 @@ const CASES: Array<[string, string, string, string | null]> = [
     'a role importing shared folders, a library and itself',
     'src/worker/x.ts',
     [
-      "import { RedisKeys } from '@tuneforge/queue';",
+      "import { RedisKeys } from '@tuneforge/platform';",
       "import { PlatformConfig } from '../config/platform-config';",
       "import { RefillQueue } from '../providers/refill-queue';",
       "import { PlatformTelemetry } from '../telemetry/platform-telemetry';",
@@ -145,7 +145,7 @@ const CASES: Array<[string, string, string, string | null]> = [
   [
     'the dashboard importing the api types from the platform library',
     'dashboard/src/x.ts',
-    "import type { StudyResponse } from '@tuneforge/queue';\nexport type { StudyResponse };\n",
+    "import type { StudyResponse } from '@tuneforge/platform';\nexport type { StudyResponse };\n",
     null,
   ],
   [

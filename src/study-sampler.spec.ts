@@ -12,7 +12,7 @@ import {
   type SamplerSpec,
   type Study,
 } from '@tuneforge/core';
-import { DEFINITION_ATTR, type StudyDefinition } from '@tuneforge/queue';
+import { DEFINITION_ATTR, type StudyDefinition } from '@tuneforge/platform';
 import type { ObjectiveRegistry } from '@tuneforge/sandbox';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { STARTED_AT_ATTR } from '@tuneforge/queue';
+import { STARTED_AT_ATTR } from '@tuneforge/platform';
 import { openStorage } from '@tuneforge/storage';
 import { Redis } from 'ioredis';
 import { freePort } from './support/free-port';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { REFILL_QUEUE } from '@tuneforge/queue';
+import { REFILL_QUEUE } from '@tuneforge/platform';
 import { Queue } from 'bullmq';
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
 
@@ -8,7 +8,7 @@ jest.setTimeout(240_000);
 const ROOT = join(__dirname, '..');
 
 /**
- * The study routes as a user meets them: the lifecycle (libs/queue study-lifecycle.ts) and the check of
+ * The study routes as a user meets them: the lifecycle (libs/platform study-lifecycle.ts) and the check of
  * enqueued parameters. The platform starts without workers, so that nothing runs until the test spawns
  * them: the states and trial tables it looks at cannot move under it.
  */

@@ -1,5 +1,5 @@
 import { createStudy, NopPruner, TpeSampler } from '@tuneforge/core';
-import { REFILL_QUEUE } from '@tuneforge/queue';
+import { REFILL_QUEUE } from '@tuneforge/platform';
 import { getBuiltinProblem, suggestProblemParams } from '@tuneforge/sandbox';
 import { Queue } from 'bullmq';
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
@@ -242,7 +242,7 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
         /pruner.*nStartupTrials/,
       ],
       [
-        // A built-in problem returns one value (pruning with two objectives: libs/queue's unit tests).
+        // A built-in problem returns one value (pruning with two objectives: libs/platform's unit tests).
         'two directions on a built-in problem',
         { ...valid, directions: ['minimize', 'maximize'], pruner: { type: 'median' } },
         /"field":"directions"/,

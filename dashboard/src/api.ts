@@ -1,4 +1,9 @@
-import type { ImportancesResponse, StudyPlotsResponse, StudyResponse, TrialResponse } from '@tuneforge/queue';
+import type {
+  ImportancesResponse,
+  StudyPlotsResponse,
+  StudyResponse,
+  TrialResponse,
+} from '@tuneforge/platform';
 
 export type { ImportancesResponse, StudyPlotsResponse, StudyResponse, TrialResponse };
 

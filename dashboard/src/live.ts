@@ -1,4 +1,4 @@
-import type { StudyEvent } from '@tuneforge/queue';
+import type { StudyEvent } from '@tuneforge/platform';
 import { authHeaders } from './api';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'closed';

@@ -3,7 +3,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/queue';
+import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
 import { PlatformConfig } from '../config/platform-config';
 import { PlatformShutdown } from '../providers/platform-shutdown';
 import { ObjectiveCatalogPort } from '../providers/objective-catalog';

@@ -1,4 +1,4 @@
-import type { ObjectiveCatalog } from '@tuneforge/queue';
+import type { ObjectiveCatalog } from '@tuneforge/platform';
 
 /** What objectives REST study definitions may name (port, so the API checks them before storing). */
 export abstract class ObjectiveCatalogPort implements ObjectiveCatalog {

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Storage } from '@tuneforge/core';
-import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/queue';
+import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { runStorageMigrations, storageDataSourceOptions, TypeOrmStorage } from '@tuneforge/storage';
 import { DataSource } from 'typeorm';

@@ -10,7 +10,7 @@ import {
   type StudyDefinition,
   trialJobId,
   TRIALS_QUEUE,
-} from '@tuneforge/queue';
+} from '@tuneforge/platform';
 import { openStorage } from '@tuneforge/storage';
 import { freshPostgresDatabase, type FreshDatabase } from '@tuneforge/storage/testing';
 import type { Queue } from 'bullmq';

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Storage } from '@tuneforge/core';
-import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/queue';
+import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/queue';
+import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
 import { ConnectionErrorLog } from './connection-error-log';
 

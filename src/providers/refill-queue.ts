@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { REFILL_QUEUE, refillDedupId, type RefillJobData, type RefillReason } from '@tuneforge/queue';
+import { REFILL_QUEUE, refillDedupId, type RefillJobData, type RefillReason } from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
 
 /** Asks the scheduler to top a study up with new trials (port: the API and the workers call it). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisKeys } from '@tuneforge/queue';
+import { RedisKeys } from '@tuneforge/platform';
 import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from './redis.provider';

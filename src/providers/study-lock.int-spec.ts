@@ -1,4 +1,4 @@
-import { RedisKeys } from '@tuneforge/queue';
+import { RedisKeys } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { StudyLock } from './study-lock';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisKeys } from '@tuneforge/queue';
+import { RedisKeys } from '@tuneforge/platform';
 import type { Redis } from 'ioredis';
 
 // Deletes the lock only if it still holds our token (a lock that expired and was taken by another

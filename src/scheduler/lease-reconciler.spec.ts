@@ -1,5 +1,5 @@
 import { InMemoryStorage, type JsonObject } from '@tuneforge/core';
-import { DEFINITION_ATTR, type StudyDefinition } from '@tuneforge/queue';
+import { DEFINITION_ATTR, type StudyDefinition } from '@tuneforge/platform';
 import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseReconciler } from './lease-reconciler';
 

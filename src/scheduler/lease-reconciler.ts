@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Storage, StudySummary } from '@tuneforge/core';
-import { readStudyDefinition, retryPolicyOf } from '@tuneforge/queue';
+import { readStudyDefinition, retryPolicyOf } from '@tuneforge/platform';
 import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
 
 /** What one reconciliation of a study did. */

@@ -1,6 +1,6 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { InvalidJobDataError, parseRefillJobData, REFILL_QUEUE } from '@tuneforge/queue';
+import { InvalidJobDataError, parseRefillJobData, REFILL_QUEUE } from '@tuneforge/platform';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ConnectionErrorLog } from '../providers/connection-error-log';
 import { RefillQueue } from '../providers/refill-queue';

@@ -5,7 +5,7 @@ import {
   type Sampler,
   type StudyView,
 } from '@tuneforge/core';
-import type { StudyDefinition } from '@tuneforge/queue';
+import type { StudyDefinition } from '@tuneforge/platform';
 import { getBuiltinProblem, suggestProblemParams, type ObjectiveRegistry } from '@tuneforge/sandbox';
 
 /**

@@ -14,7 +14,7 @@ import {
   type TrialJobData,
   trialJobId,
   TRIALS_QUEUE,
-} from '@tuneforge/queue';
+} from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

@@ -20,7 +20,7 @@ import {
   type TrialJobData,
   trialJobId,
   TRIALS_QUEUE,
-} from '@tuneforge/queue';
+} from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FrozenTrial, Pruner } from '@tuneforge/core';
-import { RedisKeys, type StudyEvent, type TrialFinishedEvent } from '@tuneforge/queue';
+import { RedisKeys, type StudyEvent, type TrialFinishedEvent } from '@tuneforge/platform';
 import type { Redis } from 'ioredis';
 import {
   LEASE_EXPIRIES,

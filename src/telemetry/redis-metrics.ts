@@ -1,4 +1,4 @@
-import { RedisKeys } from '@tuneforge/queue';
+import { RedisKeys } from '@tuneforge/platform';
 import type { Redis } from 'ioredis';
 import { COUNTERS, HISTOGRAMS, type CounterDefinition, type HistogramDefinition } from './metric-definitions';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parseSearchSpace, type Objective } from '@tuneforge/core';
-import type { StudyDefinition } from '@tuneforge/queue';
+import type { StudyDefinition } from '@tuneforge/platform';
 import {
   builtinObjective,
   commandObjective,

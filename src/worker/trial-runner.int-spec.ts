@@ -5,7 +5,7 @@ import {
   STARTED_AT_ATTR,
   STATE_ATTR,
   type StudyDefinition,
-} from '@tuneforge/queue';
+} from '@tuneforge/platform';
 import { getBuiltinProblem, ObjectiveRegistry } from '@tuneforge/sandbox';
 import { Redis } from 'ioredis';
 import type { PlatformConfig } from '../config/platform-config';

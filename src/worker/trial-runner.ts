@@ -28,7 +28,7 @@ import {
   retryPolicyOf,
   type StudyDefinition,
   type TrialJobData,
-} from '@tuneforge/queue';
+} from '@tuneforge/platform';
 import { RunDiscarded } from '@tuneforge/sandbox';
 import { withTransientRetries } from '@tuneforge/storage';
 import type { Redis } from 'ioredis';

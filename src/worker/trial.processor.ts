@@ -1,6 +1,6 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InvalidJobDataError, parseTrialJobData, TRIALS_QUEUE } from '@tuneforge/queue';
+import { InvalidJobDataError, parseTrialJobData, TRIALS_QUEUE } from '@tuneforge/platform';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PlatformConfig } from '../config/platform-config';
 import { ConnectionErrorLog } from '../providers/connection-error-log';

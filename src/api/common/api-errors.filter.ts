@@ -6,7 +6,7 @@ import {
   TrialAlreadyFinishedError,
   TrialNotFoundError,
 } from '@tuneforge/core';
-import { InvalidStudyDefinitionError, StudyStateConflictError } from '@tuneforge/queue';
+import { InvalidStudyDefinitionError, StudyStateConflictError } from '@tuneforge/platform';
 import type { Request, Response } from 'express';
 import { errorBody, fieldErrorBody, isFieldErrorList, type ApiErrorBody } from './error-body';
 import { bodyParserErrorBody } from './request-body';

@@ -7,9 +7,9 @@ import {
   STATE_ATTR,
   type StudyResponse,
   type TrialResponse,
-} from '@tuneforge/queue';
+} from '@tuneforge/platform';
 
-// The JSON shapes (StudyResponse, TrialResponse) are declared in the platform library, libs/queue/src/api-types.ts,
+// The JSON shapes (StudyResponse, TrialResponse) are declared in the platform library, libs/platform/src/api-types.ts,
 // where the dashboard reads them too; this module builds them from the storage's records.
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Storage, studyPlots, type FrozenTrial } from '@tuneforge/core';
-import type { ImportancesResponse, StudyPlotsResponse } from '@tuneforge/queue';
+import type { ImportancesResponse, StudyPlotsResponse } from '@tuneforge/platform';
 import { fieldErrorBody } from '../common/error-body';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';

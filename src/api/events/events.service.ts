@@ -1,5 +1,5 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
-import { STREAM_PING_EVENT, STREAM_READY_EVENT } from '@tuneforge/queue';
+import { STREAM_PING_EVENT, STREAM_READY_EVENT } from '@tuneforge/platform';
 import type { Request } from 'express';
 import { interval, map, merge, takeUntil, type Observable } from 'rxjs';
 import type { StudyRef } from '../common/route-params';

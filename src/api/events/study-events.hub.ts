@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisKeys, type StudyEvent } from '@tuneforge/queue';
+import { RedisKeys, type StudyEvent } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';

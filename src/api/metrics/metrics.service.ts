@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Storage, TRIAL_STATES } from '@tuneforge/core';
-import { REFILL_QUEUE, STATE_ATTR, TRIALS_QUEUE } from '@tuneforge/queue';
+import { REFILL_QUEUE, STATE_ATTR, TRIALS_QUEUE } from '@tuneforge/platform';
 import type { JobState, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../../config/platform-config';

@@ -7,7 +7,7 @@ import {
   type HypervolumePoint,
   type StudyDirection,
 } from '@tuneforge/core';
-import type { TrialResponse } from '@tuneforge/queue';
+import type { TrialResponse } from '@tuneforge/platform';
 import { errorBody, fieldErrorBody } from '../common/error-body';
 import { toTrialResponse } from '../common/responses';
 import type { StudyRef } from '../common/route-params';

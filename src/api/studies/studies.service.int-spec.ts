@@ -1,5 +1,5 @@
 import { DuplicateStudyError, InMemoryStorage, StudyNotFoundError } from '@tuneforge/core';
-import { DEFINITION_ATTR, RedisKeys, STATE_ATTR, StudyStateConflictError } from '@tuneforge/queue';
+import { DEFINITION_ATTR, RedisKeys, STATE_ATTR, StudyStateConflictError } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { probeDataSource, studyServices } from '../testing/study-services';
 import type { CreateStudyDto } from './dto/create-study.dto';

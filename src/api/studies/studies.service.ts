@@ -21,7 +21,7 @@ import {
   type RefillReason,
   type StudyDefinition,
   type StudyResponse,
-} from '@tuneforge/queue';
+} from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -53,7 +53,7 @@ export interface CreateOutcome {
 }
 
 /**
- * The rules of platform studies: definitions, the lifecycle (libs/queue study-lifecycle.ts: every change
+ * The rules of platform studies: definitions, the lifecycle (libs/platform study-lifecycle.ts: every change
  * of state goes through it), reads.
  */
 @Injectable()

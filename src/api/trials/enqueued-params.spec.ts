@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { StudyDefinition } from '@tuneforge/queue';
+import type { StudyDefinition } from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { checkEnqueuedParams, checkGrid, knownSpaceOf } from './enqueued-params';
 

@@ -9,7 +9,7 @@ import {
   type Distribution,
   type ParamValue,
 } from '@tuneforge/core';
-import type { StudyDefinition } from '@tuneforge/queue';
+import type { StudyDefinition } from '@tuneforge/platform';
 import { getBuiltinProblem, type ObjectiveRegistry } from '@tuneforge/sandbox';
 import type { FieldError } from '../common/validation';
 

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { InMemoryStorage, TrialNotFoundError } from '@tuneforge/core';
-import { STATE_ATTR, StudyStateConflictError } from '@tuneforge/queue';
+import { STATE_ATTR, StudyStateConflictError } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { probeDataSource, studyServices } from '../testing/study-services';
 import type { CreateStudyDto } from '../studies/dto/create-study.dto';

@@ -6,7 +6,7 @@ import {
   type FrozenTrial,
   type JsonObject,
 } from '@tuneforge/core';
-import { checkEnqueue, readStudyDefinition, studyStateOf, type TrialResponse } from '@tuneforge/queue';
+import { checkEnqueue, readStudyDefinition, studyStateOf, type TrialResponse } from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { badFields } from '../common/error-body';
 import { toTrialResponse } from '../common/responses';
@@ -82,7 +82,7 @@ export class TrialsService {
   /**
    * Enqueues a trial with fixed parameters; the scheduler runs it before sampling new ones (on a STOPPED
    * study, once it is resumed). Refused before anything is written: 409 when the study's state or budget
-   * does not allow one more trial (libs/queue study-lifecycle.ts), 400 naming each bad parameter, 503
+   * does not allow one more trial (libs/platform study-lifecycle.ts), 400 naming each bad parameter, 503
    * when Redis or Postgres does not answer.
    */
   async enqueue(ref: StudyRef, dto: EnqueueTrialDto): Promise<TrialResponse> {

@@ -1,4 +1,4 @@
-import type { RefillReason } from '@tuneforge/queue';
+import type { RefillReason } from '@tuneforge/platform';
 import { RefillQueue } from '../refill-queue';
 
 /** A RefillQueue for specs: records the refills asked for instead of queueing them. */

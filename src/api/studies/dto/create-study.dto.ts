@@ -6,7 +6,7 @@ import {
   type SamplerType,
   type StudyDirection,
 } from '@tuneforge/core';
-import { MAX_RETRIES_LIMIT } from '@tuneforge/queue';
+import { MAX_RETRIES_LIMIT } from '@tuneforge/platform';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
