@@ -7,6 +7,7 @@ import { Agent, request as httpRequest, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { queueKeyPrefix } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { freshPostgresDatabase, type FreshDatabase } from '../libs/storage/src/testing/fresh-database';
@@ -104,12 +105,15 @@ let snapshotSql = '';
 async function snapshot(): Promise<string> {
   const tables = (await pg.query(snapshotSql)).rows.map((r) => `${r.t}:${r.n}:${r.h}`);
   const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    keys.push(...found);
-    cursor = next;
-  } while (cursor !== '0');
+  // The platform's keys, and BullMQ's under the prefix as a hash tag (queueKeyPrefix).
+  for (const pattern of [`${prefix}:*`, `${queueKeyPrefix(prefix)}:*`]) {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      keys.push(...found);
+      cursor = next;
+    } while (cursor !== '0');
+  }
   keys.sort();
   const dumps = keys.length ? ((await redis.pipeline(keys.map((k) => ['dumpBuffer', k])).exec()) ?? []) : [];
   const values = dumps.map(([, v]) => (v instanceof Buffer ? v.toString('hex') : String(v)));
@@ -438,12 +442,14 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
     await app?.close();
     await pg?.end();
     if (redis) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      for (const pattern of [`${prefix}:*`, `${queueKeyPrefix(prefix)}:*`]) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+          if (keys.length) await redis.del(...keys);
+          cursor = next;
+        } while (cursor !== '0');
+      }
       await redis.quit();
     }
     await database?.drop();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { REFILL_QUEUE } from '@tuneforge/platform';
+import { queueKeyPrefix, REFILL_QUEUE } from '@tuneforge/platform';
 import { Queue } from 'bullmq';
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
 
@@ -41,7 +41,7 @@ describe('study routes: lifecycle and enqueued parameters', () => {
   async function settledTrials(id: number): Promise<any> {
     const refills = new Queue(REFILL_QUEUE, {
       connection: { host: '127.0.0.1', port: 6379 },
-      prefix: platform.prefix,
+      prefix: queueKeyPrefix(platform.prefix),
     });
     try {
       const deadline = Date.now() + 30_000;

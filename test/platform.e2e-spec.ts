@@ -1,5 +1,5 @@
 import { createStudy, NopPruner, TpeSampler } from '@tuneforge/core';
-import { REFILL_QUEUE } from '@tuneforge/platform';
+import { queueKeyPrefix, REFILL_QUEUE } from '@tuneforge/platform';
 import { getBuiltinProblem, suggestProblemParams } from '@tuneforge/sandbox';
 import { Queue } from 'bullmq';
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
@@ -314,7 +314,7 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
 async function waitForSettled(platform: Platform, id: number | string, timeoutMs = 30_000): Promise<any> {
   const refills = new Queue(REFILL_QUEUE, {
     connection: { host: '127.0.0.1', port: 6379 },
-    prefix: platform.prefix,
+    prefix: queueKeyPrefix(platform.prefix),
   });
   try {
     const deadline = Date.now() + timeoutMs;

@@ -10,6 +10,11 @@ export abstract class PlatformConfig {
   abstract readonly databaseUrl: string;
   /** redis://host:port[/db] */
   abstract readonly redisUrl: string;
+  /**
+   * The seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,host:port`), used instead of
+   * `redisUrl`'s host, port and db (its user, password and `rediss:` still apply); null: one Redis server.
+   */
+  abstract readonly redisClusterNodes: readonly RedisNode[] | null;
   /** Bearer token for mutating routes and Bull Board; null = open, API on loopback only. */
   abstract readonly apiToken: string | null;
   abstract readonly host: string;
@@ -33,6 +38,12 @@ export abstract class PlatformConfig {
   abstract readonly leaseSeconds: number;
   /** Dashboard and read-only routes answer without the token. @defaultValue true */
   abstract readonly publicRead: boolean;
+}
+
+/** A Redis server's address. */
+export interface RedisNode {
+  host: string;
+  port: number;
 }
 
 /** Settings that cannot start the platform; the message lists every problem, one per line. */
@@ -88,6 +99,25 @@ function urlSetting(
   return raw;
 }
 
+/** REDIS_CLUSTER_NODES: comma-separated host:port seed nodes of a Redis Cluster; null when unset. */
+function clusterNodesSetting(env: NodeJS.ProcessEnv, problems: string[]): RedisNode[] | null {
+  const raw = env.REDIS_CLUSTER_NODES?.trim();
+  if (!raw) return null;
+  const nodes: RedisNode[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim())) {
+    const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(entry);
+    const port = match ? Number(match[2]) : 0;
+    if (!match || port < 1 || port > 65535) {
+      problems.push(
+        `REDIS_CLUSTER_NODES must be comma-separated host:port pairs (e.g. 10.0.0.1:7000,10.0.0.2:7000), got '${entry}'.`,
+      );
+      return null;
+    }
+    nodes.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+  }
+  return nodes;
+}
+
 /** Reads and checks every setting; throws a ConfigError naming each bad one. */
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const problems: string[] = [];
@@ -101,7 +131,12 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     'postgres://postgres@127.0.0.1:5432/tuneforge',
     problems,
   );
-  const redisUrl = urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379', problems);
+  const redisClusterNodes = clusterNodesSetting(env, problems);
+  // On a cluster REDIS_URL only carries credentials and TLS: it may be left out.
+  const redisUrl =
+    env.REDIS_CLUSTER_NODES?.trim() && !env.REDIS_URL
+      ? 'redis://'
+      : urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379', problems);
   const apiToken = env.TUNEFORGE_API_TOKEN ? env.TUNEFORGE_API_TOKEN : null;
   if (apiToken !== null && apiToken.length < 16) {
     problems.push('TUNEFORGE_API_TOKEN must be at least 16 characters long.');
@@ -126,6 +161,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     role,
     databaseUrl,
     redisUrl,
+    redisClusterNodes,
     apiToken,
     host,
     port: intSetting(env, 'PORT', 3000, 0, 65535, problems),

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Storage } from '@tuneforge/core';
-import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
+import { queueKeyPrefix, REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { runStorageMigrations, storageDataSourceOptions, TypeOrmStorage } from '@tuneforge/storage';
 import { DataSource } from 'typeorm';
@@ -10,7 +10,8 @@ import { PlatformConfig } from '../config/platform-config';
 import { QueueErrorLogging } from './queue-error-logging';
 import { BullRefillQueue, RefillQueue } from './refill-queue';
 import { PlatformShutdown } from './platform-shutdown';
-import { redisOptions, redisProvider, REDIS } from './redis.provider';
+import { QUEUE_CLUSTER, queueConnection, redisProvider, REDIS } from './redis.provider';
+import { Cluster } from 'ioredis';
 import { RedisStudyCleanup, StudyCleanup } from './study-cleanup';
 
 /**
@@ -22,6 +23,7 @@ import { RedisStudyCleanup, StudyCleanup } from './study-cleanup';
 @Module({})
 export class PlatformCoreModule {
   static forRoot(config: PlatformConfig): DynamicModule {
+    const connection = queueConnection(config);
     return {
       module: PlatformCoreModule,
       imports: [
@@ -35,9 +37,9 @@ export class PlatformCoreModule {
           }),
         }),
         BullModule.forRoot({
-          // Blocking commands of workers need maxRetriesPerRequest: null (BullMQ's rule).
-          connection: { ...redisOptions(config.redisUrl), maxRetriesPerRequest: null },
-          prefix: config.queuePrefix,
+          connection,
+          // A hash tag: every key of the queues in one slot of a Redis Cluster.
+          prefix: queueKeyPrefix(config.queuePrefix),
         }),
         BullModule.registerQueue({ name: TRIALS_QUEUE }, { name: REFILL_QUEUE }),
       ],
@@ -52,6 +54,7 @@ export class PlatformCoreModule {
           },
         },
         redisProvider,
+        { provide: QUEUE_CLUSTER, useValue: connection instanceof Cluster ? connection : null },
         PlatformShutdown,
         QueueErrorLogging,
         {

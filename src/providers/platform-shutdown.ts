@@ -1,11 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Storage } from '@tuneforge/core';
-import { REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
+import { REFILL_QUEUE, TRIALS_QUEUE, type RedisClient } from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { InjectRedis } from './redis.provider';
+import { InjectRedis, QUEUE_CLUSTER } from './redis.provider';
 
 /**
  * The steps of a stop, in the order they run, for every role (docs/PLATFORM.md, "Shutdown"):
@@ -54,15 +54,20 @@ export class PlatformShutdown implements BeforeApplicationShutdown, OnApplicatio
   constructor(
     storage: Storage,
     dataSource: DataSource,
-    @InjectRedis() redis: Redis,
+    @InjectRedis() redis: RedisClient,
     @InjectQueue(TRIALS_QUEUE) trials: Queue,
     @InjectQueue(REFILL_QUEUE) refill: Queue,
+    @Inject(QUEUE_CLUSTER) queueCluster: Cluster | null,
   ) {
     this.add('close-queues', 'trials queue', () => trials.close());
     this.add('close-queues', 'refill queue', () => refill.close());
     this.add('close-redis', 'redis', async () => {
       if (redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
     });
+    if (queueCluster)
+      this.add('close-redis', 'queue redis', async () => {
+        if (queueCluster.status !== 'end') await queueCluster.quit().catch(() => queueCluster.disconnect());
+      });
     this.add('close-storage', 'storage', async () => {
       await storage.close();
       // Nest's TypeORM module would destroy it after every hook; here it is the last step.

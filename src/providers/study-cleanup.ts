@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RedisKeys } from '@tuneforge/platform';
-import type { Redis } from 'ioredis';
+import { RedisKeys, type RedisClient } from '@tuneforge/platform';
+import { Cluster } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from './redis.provider';
 
@@ -15,7 +15,7 @@ export class RedisStudyCleanup extends StudyCleanup {
   private readonly keys: RedisKeys;
 
   constructor(
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
     config: PlatformConfig,
   ) {
     super();
@@ -23,17 +23,22 @@ export class RedisStudyCleanup extends StudyCleanup {
   }
 
   async afterDelete(studyId: number): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        this.keys.studyKeyPattern(studyId),
-        'COUNT',
-        500,
-      );
-      if (found.length > 0) await this.redis.del(...found);
-      cursor = next;
-    } while (cursor !== '0');
+    // SCAN walks one server: on a Redis Cluster, every master. The study's keys share a hash tag, so one DEL
+    // (routed by the cluster to their slot) takes each batch.
+    const servers = this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis];
+    for (const server of servers) {
+      let cursor = '0';
+      do {
+        const [next, found] = await server.scan(
+          cursor,
+          'MATCH',
+          this.keys.studyKeyPattern(studyId),
+          'COUNT',
+          500,
+        );
+        if (found.length > 0) await this.redis.del(...found);
+        cursor = next;
+      } while (cursor !== '0');
+    }
   }
 }

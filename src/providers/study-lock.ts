@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisKeys } from '@tuneforge/platform';
-import type { Redis } from 'ioredis';
+import { RedisKeys, type RedisClient } from '@tuneforge/platform';
 
 // Deletes the lock only if it still holds our token (a lock that expired and was taken by another
 // scheduler is never released by us).
@@ -18,7 +17,7 @@ export class StudyLock {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly ttlMs = 6_000,
   ) {

@@ -20,9 +20,9 @@ import {
   type TrialJobData,
   trialJobId,
   TRIALS_QUEUE,
+  type RedisClient,
 } from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
@@ -66,7 +66,7 @@ export class StudyScheduler implements OnModuleInit {
     private readonly refills: RefillQueue,
     @InjectQueue(TRIALS_QUEUE) private readonly trials: Queue<TrialJobData>,
     private readonly registry: ObjectiveRegistry,
-    @InjectRedis() redis: Redis,
+    @InjectRedis() redis: RedisClient,
   ) {
     this.lock = new StudyLock(redis, config.queuePrefix);
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'scheduler');

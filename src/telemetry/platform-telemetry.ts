@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FrozenTrial, Pruner } from '@tuneforge/core';
-import { RedisKeys, type StudyEvent, type TrialFinishedEvent } from '@tuneforge/platform';
-import type { Redis } from 'ioredis';
+import { RedisKeys, type StudyEvent, type TrialFinishedEvent, type RedisClient } from '@tuneforge/platform';
 import {
   LEASE_EXPIRIES,
   PRUNING_DECISIONS,
@@ -27,7 +26,7 @@ export class PlatformTelemetry {
   private readonly logger: Logger;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     context: string,
   ) {

@@ -1,5 +1,4 @@
-import { RedisKeys } from '@tuneforge/platform';
-import type { Redis } from 'ioredis';
+import { RedisKeys, type RedisClient } from '@tuneforge/platform';
 import { COUNTERS, HISTOGRAMS, type CounterDefinition, type HistogramDefinition } from './metric-definitions';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -32,7 +31,7 @@ const parseLabels = (field: string): Labels =>
 
 /**
  * Counters and histograms that several processes add to: one Redis hash per metric under the
- * deployment's prefix (`<prefix>:metrics:<name>`), updated with HINCRBY, so every worker and scheduler
+ * deployment's prefix (`<prefix>:{<prefix>:metrics}:<name>`), updated with HINCRBY, so every worker and scheduler
  * adds to the same figures and the API reads them in one round trip. A histogram keeps one count per
  * bucket (not cumulative: an observation increments one field), its count and its sum, all changed in
  * one MULTI so that a scrape never sees them disagree.
@@ -41,7 +40,7 @@ export class RedisMetrics {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = new RedisKeys(prefix);

@@ -28,10 +28,10 @@ import {
   retryPolicyOf,
   type StudyDefinition,
   type TrialJobData,
+  type RedisClient,
 } from '@tuneforge/platform';
 import { RunDiscarded } from '@tuneforge/sandbox';
 import { withTransientRetries } from '@tuneforge/storage';
-import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
@@ -89,7 +89,7 @@ export class TrialRunner {
     private readonly config: PlatformConfig,
     private readonly refills: RefillQueue,
     private readonly objectives: ObjectiveFactory,
-    @InjectRedis() redis: Redis,
+    @InjectRedis() redis: RedisClient,
   ) {
     this.storage = withTransientRetries(storage, {
       onRetry: (method, attempt, error) => {

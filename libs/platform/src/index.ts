@@ -1,6 +1,7 @@
 export * from './queue-names';
 export * from './jobs';
 export * from './redis-keys';
+export type * from './redis-client';
 export * from './pruning-index';
 export * from './redis-pruning-history';
 export * from './study-definition';

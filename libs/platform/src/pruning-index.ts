@@ -1,6 +1,6 @@
 import { completedRungKey, lastStep, type FrozenTrial } from '@tuneforge/core';
 import type { RedisKeys } from './redis-keys';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /** Rungs read per decision: successive halving with reduction factor >= 2 over <= 2^16 steps. */
 const MAX_RUNGS = 16;
@@ -33,7 +33,7 @@ function parseScore(score: string): number {
  */
 export class RedisPruningIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -102,7 +102,7 @@ export class RedisPruningIndex {
     await this.redis.zadd(this.keys.completedTrials(studyId), -2, '-1');
   }
 
-  private async exec(pipe: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+  private async exec(pipe: ReturnType<RedisClient['pipeline']>): Promise<unknown[]> {
     const replies = (await pipe.exec()) ?? [];
     const fail = replies.find(([e]) => e);
     if (fail) throw fail[0];

@@ -1,14 +1,18 @@
 /**
- * Redis key layout of the platform (besides BullMQ's own keys). Every key starts with the deployment's
- * prefix, so test runs and deployments sharing one Redis never collide, and a study's keys can be
+ * Redis key layout of the platform (besides BullMQ's own keys, `queueKeyPrefix`). Every key starts with the
+ * deployment's prefix, so test runs and deployments sharing one Redis never collide, and a study's keys can be
  * removed with one SCAN on `studyKeyPattern`.
+ *
+ * On a Redis Cluster a command or pipeline may only touch keys of one slot: a study's keys share the hash tag
+ * `{<prefix>:<study id>}` (the pruning index reads and writes several in one pipeline, and a deleted study's
+ * keys go in one DEL), the metrics share `{<prefix>:metrics}` (read together); studies spread over the nodes.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
   /** Sorted set: member = trial number, score = the value at `step` of a COMPLETE trial (median/percentile pruning). */
   completedAtStep(studyId: number, step: number): string {
-    return `${this.prefix}:study:${studyId}:complete-step:${step}`;
+    return `${this.study(studyId)}:complete-step:${step}`;
   }
 
   /**
@@ -16,22 +20,22 @@ export class RedisKeys {
    * Percentile pruning counts them as having reported the step.
    */
   completedNanAtStep(studyId: number, step: number): string {
-    return `${this.prefix}:study:${studyId}:complete-step-nan:${step}`;
+    return `${this.study(studyId)}:complete-step-nan:${step}`;
   }
 
   /** Sorted set: member = trial number of a COMPLETE trial, score = its last reported step (-1: none). */
   completedTrials(studyId: number): string {
-    return `${this.prefix}:study:${studyId}:complete`;
+    return `${this.study(studyId)}:complete`;
   }
 
   /** Hash: trial number → the trial's value when it reached rung `rung` (successive halving, Hyperband). */
   rung(studyId: number, rung: number): string {
-    return `${this.prefix}:study:${studyId}:rung:${rung}`;
+    return `${this.study(studyId)}:rung:${rung}`;
   }
 
   /** Channel on which the API hears of finished trials (dashboard live updates). */
   studyEvents(studyId: number): string {
-    return `${this.prefix}:study:${studyId}:events`;
+    return `${this.study(studyId)}:events`;
   }
 
   /** String with a token and a TTL: the scheduler that refills the study (StudyLock). */
@@ -41,10 +45,15 @@ export class RedisKeys {
 
   /** Hash of one metric's series (RedisMetrics): field = labels (and bucket), value = count or sum. */
   metric(name: string): string {
-    return `${this.prefix}:metrics:${name}`;
+    return `${this.prefix}:{${this.prefix}:metrics}:${name}`;
   }
 
   studyKeyPattern(studyId: number): string {
-    return `${this.prefix}:study:${studyId}:*`;
+    return `${this.study(studyId)}:*`;
+  }
+
+  /** Where a study's keys start: the prefix, then the study's hash tag. */
+  private study(studyId: number): string {
+    return `${this.prefix}:study:{${this.prefix}:${studyId}}`;
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisKeys, type StudyEvent } from '@tuneforge/platform';
-import { Redis } from 'ioredis';
+import { RedisKeys, type RedisClient, type StudyEvent } from '@tuneforge/platform';
 import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
 import { PlatformConfig } from '../../config/platform-config';
-import { redisOptions } from '../../providers/redis.provider';
+import { createRedisConnection } from '../../providers/redis.provider';
 
 type Listener = (event: StudyEvent) => void;
 
@@ -27,7 +26,7 @@ export class StudyEventsHub {
   private readonly logger = new Logger('events');
   private readonly keys: RedisKeys;
   private readonly channels = new Map<string, Channel>();
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private readonly closing$ = new Subject<void>();
   /** Settle when an open stream's response has ended. */
   private readonly streams = new Set<Promise<void>>();
@@ -99,11 +98,11 @@ export class StudyEventsHub {
       await subscriber.quit().catch(() => subscriber.disconnect());
   }
 
-  private connection(): Redis {
+  private connection(): RedisClient {
     if (!this.subscriber) {
       // Commands wait while Redis is away and the subscriptions are restored on reconnect (ioredis does
       // both), so a Redis restart pauses the streams instead of ending them.
-      this.subscriber = new Redis({ ...redisOptions(this.config.redisUrl), maxRetriesPerRequest: null });
+      this.subscriber = createRedisConnection(this.config, { maxRetriesPerRequest: null });
       this.subscriber.on('error', (e: Error) => this.logger.warn(`event subscriber: ${e.message}`));
       this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
     }

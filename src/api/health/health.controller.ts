@@ -1,16 +1,16 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { InjectRedis } from '../../providers/redis.provider';
+import type { RedisClient } from '@tuneforge/platform';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
   ) {}
 
   /** 200 when Postgres and Redis answer, 503 (with which one failed) otherwise. */

@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Storage, TRIAL_STATES } from '@tuneforge/core';
-import { REFILL_QUEUE, STATE_ATTR, TRIALS_QUEUE } from '@tuneforge/platform';
+import { REFILL_QUEUE, STATE_ATTR, TRIALS_QUEUE, type RedisClient } from '@tuneforge/platform';
 import type { JobState, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { PlatformConfig } from '../../config/platform-config';
 import { InjectRedis } from '../../providers/redis.provider';
 import { PRUNING_DECISIONS } from '../../telemetry/metric-definitions';
@@ -36,7 +35,7 @@ export class MetricsService {
   constructor(
     private readonly storage: Storage,
     config: PlatformConfig,
-    @InjectRedis() redis: Redis,
+    @InjectRedis() redis: RedisClient,
     @InjectQueue(TRIALS_QUEUE) private readonly trials: Queue,
     @InjectQueue(REFILL_QUEUE) private readonly refills: Queue,
   ) {

@@ -1,6 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import type { RedisClient } from '@tuneforge/platform';
+import { Cluster } from 'ioredis';
 
 /** How long a probe of Redis or Postgres may take before the service counts as unreachable. */
 export const DEPENDENCY_PROBE_MS = 1500;
@@ -22,7 +23,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
  */
 export class PlatformDependencies {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly dataSource: DataSource,
     private readonly probeMs = DEPENDENCY_PROBE_MS,
   ) {}
@@ -57,7 +58,10 @@ export class PlatformDependencies {
   }
 
   private where(name: 'Redis' | 'Postgres'): string {
-    if (name === 'Redis') return `${this.redis.options.host}:${this.redis.options.port}`;
+    if (name === 'Redis') {
+      if (this.redis instanceof Cluster) return 'the Redis Cluster of REDIS_CLUSTER_NODES';
+      return `${this.redis.options.host}:${this.redis.options.port}`;
+    }
     const options = this.dataSource.options as { url?: string };
     try {
       const url = new URL(options.url ?? '');

@@ -21,9 +21,9 @@ import {
   type RefillReason,
   type StudyDefinition,
   type StudyResponse,
+  type RedisClient,
 } from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../../config/platform-config';
 import { ObjectiveCatalogPort } from '../../providers/objective-catalog';
@@ -68,7 +68,7 @@ export class StudiesService {
     private readonly refill: RefillQueue,
     private readonly catalog: ObjectiveCatalogPort,
     private readonly cleanup: StudyCleanup,
-    @InjectRedis() redis: Redis,
+    @InjectRedis() redis: RedisClient,
     private readonly config: PlatformConfig,
     dataSource: DataSource,
     private readonly registry: ObjectiveRegistry,

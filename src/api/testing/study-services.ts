@@ -1,6 +1,5 @@
 import type { Storage } from '@tuneforge/core';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { PlatformConfig } from '../../config/platform-config';
 import { SandboxObjectiveCatalog } from '../../providers/sandbox-objective-catalog';
@@ -8,6 +7,7 @@ import { RedisStudyCleanup } from '../../providers/study-cleanup';
 import { RecordingRefills } from '../../providers/testing/recording-refills';
 import { StudiesService } from '../studies/studies.service';
 import { TrialsService } from '../trials/trials.service';
+import type { RedisClient } from '@tuneforge/platform';
 
 /** The local Postgres, for the services' dependency probe (`SELECT 1`): nothing is written there. */
 export function probeDataSource(): DataSource {
@@ -21,7 +21,12 @@ export function probeDataSource(): DataSource {
 }
 
 /** The study and trial services over `storage`, with the real catalog and cleanup, refills recorded. */
-export function studyServices(storage: Storage, redis: Redis, dataSource: DataSource, queuePrefix: string) {
+export function studyServices(
+  storage: Storage,
+  redis: RedisClient,
+  dataSource: DataSource,
+  queuePrefix: string,
+) {
   const refills = new RecordingRefills();
   const config = { queuePrefix, maxRetries: 1, allowInlineCommands: false } as PlatformConfig;
   const registry = new ObjectiveRegistry([]);
