@@ -47,7 +47,7 @@ describe('tuneforge CLI', () => {
     [['frobnicate'], "tuneforge: unknown command 'frobnicate'"],
     [
       ['optimize', QUADRATIC, '--n-trials', '3', '--sampler-options', '{"bogus":1}'],
-      "tuneforge: --sampler-options: sampler 'auto': AutoSampler: unknown option 'bogus'; known options: seed, gpMaxTrials, categoricalShareForTpe, gpMaxInFlight",
+      "tuneforge: --sampler-options: sampler 'auto': AutoSampler: unknown option 'bogus'; known options: seed, gpMaxTrials, categoricalShareForTpe, gpMaxInFlight, gpMaxObjectives",
     ],
     [
       [

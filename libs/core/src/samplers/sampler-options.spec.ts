@@ -78,6 +78,7 @@ const auto: Required<AutoSamplerOptions> = {
   gpMaxTrials: 100,
   categoricalShareForTpe: 0.3,
   gpMaxInFlight: 8,
+  gpMaxObjectives: 3,
 };
 
 const samplers: Array<[string, Record<string, unknown>, (options: Record<string, unknown>) => Sampler]> = [

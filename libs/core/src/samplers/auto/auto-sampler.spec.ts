@@ -58,25 +58,28 @@ describe('AutoSampler', () => {
     expect(sampler.choose(mostlyFloat.view)).toBe('gp');
   });
 
-  it('takes TPE (MOTPE) for several objectives, whatever the space, history, constraints or trials in flight', async () => {
+  it('applies the same rules to two objectives (the GP for short float histories, TPE otherwise), TPE beyond gpMaxObjectives', async () => {
     const sampler = new AutoSampler({ seed: 1, gpMaxTrials: 3, gpMaxInFlight: 2 });
     const twoObjectives = ['minimize', 'maximize'] as ('minimize' | 'maximize')[];
-    const shapes: Array<Array<Record<string, number | string>>> = [
-      [],
-      [{ x: 1 }],
-      [{ x: 1, y: 0.5 }],
-      [{ x: 1 }, { x: 2, y: 0.3 }],
-      [{ kind: 'a', x: 1 }],
-      [{ x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }],
+    const cases: Array<[Array<Record<string, number | string>>, string]> = [
+      [[], 'gp'],
+      [[{ x: 1, y: 0.5 }], 'gp'],
+      [[{ x: 1 }, { x: 2, y: 0.3 }], 'tpe'], // conditional
+      [[{ kind: 'a', x: 1 }], 'tpe'], // categorical-heavy
+      [[{ x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }], 'tpe'], // past gpMaxTrials
     ];
-    for (const trials of shapes) {
+    for (const [trials, expected] of cases) {
       const study = await studyWith(trials, twoObjectives);
-      expect(sampler.choose(study.view)).toBe('tpe');
+      expect(sampler.choose(study.view)).toBe(expected);
     }
     const three = await studyWith([{ x: 1, y: 0.2 }], ['minimize', 'minimize', 'minimize']);
     expect(sampler.choose(three.view)).toBe('tpe');
+    expect(new AutoSampler({ seed: 1, gpMaxObjectives: 3 }).choose(three.view)).toBe('gp');
+    expect(() => new AutoSampler({ gpMaxObjectives: 0 })).toThrow(
+      'gpMaxObjectives must be an integer >= 1, got 0',
+    );
 
-    // A constrained study with trials in flight, run through ask/tell: every trial records TPE.
+    // A constrained study with trials in flight, run through ask/tell: the GP until gpMaxInFlight are in flight.
     const constrained = await createStudy({
       directions: ['minimize', 'minimize'],
       sampler: new AutoSampler({ seed: 1, gpMaxInFlight: 2 }),
@@ -86,8 +89,10 @@ describe('AutoSampler', () => {
       nTrials: 12,
     });
     const batch = await constrained.createPendingTrials(3, (t) => void t.suggestFloat('x', -5, 5));
-    const recorded = [...constrained.trials, ...batch].map((t) => t.systemAttrs[AUTO_CHOICE_ATTR]);
-    expect(new Set(recorded)).toEqual(new Set(['tpe']));
+    expect(constrained.trials.slice(0, 12).map((t) => t.systemAttrs[AUTO_CHOICE_ATTR])).toEqual(
+      new Array(12).fill('gp'),
+    );
+    expect(batch.map((t) => t.systemAttrs[AUTO_CHOICE_ATTR])).toEqual(['gp', 'gp', 'tpe']);
   });
 
   it('keeps running a trial on the sampler it recorded (QMC, from before MOTPE)', async () => {
