@@ -1,6 +1,8 @@
 import type { Rng } from '../../random/rng';
 import { binOf, fromModel, toModel, type Axis, type CategoricalAxis, type NumericAxis } from './axis';
-import { erf, logGaussMass, logPhi, ndtr } from '../../math/standard-normal';
+import { erf } from '../../math/erfc';
+import { logGaussMass, logPhi } from '../../math/log-gauss-mass';
+import { normalCdf } from '../../math/normal-cdf';
 import { ScratchPool } from './scratch-pool';
 import { sampleTruncNorm } from './truncnorm';
 
@@ -570,8 +572,8 @@ function logBinMass(lo: number, hi: number, mu: number, sigma: number): number {
   const zu = (hi - mu) / sigma;
   const w = zu - zl;
   if (w < 1e-4) return Math.log(w) + logPhi(0.5 * (zl + zu));
-  if (zu <= 0 && zl > -6) return Math.log(ndtr(zu) - ndtr(zl));
-  if (zl >= 0 && zu < 6) return Math.log(ndtr(-zl) - ndtr(-zu));
+  if (zu <= 0 && zl > -6) return Math.log(normalCdf(zu) - normalCdf(zl));
+  if (zl >= 0 && zu < 6) return Math.log(normalCdf(-zl) - normalCdf(-zu));
   return logGaussMass(zl, zu);
 }
 

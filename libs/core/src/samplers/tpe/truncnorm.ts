@@ -1,4 +1,5 @@
-import { ndtr, ndtri } from '../../math/standard-normal';
+import { normalCdf } from '../../math/normal-cdf';
+import { normalPpf } from '../../math/normal-ppf';
 
 /**
  * The truncated normal N(μ, σ²) restricted to [low, high], the kernel of the Parzen estimators.
@@ -13,12 +14,12 @@ import { ndtr, ndtri } from '../../math/standard-normal';
 export function truncNormQuantile(u: number, a: number, b: number): number {
   if (!(a < b)) return a;
   if (a > 0) return -truncNormQuantile(1 - u, -b, -a); // mirror into the left half
-  const pa = ndtr(a);
-  const pbUpper = ndtr(-b); // 1 - Φ(b), exact for b > 0
-  const mass = b <= 0 ? ndtr(b) - pa : 1 - pa - pbUpper;
+  const pa = normalCdf(a);
+  const pbUpper = normalCdf(-b); // 1 - Φ(b), exact for b > 0
+  const mass = b <= 0 ? normalCdf(b) - pa : 1 - pa - pbUpper;
   if (!(mass > 0)) return a + u * (b - a); // both bounds beyond double range of Φ: nearly uniform
   const p = pa + u * mass;
-  const z = p <= 0.5 ? ndtri(p) : -ndtri(pbUpper + (1 - u) * mass);
+  const z = p <= 0.5 ? normalPpf(p) : -normalPpf(pbUpper + (1 - u) * mass);
   return Math.min(b, Math.max(a, z));
 }
 
