@@ -10,7 +10,7 @@
  * Optuna has no multi-objective batch figures; issue 16's bar is its sequential figure × 1.5, which the
  * table then shows in place of the sequential one.
  *
- *   npm run bench:mo [-- --problems zdt1,binh_korn --samplers random,nsga2 --seeds 0-9 --batch 8
+ *   npm run bench:mo [-- --problems zdt1,binh_korn --samplers random,nsga2 --seeds 0-9 --batch 8 --trials 100
  *                        --out bench/results/mo.json --markdown]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   );
   const seeds = seedsArg(args.get('seeds'), suite.seeds);
   const batch = batchArg(args.get('batch'));
-  const checkpoints = suite.protocol.checkpoints;
+  const checkpoints = checkpointsArg(args.get('trials'), suite.protocol.checkpoints);
   const started = new Date();
   const out =
     args.get('out') ??
@@ -288,6 +288,18 @@ async function main(): Promise<void> {
 }
 
 /** `--batch B`: trials asked before any is told; 1 (sequential) when absent. */
+/**
+ * The suite's checkpoints up to `--trials` (one of them; default: all, so the suite's budget): `--trials 100`
+ * stops at 100 trials, the budget Optuna's GP ran, so that the ms/trial column compares like with like.
+ */
+function checkpointsArg(value: string | undefined, all: readonly number[]): number[] {
+  if (value === undefined) return [...all];
+  const trials = Number(value);
+  if (!all.includes(trials))
+    throw new Error(`--trials: expected one of the checkpoints ${all.join(', ')}, got ${value}`);
+  return all.filter((n) => n <= trials);
+}
+
 function batchArg(value: string | undefined): number {
   if (value === undefined) return 1;
   const batch = Number(value);
