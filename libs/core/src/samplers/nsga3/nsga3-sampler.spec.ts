@@ -4,7 +4,7 @@ import { createSampler } from '../../factories/sampler-spec';
 import { CONSTRAINTS_ATTR } from '../../multi-objective/constraints';
 import { NopPruner } from '../../pruners/nop-pruner';
 import { InMemoryStorage } from '../../storage/in-memory-storage';
-import { createStudy, loadStudy, type Study } from '../../study/study';
+import { createStudy, type Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { Trial } from '../../trial/trial';
 import type { StudyDirection } from '../../trial/trial-state';
@@ -67,37 +67,6 @@ async function eliteOf(study: Study): Promise<number[]> {
 }
 
 describe('NsgaIIISampler', () => {
-  it('gives the same trials for the same seed, and others for another seed', async () => {
-    const run = async (seed: number) => {
-      const study = await newStudy({ seed, populationSize: 6 });
-      await study.optimize(objectives, { nTrials: 30 });
-      return study.trials.map((t) => [t.params, generation(t), parents(t)]);
-    };
-    const first = await run(7);
-    expect(await run(7)).toEqual(first);
-    expect(await run(8)).not.toEqual(first);
-  });
-
-  it('gives the same trials when two processes share the study, asking in turn', async () => {
-    const single = await newStudy({ seed: 3, populationSize: 4 });
-    await single.optimize(objectives, { nTrials: 20 });
-
-    const storage = new InMemoryStorage();
-    const a = await newStudy({ seed: 3, populationSize: 4 }, storage);
-    const b = await loadStudy({
-      studyName: 'mo',
-      storage,
-      sampler: new NsgaIIISampler({ seed: 3, populationSize: 4 }),
-    });
-    for (let i = 0; i < 20; i++) {
-      const study = i % 2 === 0 ? a : b;
-      await study.refresh();
-      const trial = await study.ask();
-      await study.tell(trial, objectives(trial));
-    }
-    expect((await a.getTrials()).map((t) => t.params)).toEqual(single.trials.map((t) => t.params));
-  });
-
   it('keeps trials in flight in the open generation, as NsgaIISampler does', async () => {
     const study = await newStudy({ seed: 2, populationSize: 4 });
     const inFlight: Trial[] = [];
