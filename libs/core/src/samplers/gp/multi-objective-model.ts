@@ -100,16 +100,19 @@ export function multiObjectiveModel(inputs: MultiObjectiveModelInputs): MultiObj
   const constraints = constraintModels(trials, isStartup, encoding, x, pending, fit);
   const feasible = trials.map(isFeasible);
 
-  // The front, as losses (the negated standardized values), of the feasible trials and the believed ones.
+  // The feasible trials' losses (the negated standardized values); the front adds the believed trials.
+  const feasibleTrials: number[] = [];
   const losses: number[][] = [];
-  for (let i = 0; i < n; i++) if (feasible[i]) losses.push(objectiveValues.map((y) => -y[i]));
+  for (let i = 0; i < n; i++) {
+    if (!feasible[i]) continue;
+    feasibleTrials.push(i);
+    losses.push(objectiveValues.map((y) => -y[i]));
+  }
   let ehvi: LogEhvi | null = null;
   if (losses.length > 0) {
     const reference = referencePoint(losses);
-    const front = nonDominatedRows([
-      ...losses,
-      ...believedLosses(objectives, constraints, pending, encoding.dim),
-    ]);
+    const withBelieved = [...losses, ...believedLosses(objectives, constraints, pending, encoding.dim)];
+    const front = nonDominatedIndices(withBelieved).map((k) => withBelieved[k]);
     // Each front point is moved MIN_IMPROVEMENT of the way towards the ideal point (see there).
     const margin = reference.map((r, j) => MIN_IMPROVEMENT * (r - Math.min(...losses.map((l) => l[j]))));
     const raised = front.map((row) => row.map((v, j) => v - margin[j]));
@@ -117,21 +120,7 @@ export function multiObjectiveModel(inputs: MultiObjectiveModelInputs): MultiObj
   }
   const acquisition = new LogEhviAcquisition(objectives, ehvi, constraints);
 
-  const paretoRows: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (!feasible[i]) continue;
-    const row = objectiveValues.map((y) => y[i]);
-    const dominated = trials.some(
-      (_, k) =>
-        k !== i &&
-        feasible[k] &&
-        dominatesRow(
-          objectiveValues.map((y) => y[k]),
-          row,
-        ),
-    );
-    if (!dominated) paretoRows.push(i);
-  }
+  const paretoRows = nonDominatedIndices(losses).map((k) => feasibleTrials[k]);
   const warmStarts = pick(paretoRows, Math.min(FRONT_WARM_STARTS, paretoRows.length), inputs.rng).map((i) =>
     x.slice(i * encoding.dim, (i + 1) * encoding.dim),
   );
@@ -230,18 +219,14 @@ function referencePoint(losses: readonly number[][]): number[] {
   });
 }
 
-function dominatesRow(a: readonly number[], b: readonly number[]): boolean {
-  return dominates(
-    a,
-    b,
-    a.map(() => 'maximize'),
-  );
-}
-
-/** The rows (losses) no other row dominates. */
-function nonDominatedRows(rows: readonly number[][]): number[][] {
+/** The indices of the rows (losses) no other row dominates, in order. */
+function nonDominatedIndices(rows: readonly number[][]): number[] {
   const minimize = rows[0]?.map(() => 'minimize' as const) ?? [];
-  return rows.filter((r, i) => !rows.some((o, k) => k !== i && dominates(o, r, minimize)));
+  const kept: number[] = [];
+  rows.forEach((r, i) => {
+    if (!rows.some((o, k) => k !== i && dominates(o, r, minimize))) kept.push(i);
+  });
+  return kept;
 }
 
 /** The front itself below four objectives; a seeded subset of MAX_FRONT_MANY_OBJECTIVES points above. */
