@@ -5,8 +5,17 @@ import {
   type Sampler,
   type StudyView,
 } from '@tuneforge/core';
-import type { StudyDefinition } from '@tuneforge/platform';
+import { isClientOnly, type StudyDefinition } from '@tuneforge/platform';
 import { getBuiltinProblem, suggestProblemParams, type ObjectiveRegistry } from '@tuneforge/sandbox';
+
+/**
+ * Whether the scheduler creates trials for the study and puts jobs for its WAITING trials on the queue:
+ * not for a client-only study (no objective on the platform), whose trials clients ask for and tell
+ * over REST; the scheduler only ends it (budget spent and nothing in flight, timeout).
+ */
+export function queuesTrials(definition: StudyDefinition): boolean {
+  return !isClientOnly(definition);
+}
 
 /**
  * How many more evaluated trials close the generation now open (trials in flight not counted), when the

@@ -30,7 +30,7 @@ import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseReconciler } from './lease-reconciler';
 import { StudyLock } from '../providers/study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
-import { generationSize, planFor } from './study-runtime';
+import { generationSize, planFor, queuesTrials } from './study-runtime';
 
 interface Scheduled {
   study: Study;
@@ -110,7 +110,10 @@ export class StudyScheduler implements OnModuleInit {
       try {
         await this.leases.reconcile(s);
         if (state === 'RUNNING') {
-          if (s.trialCounts.WAITING > 0) await this.reconcileWaiting(s.studyId);
+          const definition = readStudyDefinition(s.studyName, s.systemAttrs);
+          if (s.trialCounts.WAITING > 0 && definition && queuesTrials(definition)) {
+            await this.reconcileWaiting(s.studyId);
+          }
           await this.refills.request(s.studyId, 'sweep');
         }
       } catch (e) {
@@ -210,6 +213,8 @@ export class StudyScheduler implements OnModuleInit {
       return { created: 0, requeued: 0, state: 'COMPLETED' };
     }
 
+    // Client-only: clients ask for its trials (src/api/ask-tell); nothing is created or enqueued here.
+    if (!queuesTrials(definition)) return { created: 0, requeued: 0, state: 'RUNNING' };
     // WAITING trials enqueued through the API, or whose job was lost: a job per trial id (a duplicate add is ignored).
     await this.enqueue(studyId, waiting);
     let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);

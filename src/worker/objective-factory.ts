@@ -31,6 +31,8 @@ export class SandboxObjectiveFactory extends ObjectiveFactory {
     const ref = definition.objective;
     const pruning = definition.pruner.type !== 'none';
     if (ref.kind === 'builtin') return builtinObjective(getBuiltinProblem(ref.name), { pruning });
+    // The scheduler never enqueues a job for a client-only study (study-runtime.ts queuesTrials).
+    if (ref.kind === 'client') throw new Error(`study '${studyName}' is client-only: clients run its trials`);
     const registered: RegisteredObjective =
       ref.kind === 'inline-command'
         ? this.registry.resolveInline({ kind: 'command', argv: ref.argv })

@@ -13,7 +13,7 @@ export class InvalidStoredDefinitionError extends Error {
   }
 }
 
-const OBJECTIVE_KINDS = ['builtin', 'module', 'command', 'inline-command'];
+const OBJECTIVE_KINDS = ['builtin', 'module', 'command', 'inline-command', 'client'];
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
@@ -54,7 +54,10 @@ export function readStudyDefinition(
     throw fail('objective.kind', `is not one of ${OBJECTIVE_KINDS.join(', ')}`);
   }
   const argvOk = Array.isArray(objective.argv) && objective.argv.every((a) => typeof a === 'string');
-  if (objective.kind === 'inline-command' ? !argvOk : typeof objective.name !== 'string') {
+  if (
+    objective.kind !== 'client' &&
+    (objective.kind === 'inline-command' ? !argvOk : typeof objective.name !== 'string')
+  ) {
     throw fail(objective.kind === 'inline-command' ? 'objective.argv' : 'objective.name', 'is missing');
   }
   const budget = raw.budget;

@@ -1,6 +1,7 @@
 import {
   checkStudyDefinition,
   InvalidStudyDefinitionError,
+  isClientOnly,
   type ObjectiveCatalog,
   type StudyDefinition,
 } from './study-definition';
@@ -133,6 +134,22 @@ describe('checkStudyDefinition', () => {
     it('name the second entry of a name given twice', () => {
       const e = refusal(definition({ objective: command, searchSpace: [x, { ...x, low: 0.5 }] }));
       expect(e.field).toBe('searchSpace.1.name');
+    });
+  });
+
+  describe('client-only studies', () => {
+    it('accepts no search space (clients define parameters as they run) and several objectives', () => {
+      const def = definition({ objective: { kind: 'client' }, directions: ['minimize', 'maximize'] });
+      expect(checkStudyDefinition(def, catalog)).toEqual(def);
+      expect(isClientOnly(def)).toBe(true);
+      expect(isClientOnly(definition())).toBe(false);
+    });
+
+    it('still checks a declarative search space, naming the entry', () => {
+      const bad = [{ name: 'x', type: 'float', low: 2, high: 1 }];
+      expect(refusal(definition({ objective: { kind: 'client' }, searchSpace: bad })).field).toBe(
+        'searchSpace.0.low',
+      );
     });
   });
 });

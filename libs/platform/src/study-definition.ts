@@ -12,13 +12,23 @@ import {
   type SearchSpaceDefinition,
   type StudyDirection,
 } from '@tuneforge/core';
+import { studyPriorityProblem } from './study-priority';
 
-/** Which objective a platform study runs. */
+/**
+ * Which objective a platform study runs. `client`: none on the platform — clients run the trials
+ * (ask and tell over REST), and the scheduler never enqueues a job for the study.
+ */
 export type ObjectiveRef =
   | { kind: 'builtin'; name: string }
   | { kind: 'module'; name: string }
   | { kind: 'command'; name: string }
-  | { kind: 'inline-command'; argv: string[] };
+  | { kind: 'inline-command'; argv: string[] }
+  | { kind: 'client' };
+
+/** Whether the study's trials are run by clients only (no objective on the platform, no queue jobs). */
+export function isClientOnly(def: StudyDefinition): boolean {
+  return def.objective.kind === 'client';
+}
 
 export interface StudyBudget {
   /** Trials to run in all. */
@@ -59,6 +69,8 @@ export interface StudyDefinition {
   seed: number | null;
   /** Absent in definitions stored before it existed: the platform's defaults (`retryPolicyOf`). */
   retry?: RetryPolicy;
+  /** Trials of studies of higher priority start first (`studyPriorityOf`; absent in older definitions: 0). */
+  priority?: number;
 }
 
 /** The study's retry policy, the platform's default `maxRetries` (TUNEFORGE_MAX_RETRIES) filling a gap. */
@@ -137,6 +149,8 @@ export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCat
   if (timeoutSec !== null && timeoutSec <= 0) {
     throw new InvalidStudyDefinitionError('budget.timeoutSec', `must be > 0, got ${timeoutSec}`);
   }
+  const priorityProblem = def.priority === undefined ? null : studyPriorityProblem(def.priority);
+  if (priorityProblem) throw new InvalidStudyDefinitionError('priority', priorityProblem);
   for (const key of ['maxRetries', 'retryFailedTrials'] as const) {
     const n = def.retry?.[key];
     if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > MAX_RETRIES_LIMIT)) {
@@ -155,6 +169,8 @@ function checkObjective(
   catalog: ObjectiveCatalog,
 ): void {
   const o = def.objective;
+  // Clients define their parameters as they run (suggest) or give a searchSpace: nothing to check.
+  if (o.kind === 'client') return;
   if (o.kind === 'builtin') {
     if (!catalog.builtinNames.includes(o.name)) {
       throw new InvalidStudyDefinitionError(

@@ -248,15 +248,18 @@ export class StudiesService {
 }
 
 function objectiveRef(dto: CreateStudyDto['objective']): ObjectiveRef {
-  const given = (['builtin', 'module', 'command', 'inlineCommand'] as const).filter(
+  // No objective, or {"client": true}: clients run the trials (ask and tell).
+  if (dto === undefined) return { kind: 'client' };
+  const given = (['builtin', 'module', 'command', 'inlineCommand', 'client'] as const).filter(
     (k) => dto[k] !== undefined,
   );
-  if (given.length !== 1) {
+  if (given.length !== 1 || dto.client === false) {
     throw new InvalidStudyDefinitionError(
       'objective',
-      `give exactly one of builtin, module, command, inlineCommand (got ${given.length ? given.join(', ') : 'none'})`,
+      `give exactly one of builtin, module, command, inlineCommand, client: true (got ${given.length ? given.join(', ') : 'none'})`,
     );
   }
+  if (dto.client) return { kind: 'client' };
   if (dto.builtin !== undefined) return { kind: 'builtin', name: dto.builtin };
   if (dto.module !== undefined) return { kind: 'module', name: dto.module };
   if (dto.command !== undefined) return { kind: 'command', name: dto.command };

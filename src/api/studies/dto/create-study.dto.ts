@@ -130,6 +130,14 @@ export class ObjectiveDto {
   @ArrayNotEmpty()
   @IsString({ each: true })
   inlineCommand?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'true: no objective on the platform; clients run the trials (POST /studies/:id/ask … tell). The same as leaving `objective` out',
+  })
+  @IsOptional()
+  @IsBoolean()
+  client?: boolean;
 }
 
 export class BudgetDto {
@@ -227,11 +235,14 @@ export class CreateStudyDto {
   @Type(() => PrunerDto)
   pruner?: PrunerDto;
 
-  @ApiProperty({ type: ObjectiveDto })
-  @IsDefined()
+  @ApiPropertyOptional({
+    type: ObjectiveDto,
+    description: 'left out (or {"client": true}): a client-only study, run through ask and tell',
+  })
+  @IsOptional()
   @ValidateNested()
   @Type(() => ObjectiveDto)
-  objective!: ObjectiveDto;
+  objective?: ObjectiveDto;
 
   @ApiProperty({ type: BudgetDto })
   @IsDefined()
