@@ -5,6 +5,7 @@ export type * from './redis-client';
 export * from './pruning-index';
 export * from './redis-pruning-history';
 export * from './study-definition';
+export * from './study-priority';
 export * from './stored-definition';
 export * from './study-lifecycle';
 export * from './study-events';
