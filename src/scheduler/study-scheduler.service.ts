@@ -9,12 +9,14 @@ import {
   type FrozenTrial,
   type PlanningTrial,
   type Study,
+  type StudySummary,
 } from '@tuneforge/core';
 import {
   completeStudy,
   type PlatformStudyState,
   readStudyDefinition,
   STARTED_AT_ATTR,
+  studyPriorityOf,
   STATE_ATTR,
   type StudyDefinition,
   type TrialJobData,
@@ -31,6 +33,7 @@ import { LeaseReconciler } from './lease-reconciler';
 import { StudyLock } from '../providers/study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { generationSize, planFor, queuesTrials } from './study-runtime';
+import { jobWindow, trialJobPriority } from './fair-share';
 
 interface Scheduled {
   study: Study;
@@ -41,14 +44,16 @@ interface Scheduled {
 /** What one refill did, for logs and tests. */
 export interface RefillOutcome {
   created: number;
+  /** WAITING trials (enqueued through the API, or requeued) given a job, or whose job was still there. */
   requeued: number;
   state: PlatformStudyState | 'GONE' | 'BUSY';
 }
 
 /**
  * The sampler service: keeps each running study topped up to its parallelism with new trials (relative
- * parameters sampled here, the rest by the workers), enqueues one job per trial, and ends the study at
- * its budget, timeout or stop request.
+ * parameters sampled here, the rest by the workers), enqueues one job per trial — never more than
+ * maxParallel of a study queued or running, each job's priority from the study's priority and its turn
+ * (fair-share.ts) — and ends the study at its budget, timeout or stop request.
  */
 @Injectable()
 export class StudyScheduler implements OnModuleInit {
@@ -112,7 +117,7 @@ export class StudyScheduler implements OnModuleInit {
         if (state === 'RUNNING') {
           const definition = readStudyDefinition(s.studyName, s.systemAttrs);
           if (s.trialCounts.WAITING > 0 && definition && queuesTrials(definition)) {
-            await this.reconcileWaiting(s.studyId);
+            await this.reconcileWaiting(s, definition);
           }
           await this.refills.request(s.studyId, 'sweep');
         }
@@ -126,13 +131,20 @@ export class StudyScheduler implements OnModuleInit {
   }
 
   /**
-   * Gives every WAITING trial of the study (as stored, not as this process's cache has it) a live job:
-   * one whose job is gone (Redis lost it) or finished without running it (its worker found the trial
-   * taken, or lost its lease) gets a new one.
+   * Gives every WAITING trial of the study's job window (as stored, not as this process's cache has it) a
+   * live job: one whose job is gone (Redis lost it) or finished without running it (its worker found the
+   * trial taken, or lost its lease) gets a new one. The trials past the window have no job by design.
    */
-  private async reconcileWaiting(studyId: number): Promise<void> {
+  private async reconcileWaiting(summary: StudySummary, definition: StudyDefinition): Promise<void> {
+    const { studyId } = summary;
+    const running = summary.trialCounts.RUNNING;
+    const window = jobWindow(
+      await this.storage.getAllTrials(studyId, ['WAITING']),
+      running,
+      definition.budget.maxParallel,
+    );
     const orphans: FrozenTrial[] = [];
-    for (const trial of await this.storage.getAllTrials(studyId, ['WAITING'])) {
+    for (const trial of window) {
       const jobId = trialJobId(trial.trialId);
       const state = await this.trials.getJobState(jobId);
       if (state !== 'unknown' && state !== 'completed' && state !== 'failed') continue;
@@ -146,7 +158,7 @@ export class StudyScheduler implements OnModuleInit {
       studyId,
       trialNumbers: orphans.map((t) => t.number),
     });
-    await this.enqueue(studyId, orphans);
+    await this.enqueue(studyId, orphans, studyPriorityOf(definition), running);
   }
 
   /** Tops the study up; repeats while trials finished meanwhile, so that no wake-up is lost. */
@@ -197,9 +209,11 @@ export class StudyScheduler implements OnModuleInit {
     const { study, plan } = await this.scheduled(studyId, definition);
     await study.refreshTrials();
     const trials = study.trials;
-    const waiting = trials.filter((t) => t.state === 'WAITING');
-    const inFlight = waiting.length + trials.filter((t) => t.state === 'RUNNING').length;
+    const waiting = study.view.getTrials(['WAITING']);
+    const running = study.view.getTrials(['RUNNING']).length;
+    const inFlight = waiting.length + running;
     const { nTrials, maxParallel, timeoutSec } = definition.budget;
+    const priority = studyPriorityOf(definition);
     const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
     const timedOut = timeoutSec !== null && Date.now() - startedAt >= timeoutSec * 1000;
 
@@ -215,8 +229,11 @@ export class StudyScheduler implements OnModuleInit {
 
     // Client-only: clients ask for its trials (src/api/ask-tell); nothing is created or enqueued here.
     if (!queuesTrials(definition)) return { created: 0, requeued: 0, state: 'RUNNING' };
-    // WAITING trials enqueued through the API, or whose job was lost: a job per trial id (a duplicate add is ignored).
-    await this.enqueue(studyId, waiting);
+    // WAITING trials enqueued through the API, requeued, or whose job was lost: a job per trial id (a
+    // duplicate add is ignored), for as many as maxParallel leaves; the others wait their turn unqueued, so
+    // a study with thousands enqueued does not fill the queue ahead of the other studies.
+    const queued = jobWindow(waiting, running, maxParallel);
+    await this.enqueue(studyId, queued, priority, running);
     let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
     const generation = generationSize(study.sampler, study.view);
     if (generation !== null) {
@@ -224,24 +241,36 @@ export class StudyScheduler implements OnModuleInit {
       // next is asked before it closes), so it gets only what it still lacks, at most maxParallel at a time.
       want = Math.min(want, generation - inFlight);
     }
-    if (want <= 0) return { created: 0, requeued: waiting.length, state: 'RUNNING' };
+    if (want <= 0) return { created: 0, requeued: queued.length, state: 'RUNNING' };
     const created = await study.createPendingTrials(want, plan);
-    await this.enqueue(studyId, created);
-    return { created: created.length, requeued: waiting.length, state: 'RUNNING' };
+    await this.enqueue(studyId, created, priority, running + queued.length);
+    return { created: created.length, requeued: queued.length, state: 'RUNNING' };
   }
 
+  /**
+   * One job per trial, in order; the i-th's slot (its turn among the study's trials in flight) is
+   * `firstSlot + i`.
+   */
   private async enqueue(
     studyId: number,
     trials: ReadonlyArray<{ trialId: number; number: number }>,
+    studyPriority: number,
+    firstSlot: number,
   ): Promise<void> {
     if (trials.length === 0) return;
     await this.trials.addBulk(
-      trials.map((t) => ({
+      trials.map((t, i) => ({
         name: 'trial',
         data: { studyId, trialId: t.trialId, trialNumber: t.number },
         // A failed job is removed at once: kept, its id would block the job that a later refill adds
         // for the trial (the trial's lease, not the job, says whether it runs).
-        opts: { jobId: trialJobId(t.trialId), removeOnComplete: true, removeOnFail: true, attempts: 1 },
+        opts: {
+          jobId: trialJobId(t.trialId),
+          priority: trialJobPriority(studyPriority, firstSlot + i),
+          removeOnComplete: true,
+          removeOnFail: true,
+          attempts: 1,
+        },
       })),
     );
   }

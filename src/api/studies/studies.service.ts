@@ -10,6 +10,7 @@ import {
   changeStudyState,
   checkStudyDefinition,
   definitionToJson,
+  DEFAULT_STUDY_PRIORITY,
   DEFINITION_ATTR,
   InvalidStudyDefinitionError,
   nextStudyState,
@@ -302,5 +303,6 @@ function toDefinition(dto: CreateStudyDto, defaultMaxRetries: number): StudyDefi
       maxRetries: dto.retry?.maxRetries ?? defaultMaxRetries,
       retryFailedTrials: dto.retry?.retryFailedTrials ?? 0,
     },
+    priority: dto.priority ?? DEFAULT_STUDY_PRIORITY,
   };
 }

@@ -6,7 +6,7 @@ import {
   type SamplerType,
   type StudyDirection,
 } from '@tuneforge/core';
-import { MAX_RETRIES_LIMIT } from '@tuneforge/platform';
+import { MAX_RETRIES_LIMIT, MAX_STUDY_PRIORITY, MIN_STUDY_PRIORITY } from '@tuneforge/platform';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -255,6 +255,19 @@ export class CreateStudyDto {
   @ValidateNested()
   @Type(() => RetryDto)
   retry?: RetryDto;
+
+  @ApiPropertyOptional({
+    description:
+      'the trials of running studies of higher priority start first; studies of equal priority share the workers in turn (each within its budget.maxParallel)',
+    default: 0,
+    minimum: MIN_STUDY_PRIORITY,
+    maximum: MAX_STUDY_PRIORITY,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_STUDY_PRIORITY)
+  @Max(MAX_STUDY_PRIORITY)
+  priority?: number;
 
   @ApiPropertyOptional({ description: 'seed of the sampler' })
   @IsOptional()
