@@ -8,6 +8,8 @@ import { PlatformConfig } from '../config/platform-config';
 import { PlatformShutdown } from '../providers/platform-shutdown';
 import { ObjectiveCatalogPort } from '../providers/objective-catalog';
 import { SandboxObjectiveCatalog } from '../providers/sandbox-objective-catalog';
+import { AskTellController } from './ask-tell/ask-tell.controller';
+import { AskTellService } from './ask-tell/ask-tell.service';
 import { ApiErrorsFilter } from './common/api-errors.filter';
 import { boardAuth } from './common/board-auth.middleware';
 import { TokenGuard } from './common/token.guard';
@@ -59,6 +61,7 @@ export class ApiModule {
       controllers: [
         StudiesController,
         TrialsController,
+        AskTellController,
         HealthController,
         DashboardController,
         EventsController,
@@ -68,6 +71,7 @@ export class ApiModule {
         StudiesService,
         ParetoService,
         TrialsService,
+        AskTellService,
         StudyPlotsService,
         StudyEventsService,
         StudyEventsHub,

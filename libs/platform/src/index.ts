@@ -10,3 +10,4 @@ export * from './stored-definition';
 export * from './study-lifecycle';
 export * from './study-events';
 export type * from './api-types';
+export * from './client-lease';

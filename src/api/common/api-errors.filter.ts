@@ -86,6 +86,8 @@ function fromHttpException(error: HttpException, req: Request): ApiErrorBody {
   const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : error.message;
   if (isFieldErrorList(fields)) return errorBody(status, message, fields);
+  const reason = typeof response === 'object' ? (response as { reason?: unknown }).reason : undefined;
+  if (typeof reason === 'string') return { ...errorBody(status, message), reason };
   // Nest's answer when no route matches: the path is at fault.
   if (status === HttpStatus.NOT_FOUND && message === `Cannot ${req.method} ${req.originalUrl}`) {
     return fieldErrorBody(

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ConflictException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 
 /** One input of the request at fault, named by its path (see {@link ApiErrorBody}). */
@@ -25,6 +25,8 @@ export interface ApiErrorBody {
   /** What went wrong and what to do, in one line (every field's messages when fields are at fault). */
   message: string;
   errors?: FieldError[];
+  /** A 409's cause as a word a client can branch on (ask and tell: `budget`, `lease-lost`, …). */
+  reason?: string;
 }
 
 export function statusText(status: number): string {
@@ -38,13 +40,18 @@ export function errorBody(status: number, message: string, errors?: FieldError[]
   return body;
 }
 
-/** An error body blaming one input: `message` is `<field>: <reason>`. */
+/** A 409 whose body carries `reason`, a word a client branches on (its message is for people). */
+export function conflictWithReason(reason: string, message: string): ConflictException {
+  return new ConflictException({ ...errorBody(409, message), reason });
+}
+
 /** A 400 for field errors found by a service (the same body as the validation pipe's). */
 export function badFields(errors: FieldError[]): BadRequestException {
   const message = errors.map((e) => `${e.field}: ${e.messages.join('; ')}`).join('; ');
   return new BadRequestException(errorBody(400, message, errors));
 }
 
+/** An error body blaming one input: `message` is `<field>: <reason>`. */
 export function fieldErrorBody(status: number, field: string, reason: string): ApiErrorBody {
   return errorBody(status, `${field}: ${reason}`, [{ field, messages: [reason] }]);
 }

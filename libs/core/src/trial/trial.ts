@@ -59,6 +59,9 @@ export class Trial extends DefineByRun {
     this.systemAttrsLocal = { ...frozen.systemAttrs };
     Object.assign(this.params, frozen.params);
     Object.assign(this.distributions, frozen.distributions);
+    // A trial attached again (an api process serving a REST client's report) keeps its curve so far:
+    // pruners judge it whole, and a step reported before keeps its first value.
+    Object.assign(this.intermediate, frozen.intermediateValues);
   }
 
   /** 0-based number of the trial in its study. */

@@ -1,0 +1,6 @@
+import { LeaseToken } from './lease-token';
+
+export class HeartbeatDto {
+  @LeaseToken()
+  token!: string;
+}
