@@ -28,6 +28,9 @@ import { optimizeAcquisition } from './optimize-acquisition';
 import { warpObjectiveValues } from './warp-objective-values';
 import { standardize } from './standardize';
 import { multiObjectiveModel, multiObjectiveTrainingTrials } from './multi-objective-model';
+import { constraintModels } from './constraint-models';
+import { FeasibilityWeightedAcquisition } from './feasibility-weighted-acquisition';
+import { isFeasible, totalViolation, trialConstraints } from '../../multi-objective/constraints';
 
 export interface GpSamplerOptions {
   /** Seed of the generator; the same seed gives the same trials. @defaultValue a random seed */
@@ -137,7 +140,9 @@ const MAX_PENDING = 128;
  * Several objectives (with or without constraints, read from the trials' `constraints` attribute): one GP per
  * objective and per constraint, and the point maximizing log EHVI over the feasible front times the probability
  * that every constraint holds, in closed form (multiObjectiveModel, LogEhviAcquisition); trials in flight are
- * Kriging believers. One objective with constraints: the constraints are not modelled yet (the GP ignores them).
+ * Kriging believers. One objective with constraints: one GP per constraint too, and log EI (or log q-EI) over the
+ * best feasible trial plus the log probability that every constraint holds — before any trial is feasible, that
+ * probability alone (FeasibilityWeightedAcquisition).
  */
 export class GpSampler implements Sampler {
   private readonly rng: Rng;
@@ -228,6 +233,7 @@ export class GpSampler implements Sampler {
     const encoding = new GpInputEncoding(searchSpace);
     if (study.directions.length > 1) return this.sampleMultiObjective(study, trial, complete, encoding);
     const sign = study.direction === 'minimize' ? -1 : 1;
+    const constrained = complete.some((t) => trialConstraints(t) !== null);
     const trials = trainingTrials(complete, sign);
     const n = trials.length;
     const x = new Float64Array(n * encoding.dim);
@@ -263,19 +269,40 @@ export class GpSampler implements Sampler {
     const gp = new GpRegressor(x, y, encoding.isCategorical, params, pending);
     // The incumbent is the best posterior mean at an observed point ("plug-in" EI): with a noiseless fit that is
     // the best value seen; with a noisy one, a lucky observation does not make every improvement look hopeless.
+    // With constraints, the incumbent is the best feasible one (none before a trial is feasible).
     const fitted = new Float64Array(n);
     gp.predict(x, n, fitted, new Float64Array(n));
-    let best = 0;
-    for (let i = 1; i < n; i++) if (fitted[i] > fitted[best]) best = i;
+    let best = -1;
+    for (let i = 0; i < n; i++) {
+      if (trials[i].feasible && (best < 0 || fitted[i] > fitted[best])) best = i;
+    }
+    let improvement: Acquisition | null = null;
     const nPending = gp.nPending;
-    let acq: Acquisition;
-    if (nPending === 0) acq = new LogEiAcquisition(gp, fitted[best]);
-    else {
+    if (best >= 0 && nPending === 0) improvement = new LogEiAcquisition(gp, fitted[best]);
+    else if (best >= 0) {
       const pendingMeans = new Float64Array(nPending);
       gp.predict(pending, nPending, pendingMeans, new Float64Array(nPending));
       const normals = normalPoints(Q_SAMPLES, nPending, Math.floor(this.rng.random() * 2 ** 32));
-      acq = new QLogEiAcquisition(gp, fitted[best], pendingMeans, normals);
+      improvement = new QLogEiAcquisition(gp, fitted[best], pendingMeans, normals);
     }
+    const first = new Set(startup.map((t) => t.number));
+    const constraints = constrained
+      ? constraintModels(
+          trials.map((t) => t.trial),
+          trials.map((t) => first.has(t.trial.number)),
+          encoding,
+          x,
+          pending,
+          (target, values) => this.fit(target, study.studyId, encoding, trials, x, values),
+        )
+      : [];
+    // Without constraints every trial is feasible, so there is an incumbent and an improvement.
+    const acq =
+      constraints.length > 0 || !improvement
+        ? new FeasibilityWeightedAcquisition(improvement, constraints)
+        : improvement;
+    // Before any trial is feasible, the local searches start from the least violating one.
+    if (best < 0) best = leastViolating(trials);
     const lengthscales = Float64Array.from(params.inverseSquaredLengthscales, (r) => 1 / Math.sqrt(r));
     const optimum = optimizeAcquisition(
       acq,
@@ -423,11 +450,30 @@ function isSingleValued(d: Distribution): boolean {
 function trainingTrials(
   complete: readonly FrozenTrial[],
   sign: number,
-): { trial: FrozenTrial; score: number }[] {
-  const all = complete.map((trial) => ({ trial, score: sign * trial.values![0] }));
+): { trial: FrozenTrial; score: number; feasible: boolean }[] {
+  const all = complete.map((trial) => ({
+    trial,
+    score: sign * trial.values![0],
+    feasible: isFeasible(trial),
+  }));
   if (all.length <= MAX_TRAINING_TRIALS) return all;
-  const byScore = all.map((_, i) => i).sort((a, b) => all[b].score - all[a].score || a - b);
+  const byScore = all
+    .map((_, i) => i)
+    .sort(
+      (a, b) => Number(all[b].feasible) - Number(all[a].feasible) || all[b].score - all[a].score || a - b,
+    );
   const keep = new Set(byScore.slice(0, MAX_TRAINING_TRIALS / 2));
   for (let i = all.length - 1; keep.size < MAX_TRAINING_TRIALS; i--) keep.add(i);
   return [...keep].sort((a, b) => a - b).map((i) => all[i]);
+}
+
+/** The index of the trial whose constraints are violated least (summed), the first on a tie. */
+function leastViolating(trials: readonly { trial: FrozenTrial }[]): number {
+  let best = 0;
+  let least = Infinity;
+  trials.forEach((t, i) => {
+    const violation = totalViolation(t.trial);
+    if (violation < least) [best, least] = [i, violation];
+  });
+  return best;
 }

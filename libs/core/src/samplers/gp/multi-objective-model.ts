@@ -1,4 +1,4 @@
-import { isFeasible, trialConstraints } from '../../multi-objective/constraints';
+import { isFeasible } from '../../multi-objective/constraints';
 import { nonDominatedBoxes } from '../../multi-objective/non-dominated-boxes';
 import type { Rng } from '../../random/rng';
 import { dominates } from '../../study/pareto';
@@ -8,8 +8,10 @@ import type { GpInputEncoding } from './gp-input-encoding';
 import { GpRegressor } from './gp-regressor';
 import type { KernelParams } from './kernel-params';
 import { LogEhvi } from './log-ehvi';
-import { LogEhviAcquisition, type ConstraintModel } from './log-ehvi-acquisition';
-import { standardize } from './standardize';
+import type { Acquisition } from './acquisition';
+import { centredTarget, constraintModels, type ConstraintModel } from './constraint-models';
+import { FeasibilityWeightedAcquisition } from './feasibility-weighted-acquisition';
+import { LogEhviAcquisition } from './log-ehvi-acquisition';
 
 /** Local searches of the acquisition started from trials of the front (the reference's choice: half of ten). */
 const FRONT_WARM_STARTS = 5;
@@ -59,7 +61,7 @@ export interface MultiObjectiveModelInputs {
 }
 
 export interface MultiObjectiveModel {
-  acquisition: LogEhviAcquisition;
+  acquisition: Acquisition;
   /** Points of the front where local searches start. */
   warmStarts: Float64Array[];
   /** The objectives' mean length scales, for the local searches' units. */
@@ -71,7 +73,7 @@ export interface MultiObjectiveModel {
  * handling): one GP per objective and one per constraint, each on standardized values (objectives negated
  * when minimized, constraints negated, so that every GP is maximized), centred on the start-up trials' mean;
  * the acquisition is log EHVI over the front of the feasible trials, times the probability that every
- * constraint holds (LogEhviAcquisition).
+ * constraint holds (LogEhviAcquisition in a FeasibilityWeightedAcquisition).
  *
  * Trials in flight are Kriging believers: each GP holds them as exact observations (its variance collapses
  * there), and their posterior means join the front when the constraint GPs expect them feasible, so the next
@@ -118,7 +120,12 @@ export function multiObjectiveModel(inputs: MultiObjectiveModelInputs): MultiObj
     const raised = front.map((row) => row.map((v, j) => v - margin[j]));
     ehvi = new LogEhvi(nonDominatedBoxes(thin(raised, m, inputs.rng), reference));
   }
-  const acquisition = new LogEhviAcquisition(objectives, ehvi, constraints);
+  // Without constraints every trial is feasible, so there is a front (the trials are never none).
+  const improvement = ehvi ? new LogEhviAcquisition(objectives, ehvi) : null;
+  const acquisition: Acquisition =
+    constraints.length > 0 || !improvement
+      ? new FeasibilityWeightedAcquisition(improvement, constraints)
+      : improvement;
 
   const paretoRows = nonDominatedIndices(losses).map((k) => feasibleTrials[k]);
   const warmStarts = pick(paretoRows, Math.min(FRONT_WARM_STARTS, paretoRows.length), inputs.rng).map((i) =>
@@ -129,61 +136,6 @@ export function multiObjectiveModel(inputs: MultiObjectiveModelInputs): MultiObj
     gp.params.inverseSquaredLengthscales.forEach((r, d) => (lengthscales[d] += 1 / Math.sqrt(r) / m));
   }
   return { acquisition, warmStarts, lengthscales };
-}
-
-/**
- * Standardized values centred on the start-up trials' mean (the GP's prior mean: they fill the space, so
- * their mean estimates the average of f over it), with the map from a raw value to the same units.
- */
-function centredTarget(
-  scores: readonly number[],
-  isStartup: readonly boolean[],
-): { y: Float64Array; toTarget: (v: number) => number } {
-  const { y, mean, std, lo, hi } = standardize(scores);
-  let startupMean = 0;
-  let count = 0;
-  scores.forEach((v, i) => {
-    if (!isStartup[i]) return;
-    startupMean += Math.min(hi, Math.max(lo, Number.isNaN(v) ? lo : v));
-    count++;
-  });
-  const prior = count > 0 ? (startupMean / count - mean) / std : 0;
-  for (let i = 0; i < y.length; i++) y[i] -= prior;
-  return { y, toTarget: (v) => (v - mean) / std - prior };
-}
-
-/**
- * One GP per constraint, on the negated constraint values (a constraint holds where the value is ≥ the
- * threshold, the image of 0). A trial without constraint values counts as 0 (on the boundary); a non-number
- * as the worst value seen.
- */
-function constraintModels(
-  trials: readonly FrozenTrial[],
-  isStartup: readonly boolean[],
-  encoding: GpInputEncoding,
-  x: Float64Array,
-  pending: Float64Array,
-  fit: MultiObjectiveModelInputs['fit'],
-): ConstraintModel[] {
-  const values = trials.map(trialConstraints);
-  const count = Math.max(0, ...values.map((c) => c?.length ?? 0));
-  const models: ConstraintModel[] = [];
-  for (let c = 0; c < count; c++) {
-    const scores = values.map((v) => {
-      const raw = v ? v[c] : 0;
-      return raw === undefined || Number.isNaN(raw) ? -Infinity : -raw;
-    });
-    const target = centredTarget(scores, isStartup);
-    const gp = new GpRegressor(
-      x,
-      target.y,
-      encoding.isCategorical,
-      fit(`constraint:${c}`, target.y),
-      pending,
-    );
-    models.push({ gp, threshold: target.toTarget(0) });
-  }
-  return models;
 }
 
 /** The believed values (posterior means) of the trials in flight that the constraint GPs expect feasible, as losses. */
