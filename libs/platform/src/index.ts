@@ -6,6 +6,7 @@ export * from './pruning-index';
 export * from './redis-pruning-history';
 export * from './study-definition';
 export * from './study-priority';
+export * from './worker-pools';
 export * from './stored-definition';
 export * from './study-lifecycle';
 export * from './study-events';

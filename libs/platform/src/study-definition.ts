@@ -13,6 +13,7 @@ import {
   type StudyDirection,
 } from '@tuneforge/core';
 import { studyPriorityProblem } from './study-priority';
+import { resourcesProblem, type Resources } from './worker-pools';
 
 /**
  * Which objective a platform study runs. `client`: none on the platform — clients run the trials
@@ -71,6 +72,11 @@ export interface StudyDefinition {
   retry?: RetryPolicy;
   /** Trials of studies of higher priority start first (`studyPriorityOf`; absent in older definitions: 0). */
   priority?: number;
+  /**
+   * What each trial needs of a worker (`{"gpu": 1}`): its trials go only to workers that offer it
+   * (worker-pools.ts). Absent: nothing, any worker runs them.
+   */
+  resources?: Resources;
 }
 
 /** The study's retry policy, the platform's default `maxRetries` (TUNEFORGE_MAX_RETRIES) filling a gap. */
@@ -151,6 +157,16 @@ export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCat
   }
   const priorityProblem = def.priority === undefined ? null : studyPriorityProblem(def.priority);
   if (priorityProblem) throw new InvalidStudyDefinitionError('priority', priorityProblem);
+  if (def.resources !== undefined) {
+    const problem = resourcesProblem(def.resources);
+    if (problem) throw new InvalidStudyDefinitionError('resources', problem);
+    if (isClientOnly(def) && Object.keys(def.resources).length > 0) {
+      throw new InvalidStudyDefinitionError(
+        'resources',
+        'applies to trials run by queue workers; a client-only study (no objective) has none',
+      );
+    }
+  }
   for (const key of ['maxRetries', 'retryFailedTrials'] as const) {
     const n = def.retry?.[key];
     if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > MAX_RETRIES_LIMIT)) {
