@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { InvalidResourcesError, parseResources, type Resources } from '@tuneforge/platform';
 
 export const ROLES = ['api', 'scheduler', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,6 +22,12 @@ export abstract class PlatformConfig {
   abstract readonly port: number;
   /** Trials one worker process runs at once. @defaultValue 4 */
   abstract readonly workerConcurrency: number;
+  /**
+   * What a worker offers to trials that need resources (`TUNEFORGE_WORKER_RESOURCES=gpu=2,cpu=8`): it runs
+   * the trials whose study's `resources` it meets, as many at once as they fit. @defaultValue {} (runs only
+   * trials that need nothing)
+   */
+  abstract readonly workerResources: Resources;
   /** BullMQ and Redis key prefix. @defaultValue tuneforge */
   abstract readonly queuePrefix: string;
   /** Extra runs of a trial whose worker was lost, for studies that do not set `retry.maxRetries`. @defaultValue 1 */
@@ -118,6 +125,18 @@ function clusterNodesSetting(env: NodeJS.ProcessEnv, problems: string[]): RedisN
   return nodes;
 }
 
+function workerResourcesSetting(env: NodeJS.ProcessEnv, problems: string[]): Resources {
+  try {
+    return parseResources(env.TUNEFORGE_WORKER_RESOURCES ?? '');
+  } catch (e) {
+    if (!(e instanceof InvalidResourcesError)) throw e;
+    problems.push(
+      `TUNEFORGE_WORKER_RESOURCES must list name=amount pairs separated by commas (e.g. gpu=2,cpu=8): ${e.message}.`,
+    );
+    return {};
+  }
+}
+
 /** Reads and checks every setting; throws a ConfigError naming each bad one. */
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const problems: string[] = [];
@@ -157,6 +176,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   const publicRead = env.TUNEFORGE_PUBLIC_READ ?? '1';
   if (!['0', '1'].includes(publicRead))
     problems.push(`TUNEFORGE_PUBLIC_READ must be 0 or 1, got '${publicRead}'.`);
+  const workerResources = workerResourcesSetting(env, problems);
   const config: PlatformConfig = {
     role,
     databaseUrl,
@@ -166,6 +186,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     host,
     port: intSetting(env, 'PORT', 3000, 0, 65535, problems),
     workerConcurrency: intSetting(env, 'TUNEFORGE_WORKER_CONCURRENCY', 4, 1, 256, problems),
+    workerResources,
     queuePrefix: prefix,
     maxRetries: intSetting(env, 'TUNEFORGE_MAX_RETRIES', 1, 0, 20, problems),
     workerId: env.TUNEFORGE_WORKER_ID ?? `${hostname()}-${process.pid}`,
