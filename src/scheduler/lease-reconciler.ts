@@ -17,6 +17,11 @@ export interface Reconciled {
  *
  * Nothing is expired until the scheduler has reached the database for a whole lease without a break:
  * after an outage (or this scheduler's own start) the workers get one lease to renew theirs first.
+ *
+ * REST clients (ask and tell) hold trials under leases of their own duration: the api stores each of
+ * their renewals shifted by the difference to this lease (libs/platform `clientRenewalTime`), so the
+ * one rule here ends a client's trial `leaseSeconds` after its last call, and a client-only study's
+ * trial sent back to WAITING is handed to the next ask.
  */
 export class LeaseReconciler {
   private readonly logger = new Logger('scheduler');
@@ -48,7 +53,7 @@ export class LeaseReconciler {
     const { maxRetries } = retryPolicyOf(definition, this.defaultMaxRetries);
     const now = this.clock();
     const lapsedBefore = now - this.leaseMs;
-    const reason = `its worker stopped renewing the trial's lease (${this.leaseMs / 1000} s) ${maxRetries + 1} time(s); no retry left (retry.maxRetries = ${maxRetries})`;
+    const reason = `its worker or client stopped renewing the trial's lease (a worker's lasts ${this.leaseMs / 1000} s, a client's the leaseSeconds it asked for) ${maxRetries + 1} time(s); no retry left (retry.maxRetries = ${maxRetries})`;
     const { requeued, failed } = await this.storage.expireLeases(
       study.studyId,
       lapsedBefore,
