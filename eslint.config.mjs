@@ -60,6 +60,11 @@ const LIBS = '@tuneforge/core, @tuneforge/platform, @tuneforge/storage or @tunef
 /** The platform (src/) is what the libraries serve: a library never reaches back into it. */
 const libForbidden = [
   {
+    target: '^clients(/|$)',
+    message:
+      'A library does not import the REST clients (clients/): they are built on the platform, not under it.',
+  },
+  {
     target: '^src(/|$)',
     message: 'A library does not import the platform (src/): move the shared code into a library.',
   },

@@ -135,4 +135,32 @@ describe('ask and tell over REST', () => {
     for (const res of [badLease, badParam, badStep, noValue, noToken])
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:/);
   });
+
+  it('shows the routes and their bodies on the OpenAPI page', async () => {
+    const { body } = await platform.request('/docs-json');
+    const routes = {
+      '/studies/{id}/ask': 'AskTrialDto',
+      '/studies/{id}/trials/{number}/heartbeat': 'HeartbeatDto',
+      '/studies/{id}/trials/{number}/suggest': 'SuggestParamDto',
+      '/studies/{id}/trials/{number}/report': 'ReportValueDto',
+      '/studies/{id}/trials/{number}/tell': 'TellTrialDto',
+    };
+    for (const [path, dto] of Object.entries(routes)) {
+      const ref = body.paths[path]?.post?.requestBody?.content?.['application/json']?.schema?.$ref;
+      expect(ref).toBe(`#/components/schemas/${dto}`);
+    }
+    expect(Object.keys(body.components.schemas.TellTrialDto.properties).sort()).toEqual([
+      'constraints',
+      'failReason',
+      'state',
+      'token',
+      'userAttrs',
+      'value',
+      'values',
+    ]);
+    expect(body.components.schemas.AskTrialDto.properties.leaseSeconds).toMatchObject({
+      minimum: 5,
+      maximum: 3600,
+    });
+  });
 });

@@ -229,7 +229,9 @@ function summaryOf(s: StudyResponse): HTMLElement {
     const objective =
       d.objective.kind === 'inline-command'
         ? clip(d.objective.argv.join(' '), 120)
-        : `${d.objective.kind} ${d.objective.name}`;
+        : d.objective.kind === 'client'
+          ? 'run by clients (ask and tell)'
+          : `${d.objective.kind} ${d.objective.name}`;
     facts.push(
       ['Objective', objective],
       ['Sampler', d.sampler.type],
