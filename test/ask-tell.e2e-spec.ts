@@ -163,4 +163,25 @@ describe('ask and tell over REST', () => {
       maximum: 3600,
     });
   });
+
+  it('hands out an enqueued trial first; its fixed values answer suggest', async () => {
+    await post('/studies', { name: 'client-enqueued', budget: { nTrials: 2 }, pruner: { type: 'none' } });
+    expect((await post('/studies/client-enqueued/trials', { params: { layers: 5 } })).status).toBe(201);
+    // An asked distribution that the enqueued value does not fit: 400, and the trial waits for another ask.
+    const misfit = await post('/studies/client-enqueued/ask', {
+      params: { layers: { type: 'int', low: 1, high: 3 } },
+    });
+    expect(misfit.status).toBe(400);
+    expect(misfit.body.errors[0].field).toBe('params');
+    const asked = await post('/studies/client-enqueued/ask', {});
+    expect(asked.body).toMatchObject({ number: 0, params: {} });
+    const layers = await post('/studies/client-enqueued/trials/0/suggest', {
+      name: 'layers',
+      distribution: { type: 'int', low: 1, high: 9 },
+      token: asked.body.lease.token,
+    });
+    expect(layers.body).toEqual({ name: 'layers', value: 5 });
+    const fresh = await post('/studies/client-enqueued/ask', {});
+    expect(fresh.body.number).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ATTEMPT_ATTR,
   CONSTRAINTS_ATTR,
   createPruner,
   createSampler,
@@ -75,6 +76,12 @@ interface ClientStudy {
   space: ReadonlyMap<string, Distribution> | null;
 }
 
+/**
+ * Studies whose history this process keeps for its clients (a forgotten one is read again on its next
+ * call, incrementally after that).
+ */
+const CACHED_STUDIES = 64;
+
 /** Tries at planning a trial before giving up: a queue worker may claim a planned trial first (mixed studies). */
 const MAX_PLANNING_TRIES = 5;
 
@@ -119,16 +126,25 @@ export class AskTellService {
     const claimed = await this.studies.underStudyLock(studyId, () => this.claimFor(studyId, entry, lease));
     // Parameters known up front are suggested now: stored ones answer as they are, enqueued values are
     // kept, the rest are sampled (the sampler's relative sample for a planned trial).
-    const { params, distributions } = await this.onLive(entry, claimed, (live) => {
-      for (const [name, d] of asked) suggestDistribution(live, name, d);
-      const t = live.snapshot();
-      return { params: t.params, distributions: t.distributions };
-    });
+    let suggested;
+    try {
+      suggested = await this.onLive(entry, claimed, (live) => {
+        for (const [name, d] of asked) suggestDistribution(live, name, d);
+        const t = live.snapshot();
+        return { params: t.params, distributions: t.distributions };
+      });
+    } catch (e) {
+      if (!(e instanceof InvalidArgumentError || e instanceof DistributionConflictError)) throw e;
+      // An enqueued value outside an asked distribution: the trial goes back at once for another ask.
+      await this.storage.requeueTrial(claimed.trialId, lease.holder).catch(() => undefined);
+      throw badFields([{ field: 'params', messages: [e.message] }]);
+    }
+    const { params, distributions } = suggested;
     const expiresAt = await this.renew(claimed, lease);
     return {
       number: claimed.number,
       trialId: claimed.trialId,
-      attempt: Number(claimed.systemAttrs['platform:attempt'] ?? 1),
+      attempt: Number(claimed.systemAttrs[ATTEMPT_ATTR] ?? 1),
       params: { ...params },
       distributions: { ...distributions },
       lease: { token: lease.token, seconds: lease.seconds, expiresAt: new Date(expiresAt).toISOString() },
@@ -358,11 +374,15 @@ export class AskTellService {
 
   private clientStudy(studyId: number): Promise<ClientStudy> {
     let entry = this.studyCache.get(studyId);
-    if (!entry) {
+    if (entry) {
+      // Most recently used last: the first entry is the one to forget when the cache is full.
+      this.studyCache.delete(studyId);
+    } else {
       entry = this.load(studyId);
-      this.studyCache.set(studyId, entry);
       entry.catch(() => this.studyCache.delete(studyId));
     }
+    this.studyCache.set(studyId, entry);
+    if (this.studyCache.size > CACHED_STUDIES) this.studyCache.delete(this.studyCache.keys().next().value!);
     return entry;
   }
 
