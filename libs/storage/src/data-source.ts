@@ -102,13 +102,19 @@ async function migrate(dataSource: DataSource): Promise<void> {
   try {
     await queryRunner.connect();
     if (dialectOf(dataSource) === 'postgres') {
-      await queryRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      // All in one transaction under a transaction-level lock, so that nothing depends on the session:
+      // behind PgBouncer in transaction mode a session lock could be taken on one server connection and
+      // released on another. A second migrator waits for the lock, then finds nothing pending.
+      await queryRunner.startTransaction();
       try {
+        await queryRunner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
         const executor = new MigrationExecutor(dataSource, queryRunner);
-        executor.transaction = 'all';
+        executor.transaction = 'none';
         await executor.executePendingMigrations();
-      } finally {
-        await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        await queryRunner.commitTransaction();
+      } catch (e) {
+        await queryRunner.rollbackTransaction();
+        throw e;
       }
     } else {
       // One connection per process: BEGIN IMMEDIATE takes the file's write lock (waiting for it

@@ -84,6 +84,7 @@ describe.each([
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
       const applied = await storage.dataSource.query(`SELECT name FROM ${MIGRATIONS_TABLE}`);
       expect(applied.map((r: { name: string }) => r.name).sort()).toEqual([
+        'BigStudyReads1796900000000',
         'InitialSchema1795770000000',
         'PlatformStateInOneHome1796287280000',
       ]);
@@ -102,7 +103,7 @@ describe.each([
       const applied = await (storages[0] as TypeOrmStorage).dataSource.query(
         `SELECT name FROM ${MIGRATIONS_TABLE}`,
       );
-      expect(applied).toHaveLength(2);
+      expect(applied).toHaveLength(3);
     } finally {
       await Promise.all(storages.map((s) => s.close()));
     }
@@ -112,6 +113,7 @@ describe.each([
     const ds = await new DataSource(storageDataSourceOptions(targetOf(dialect, db))).initialize();
     try {
       await runStorageMigrations(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       expect(await ds.createQueryRunner().hasColumn('studies', 'definition')).toBe(true);
       await ds.undoLastMigration();
@@ -186,7 +188,16 @@ describe.each([
       // The running trial's lease still works from its columns.
       const running = (await storage.getAllTrials(studyId))[3];
       expect(await storage.renewLeases('w3', [running.trialId], 6_000)).toEqual([running.trialId]);
+      // The counters start from the trials already stored.
+      expect(await storage.countTrials(studyId)).toEqual({
+        WAITING: 1,
+        RUNNING: 2,
+        COMPLETE: 1,
+        PRUNED: 0,
+        FAIL: 1,
+      });
 
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       const qr = ds.createQueryRunner();
       try {

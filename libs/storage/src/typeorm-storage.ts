@@ -18,7 +18,10 @@ import {
   type JsonValue,
   type StudyRecord,
   type StudySummary,
+  type StudyDirection,
   type TrialChanges,
+  type TrialPage,
+  type TrialPageQuery,
   type TrialState,
   type TrialTemplate,
   type ExpiredLeases,
@@ -304,6 +307,37 @@ export class TypeOrmStorage extends Storage {
     const changes = await this.backend.getTrialsChangedSince(studyId, cursor);
     if (!changes.studyExists) throw studyNotFound(studyId);
     return { trials: changes.trials, cursor: changes.cursor };
+  }
+
+  override async countTrials(studyId: number): Promise<Record<TrialState, number>> {
+    if (!this.backend.countTrials) return super.countTrials(studyId);
+    const { studyExists, counts } = await this.backend.countTrials(studyId);
+    if (!studyExists) throw studyNotFound(studyId);
+    const tally = Object.fromEntries(TRIAL_STATES.map((st) => [st, 0])) as Record<TrialState, number>;
+    for (const [state, n] of counts) if (state in tally) tally[state as TrialState] = n;
+    return tally;
+  }
+
+  override async getTrialByNumber(studyId: number, number: number): Promise<FrozenTrial | null> {
+    if (!this.backend.getTrialByNumber) return super.getTrialByNumber(studyId, number);
+    const { studyExists, trial } = await this.backend.getTrialByNumber(studyId, number);
+    if (!studyExists) throw studyNotFound(studyId);
+    return trial;
+  }
+
+  override async getTrialPage(studyId: number, query: TrialPageQuery): Promise<TrialPage> {
+    if (!this.backend.getTrialPage) return super.getTrialPage(studyId, query);
+    const { studyExists, page } = await this.backend.getTrialPage(studyId, query);
+    if (!studyExists) throw studyNotFound(studyId);
+    return page;
+  }
+
+  /** The first feasible trial of a value index walk; when no COMPLETE trial is feasible, the whole ranking. */
+  override async getBestTrial(studyId: number, direction: StudyDirection): Promise<FrozenTrial | null> {
+    if (!this.backend.getBestFeasibleTrial) return super.getBestTrial(studyId, direction);
+    const { studyExists, trial } = await this.backend.getBestFeasibleTrial(studyId, direction);
+    if (!studyExists) throw studyNotFound(studyId);
+    return trial ?? super.getBestTrial(studyId, direction);
   }
 
   /** Closes the storage's own connections, and the DataSource when the storage opened it. Idempotent. */

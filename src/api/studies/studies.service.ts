@@ -33,7 +33,7 @@ import { PlatformTelemetry } from '../../telemetry/platform-telemetry';
 import { RefillQueue } from '../../providers/refill-queue';
 import { StudyCleanup } from '../../providers/study-cleanup';
 import type { StudyRef } from '../common/route-params';
-import { emptyCounts, toStudyResponse } from '../common/responses';
+import { emptyCounts, toStudyResponse, toTrialResponse } from '../common/responses';
 import { badFields, errorBody } from '../common/error-body';
 import { StudyLock } from '../../providers/study-lock';
 import { checkGrid, knownSpaceOf } from '../trials/enqueued-params';
@@ -137,17 +137,22 @@ export class StudiesService {
     return studies.map((s) => toStudyResponse(s, { ...s.trialCounts }));
   }
 
+  /**
+   * The study with its counts (the storage's counters) and its best trial (the first feasible one of a
+   * value index walk), so that its cost does not grow with the study. A multi-objective study's Pareto
+   * front still reads its COMPLETE trials (see docs/PLATFORM.md, "Big studies").
+   */
   async get(ref: StudyRef): Promise<StudyResponse> {
-    const studyId = await this.resolve(ref);
+    const studyId = typeof ref === 'number' ? ref : await this.storage.getStudyIdByName(ref);
     const record = await this.storage.getStudy(studyId);
-    const trials = await this.storage.getAllTrials(studyId);
-    const counts = emptyCounts();
-    for (const t of trials) counts[t.state]++;
-    return toStudyResponse(
-      record,
-      counts,
-      trials.filter((t) => t.state === 'COMPLETE'),
-    );
+    const [counts, best] = await Promise.all([
+      this.storage.countTrials(studyId),
+      record.directions.length === 1 ? this.storage.getBestTrial(studyId, record.directions[0]) : null,
+    ]);
+    if (record.directions.length > 1) {
+      return toStudyResponse(record, counts, await this.storage.getAllTrials(studyId, ['COMPLETE']));
+    }
+    return { ...toStudyResponse(record, counts), best: best ? toTrialResponse(best) : null };
   }
 
   /** RUNNING → STOPPED; a STOPPED study is answered as it is; a COMPLETED one is a 409. */

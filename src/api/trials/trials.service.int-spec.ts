@@ -92,6 +92,31 @@ describe('TrialsService', () => {
     expect(page.items.map((t) => t.number)).toEqual([3, 0]);
   });
 
+  it('pages by the next cursor in both value orders, and refuses a cursor of another order naming after', async () => {
+    const { storage, trials, studyId } = await setup();
+    for (const values of [[3], null, [1], [2], [1], null]) {
+      await storage.createTrial(studyId, values ? { state: 'COMPLETE', values } : { state: 'WAITING' });
+    }
+    const walk = async (order: 'value' | '-value') => {
+      const seen: number[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await trials.list(studyId, { order, limit: 2, after });
+        expect(page.total).toBe(6);
+        seen.push(...page.items.map((t) => t.number));
+        if (page.next === null) return seen;
+        after = page.next;
+      }
+    };
+    expect(await walk('value')).toEqual([2, 4, 3, 0, 1, 5]);
+    expect(await walk('-value')).toEqual([0, 3, 2, 4, 1, 5]);
+    const first = await trials.list(studyId, { order: 'value', limit: 2 });
+    expect(first.next).toBe('1:4');
+    await expect(trials.list(studyId, { order: 'number', after: '1:4' })).rejects.toMatchObject({
+      response: { errors: [{ field: 'after' }] },
+    });
+  });
+
   it('lists only the trials in the state asked for', async () => {
     const { storage, trials, studyId } = await setup();
     await storage.createTrial(studyId, { state: 'COMPLETE', values: [1] });

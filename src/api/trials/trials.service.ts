@@ -1,47 +1,24 @@
-import { Injectable } from '@nestjs/common';
-import {
-  formatTrials,
-  Storage,
-  TrialNotFoundError,
-  type FrozenTrial,
-  type JsonObject,
-} from '@tuneforge/core';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { formatTrials, Storage, TrialNotFoundError, type JsonObject } from '@tuneforge/core';
 import { checkEnqueue, readStudyDefinition, studyStateOf, type TrialResponse } from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
-import { badFields } from '../common/error-body';
+import { badFields, fieldErrorBody } from '../common/error-body';
 import { toTrialResponse } from '../common/responses';
 import type { StudyRef } from '../common/route-params';
 import { StudiesService } from '../studies/studies.service';
 import type { EnqueueTrialDto } from './dto/enqueue-trial.dto';
-import type { ListTrialsQuery, TrialOrder } from './dto/list-trials.query';
+import type { ListTrialsQuery } from './dto/list-trials.query';
 import { checkEnqueuedParams, knownSpaceOf } from './enqueued-params';
+import { formatCursor, parseCursor } from './trial-cursor';
 
 export interface TrialPage {
+  /** Trials of the study (in the state asked for), from the storage's counters. */
   total: number;
   offset: number;
   limit: number;
   items: TrialResponse[];
-}
-
-function compare(order: TrialOrder): (a: FrozenTrial, b: FrozenTrial) => number {
-  const value = (t: FrozenTrial) => (t.values ? t.values[0] : null);
-  switch (order) {
-    case '-number':
-      return (a, b) => b.number - a.number;
-    case 'value':
-    case '-value': {
-      const sign = order === 'value' ? 1 : -1;
-      // Trials without a value go last either way.
-      return (a, b) => {
-        const va = value(a);
-        const vb = value(b);
-        if (va === null || vb === null) return va === null ? (vb === null ? a.number - b.number : 1) : -1;
-        return sign * (va - vb) || a.number - b.number;
-      };
-    }
-    default:
-      return (a, b) => a.number - b.number;
-  }
+  /** Pass as `after` for the page that follows (keyset paging); null on the last page. */
+  next: string | null;
 }
 
 @Injectable()
@@ -52,23 +29,42 @@ export class TrialsService {
     private readonly registry: ObjectiveRegistry,
   ) {}
 
+  /**
+   * A page of the study's trials: after the position `after` (keyset, each page an index range) or after
+   * `offset` trials (read and dropped by the database). @throws BadRequestException naming `after`
+   */
   async list(ref: StudyRef, query: ListTrialsQuery): Promise<TrialPage> {
     const studyId = await this.studies.resolve(ref);
-    const trials = [...(await this.storage.getAllTrials(studyId, query.state ? [query.state] : undefined))];
-    trials.sort(compare(query.order ?? 'number'));
+    const order = query.order ?? 'number';
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;
+    if (query.after !== undefined && offset !== 0) {
+      throw new BadRequestException(
+        fieldErrorBody(
+          400,
+          'offset',
+          'give either after (the next of the previous page) or offset, not both',
+        ),
+      );
+    }
+    const after = query.after === undefined ? null : parseCursor(query.after, order);
+    const [page, counts] = await Promise.all([
+      this.storage.getTrialPage(studyId, { state: query.state, order, after, offset, limit }),
+      this.storage.countTrials(studyId),
+    ]);
+    const total = query.state ? counts[query.state] : Object.values(counts).reduce((sum, n) => sum + n, 0);
     return {
-      total: trials.length,
+      total,
       offset,
       limit,
-      items: trials.slice(offset, offset + limit).map(toTrialResponse),
+      items: page.trials.map(toTrialResponse),
+      next: page.next ? formatCursor(page.next) : null,
     };
   }
 
   async get(ref: StudyRef, number: number): Promise<TrialResponse> {
     const studyId = await this.studies.resolve(ref);
-    const trial = (await this.storage.getAllTrials(studyId)).find((t) => t.number === number);
+    const trial = await this.storage.getTrialByNumber(studyId, number);
     if (!trial) throw new TrialNotFoundError(`Study ${ref} has no trial number ${number}.`);
     return toTrialResponse(trial);
   }
@@ -94,7 +90,8 @@ export class TrialsService {
       const record = await this.storage.getStudy(studyId);
       const state = studyStateOf(record);
       const definition = readStudyDefinition(record.studyName, record.systemAttrs)!;
-      const trialCount = (await this.storage.getAllTrials(studyId)).length;
+      const counts = await this.storage.countTrials(studyId);
+      const trialCount = Object.values(counts).reduce((sum, n) => sum + n, 0);
       checkEnqueue(studyId, state, trialCount, definition.budget.nTrials);
       const errors = checkEnqueuedParams(dto.params, knownSpaceOf(definition, this.registry));
       if (errors.length > 0) throw badFields(errors);

@@ -2,6 +2,9 @@ import type { Distribution, ParamValue } from '../distributions';
 import type { JsonObject, JsonValue } from '../json';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { StudyDirection, TrialState } from '../trial/trial-state';
+import { bestOfTrials, countByState, pageOfTrials, type TrialPage, type TrialPageQuery } from './trial-reads';
+
+export * from './trial-reads';
 
 export interface StudyRecord {
   readonly studyId: number;
@@ -221,6 +224,32 @@ export abstract class Storage {
    * storage may return a trial again unchanged (never miss one): readers replace trials by number.
    */
   abstract getTrialsChangedSince(studyId: number, cursor: number): Promise<TrialChanges>;
+  /**
+   * Trials of the study by state (every state present). Storages with many trials keep it without reading
+   * them; by default it counts `getAllTrials`. @throws StudyNotFoundError
+   */
+  async countTrials(studyId: number): Promise<Record<TrialState, number>> {
+    return countByState(await this.getAllTrials(studyId));
+  }
+  /** The trial numbered `number` in the study, or null. @throws StudyNotFoundError */
+  async getTrialByNumber(studyId: number, number: number): Promise<FrozenTrial | null> {
+    return (await this.getAllTrials(studyId)).find((t) => t.number === number) ?? null;
+  }
+  /**
+   * One page of the study's trials in an order, after a position (keyset paging: each page costs its own
+   * size where the storage has indexes for the order) or after an offset. @throws StudyNotFoundError
+   */
+  async getTrialPage(studyId: number, query: TrialPageQuery): Promise<TrialPage> {
+    return pageOfTrials(await this.getAllTrials(studyId), query);
+  }
+  /**
+   * The best COMPLETE trial of a single-objective study (`direction`): the least constraint violation
+   * first, then the best first value, then the lowest number; null when none is COMPLETE.
+   * @throws StudyNotFoundError
+   */
+  async getBestTrial(studyId: number, direction: StudyDirection): Promise<FrozenTrial | null> {
+    return bestOfTrials(await this.getAllTrials(studyId, ['COMPLETE']), direction);
+  }
   /**
    * Times the storage's connections to its database broke so far (0 where that cannot happen). A
    * storage may acknowledge some writes before they are durable (the Postgres storage's asynchronous

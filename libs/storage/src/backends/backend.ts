@@ -1,4 +1,4 @@
-import type { FrozenTrial, TrialState } from '@tuneforge/core';
+import type { FrozenTrial, StudyDirection, TrialPage, TrialPageQuery, TrialState } from '@tuneforge/core';
 import type { StudyRow } from '../mappers';
 
 /** A trial to insert, already encoded for the database. */
@@ -115,6 +115,21 @@ export interface StorageBackend {
     studyId: number,
     cursor: number,
   ): Promise<{ studyExists: boolean; trials: FrozenTrial[]; cursor: number }>;
+  /**
+   * Reads that a backend answers from indexes (Postgres); the storage reads the whole study instead where
+   * a backend has none (see Storage's defaults). Each returns studyExists: false for an unknown study.
+   */
+  countTrials?(studyId: number): Promise<{ studyExists: boolean; counts: Array<[string, number]> }>;
+  getTrialByNumber?(
+    studyId: number,
+    number: number,
+  ): Promise<{ studyExists: boolean; trial: FrozenTrial | null }>;
+  getTrialPage?(studyId: number, query: TrialPageQuery): Promise<{ studyExists: boolean; page: TrialPage }>;
+  /** The best feasible COMPLETE trial, or null when no COMPLETE trial is feasible. */
+  getBestFeasibleTrial?(
+    studyId: number,
+    direction: StudyDirection,
+  ): Promise<{ studyExists: boolean; trial: FrozenTrial | null }>;
   /** Connection errors seen since the backend opened (0 for a file database). */
   connectionFaults(): number;
   /** Releases what the backend opened itself (not the DataSource). */

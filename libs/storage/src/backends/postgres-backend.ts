@@ -1,10 +1,17 @@
 import {
   ATTEMPT_ATTR,
+  CONSTRAINTS_ATTR,
   FAIL_REASON_ATTR,
   WORKER_ATTR,
   type FrozenTrial,
+  type StudyDirection,
+  type TrialOrder,
+  type TrialPage,
+  type TrialPageQuery,
+  type TrialPosition,
   type TrialState,
 } from '@tuneforge/core';
+import { FIRST_VALUE_SQL } from '../migrations/postgres/1796900000000-big-study-reads';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import { isTransientDatabaseError } from '../transient-errors';
@@ -136,7 +143,12 @@ const SQL = {
   studyIdByName: 'SELECT study_id FROM studies WHERE study_name = $1',
   getStudy: `SELECT ${STUDY_COLUMNS} FROM studies WHERE study_id = $1`,
   listStudies: `SELECT ${STUDY_COLUMNS} FROM studies ORDER BY study_id`,
-  countTrials: 'SELECT study_id, state, count(*) AS n FROM trials GROUP BY study_id, state',
+  /** From the counters the triggers keep (migration BigStudyReads1796900000000): a few rows per study. */
+  countTrials: 'SELECT study_id, state, sum(n) AS n FROM trial_state_counts GROUP BY study_id, state',
+  countStudyTrials: `SELECT c.state, c.n FROM studies s
+    LEFT JOIN LATERAL (SELECT state, sum(n)::bigint AS n FROM trial_state_counts WHERE study_id = s.study_id GROUP BY state) c
+    ON true WHERE s.study_id = $1`,
+  trialByNumber: `SELECT ${trialColumns('t')} FROM trials t WHERE t.study_id = $1 AND t.number = $2`,
   setStudyAttr: (column: StudyAttrColumn) =>
     `UPDATE studies SET ${column} = (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text
        WHERE study_id = $1 RETURNING study_id`,
@@ -245,6 +257,61 @@ const SQL = {
       SELECT ${trialColumns('t')} FROM trials t WHERE t.study_id = $1 AND t.version > $2) AS ch ON true
     ORDER BY ch.number`,
 } as const;
+
+/** The first value of the trials alias `t`, spelt as the value indexes are (see FIRST_VALUE_SQL). */
+const V = FIRST_VALUE_SQL.replace('"values"', 't."values"');
+
+/**
+ * A trial satisfies its constraints: none stored, or every one a number <= 0 (as core's isFeasible). The
+ * text test first skips the JSON parse for the trials of a study without constraints.
+ */
+const FEASIBLE = `(strpos(t.system_attrs, '"${CONSTRAINTS_ATTR}"') = 0
+  OR jsonb_typeof(t.system_attrs::jsonb -> '${CONSTRAINTS_ATTR}') IS DISTINCT FROM 'array'
+  OR NOT EXISTS (SELECT 1 FROM jsonb_array_elements(t.system_attrs::jsonb -> '${CONSTRAINTS_ATTR}') AS c
+                 WHERE jsonb_typeof(c) <> 'number' OR c::text::float8 > 0))`;
+
+/**
+ * Best feasible COMPLETE trial: the first feasible entry of a value index walk (ascending for minimize,
+ * on -value for maximize: number breaks ties upwards either way). NaN values are left out, as core's
+ * ranking never prefers them.
+ */
+const bestFeasibleQuery = (direction: StudyDirection) => {
+  const key = direction === 'minimize' ? V : `(-${V})`;
+  return `SELECT ${trialColumns('t')} FROM trials t
+    WHERE t.study_id = $1 AND t."values" IS NOT NULL AND t.state = 'COMPLETE' AND ${V} <> 'NaN' AND ${FEASIBLE}
+    ORDER BY ${key}, t.number LIMIT 1`;
+};
+
+/**
+ * One part of a page of trials, in index order (see the migration BigStudyReads1796900000000):
+ * - `number` / `-number`: the study's number range (within a state: ix_trials_study_state_number);
+ * - `value` / `-value`: the trials with a value on ix_trials_study_value (_desc: ordered on -value, so that
+ *   number breaks ties upwards in both orders), then `tail`: those without one, in number order.
+ * $1 study, $2 limit, $3 offset, $4 state (when `byState`), then the position after which to start: the
+ * number ($5), and in the value part the value ($6).
+ */
+function pageQuery(order: TrialOrder, part: 'values' | 'tail', byState: boolean, after: boolean): string {
+  const where = ['t.study_id = $1'];
+  if (byState) where.push('t.state = $4');
+  let orderBy: string;
+  if (order === 'number' || order === '-number') {
+    const down = order === '-number';
+    if (after) where.push(`t.number ${down ? '<' : '>'} $5`);
+    orderBy = `t.number${down ? ' DESC' : ''}`;
+  } else if (part === 'tail') {
+    where.push('t."values" IS NULL');
+    if (after) where.push('t.number > $5');
+    orderBy = 't.number';
+  } else {
+    where.push('t."values" IS NOT NULL');
+    const key = order === 'value' ? V : `(-${V})`;
+    const position = order === 'value' ? '$6::float8' : '(-$6::float8)';
+    if (after) where.push(`(${key}, t.number) > (${position}, $5)`);
+    orderBy = `${key}, t.number`;
+  }
+  return `SELECT ${trialColumns('t')} FROM trials t WHERE ${where.join(' AND ')}
+    ORDER BY ${orderBy} LIMIT $2 OFFSET $3`;
+}
 
 /**
  * A requeued trial as it is after its statement: the statement deletes its intermediate values, which
@@ -542,6 +609,82 @@ export class PostgresBackend implements StorageBackend {
     const rows = await this.run<TrialRow & Meta>('changed_since', SQL.changedSince, [studyId, cursor]);
     const trials = rows[0].trial_id === null ? [] : rows.map((r) => this.frozen(r));
     return { studyExists: rows[0].study_exists, trials, cursor: Math.max(cursor, Number(rows[0].cursor)) };
+  }
+
+  async countTrials(studyId: number) {
+    const rows = await this.run<{ state: string | null; n: string | null }>(
+      'count_study_trials',
+      SQL.countStudyTrials,
+      [studyId],
+    );
+    const counts: Array<[string, number]> = [];
+    for (const r of rows) if (r.state !== null) counts.push([r.state, Number(r.n)]);
+    return { studyExists: rows.length > 0, counts };
+  }
+
+  async getTrialByNumber(studyId: number, number: number) {
+    const [row] = await this.run<TrialRow>('trial_by_number', SQL.trialByNumber, [studyId, number]);
+    if (row) return { studyExists: true, trial: this.frozen(row) };
+    return { studyExists: await this.studyExists(studyId), trial: null };
+  }
+
+  async getBestFeasibleTrial(studyId: number, direction: StudyDirection) {
+    const [row] = await this.run<TrialRow>(`best_${direction}`, bestFeasibleQuery(direction), [studyId]);
+    if (row) return { studyExists: true, trial: this.frozen(row) };
+    return { studyExists: await this.studyExists(studyId), trial: null };
+  }
+
+  /**
+   * A page in index order, one more trial read than asked to know whether another page follows. A value
+   * order reads its tail (trials without a value) once the valued trials run out; an offset that passes
+   * them is carried into the tail by counting them.
+   */
+  async getTrialPage(studyId: number, query: TrialPageQuery) {
+    const { order, after, limit } = query;
+    const byState = query.state !== undefined;
+    const read = async (part: 'values' | 'tail', from: TrialPosition | null, n: number, offset: number) => {
+      const valuePart = part === 'values' && order !== 'number' && order !== '-number';
+      const values: unknown[] = [studyId, n, offset, query.state ?? null];
+      if (from) values.push(from.number);
+      if (from && valuePart) values.push(from.value);
+      const name = `page_${order}_${part}${byState ? '_s' : ''}${from ? '_a' : ''}`;
+      let text = pageQuery(order, part, byState, from !== null);
+      // Parameters a variant does not use are left out of its text: declare them so that they still bind.
+      if (!byState)
+        text = text.replace('WHERE t.study_id = $1', 'WHERE t.study_id = $1 AND $4::text IS NULL');
+      const rows = await this.run<TrialRow>(name, text, values);
+      return rows.map((r) => this.frozen(r));
+    };
+    const positionOf = (t: FrozenTrial): TrialPosition =>
+      order === 'number' || order === '-number'
+        ? { number: t.number }
+        : { number: t.number, value: t.values && t.values.length > 0 ? t.values[0] : null };
+    const offset = after ? 0 : (query.offset ?? 0);
+    let trials: FrozenTrial[];
+    if (order === 'number' || order === '-number') {
+      trials = await read('values', after ?? null, limit + 1, offset);
+    } else {
+      const inTail = after !== undefined && after !== null && (after.value ?? null) === null;
+      trials = inTail ? [] : await read('values', after ?? null, limit + 1, offset);
+      if (trials.length <= limit) {
+        let tailOffset = 0;
+        if (!after && offset > 0 && trials.length === 0) {
+          const [{ n }] = await this.run<{ n: string }>(
+            `count_valued${byState ? '_s' : ''}`,
+            `SELECT count(*) AS n FROM trials t WHERE t.study_id = $1 AND t."values" IS NOT NULL${byState ? ' AND t.state = $2' : ' AND $2::text IS NULL'}`,
+            [studyId, query.state ?? null],
+          );
+          tailOffset = Math.max(0, offset - Number(n));
+        }
+        const tailAfter = inTail ? after : null;
+        trials = trials.concat(await read('tail', tailAfter, limit + 1 - trials.length, tailOffset));
+      }
+    }
+    const more = trials.length > limit;
+    if (more) trials = trials.slice(0, limit);
+    const page: TrialPage = { trials, next: more ? positionOf(trials[trials.length - 1]) : null };
+    if (trials.length === 0 && !(await this.studyExists(studyId))) return { studyExists: false, page };
+    return { studyExists: true, page };
   }
 
   /** The selected trials of a study, from one snapshot, its two halves built by two server processes at once. */

@@ -8,7 +8,12 @@ import { StudyEntity } from './study.entity';
  */
 @Entity({ name: 'trials' })
 @Unique('uq_trials_study_number', ['studyId', 'number'])
-@Index('ix_trials_study_state', ['studyId', 'state'])
+@Index('ix_trials_study_state_number', ['studyId', 'state', 'number'])
+// On the first value (an expression) or partial, built by the migration BigStudyReads1796900000000 on
+// Postgres only: declared so that the schema builder leaves them alone.
+@Index('ix_trials_study_value', { synchronize: false })
+@Index('ix_trials_study_value_desc', { synchronize: false })
+@Index('ix_trials_study_no_value', { synchronize: false })
 @Index('ix_trials_study_version', ['studyId', 'version'])
 export class TrialEntity {
   @PrimaryGeneratedColumn({ name: 'trial_id', primaryKeyConstraintName: 'pk_trials' })

@@ -1,0 +1,146 @@
+import {
+  bestOfTrials,
+  countByState,
+  floatDistribution,
+  pageOfTrials,
+  TRIAL_ORDERS,
+  TRIAL_STATES,
+  type FrozenTrial,
+  type TrialPageQuery,
+  type TrialState,
+  type TrialTemplate,
+} from '@tuneforge/core';
+import { freshPostgresDatabase, freshSqliteFile, type FreshDatabase } from './testing/fresh-database';
+import { openStorage } from './storage-url';
+import type { TypeOrmStorage } from './typeorm-storage';
+
+const x = floatDistribution(-10, 10);
+
+/**
+ * Trials with what the orders must get right: ties of value, infinities, NaN, no value, every state,
+ * constraints that hold and that do not.
+ */
+function templates(): TrialTemplate[] {
+  const values = [3, 1, 1, -Infinity, Infinity, NaN, 0.5, 2, 1, -4];
+  const out: TrialTemplate[] = [];
+  for (let i = 0; i < 30; i++) {
+    const kind = i % 6;
+    const state: TrialState = (['COMPLETE', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING', 'COMPLETE'] as const)[
+      kind
+    ];
+    const withValue = state === 'COMPLETE' || (state === 'PRUNED' && i % 4 === 0);
+    out.push({
+      state,
+      values: withValue ? [values[i % values.length]] : null,
+      params: { x: (i % 7) - 3 },
+      distributions: { x },
+      // Some infeasible trials hold the smallest values: the best trial is not the smallest value.
+      systemAttrs: { constraints: [i % 10 === 3 || i % 10 === 9 ? 1 : -1] },
+      datetimeStart: state === 'WAITING' ? null : 1_000,
+      datetimeComplete: state === 'WAITING' ? null : 2_000,
+    });
+  }
+  return out;
+}
+
+const numbers = (trials: readonly FrozenTrial[]) => trials.map((t) => t.number);
+
+/** The storage's indexed reads answer as the port's defaults over the whole history do. */
+describe.each([
+  ['postgres', freshPostgresDatabase],
+  ['sqlite', freshSqliteFile],
+] as const)('TypeOrmStorage(%s) reads of big studies', (_dialect, fresh) => {
+  let db: FreshDatabase;
+  let storage: TypeOrmStorage;
+  let studyId: number;
+  let all: FrozenTrial[];
+
+  beforeAll(async () => {
+    db = await fresh();
+    storage = (await openStorage(db.url)) as TypeOrmStorage;
+    studyId = (await storage.createStudy({ studyName: 'reads', directions: ['minimize'] })).studyId;
+    await storage.createTrials(studyId, templates());
+    // A state change after creation, and a trial created alone: the counters follow both.
+    const [waiting] = await storage.getAllTrials(studyId, ['WAITING']);
+    await storage.claimTrial(waiting.trialId, 'w1', 3_000);
+    await storage.createTrial(studyId, { state: 'RUNNING' });
+    all = await storage.getAllTrials(studyId);
+  });
+  afterAll(async () => {
+    await storage.close();
+    await db.drop();
+  });
+
+  it('counts trials by state', async () => {
+    expect(await storage.countTrials(studyId)).toEqual(countByState(all));
+    expect((await storage.countTrials(studyId)).RUNNING).toBe(2);
+  });
+
+  it('pages every order and state, by keyset and by offset, as the whole history sorted', async () => {
+    for (const order of TRIAL_ORDERS) {
+      for (const state of [undefined, ...TRIAL_STATES]) {
+        const expected = numbers(pageOfTrials(all, { order, state, limit: 1000 }).trials);
+        const walked: number[] = [];
+        let query: TrialPageQuery = { order, state, limit: 4 };
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await storage.getTrialPage(studyId, query);
+          walked.push(...numbers(page.trials));
+          if (!page.next) break;
+          query = { ...query, after: page.next };
+        }
+        expect([order, state, walked]).toEqual([order, state, expected]);
+        for (const offset of [0, 3, 17, 40]) {
+          const page = await storage.getTrialPage(studyId, { order, state, offset, limit: 5 });
+          expect([order, state, offset, numbers(page.trials)]).toEqual([
+            order,
+            state,
+            offset,
+            expected.slice(offset, offset + 5),
+          ]);
+        }
+      }
+    }
+  });
+
+  it('orders by value with ties by number, NaN after the numbers and trials without a value last', async () => {
+    const page = await storage.getTrialPage(studyId, { order: '-value', limit: 1000 });
+    const shown = page.trials.map((t) => (t.values ? t.values[0] : null));
+    expect(shown[0]).toBe(Infinity);
+    const firstNull = shown.indexOf(null);
+    expect(shown.slice(firstNull).every((v) => v === null)).toBe(true);
+    expect(Number.isNaN(shown[firstNull - 1])).toBe(true);
+  });
+
+  it('finds the best trial: feasible first, then the value, then the number', async () => {
+    for (const direction of ['minimize', 'maximize'] as const) {
+      const best = await storage.getBestTrial(studyId, direction);
+      expect([direction, best?.number]).toEqual([direction, bestOfTrials(all, direction)?.number]);
+    }
+    // An infeasible trial has a better value than the best one.
+    const best = (await storage.getBestTrial(studyId, 'minimize'))!;
+    const infeasible = all.filter(
+      (t) => t.state === 'COMPLETE' && t.systemAttrs.constraints?.toString() === '1',
+    );
+    expect(Math.min(...infeasible.map((t) => t.values![0]))).toBeLessThan(best.values![0]);
+  });
+
+  it('reads a trial by number, null for a number the study does not have', async () => {
+    expect((await storage.getTrialByNumber(studyId, 7))?.trialId).toBe(all[7].trialId);
+    expect(await storage.getTrialByNumber(studyId, 999)).toBeNull();
+  });
+
+  it('answers an unknown study with StudyNotFoundError, and a deleted one too', async () => {
+    const other = (await storage.createStudy({ studyName: 'gone', directions: ['minimize'] })).studyId;
+    await storage.createTrials(other, templates().slice(0, 5));
+    await storage.deleteStudy(other);
+    for (const read of [
+      () => storage.countTrials(other),
+      () => storage.getTrialPage(other, { order: 'value', limit: 5 }),
+      () => storage.getBestTrial(other, 'minimize'),
+      () => storage.getTrialByNumber(other, 0),
+    ]) {
+      await expect(read()).rejects.toThrow(`No study with id ${other}`);
+    }
+    expect(await storage.countTrials(studyId)).toEqual(countByState(all));
+  });
+});
