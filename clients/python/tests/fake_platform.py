@@ -12,6 +12,7 @@ import random
 import re
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
@@ -89,12 +90,15 @@ class FakePlatform:
         self.lose_lease: Set[int] = set()
         #: the lease `ask` answers, whatever was asked (short leases make quick heartbeat tests).
         self.lease_seconds: Optional[float] = None
+        #: the most trials in one page of GET …/trials (keyset paging with `after` / `next`).
+        self.page_size = 1000
         #: answers 503 to this many requests before serving them.
         self.unavailable = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll so that shutdown() at the end of each test returns at once.
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def __enter__(self) -> "FakePlatform":
         self._thread.start()
@@ -148,11 +152,26 @@ class FakePlatform:
             return 200, self._study(m.group(1)).to_json()
         m = re.fullmatch(r"/studies/([^/]+)/trials\?.*", path)
         if m and method == "GET":
-            trials = self._study(m.group(1)).trials
-            return 200, {"total": len(trials), "offset": 0, "limit": 1000, "items": [t.to_json() for t in trials]}
+            query = dict(urllib.parse.parse_qsl(path.split("?", 1)[1]))
+            trials = [
+                t
+                for t in self._study(m.group(1)).trials
+                if t.number > int(query.get("after", -1)) and query.get("state", t.state) == t.state
+            ]
+            page = trials[: min(int(query["limit"]), self.page_size)]
+            more = len(trials) > len(page)
+            return 200, {
+                "total": len(trials),
+                "offset": 0,
+                "limit": int(query["limit"]),
+                "items": [t.to_json() for t in page],
+                "next": str(page[-1].number) if more else None,
+            }
         m = re.fullmatch(r"/studies/([^/]+)/ask", path)
         if m and method == "POST":
             study = self._study(m.group(1))
+            if study.state != "RUNNING":  # a 409 without a reason: the client must end its loop on any 409
+                raise ApiError(409, f"Study {study.id} is {study.state}: resume it first.")
             if len(study.trials) >= study.n_trials:
                 raise ApiError(409, f"Study {study.id} has all {study.n_trials} trials of its budget: budget spent.", reason="budget")
             trial = FakeTrial(len(study.trials))
@@ -189,6 +208,10 @@ class FakePlatform:
                 trial.intermediate[body["step"]] = body["value"]
                 return 200, {"shouldPrune": self.prune_rule(body["step"], body["value"])}
             state = body.get("state", "COMPLETE")
+            if "value" in body and "values" in body:
+                raise ApiError(400, "values: give value (one objective) or values, not both")
+            if state != "COMPLETE" and ("value" in body or "values" in body):
+                raise ApiError(400, f"value: a {state} trial has no value")
             trial.state = state
             trial.values = body.get("values") if "values" in body else ([body["value"]] if "value" in body else None)
             trial.user_attrs = body.get("userAttrs") or {}

@@ -152,6 +152,15 @@ class AskTellTest(PlatformTestCase):
         with self.assertRaisesRegex(ValueError, "client_name must be 1 to 64 letters"):
             Client(self.fake.url, client_name="gpu node 3")
 
+    def test_any_409_of_ask_ends_the_loop_as_study_closed(self) -> None:
+        study = self.client.create_study(definition(n_trials=3))
+        self.fake.studies[0].state = "STOPPED"
+        study.optimize(lambda t: 1.0)
+        self.assertEqual(len(self.fake.studies[0].trials), 0)
+        with self.assertRaises(StudyClosedError) as caught:
+            study.ask()
+        self.assertEqual((caught.exception.status, str(caught.exception)), (409, "Study 1 is STOPPED: resume it first."))
+
     def test_ask_past_the_budget_raises_study_closed(self) -> None:
         study = self.client.create_study(definition(n_trials=1))
         study.tell(study.ask(), 1.0)
@@ -169,7 +178,9 @@ class AskTellTest(PlatformTestCase):
         study = self.client.load_study("demo")
         self.assertEqual(study.id, created.id)
         self.assertEqual((study.best_value, study.best_trial.number), (1.0, 1))
+        self.fake.page_size = 2
         self.assertEqual([t.number for t in study.trials()], [0, 1, 2])
+        self.assertEqual([t.value for t in study.trials(state="COMPLETE")], [3.0, 1.0, 2.0])
 
 
 class HeartbeatTest(PlatformTestCase):
@@ -209,6 +220,20 @@ class OptimizeTest(PlatformTestCase):
         study.optimize(objective)
         self.assertEqual(seen, list(range(7)))
         self.assertEqual([t.state for t in self.fake.studies[0].trials], ["COMPLETE"] * 7)
+        # One objective: the value as `value`, not a list of one.
+        self.assertEqual(sorted(self.fake.calls("tell")[0]), ["state", "token", "value"])
+
+    def test_several_objectives_are_told_as_values(self) -> None:
+        study = self.client.create_study(definition(n_trials=2, directions=["minimize", "maximize"]))
+        study.optimize(lambda t: (t.suggest_float("x", 0.0, 1.0), 2.0))
+        self.assertEqual([b["values"][1] for b in self.fake.calls("tell")], [2.0, 2.0])
+        self.assertEqual([t.values[1] for t in study.trials()], [2.0, 2.0])  # type: ignore[index]
+
+    def test_an_objective_returning_the_wrong_number_of_values_fails_its_trial(self) -> None:
+        study = self.client.create_study(definition(n_trials=1, directions=["minimize", "maximize"]))
+        study.optimize(lambda t: 1.0)
+        self.assertEqual(self.fake.studies[0].trials[0].state, "FAIL")
+        self.assertIn("the objective returned 1 values, the study has 2 objectives", self.fake.studies[0].trials[0].fail_reason or "")
 
     def test_n_trials_stops_first(self) -> None:
         study = self.client.create_study(definition(n_trials=7))

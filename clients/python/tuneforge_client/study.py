@@ -62,7 +62,13 @@ class Study:
             body["params"] = {name: d.to_json() for name, d in fixed_distributions.items()}
         if lease_seconds is not None:
             body["leaseSeconds"] = lease_seconds
-        answer = self.client._http.request("POST", f"{self._path}/ask", body)
+        try:
+            answer = self.client._http.request("POST", f"{self._path}/ask", body)
+        except TuneforgeError as error:
+            # Every refusal of ask that is about the study (409) means no trial for this client now.
+            if error.status == 409 and not isinstance(error, StudyClosedError):
+                raise StudyClosedError(error.message, status=409, reason=error.reason, errors=error.errors) from None
+            raise
         lease = answer["lease"]
         trial = Trial(
             self,
@@ -214,17 +220,16 @@ class Study:
     def trials(self, state: Optional[str] = None) -> List[FrozenTrial]:
         """Every trial in number order (only those in ``state`` when given)."""
         out: List[FrozenTrial] = []
-        offset, limit = 0, 1000
+        query = {"order": "number", "limit": "1000"}
+        if state is not None:
+            query["state"] = state
         while True:
-            query = {"order": "number", "offset": str(offset), "limit": str(limit)}
-            if state is not None:
-                query["state"] = state
             page = self.client._http.request("GET", f"{self._path}/trials?{urllib.parse.urlencode(query)}", idempotent=True)
-            items = page["items"]
-            out.extend(FrozenTrial.from_json(t) for t in items)
-            offset += len(items)
-            if not items or offset >= int(page["total"]):
+            out.extend(FrozenTrial.from_json(t) for t in page["items"])
+            # Keyset paging: `next` is where the following page starts (null on the last one).
+            if not page.get("next") or not page["items"]:
                 return out
+            query["after"] = str(page["next"])
 
     def stop(self) -> None:
         """Stops the study: ``ask`` hands out no more trials; those running may still be told."""
@@ -352,7 +357,10 @@ class _OptimizeLoop:
         note: str = "",
     ) -> None:
         try:
-            self.study.tell(trial, values=values, state=state, fail_reason=fail_reason)
+            if values is not None and len(values) == 1:  # one objective: the platform takes `value`
+                self.study.tell(trial, values[0], state=state)
+            else:
+                self.study.tell(trial, values=values, state=state, fail_reason=fail_reason)
         except LeaseLostError:
             self._abandon(trial)
             return

@@ -141,11 +141,11 @@ class Trial:
 
     def suggest_float(self, name: str, low: float, high: float, *, log: bool = False, step: Optional[float] = None) -> float:
         """A float in ``[low, high]`` (on a log scale, or on the grid ``low + k * step``)."""
-        return float(self._suggest(name, FloatDistribution(low, high, log, step)))  # type: ignore[arg-type]
+        return float(_number(name, self._suggest(name, FloatDistribution(low, high, log, step))))
 
     def suggest_int(self, name: str, low: int, high: int, *, log: bool = False, step: int = 1) -> int:
         """An integer in ``[low, high]`` (on a log scale, or on the grid ``low + k * step``)."""
-        return int(self._suggest(name, IntDistribution(low, high, log, step)))  # type: ignore[arg-type]
+        return int(_number(name, self._suggest(name, IntDistribution(low, high, log, step))))
 
     def suggest_categorical(self, name: str, choices: Sequence[CategoricalChoice]) -> CategoricalChoice:
         """One of ``choices``."""
@@ -231,6 +231,13 @@ class Trial:
 
     def __repr__(self) -> str:
         return f"Trial(number={self.number}, params={self._params!r})"
+
+
+def _number(name: str, value: ParamValue) -> float:
+    # JSON may carry 1 for 1.0; anything else for a numeric parameter is not something to compute with.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TuneforgeError(f"parameter {name!r} is {value!r}, not a number")
+    return value
 
 
 def _finite_float(what: str, value: Any) -> float:
