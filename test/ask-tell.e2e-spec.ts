@@ -172,7 +172,7 @@ describe('ask and tell over REST', () => {
       params: { layers: { type: 'int', low: 1, high: 3 } },
     });
     expect(misfit.status).toBe(400);
-    expect(misfit.body.errors[0].field).toBe('params');
+    expect(misfit.body.errors[0].field).toBe('params.layers');
     const asked = await post('/studies/client-enqueued/ask', {});
     expect(asked.body).toMatchObject({ number: 0, params: {} });
     const layers = await post('/studies/client-enqueued/trials/0/suggest', {

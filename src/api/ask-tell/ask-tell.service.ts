@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import {
   ATTEMPT_ATTR,
   CONSTRAINTS_ATTR,
+  contains,
+  FIXED_PARAMS_ATTR,
+  toInternal,
+  type CategoricalChoice,
   createPruner,
   createSampler,
   DistributionConflictError,
@@ -72,6 +76,11 @@ export type AskTellConflict = 'budget' | 'timeout' | 'stopped' | 'completed' | '
 interface ClientStudy {
   study: Study;
   definition: StudyDefinition;
+  /**
+   * The study's pruning index in Redis, rebuilt from Postgres on first need (a report or a COMPLETE
+   * tell, calls that write anyway: a refused call leaves Redis as it was).
+   */
+  indexed: Promise<void> | null;
   /** Parameters known before a trial runs (built-in problem, searchSpace, registered command): asked at once. */
   space: ReadonlyMap<string, Distribution> | null;
 }
@@ -123,7 +132,9 @@ export class AskTellService {
     const entry = await this.clientStudy(studyId);
     const asked = parseAskedDistributions(dto.params ?? {}, entry.space);
     const lease = newClientLease(dto.client ?? 'client', dto.leaseSeconds ?? CLIENT_LEASE_SECONDS.default);
-    const claimed = await this.studies.underStudyLock(studyId, () => this.claimFor(studyId, entry, lease));
+    const claimed = await this.studies.underStudyLock(studyId, () =>
+      this.claimFor(studyId, entry, lease, asked),
+    );
     // Parameters known up front are suggested now: stored ones answer as they are, enqueued values are
     // kept, the rest are sampled (the sampler's relative sample for a planned trial).
     let suggested;
@@ -135,7 +146,8 @@ export class AskTellService {
       });
     } catch (e) {
       if (!(e instanceof InvalidArgumentError || e instanceof DistributionConflictError)) throw e;
-      // An enqueued value outside an asked distribution: the trial goes back at once for another ask.
+      // Checked before the claim (suggestRefusal); should the library refuse anything else, the trial
+      // goes back at once for another ask rather than wait for its lease to lapse.
       await this.storage.requeueTrial(claimed.trialId, lease.holder).catch(() => undefined);
       throw badFields([{ field: 'params', messages: [e.message] }]);
     }
@@ -164,6 +176,10 @@ export class AskTellService {
     dto: SuggestParamDto,
   ): Promise<{ name: string; value: ParamValue }> {
     const distribution = parseDistribution('distribution', dto.distribution);
+    const held = await this.heldTrial(ref, number, dto.token);
+    // Refused before the lease is renewed, so that a refused call changes nothing.
+    const why = suggestRefusal(held.trial, dto.name, distribution);
+    if (why) throw badFields([{ field: 'distribution', messages: [why] }]);
     const { entry, trial } = await this.fenced(ref, number, dto.token);
     const value = await this.onLive(entry, trial, (live) => {
       try {
@@ -180,12 +196,14 @@ export class AskTellService {
 
   /** Records an intermediate value and answers the study pruner's decision (also renews the lease). */
   async report(ref: StudyRef, number: number, dto: ReportValueDto): Promise<{ shouldPrune: boolean }> {
-    const { entry, trial } = await this.fenced(ref, number, dto.token);
-    if (entry.study.directions.length > 1) {
+    const { entry: held } = await this.heldTrial(ref, number, dto.token);
+    if (held.study.directions.length > 1) {
       throw badFields([
         { field: 'value', messages: ['intermediate values and pruning support one objective only'] },
       ]);
     }
+    const { studyId, entry, trial } = await this.fenced(ref, number, dto.token);
+    await this.indexed(studyId, entry);
     return this.onLive(entry, trial, async (live) => {
       await live.report(dto.value, dto.step);
       return { shouldPrune: live.shouldPrune() };
@@ -227,7 +245,10 @@ export class AskTellService {
       if (e instanceof TrialAlreadyFinishedError) throw leaseLost(number);
       throw e;
     }
-    if (finished.state === 'COMPLETE') await this.index.recordComplete(studyId, finished);
+    if (finished.state === 'COMPLETE') {
+      await this.indexed(studyId, entry);
+      await this.index.recordComplete(studyId, finished);
+    }
     await this.telemetry.trialFinished(studyId, finished);
     // The scheduler completes the study at its budget, or gives a queue worker the freed slot.
     await this.studies.requestRefill(studyId, 'trial-finished');
@@ -249,7 +270,12 @@ export class AskTellService {
   }
 
   /** Under the study's lock: a WAITING trial claimed for the lease, or a new one planned and claimed. */
-  private async claimFor(studyId: number, entry: ClientStudy, lease: ClientLease): Promise<FrozenTrial> {
+  private async claimFor(
+    studyId: number,
+    entry: ClientStudy,
+    lease: ClientLease,
+    asked: ReadonlyMap<string, Distribution>,
+  ): Promise<FrozenTrial> {
     const record = await this.storage.getStudy(studyId);
     const state = studyStateOf(record);
     if (state === 'STOPPED') {
@@ -268,6 +294,11 @@ export class AskTellService {
     for (let attempt = 0; attempt < MAX_PLANNING_TRIES; attempt++) {
       await study.refreshTrials();
       for (const waiting of study.trials.filter((t) => t.state === 'WAITING')) {
+        // Refused before the claim, so that a refused ask changes nothing.
+        for (const [name, d] of asked) {
+          const why = suggestRefusal(waiting, name, d);
+          if (why) throw badFields([{ field: `params.${name}`, messages: [why] }]);
+        }
         const claimed = await this.claim(waiting.trialId, lease);
         if (claimed) return claimed;
       }
@@ -331,13 +362,26 @@ export class AskTellService {
    * here, so that one that comes after the lease lapsed changes nothing (409 lease-lost).
    */
   private async fenced(ref: StudyRef, number: number, token: string) {
+    const held = await this.heldTrial(ref, number, token);
+    const expiresAt = await this.renew(held.trial, held.lease);
+    return { ...held, expiresAt };
+  }
+
+  /** The trial, RUNNING under the lease of `token` as stored now (nothing renewed); else 409 lease-lost. */
+  private async heldTrial(ref: StudyRef, number: number, token: string) {
     const studyId = await this.studies.resolve(ref);
     const entry = await this.clientStudy(studyId);
     const trial = await this.trialByNumber(entry, number);
     const lease = clientLeaseOf(trial.systemAttrs[WORKER_ATTR], token);
     if (!lease || trial.state !== 'RUNNING') throw leaseLost(number);
-    const expiresAt = await this.renew(trial, lease);
-    return { studyId, entry, trial, lease, expiresAt };
+    return { studyId, entry, trial, lease };
+  }
+
+  /** The study's pruning index, rebuilt from its trials once per process when Redis lost it. */
+  private indexed(studyId: number, entry: ClientStudy): Promise<void> {
+    entry.indexed ??= this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
+    entry.indexed.catch(() => (entry.indexed = null));
+    return entry.indexed;
   }
 
   /** The trial as stored now (its number found through the study's history, read incrementally). */
@@ -395,7 +439,6 @@ export class AskTellService {
         `Study ${studyId} was not created through the platform (POST /studies): it has no definition to plan trials from.`,
       );
     }
-    await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
     const study = await loadStudy({
       studyName: record.studyName,
       storage: this.storage,
@@ -404,7 +447,7 @@ export class AskTellService {
       pruner: this.telemetry.countDecisions(createPruner(definition.pruner)),
       pruningSource: new RedisPruningHistory(this.index, record),
     });
-    return { study, definition, space: knownSpaceOf(definition, this.registry) };
+    return { study, definition, indexed: null, space: knownSpaceOf(definition, this.registry) };
   }
 }
 
@@ -424,6 +467,28 @@ export function suggestDistribution(
   if (d.type === 'categorical') return trial.suggestCategorical(name, d.choices);
   if (d.type === 'int') return trial.suggestInt(name, d.low, d.high, { log: d.log, step: d.step });
   return trial.suggestFloat(name, d.low, d.high, { log: d.log, step: d.step });
+}
+
+/**
+ * Why suggesting `name` from `d` on the trial would be refused, checked before anything is written:
+ * the name was suggested with another distribution, or its enqueued value does not fit `d`.
+ */
+export function suggestRefusal(trial: FrozenTrial, name: string, d: Distribution): string | null {
+  const known = trial.distributions[name];
+  if (known && !distributionsEqual(known, d)) {
+    return `'${name}' was suggested as ${describeDistribution(known)}; it cannot be ${describeDistribution(d)} now`;
+  }
+  const fixed = trial.systemAttrs[FIXED_PARAMS_ATTR] as Record<string, ParamValue> | undefined;
+  if (!known && fixed && name in fixed) {
+    const value = fixed[name];
+    const fits =
+      d.type === 'categorical'
+        ? d.choices.includes(value as CategoricalChoice)
+        : typeof value === 'number' && contains(d, toInternal(d, value));
+    if (!fits)
+      return `the enqueued value ${JSON.stringify(value)} of '${name}' is outside ${describeDistribution(d)}`;
+  }
+  return null;
 }
 
 function parseDistribution(field: string, json: unknown): Distribution {
