@@ -22,6 +22,8 @@ import { StudyEventsHub } from './events/study-events.hub';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { PoolsController } from './pools/pools.controller';
+import { PoolsService } from './pools/pools.service';
 import { ParetoService } from './studies/pareto.service';
 import { StudiesController } from './studies/studies.controller';
 import { StudiesService } from './studies/studies.service';
@@ -66,6 +68,7 @@ export class ApiModule {
         DashboardController,
         EventsController,
         MetricsController,
+        PoolsController,
       ],
       providers: [
         StudiesService,
@@ -76,6 +79,7 @@ export class ApiModule {
         StudyEventsService,
         StudyEventsHub,
         MetricsService,
+        PoolsService,
         TokenGuard,
         { provide: ObjectiveCatalogPort, useClass: SandboxObjectiveCatalog },
         { provide: APP_FILTER, useClass: ApiErrorsFilter },

@@ -1,8 +1,15 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Storage } from '@tuneforge/core';
-import { queueKeyPrefix, REFILL_QUEUE, TRIALS_QUEUE } from '@tuneforge/platform';
+import {
+  queueKeyPrefix,
+  REFILL_QUEUE,
+  TRIALS_QUEUE,
+  WorkerPoolRegistry,
+  type RedisClient,
+} from '@tuneforge/platform';
+import type { Queue } from 'bullmq';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { runStorageMigrations, storageDataSourceOptions, TypeOrmStorage } from '@tuneforge/storage';
 import { DataSource } from 'typeorm';
@@ -13,6 +20,7 @@ import { PlatformShutdown } from './platform-shutdown';
 import { QUEUE_CLUSTER, queueConnection, redisProvider, REDIS } from './redis.provider';
 import { Cluster } from 'ioredis';
 import { RedisStudyCleanup, StudyCleanup } from './study-cleanup';
+import { TrialQueues } from './trial-queues';
 
 /**
  * What every role shares: the validated config, the storage on Postgres (migrations run on start),
@@ -68,6 +76,16 @@ export class PlatformCoreModule {
         },
         { provide: RefillQueue, useClass: BullRefillQueue },
         { provide: StudyCleanup, useClass: RedisStudyCleanup },
+        {
+          // The worker pools' queues beside Nest's default trial queue, closed with the queues.
+          provide: TrialQueues,
+          inject: [getQueueToken(TRIALS_QUEUE), REDIS, PlatformShutdown],
+          useFactory: (trials: Queue, redis: RedisClient, shutdown: PlatformShutdown) => {
+            const queues = new TrialQueues(trials, new WorkerPoolRegistry(redis, config.queuePrefix));
+            shutdown.add('close-queues', 'pool queues', () => queues.close());
+            return queues;
+          },
+        },
       ],
       exports: [
         PlatformConfig,
@@ -75,6 +93,7 @@ export class PlatformCoreModule {
         REDIS,
         RefillQueue,
         StudyCleanup,
+        TrialQueues,
         ObjectiveRegistry,
         BullModule,
         PlatformShutdown,

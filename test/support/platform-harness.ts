@@ -29,8 +29,8 @@ export interface Platform {
     path: string,
     init?: { method?: string; body?: unknown; auth?: boolean },
   ): Promise<{ status: number; body: any }>;
-  /** Starts one more process of a role (e.g. a worker). */
-  spawnRole(role: Role): RoleProcess;
+  /** Starts one more process of a role (e.g. a worker), with `extraEnv` over the platform's (e.g. its resources). */
+  spawnRole(role: Role, extraEnv?: Record<string, string>): RoleProcess;
   stop(): Promise<void>;
 }
 
@@ -63,11 +63,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
   const processes: RoleProcess[] = [];
   let roleCounter = 0;
-  const spawnRole = (role: Role): RoleProcess => {
+  const spawnRole = (role: Role, extraEnv: Record<string, string> = {}): RoleProcess => {
     const workerId = `${role}-${++roleCounter}`;
     const child = spawn(process.execPath, ['-r', './bin/swc-register.js', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...env, TUNEFORGE_ROLE: role, TUNEFORGE_WORKER_ID: workerId },
+      env: { ...env, ...extraEnv, TUNEFORGE_ROLE: role, TUNEFORGE_WORKER_ID: workerId },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc: RoleProcess = { role, workerId, child, output: [] };

@@ -37,6 +37,41 @@ export interface StudyResponse {
   best?: TrialResponse | null;
   /** Several objectives: the Pareto front of the COMPLETE feasible trials (as GET /studies/:id/pareto). */
   paretoFront?: TrialResponse[];
+  /**
+   * GET /studies/:id: why its WAITING trials do not start, when no live worker offers what they need
+   * (`{ reason: "no live worker offers gpu ≥ 1" }`); null otherwise.
+   */
+  waiting?: { reason: string } | null;
+}
+
+/** One worker pool in GET /pools: the trials of one requirement and the live workers that run them. */
+export interface PoolResponse {
+  /** Its BullMQ queue (Bull Board lists it under that name). */
+  queue: string;
+  /** What each of its trials needs; {} for the default pool (any worker). */
+  requirement: Record<string, number>;
+  /** Live workers that meet the requirement. */
+  workers: string[];
+  /** WAITING trials of the running studies of this pool. */
+  waitingTrials: number;
+  /** Jobs in its queue waiting for a worker, and running. */
+  queuedJobs: number;
+  activeJobs: number;
+  /** Why its trials cannot start (no live worker meets the requirement); null when some can. */
+  reason: string | null;
+}
+
+/** GET /pools. */
+export interface PoolsResponse {
+  workers: Array<{
+    workerId: string;
+    resources: Record<string, number>;
+    concurrency: number;
+    running: number;
+    queues: string[];
+    announcedAt: string;
+  }>;
+  pools: PoolResponse[];
 }
 
 /** GET /studies/:id/plots, the dashboard's charts. */

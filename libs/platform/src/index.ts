@@ -7,6 +7,7 @@ export * from './redis-pruning-history';
 export * from './study-definition';
 export * from './study-priority';
 export * from './worker-pools';
+export * from './worker-pool-registry';
 export * from './stored-definition';
 export * from './study-lifecycle';
 export * from './study-events';

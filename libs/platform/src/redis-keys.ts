@@ -5,7 +5,8 @@
  *
  * On a Redis Cluster a command or pipeline may only touch keys of one slot: a study's keys share the hash tag
  * `{<prefix>:<study id>}` (the pruning index reads and writes several in one pipeline, and a deleted study's
- * keys go in one DEL), the metrics share `{<prefix>:metrics}` (read together); studies spread over the nodes.
+ * keys go in one DEL), the metrics share `{<prefix>:metrics}` (read together), the worker pools `{<prefix>:pools}`; studies spread over
+ * the nodes.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -46,6 +47,21 @@ export class RedisKeys {
   /** Hash of one metric's series (RedisMetrics): field = labels (and bucket), value = count or sum. */
   metric(name: string): string {
     return `${this.prefix}:{${this.prefix}:metrics}:${name}`;
+  }
+
+  /** Set: the ids of the workers that announced themselves (WorkerPoolRegistry); some may have lapsed. */
+  poolWorkers(): string {
+    return `${this.prefix}:{${this.prefix}:pools}:workers`;
+  }
+
+  /** String with a TTL: what a live worker offers and runs (JSON); gone when it stops renewing it. */
+  poolWorker(workerId: string): string {
+    return `${this.prefix}:{${this.prefix}:pools}:worker:${workerId}`;
+  }
+
+  /** Set: the queue names of the worker pools trials were ever sent to (besides the default queue). */
+  poolQueues(): string {
+    return `${this.prefix}:{${this.prefix}:pools}:queues`;
   }
 
   studyKeyPattern(studyId: number): string {

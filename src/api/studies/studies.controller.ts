@@ -15,6 +15,7 @@ import { CreateStudyDto } from './dto/create-study.dto';
 import { ParetoQuery } from './dto/pareto.query';
 import { ParetoService } from './pareto.service';
 import { StudiesService } from './studies.service';
+import { PoolsService } from '../pools/pools.service';
 
 @ApiTags('studies')
 @ApiBearerAuth()
@@ -24,6 +25,7 @@ export class StudiesController {
   constructor(
     private readonly studies: StudiesService,
     private readonly fronts: ParetoService,
+    private readonly pools: PoolsService,
   ) {}
 
   @Post()
@@ -42,7 +44,7 @@ export class StudiesController {
 
   @Get(':id')
   get(@StudyRefParam() id: StudyRef) {
-    return this.studies.get(id);
+    return this.pools.withWaitingReason(this.studies.get(id));
   }
 
   @Get(':id/pareto')

@@ -309,5 +309,7 @@ function toDefinition(dto: CreateStudyDto, defaultMaxRetries: number): StudyDefi
       retryFailedTrials: dto.retry?.retryFailedTrials ?? 0,
     },
     priority: dto.priority ?? DEFAULT_STUDY_PRIORITY,
+    // Only when given, so that the definitions of studies without it stay as they were (same JSON).
+    ...(dto.resources !== undefined ? { resources: { ...dto.resources } } : {}),
   };
 }

@@ -269,6 +269,17 @@ export class CreateStudyDto {
   @Max(MAX_STUDY_PRIORITY)
   priority?: number;
 
+  @ApiPropertyOptional({
+    description:
+      'what each trial needs of a worker, resource name → amount: its trials go only to workers whose TUNEFORGE_WORKER_RESOURCES offer it (docs/PLATFORM.md, "Worker pools")',
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { gpu: 1 },
+  })
+  @IsOptional()
+  @IsObject()
+  resources?: Record<string, number>;
+
   @ApiPropertyOptional({ description: 'seed of the sampler' })
   @IsOptional()
   @IsInt()
