@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import type { Distribution } from '@tuneforge/core';
-import { parseAskedDistributions, toldResult } from './ask-tell.service';
+import type { Distribution, FrozenTrial } from '@tuneforge/core';
+import { parseAskedDistributions, suggestRefusal, toldResult } from './ask-tell.service';
 
 function fieldsOf(run: () => unknown): string[] {
   try {
@@ -59,5 +59,41 @@ describe('parseAskedDistributions', () => {
       'params.b',
       'params.x',
     ]);
+  });
+});
+
+describe('suggestRefusal', () => {
+  const int19: Distribution = { type: 'int', low: 1, high: 9, log: false, step: 1 };
+  const trial = (over: Partial<FrozenTrial>): FrozenTrial => ({
+    trialId: 1,
+    number: 0,
+    state: 'RUNNING',
+    values: null,
+    params: {},
+    distributions: {},
+    intermediateValues: {},
+    userAttrs: {},
+    systemAttrs: {},
+    datetimeStart: 0,
+    datetimeComplete: null,
+    ...over,
+  });
+
+  it('lets a name be suggested again with its own distribution only', () => {
+    const t = trial({ params: { n: 3 }, distributions: { n: int19 } });
+    expect(suggestRefusal(t, 'n', int19)).toBeNull();
+    expect(suggestRefusal(t, 'n', { ...int19, high: 5 })).toMatch(/'n' was suggested as int/);
+    expect(suggestRefusal(t, 'm', { ...int19, high: 5 })).toBeNull();
+  });
+
+  it('refuses a distribution that the enqueued value does not fit', () => {
+    const t = trial({ state: 'WAITING', systemAttrs: { fixed_params: { n: 7, kind: 'b' } } });
+    expect(suggestRefusal(t, 'n', int19)).toBeNull();
+    expect(suggestRefusal(t, 'n', { ...int19, high: 5 })).toMatch(/enqueued value 7 of 'n' is outside/);
+    expect(
+      suggestRefusal(t, 'n', { type: 'float', low: 0, high: 6.5, log: false, step: null }),
+    ).not.toBeNull();
+    expect(suggestRefusal(t, 'kind', { type: 'categorical', choices: ['a', 'b'] })).toBeNull();
+    expect(suggestRefusal(t, 'kind', { type: 'categorical', choices: ['a'] })).not.toBeNull();
   });
 });
