@@ -133,10 +133,11 @@ class Study:
             body["userAttrs"] = dict(trial._user_attrs)
         if fail_reason is not None:
             body["failReason"] = str(fail_reason)[:2000]
+        # Heartbeats stop first: one still in flight when the trial ends would come back lease-lost.
+        trial._stop_heartbeat()
         try:
             answer = self._post_trial(trial.number, "tell", body, trial=trial)
         finally:
-            trial._stop_heartbeat()
             with self._open_lock:
                 self._open.pop(trial.number, None)
         return FrozenTrial.from_json(answer)
@@ -237,13 +238,14 @@ class Study:
 
     # -- plumbing -----------------------------------------------------------------------------------------------
 
-    def _post_trial(self, number: int, action: str, body: Dict[str, Any], *, trial: Trial) -> Any:
+    def _post_trial(self, number: int, action: str, body: Dict[str, Any], *, trial: Trial, mark_lost: bool = True) -> Any:
         # suggest, report, heartbeat and tell answer the same to a repeat (the platform's contract), so a dropped
         # connection is retried.
         try:
             return self.client._http.request("POST", f"{self._path}/trials/{number}/{action}", body, idempotent=True)
         except LeaseLostError as error:
-            trial._lose_lease(error.message)
+            if mark_lost:
+                trial._lose_lease(error.message)
             raise
 
     def __repr__(self) -> str:

@@ -221,7 +221,8 @@ class Trial:
         self._heartbeat.stop()
 
     def _renew_lease(self) -> None:
-        self.study._post_trial(self.number, "heartbeat", {"token": self._lease_token}, trial=self)
+        # The heartbeat thread decides itself whether a lease-lost answer counts (not once the trial is being told).
+        self.study._post_trial(self.number, "heartbeat", {"token": self._lease_token}, trial=self, mark_lost=False)
 
     def _lose_lease(self, message: str) -> None:
         if not self._lease_lost.is_set():
