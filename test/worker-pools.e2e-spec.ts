@@ -1,4 +1,9 @@
+import { join } from 'node:path';
+import { dashboardBuildState, viteBuild } from '../scripts/lib/dashboard-build';
+import { launchChromium } from './support/chromium';
 import { startPlatform, waitForStudy, type Platform, type RoleProcess } from './support/platform-harness';
+
+const ROOT = join(__dirname, '..');
 
 jest.setTimeout(180_000);
 
@@ -37,6 +42,8 @@ describe('worker pools: trials go only to workers that offer what they need', ()
   const offers = new Map<string, Record<string, number>>();
 
   beforeAll(async () => {
+    // Built as `npm run platform` builds it: when dashboard/dist is missing or older than its sources.
+    if (dashboardBuildState(join(ROOT, 'dashboard')) !== 'fresh') await viteBuild(ROOT);
     // Short leases and sweeps: trials left WAITING must stay WAITING through several of them.
     platform = await startPlatform({ workers: 0, env: { TUNEFORGE_LEASE_SECONDS: '2' } });
     cpuWorker = platform.spawnRole('worker', { TUNEFORGE_WORKER_RESOURCES: 'cpu=4' });
@@ -120,6 +127,27 @@ describe('worker pools: trials go only to workers that offer what they need', ()
       waitingTrials: 3,
       reason: 'no live worker offers gpu ≥ 1',
     });
+
+    // The dashboard's pools panel says the same.
+    const browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${platform.url}/dashboard/`);
+      const row = page.locator('[data-testid="pool-table"] tr[data-pool="trials@gpu=1"]');
+      await row.waitFor({ timeout: 15_000 });
+      expect(await row.locator('td').allTextContents()).toEqual([
+        'trials@gpu=1',
+        'gpu=1',
+        '—',
+        '3',
+        '3',
+        '0',
+        'no live worker offers gpu ≥ 1',
+      ]);
+      await page.locator(`[data-testid="worker-table"] tr[data-worker="${cpuWorker.workerId}"]`).waitFor();
+    } finally {
+      await browser.close();
+    }
 
     // One GPU and a concurrency of 4: one trial at a time.
     const gpuWorker = platform.spawnRole('worker', {

@@ -2,6 +2,7 @@ import { ApiError, getJson, type StudyResponse } from '../api';
 import { clear, h } from '../dom';
 import { formatTime } from '../format';
 import { countsBar, stateBadge } from './badges';
+import { renderPoolsPanel } from './pools-panel';
 import { tokenForm } from './token-form';
 
 const REFRESH_MS = 5000;
@@ -29,9 +30,11 @@ export function renderStudyList(root: HTMLElement): () => void {
     timer = window.setTimeout(() => void load(), REFRESH_MS);
   };
   void load();
+  const disposePools = renderPoolsPanel(root);
   return () => {
     disposed = true;
     window.clearTimeout(timer);
+    disposePools();
   };
 }
 

@@ -225,6 +225,8 @@ function summaryOf(s: StudyResponse): HTMLElement {
     ['Direction', s.directions.join(', ')],
     ['Trials', countsBar(s.counts)],
   ];
+  if (s.waiting)
+    facts.push(['Waiting', h('span', { class: 'error', 'data-testid': 'waiting' }, s.waiting.reason)]);
   if (d) {
     const objective =
       d.objective.kind === 'inline-command'
@@ -236,6 +238,16 @@ function summaryOf(s: StudyResponse): HTMLElement {
       ['Objective', objective],
       ['Sampler', d.sampler.type],
       ['Pruner', d.pruner.type],
+      ...(d.resources && Object.keys(d.resources).length > 0
+        ? [
+            [
+              'Trials need',
+              Object.entries(d.resources)
+                .map(([n, a]) => `${n}=${a}`)
+                .join(', '),
+            ] as [string, string],
+          ]
+        : []),
       [
         'Budget',
         `${d.budget.nTrials} trials, ${d.budget.maxParallel} at once${d.budget.timeoutSec !== null ? `, ${d.budget.timeoutSec} s` : ''}`,
