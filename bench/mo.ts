@@ -21,6 +21,7 @@ import {
   NopPruner,
   AutoSampler,
   GpSampler,
+  multivariateGamma,
   NsgaIISampler,
   NsgaIIISampler,
   RandomSampler,
@@ -42,6 +43,80 @@ interface MoSamplerConfig {
   reference: string;
   create(seed: number): Sampler;
 }
+
+/** γ = ⌈0.1 n⌉, not capped (Optuna 5.0dev's default with several objectives). */
+const gamma10 = (n: number) => Math.ceil(0.1 * n);
+/** γ = min(⌈0.1 n⌉, 25) (Optuna 3.1's). */
+const gamma10Capped = (n: number) => Math.min(Math.ceil(0.1 * n), 25);
+/** γ = ⌈0.2 n⌉, not capped. */
+const gamma20 = (n: number) => Math.ceil(0.2 * n);
+/** γ = ⌈0.15 n⌉, not capped. */
+const gamma15 = (n: number) => Math.ceil(0.15 * n);
+
+/**
+ * MOTPE settings compared with the defaults (issue 16: MOTPE against Optuna's TPE), each spelled out in full so
+ * that its figures do not move with the defaults: m = multivariate, u = one parameter at a time; g10 = γ ⌈0.1 n⌉,
+ * g10c = min(⌈0.1 n⌉, 25); uniform or hv (hypervolume-contribution) weights in l(x).
+ */
+const MOTPE_VARIANTS: readonly MoSamplerConfig[] = (
+  [
+    ['tpe-uni-g10-uniform', 'u, g10, uniform (Optuna 5.0dev)', false, gamma10, 'uniform', {}],
+    ['tpe-uni-g10-hv', 'u, g10, hv', false, gamma10, 'hypervolume', {}],
+    ['tpe-uni-g10c-hv', 'u, g10c, hv (Optuna 3.1)', false, gamma10Capped, 'hypervolume', {}],
+    ['tpe-uni-g15-uniform', 'u, ⌈0.15 n⌉, uniform', false, gamma15, 'uniform', {}],
+    ['tpe-uni-g20-uniform', 'u, ⌈0.2 n⌉, uniform', false, gamma20, 'uniform', {}],
+    ['tpe-mv-g10-uniform', 'm, g10, uniform', true, gamma10, 'uniform', {}],
+    ['tpe-mv-g10-hv', 'm, g10, hv', true, gamma10, 'hypervolume', {}],
+    ['tpe-mv-g15-uniform', 'm, ⌈0.15 n⌉, uniform', true, gamma15, 'uniform', {}],
+    ['tpe-mv-g20-uniform', 'm, ⌈0.2 n⌉, uniform', true, gamma20, 'uniform', {}],
+    ['tpe-mv-g20-hv', 'm, ⌈0.2 n⌉, hv', true, gamma20, 'hypervolume', {}],
+    [
+      'tpe-mv-g10-uniform-bw02',
+      'm, g10, uniform, bandwidthFactor 0.2',
+      true,
+      gamma10,
+      'uniform',
+      { bandwidthFactor: 0.2 },
+    ],
+    [
+      'tpe-mv-g10-uniform-bw005',
+      'm, g10, uniform, bandwidthFactor 0.05',
+      true,
+      gamma10,
+      'uniform',
+      { bandwidthFactor: 0.05 },
+    ],
+    [
+      'tpe-mv-g10-uniform-ei48',
+      'm, g10, uniform, nEiCandidates 48',
+      true,
+      gamma10,
+      'uniform',
+      { nEiCandidates: 48 },
+    ],
+    [
+      'tpe-previous',
+      'm, min(⌈0.2 n⌉, 25), hv: the defaults for several objectives before 2026-12-03',
+      true,
+      multivariateGamma,
+      'hypervolume',
+      {},
+    ],
+  ] as const
+).map(([name, settings, multivariate, gamma, multiObjectiveWeights, extra]) => ({
+  name,
+  settings: `new TpeSampler({ seed, ... }): ${settings}`,
+  reference: 'tpe',
+  create: (seed: number) =>
+    new TpeSampler({
+      seed,
+      warnIndependentSampling: false,
+      multivariate,
+      gamma,
+      multiObjectiveWeights,
+      ...extra,
+    }),
+}));
 
 const MO_SAMPLERS: readonly MoSamplerConfig[] = [
   {
@@ -71,6 +146,7 @@ const MO_SAMPLERS: readonly MoSamplerConfig[] = [
     reference: 'tpe',
     create: (seed) => new TpeSampler({ seed }),
   },
+  ...MOTPE_VARIANTS,
   {
     name: 'gp',
     settings:

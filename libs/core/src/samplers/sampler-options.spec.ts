@@ -33,6 +33,7 @@ const tpe: Required<TpeSamplerOptions> = {
   constantLiar: 'mean',
   liarWeight: 0.5,
   warnIndependentSampling: false,
+  multiObjectiveWeights: 'uniform',
 };
 const cmaes: Required<CmaEsSamplerOptions> = {
   seed: 1,

@@ -1,7 +1,14 @@
-export { TpeSampler, type ConstantLiar, type TpeSamplerOptions } from './tpe-sampler';
+export {
+  TpeSampler,
+  type ConstantLiar,
+  type MultiObjectiveWeights,
+  type TpeSamplerOptions,
+} from './tpe-sampler';
 export {
   defaultWeights,
   hyperoptDefaultGamma,
+  manyObjectiveGamma,
+  multiObjectiveGamma,
   multivariateGamma,
   optunaGamma,
   univariateGamma,

@@ -161,6 +161,19 @@ describe('motpeSplit', () => {
     ]);
   });
 
+  it("weighs every good feasible COMPLETE trial 1 with 'uniform', the others next to nothing", () => {
+    const trials = [
+      trial(0, [0, 2]),
+      trial(1, [2, 2]),
+      trial(2, [1, 1]),
+      trial(3, [2, 0]),
+      trial(4, [5, 5], 1),
+    ];
+    const split = motpeSplit(trials, 5, 'uniform');
+    expect(split.below).toEqual([0, 1, 2, 3, 4]);
+    expect(split.weights).toEqual([1, 1, 1, 1, MIN_BELOW_WEIGHT]);
+  });
+
   it('weighs the good feasible trials by hypervolume contribution', () => {
     const trials = [trial(0, [0, 2]), trial(1, [2, 2]), trial(2, [1, 1]), trial(3, [2, 0]), trial(4, [5, 5])];
     const split = motpeSplit(trials, 4);

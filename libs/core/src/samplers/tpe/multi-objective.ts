@@ -188,6 +188,7 @@ export interface MotpeTrial {
 export function motpeSplit(
   trials: readonly MotpeTrial[],
   nBelow: number,
+  weighting: 'hypervolume' | 'uniform' = 'hypervolume',
 ): { below: number[]; weights: number[] } {
   const complete: number[] = [];
   const pruned: number[] = [];
@@ -197,7 +198,8 @@ export function motpeSplit(
   const points = complete.map((i) => trials[i].values.map((v) => (Number.isNaN(v) ? Infinity : v)));
   const picked = splitByNonDomination(points, Math.min(nBelow, points.length));
   const below = picked.map((k) => complete[k]);
-  const weights = hypervolumeWeights(picked.map((k) => points[k]));
+  const weights =
+    weighting === 'hypervolume' ? hypervolumeWeights(picked.map((k) => points[k])) : picked.map(() => 1);
   infeasible.sort((a, b) => trials[a].violation - trials[b].violation || trials[a].number - trials[b].number);
   for (const i of [...pruned, ...infeasible]) {
     if (below.length >= nBelow) break;

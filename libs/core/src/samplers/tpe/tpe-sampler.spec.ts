@@ -5,6 +5,7 @@ import { createStudy, type Study } from '../../study/study';
 import type { Trial } from '../../trial/trial';
 import { RandomSampler } from '../random/random-sampler';
 import { TpeSampler, type TpeSamplerOptions } from './tpe-sampler';
+import { manyObjectiveGamma, multiObjectiveGamma } from './weighting';
 
 const X = floatDistribution(0, 1);
 
@@ -48,6 +49,10 @@ describe('TpeSampler options', () => {
       { constantLiar: 1 as unknown as boolean },
       "constantLiar must be true, false or one of 'worst', 'mean', 'best', got 1",
     ],
+    [
+      { multiObjectiveWeights: 'rank' as unknown as 'uniform' },
+      `multiObjectiveWeights must be one of 'hypervolume', 'uniform', got "rank"`,
+    ],
     [{ liarWeight: 0 }, 'liarWeight must be a finite number > 0, got 0'],
     [{ liarWeight: Infinity }, 'liarWeight must be a finite number > 0, got Infinity'],
     [
@@ -79,10 +84,15 @@ describe('TpeSampler with several objectives (MOTPE)', () => {
     return [x, 1 - Math.sqrt(x) + 4 * y];
   }
 
-  async function run(seed: number, nTrials: number, constrained = false): Promise<Study> {
+  async function run(
+    seed: number,
+    nTrials: number,
+    constrained = false,
+    options: TpeSamplerOptions = {},
+  ): Promise<Study> {
     const study = await createStudy({
       directions: ['minimize', 'minimize'],
-      sampler: new TpeSampler({ seed }),
+      sampler: new TpeSampler({ seed, ...options }),
       pruner: new NopPruner(),
       ...(constrained ? { constraintsFunc: (t) => [(t.params.x as number) - 0.5] } : {}),
     });
@@ -112,6 +122,41 @@ describe('TpeSampler with several objectives (MOTPE)', () => {
     const modelled = study.trials.slice(10);
     const feasibleShare = modelled.filter((t) => (t.params.x as number) <= 0.5).length / modelled.length;
     expect(feasibleShare).toBeGreaterThan(0.7);
+  });
+
+  it('defaults, two objectives: the joint model, γ = ⌈0.1 n⌉ uncapped, uniform weights in l(x)', async () => {
+    const defaults = paramsOf(await run(6, 40));
+    const explicit = await run(6, 40, false, {
+      multivariate: true,
+      gamma: multiObjectiveGamma,
+      multiObjectiveWeights: 'uniform',
+    });
+    expect(paramsOf(explicit)).toEqual(defaults);
+    const hypervolume = await run(6, 40, false, { multiObjectiveWeights: 'hypervolume' });
+    expect(paramsOf(hypervolume)).not.toEqual(defaults);
+  });
+
+  it('defaults, three objectives: one parameter at a time, γ = ⌈0.2 n⌉ uncapped, uniform weights', async () => {
+    const threeObjectives = (t: Trial) => {
+      const x = t.suggestFloat('x', 0, 1);
+      const y = t.suggestFloat('y', 0, 1);
+      return [x, 1 - Math.sqrt(x) + 4 * y, y + Math.sqrt(x)];
+    };
+    const run3 = async (options: TpeSamplerOptions) => {
+      const study = await createStudy({
+        directions: ['minimize', 'minimize', 'minimize'],
+        sampler: new TpeSampler({ seed: 7, ...options }),
+        pruner: new NopPruner(),
+      });
+      await study.optimize(threeObjectives, { nTrials: 30 });
+      return paramsOf(study);
+    };
+    const defaults = await run3({});
+    expect(
+      await run3({ multivariate: false, gamma: manyObjectiveGamma, multiObjectiveWeights: 'uniform' }),
+    ).toEqual(defaults);
+    // A user's choice still wins: the joint model on three objectives.
+    expect(await run3({ multivariate: true, warnIndependentSampling: false })).not.toEqual(defaults);
   });
 
   it('plans around trials in flight (the constant liar) and keeps a maximised objective the right way up', async () => {

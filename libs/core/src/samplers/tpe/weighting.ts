@@ -18,6 +18,19 @@ export function optunaGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
 
+/**
+ * TpeSampler's default γ with two objectives: ⌈0.1 n⌉, the best 10 %, not capped (Optuna 5's default
+ * for several objectives), so that l(x) keeps up with a Pareto front that grows with the study.
+ */
+export function multiObjectiveGamma(n: number): number {
+  return Math.ceil(0.1 * n);
+}
+
+/** TpeSampler's default γ with three or more objectives: ⌈0.2 n⌉, the best 20 %, not capped. */
+export function manyObjectiveGamma(n: number): number {
+  return Math.ceil(0.2 * n);
+}
+
 /** hyperopt's γ(n) = min(⌈0.25 √n⌉, 25). */
 export function hyperoptDefaultGamma(n: number): number {
   return Math.min(Math.ceil(0.25 * Math.sqrt(n)), 25);
