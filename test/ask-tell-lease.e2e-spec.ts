@@ -72,11 +72,17 @@ describe('client leases', () => {
     expect(late.body.reason).toBe('lease-lost');
     expect((await post('/studies/lapse/ask', {})).body.reason).toBe('budget');
 
+    const secondAt = Date.now();
     const failed = await until(
       'the second lapse',
       () => trial('lapse', 0),
       (t) => t.state !== 'RUNNING',
     );
+    // The scheduler judges leases by now (it has reached the database for a platform lease): the trial
+    // is freed within its lease and a sweep (1 s here), with room for a loaded machine.
+    const freedAfter = Date.now() - secondAt;
+    expect(freedAfter).toBeGreaterThanOrEqual(5_000);
+    expect(freedAfter).toBeLessThan(12_000);
     expect(failed.state).toBe('FAIL');
     expect(failed.failReason).toMatch(/retry\.maxRetries = 1/);
     expect((await waitForStudy(platform, 'lapse')).state).toBe('COMPLETED');
