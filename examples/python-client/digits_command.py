@@ -6,6 +6,7 @@ epoch as a `tuneforge:report` line (the worker's pruner reads them and stops the
 and the last one as the result. The same training as optimize_digits.py runs through the Python client, so that a
 study gives the same trials either way.
 """
+
 import json
 import os
 

@@ -10,6 +10,7 @@ hand. The search space is digits-space.json.
 Pixels are binary and sparse (about a quarter are on), so a sample is the list of its lit pixels and one epoch over
 the 240 training images costs a few milliseconds of pure Python.
 """
+
 from __future__ import annotations
 
 import math

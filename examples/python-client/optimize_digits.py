@@ -11,13 +11,15 @@
 It runs until the study's budget is spent (or --n-trials trials here), and prints the best trial at the end. The
 token, when the platform has one, comes from TUNEFORGE_API_TOKEN.
 """
+
 import argparse
 import logging
 import os
 import sys
 
-from digits_like import EPOCHS, learning_curve
 from tuneforge_client import Client, Trial, TrialPruned, TuneforgeError
+
+from digits_like import EPOCHS, learning_curve
 
 
 def objective(trial: Trial) -> float:
@@ -41,9 +43,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=os.environ.get("TUNEFORGE_URL", "http://127.0.0.1:3000"))
     parser.add_argument("--study", required=True, help="the study's name or id")
-    parser.add_argument("--n-trials", type=int, default=None, help="at most this many trials here (default: until the budget is spent)")
+    parser.add_argument(
+        "--n-trials", type=int, default=None, help="at most this many trials here (default: until the budget is spent)"
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="trials at once in this process, on threads")
-    parser.add_argument("--lease-seconds", type=int, default=None, help="the lease of each trial (default: the platform's, 60)")
+    parser.add_argument(
+        "--lease-seconds", type=int, default=None, help="the lease of each trial (default: the platform's, 60)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
 

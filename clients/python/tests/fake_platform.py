@@ -5,6 +5,7 @@ budget, suggest / report / heartbeat / tell checked against the lease token, err
 Sampling is uniform at random (seeded); pruning is a fixed rule the test sets. The acceptance tests run the client
 against the real platform (test/python-client*.e2e-spec.ts); these only check the client's side of each exchange.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,11 +64,20 @@ class FakeStudy:
         done = [t for t in self.trials if t.state == "COMPLETE"]
         sign = 1 if self.directions[0] == "minimize" else -1
         best = min(done, key=lambda t: sign * t.values[0]).to_json() if done else None  # type: ignore[index]
-        return {"id": self.id, "name": self.name, "directions": self.directions, "state": self.state, "counts": counts, "best": best}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "directions": self.directions,
+            "state": self.state,
+            "counts": counts,
+            "best": best,
+        }
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, reason: Optional[str] = None, errors: Optional[List[Dict[str, Any]]] = None) -> None:
+    def __init__(
+        self, status: int, message: str, reason: Optional[str] = None, errors: Optional[List[Dict[str, Any]]] = None
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.reason, self.errors = status, message, reason, errors
 
@@ -100,7 +110,7 @@ class FakePlatform:
         # A short poll so that shutdown() at the end of each test returns at once.
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
-    def __enter__(self) -> "FakePlatform":
+    def __enter__(self) -> FakePlatform:
         self._thread.start()
         return self
 
@@ -143,7 +153,11 @@ class FakePlatform:
             raise ApiError(503, "Redis is unreachable: nothing was changed; try again once it is back.")
         if method == "POST" and path == "/studies":
             if not isinstance(body.get("name"), str):
-                raise ApiError(400, "name: name must be a string", errors=[{"field": "name", "messages": ["name must be a string"]}])
+                raise ApiError(
+                    400,
+                    "name: name must be a string",
+                    errors=[{"field": "name", "messages": ["name must be a string"]}],
+                )
             study = FakeStudy(len(self.studies) + 1, body)
             self.studies.append(study)
             return 201, study.to_json()
@@ -173,7 +187,11 @@ class FakePlatform:
             if study.state != "RUNNING":  # a 409 without a reason: the client must end its loop on any 409
                 raise ApiError(409, f"Study {study.id} is {study.state}: resume it first.")
             if len(study.trials) >= study.n_trials:
-                raise ApiError(409, f"Study {study.id} has all {study.n_trials} trials of its budget: budget spent.", reason="budget")
+                raise ApiError(
+                    409,
+                    f"Study {study.id} has all {study.n_trials} trials of its budget: budget spent.",
+                    reason="budget",
+                )
             trial = FakeTrial(len(study.trials))
             trial.client = body.get("client")
             for name, d in (body.get("params") or {}).items():
@@ -230,7 +248,11 @@ class FakePlatform:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length)) if length else {}
                 try:
-                    if platform.token and self.headers.get("Authorization") != f"Bearer {platform.token}" and method == "POST":
+                    if (
+                        platform.token
+                        and self.headers.get("Authorization") != f"Bearer {platform.token}"
+                        and method == "POST"
+                    ):
                         raise ApiError(401, "A valid API token is required: send Authorization: Bearer <token>.")
                     with platform.lock:
                         platform.requests.append((method, self.path, body))

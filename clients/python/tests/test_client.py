@@ -1,4 +1,5 @@
 """The client's side of every exchange, against an in-memory fake of the platform (tests/fake_platform.py)."""
+
 from __future__ import annotations
 
 import logging
@@ -66,9 +67,15 @@ class DistributionTest(unittest.TestCase):
                 build()
 
     def test_json_is_the_platform_form(self) -> None:
-        self.assertEqual(FloatDistribution(1e-5, 1e-1, log=True).to_json(), {"type": "float", "low": 1e-5, "high": 1e-1, "log": True, "step": None})
+        self.assertEqual(
+            FloatDistribution(1e-5, 1e-1, log=True).to_json(),
+            {"type": "float", "low": 1e-5, "high": 1e-1, "log": True, "step": None},
+        )
         self.assertEqual(IntDistribution(1, 9).to_json(), {"type": "int", "low": 1, "high": 9, "log": False, "step": 1})
-        self.assertEqual(CategoricalDistribution(["a", 1, None, True]).to_json(), {"type": "categorical", "choices": ["a", 1, None, True]})
+        self.assertEqual(
+            CategoricalDistribution(["a", 1, None, True]).to_json(),
+            {"type": "categorical", "choices": ["a", 1, None, True]},
+        )
 
     def test_true_and_1_are_distinct_choices(self) -> None:
         self.assertEqual(CategoricalDistribution([True, 1]).choices, (True, 1))
@@ -89,12 +96,24 @@ class AskTellTest(PlatformTestCase):
         self.assertEqual(trial.suggest_int("n", 1, 9, step=2), n)
         self.assertEqual(
             self.fake.calls("suggest"),
-            [{"name": "n", "distribution": {"type": "int", "low": 1, "high": 9, "log": False, "step": 2}, "token": trial._lease_token}],
+            [
+                {
+                    "name": "n",
+                    "distribution": {"type": "int", "low": 1, "high": 9, "log": False, "step": 2},
+                    "token": trial._lease_token,
+                }
+            ],
         )
-        self.assertEqual(self.fake.calls("ask")[0], {"client": "unit", "params": {
-            "x": {"type": "float", "low": -1.0, "high": 1.0, "log": False, "step": None},
-            "kind": {"type": "categorical", "choices": ["a", "b"]},
-        }})
+        self.assertEqual(
+            self.fake.calls("ask")[0],
+            {
+                "client": "unit",
+                "params": {
+                    "x": {"type": "float", "low": -1.0, "high": 1.0, "log": False, "step": None},
+                    "kind": {"type": "categorical", "choices": ["a", "b"]},
+                },
+            },
+        )
         study.tell(trial, 0.5)
 
     def test_a_name_suggested_again_with_a_range_that_excludes_its_value_is_refused(self) -> None:
@@ -117,8 +136,12 @@ class AskTellTest(PlatformTestCase):
         self.assertTrue(trial.should_prune())
         trial.set_user_attr("epochs", 2)
         frozen = study.tell(trial, state="PRUNED")
-        self.assertEqual((frozen.state, frozen.intermediate_values, frozen.user_attrs), ("PRUNED", {0: 3.0, 1: 11.0}, {"epochs": 2}))
-        self.assertEqual(self.fake.calls("tell"), [{"token": trial._lease_token, "state": "PRUNED", "userAttrs": {"epochs": 2}}])
+        self.assertEqual(
+            (frozen.state, frozen.intermediate_values, frozen.user_attrs), ("PRUNED", {0: 3.0, 1: 11.0}, {"epochs": 2})
+        )
+        self.assertEqual(
+            self.fake.calls("tell"), [{"token": trial._lease_token, "state": "PRUNED", "userAttrs": {"epochs": 2}}]
+        )
 
     def test_tell_by_number_and_its_checks(self) -> None:
         study = self.client.create_study(definition())
@@ -129,6 +152,11 @@ class AskTellTest(PlatformTestCase):
             study.tell(trial, float("nan"))
         with self.assertRaisesRegex(ValueError, "state must be one of COMPLETE, PRUNED, FAIL"):
             study.tell(trial, 1.0, state="DONE")
+        with self.assertRaisesRegex(ValueError, "a PRUNED trial has no value"):
+            study.tell(trial, 1.0, state="PRUNED")
+        with self.assertRaisesRegex(ValueError, "fail_reason goes with state='FAIL'"):
+            study.tell(trial, 1.0, fail_reason="why")
+        self.assertEqual(self.fake.calls("tell"), [])
         self.assertEqual(study.tell(trial.number, 1.25).values, [1.25])
         with self.assertRaisesRegex(ValueError, "already told"):
             study.tell(trial.number, 1.0)
@@ -159,7 +187,9 @@ class AskTellTest(PlatformTestCase):
         self.assertEqual(len(self.fake.studies[0].trials), 0)
         with self.assertRaises(StudyClosedError) as caught:
             study.ask()
-        self.assertEqual((caught.exception.status, str(caught.exception)), (409, "Study 1 is STOPPED: resume it first."))
+        self.assertEqual(
+            (caught.exception.status, str(caught.exception)), (409, "Study 1 is STOPPED: resume it first.")
+        )
 
     def test_ask_past_the_budget_raises_study_closed(self) -> None:
         study = self.client.create_study(definition(n_trials=1))
@@ -233,7 +263,10 @@ class OptimizeTest(PlatformTestCase):
         study = self.client.create_study(definition(n_trials=1, directions=["minimize", "maximize"]))
         study.optimize(lambda t: 1.0)
         self.assertEqual(self.fake.studies[0].trials[0].state, "FAIL")
-        self.assertIn("the objective returned 1 values, the study has 2 objectives", self.fake.studies[0].trials[0].fail_reason or "")
+        self.assertIn(
+            "the objective returned 1 values, the study has 2 objectives",
+            self.fake.studies[0].trials[0].fail_reason or "",
+        )
 
     def test_n_trials_stops_first(self) -> None:
         study = self.client.create_study(definition(n_trials=7))
@@ -346,7 +379,10 @@ class ErrorTest(PlatformTestCase):
         env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=30)
         self.assertNotEqual(done.returncode, 0)
-        self.assertTrue(done.stderr.rstrip().endswith("tuneforge_client.errors.TuneforgeError: name: name must be a string"), done.stderr)
+        self.assertTrue(
+            done.stderr.rstrip().endswith("tuneforge_client.errors.TuneforgeError: name: name must be a string"),
+            done.stderr,
+        )
         self.assertNotIn("urllib", done.stderr)
         self.assertNotIn("During handling of the above exception", done.stderr)
 

@@ -7,6 +7,7 @@
 
 Standard library only; see README.md.
 """
+
 from .client import Client
 from .distributions import CategoricalDistribution, Distribution, FloatDistribution, IntDistribution
 from .errors import LeaseLostError, StudyClosedError, TrialPruned, TuneforgeConnectionError, TuneforgeError

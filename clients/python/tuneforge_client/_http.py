@@ -1,4 +1,5 @@
 """JSON over HTTP with urllib: one place that turns the platform's answers into values or TuneforgeErrors."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ class HttpTransport:
         self.timeout = timeout
         self.retries = retries
 
-    def request(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, *, idempotent: bool = False) -> Any:
+    def request(
+        self, method: str, path: str, body: Optional[Dict[str, Any]] = None, *, idempotent: bool = False
+    ) -> Any:
         delay = 0.2
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
@@ -64,7 +67,9 @@ class HttpTransport:
             raise _error_from_answer(method, url, error.code, text) from None
         except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as error:
             cause = getattr(error, "reason", error)
-            raise TuneforgeConnectionError(f"cannot reach the Tuneforge API at {self.base_url} ({method} {path}): {cause}") from None
+            raise TuneforgeConnectionError(
+                f"cannot reach the Tuneforge API at {self.base_url} ({method} {path}): {cause}"
+            ) from None
         if not text:
             return None
         try:

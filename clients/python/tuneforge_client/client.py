@@ -1,4 +1,5 @@
 """The entry point: a connection to one Tuneforge API."""
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ CLIENT_NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 
 
 class Client:
-    """A Tuneforge platform's REST API, e.g. ``Client("http://127.0.0.1:3000", token=os.environ["TUNEFORGE_API_TOKEN"])``.
+    """A Tuneforge platform's REST API: ``Client("http://127.0.0.1:3000", token=os.environ["TUNEFORGE_API_TOKEN"])``.
 
     Args:
         url: the API's base URL.

@@ -3,6 +3,7 @@
 A distribution is checked when it is built, with the same rules as the platform's, so that a bad range fails at the
 call that wrote it, before any request.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,7 +25,9 @@ def _finite(what: str, value: Any) -> float:
 def _check_step_grid(kind: str, low: float, high: float, step: float) -> None:
     k = (high - low) / step
     if abs(k - round(k)) > 1e-8 * max(1.0, abs(k)):
-        raise ValueError(f"{kind}: the range high - low = {high - low} is not a multiple of step={step} (low={low}, high={high})")
+        raise ValueError(
+            f"{kind}: the range high - low = {high - low} is not a multiple of step={step} (low={low}, high={high})"
+        )
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,9 @@ def distribution_from_json(json: Dict[str, Any]) -> Distribution:
     if kind == "float":
         return FloatDistribution(json["low"], json["high"], bool(json.get("log", False)), json.get("step"))
     if kind == "int":
-        return IntDistribution(int(json["low"]), int(json["high"]), bool(json.get("log", False)), int(json.get("step") or 1))
+        return IntDistribution(
+            int(json["low"]), int(json["high"]), bool(json.get("log", False)), int(json.get("step") or 1)
+        )
     if kind == "categorical":
         return CategoricalDistribution(json["choices"])
     raise ValueError(f"unknown distribution type {kind!r}")

@@ -1,4 +1,5 @@
 """The exceptions of the client: one class per thing a caller handles differently."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional

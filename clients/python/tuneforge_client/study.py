@@ -1,7 +1,9 @@
 """A study on the platform, driven from this process: ask, tell, and the optimize loop."""
+
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import traceback
@@ -32,7 +34,7 @@ class Study:
         directions: ``"minimize"`` or ``"maximize"``, one per objective.
     """
 
-    def __init__(self, client: "Client", json: Dict[str, Any]) -> None:
+    def __init__(self, client: Client, json: Dict[str, Any]) -> None:
         self.client = client
         self.id: int = int(json["id"])
         self.name: str = str(json["name"])
@@ -43,7 +45,9 @@ class Study:
 
     # -- ask and tell -------------------------------------------------------------------------------------------
 
-    def ask(self, fixed_distributions: Optional[Dict[str, Distribution]] = None, *, lease_seconds: Optional[int] = None) -> Trial:
+    def ask(
+        self, fixed_distributions: Optional[Dict[str, Distribution]] = None, *, lease_seconds: Optional[int] = None
+    ) -> Trial:
         """Starts a trial planned by the study's sampler, RUNNING under a lease that a daemon thread renews until
         ``tell`` (or until this process ends: then the platform frees the trial when the lease lapses).
 
@@ -55,7 +59,7 @@ class Study:
                 next ask) or ends FAIL, per the study's ``retry.maxRetries``.
 
         Raises:
-            StudyClosedError: the budget is spent, or the study is stopped or completed.
+            StudyClosedError: the budget is spent, its timeoutSec passed, or the study is stopped or completed.
         """
         body: Dict[str, Any] = {"client": self.client.client_name}
         if fixed_distributions:
@@ -127,6 +131,10 @@ class Study:
             body["values"] = [_finite_float("values", v) for v in values]
         if state == "COMPLETE" and value is None and values is None:
             raise ValueError(f"a COMPLETE trial needs its value: tell(trial, value) (trial {trial.number})")
+        if state != "COMPLETE" and (value is not None or values is not None):
+            raise ValueError(f"a {state} trial has no value (a PRUNED one keeps its last report): tell it without one")
+        if fail_reason is not None and state != "FAIL":
+            raise ValueError(f"fail_reason goes with state='FAIL', not {state!r}")
         if constraints is not None:
             body["constraints"] = [_finite_float("constraints", c) for c in constraints]
         if trial._user_attrs:
@@ -168,8 +176,6 @@ class Study:
         if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1):
             raise ValueError(f"n_trials must be an integer >= 1 or None, got {n_trials!r}")
         if n_jobs == -1:
-            import os
-
             n_jobs = os.cpu_count() or 1
         if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
             raise ValueError(f"n_jobs must be an integer >= 1 (or -1), got {n_jobs!r}")
@@ -180,7 +186,10 @@ class Study:
         if n_jobs == 1:
             loop.run()
             return
-        threads = [threading.Thread(target=loop.run_guarded, name=f"tuneforge-optimize-{i}", daemon=True) for i in range(n_jobs)]
+        threads = [
+            threading.Thread(target=loop.run_guarded, name=f"tuneforge-optimize-{i}", daemon=True)
+            for i in range(n_jobs)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -225,7 +234,9 @@ class Study:
         if state is not None:
             query["state"] = state
         while True:
-            page = self.client._http.request("GET", f"{self._path}/trials?{urllib.parse.urlencode(query)}", idempotent=True)
+            page = self.client._http.request(
+                "GET", f"{self._path}/trials?{urllib.parse.urlencode(query)}", idempotent=True
+            )
             out.extend(FrozenTrial.from_json(t) for t in page["items"])
             # Keyset paging: `next` is where the following page starts (null on the last one).
             if not page.get("next") or not page["items"]:
@@ -238,7 +249,9 @@ class Study:
 
     # -- plumbing -----------------------------------------------------------------------------------------------
 
-    def _post_trial(self, number: int, action: str, body: Dict[str, Any], *, trial: Trial, mark_lost: bool = True) -> Any:
+    def _post_trial(
+        self, number: int, action: str, body: Dict[str, Any], *, trial: Trial, mark_lost: bool = True
+    ) -> Any:
         # suggest, report, heartbeat and tell answer the same to a repeat (the platform's contract), so a dropped
         # connection is retried.
         try:
@@ -309,7 +322,10 @@ class _OptimizeLoop:
         try:
             result = self.func(trial)
         except TrialPruned as pruned:
-            self._finish(trial, "PRUNED", fail_reason=None, note=str(pruned))
+            if trial.lease_lost:  # should_prune() said so because the lease is gone: nothing to tell
+                self._abandon(trial)
+            else:
+                self._finish(trial, "PRUNED", note=str(pruned))
             return
         except LeaseLostError:
             self._abandon(trial)
@@ -322,7 +338,10 @@ class _OptimizeLoop:
                     raise  # KeyboardInterrupt, SystemExit
                 return
             reason = "".join(traceback.format_exception_only(type(error), error)).strip()
-            self._finish(trial, "FAIL", fail_reason=reason)
+            try:
+                self._finish(trial, "FAIL", fail_reason=reason)
+            except TuneforgeError:
+                pass  # logged by _finish; the objective's own exception is the one to raise (or catch)
             if isinstance(error, self.catch):
                 return
             raise

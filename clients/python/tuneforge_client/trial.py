@@ -1,4 +1,5 @@
 """A trial handed out by ``Study.ask``: define-by-run suggestions, reports and pruning, under a renewed lease."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,7 @@ class FrozenTrial:
         return self.values[0]
 
     @staticmethod
-    def from_json(json: Dict[str, Any]) -> "FrozenTrial":
+    def from_json(json: Dict[str, Any]) -> FrozenTrial:
         return FrozenTrial(
             number=int(json["number"]),
             state=str(json["state"]),
@@ -67,7 +68,7 @@ class _Heartbeat:
     """Renews a trial's lease every third of it on a daemon thread, so that a process that dies frees its trial
     within one lease and a live one keeps it however long the objective runs."""
 
-    def __init__(self, trial: "Trial", interval: float) -> None:
+    def __init__(self, trial: Trial, interval: float) -> None:
         self._trial = trial
         self._interval = interval
         self._stopped = threading.Event()
@@ -91,7 +92,9 @@ class _Heartbeat:
                 return
             except TuneforgeError as error:
                 # A blip (503, a reset connection) costs nothing while the lease lasts: try again at the next beat.
-                logger.warning("Trial %d: heartbeat failed (%s); retrying in %.1f s.", self._trial.number, error, self._interval)
+                logger.warning(
+                    "Trial %d: heartbeat failed (%s); retrying in %.1f s.", self._trial.number, error, self._interval
+                )
 
 
 class Trial:
@@ -103,7 +106,7 @@ class Trial:
 
     def __init__(
         self,
-        study: "Study",
+        study: Study,
         number: int,
         trial_id: Optional[int],
         params: Dict[str, ParamValue],
@@ -139,7 +142,9 @@ class Trial:
     def user_attrs(self) -> Dict[str, Any]:
         return dict(self._user_attrs)
 
-    def suggest_float(self, name: str, low: float, high: float, *, log: bool = False, step: Optional[float] = None) -> float:
+    def suggest_float(
+        self, name: str, low: float, high: float, *, log: bool = False, step: Optional[float] = None
+    ) -> float:
         """A float in ``[low, high]`` (on a log scale, or on the grid ``low + k * step``)."""
         return float(_number(name, self._suggest(name, FloatDistribution(low, high, log, step))))
 
