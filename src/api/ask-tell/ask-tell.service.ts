@@ -316,10 +316,11 @@ export class AskTellService {
           `Study ${studyId} ran for its budget.timeoutSec (${timeoutSec} s): no trial starts any more.`,
         );
       }
-      const plan = entry.space;
+      // Every distribution known now (the study's space and the asked ones) is planned with the trials in
+      // flight, as the scheduler plans a whole trial; the rest come define-by-run (suggest).
       const [created] = await study.createPendingTrials(
         1,
-        plan ? (t) => void plan.forEach((d, name) => suggestDistribution(t, name, d)) : undefined,
+        asked.size > 0 ? (t) => void asked.forEach((d, name) => suggestDistribution(t, name, d)) : undefined,
       );
       if (!created) {
         throw conflictWithReason(
