@@ -1,7 +1,8 @@
 /**
  * A Python client killed mid-trial (SIGKILL: no goodbye, no tell) frees its trial within its lease: the trial runs
  * again (WAITING, handed to the next ask with the same number and parameters) or ends FAIL, as the study's
- * retry.maxRetries says, and another client then completes the study's budget.
+ * retry.maxRetries says, and another client then completes the study's budget. A client stalled past its lease
+ * (SIGSTOP) hears lease-lost when it wakes, abandons the trial without telling it, and the trial runs again.
  *
  * Python is python3 from PATH with PYTHONPATH=clients/python (the client from its source folder).
  */
@@ -35,6 +36,27 @@ def objective(trial):
     time.sleep(3600)
     return x
 Client(sys.argv[1], token=os.environ["TUNEFORGE_API_TOKEN"]).load_study(sys.argv[2]).optimize(objective, lease_seconds=${LEASE_SECONDS})
+`;
+
+/**
+ * Its first run of a trial works until should_prune() turns True, which the client makes it do when a heartbeat
+ * answers lease-lost, and then returns a value that must not be told; every other run returns x².
+ */
+const OUTLIVES_ITS_LEASE = `
+import json, os, sys, time
+from tuneforge_client import Client
+def objective(trial):
+    x = trial.suggest_float("x", 0.0, 1.0)
+    if trial.attempt == 1 and trial.number == 0:
+        print(json.dumps({"started": trial.number, "x": x}), flush=True)
+        while not trial.should_prune():
+            time.sleep(0.05)
+        print(json.dumps({"stopped": trial.number, "lease_lost": trial.lease_lost}), flush=True)
+        return 100.0
+    return x ** 2
+study = Client(sys.argv[1], token=os.environ["TUNEFORGE_API_TOKEN"]).load_study(sys.argv[2])
+study.optimize(objective, lease_seconds=${LEASE_SECONDS})
+print("budget spent", flush=True)
 `;
 
 /** Runs trials until the budget is spent. */
@@ -159,4 +181,56 @@ describe('a Python client killed mid-trial', () => {
       }
     },
   );
+  it('abandons a trial whose lease lapsed while the client was stalled (SIGSTOP), and runs it again', async () => {
+    const name = 'stalled-client';
+    const created = await platform.request('/studies', {
+      body: {
+        name,
+        direction: 'minimize',
+        sampler: { type: 'random' },
+        budget: { nTrials: N_TRIALS, maxParallel: 2 },
+        retry: { maxRetries: 1 },
+        seed: 2,
+      },
+    });
+    expect({ status: created.status, body: created.body }).toMatchObject({ status: 201 });
+    const client = python(OUTLIVES_ITS_LEASE, [platform.url, name]);
+    children.push(client);
+    const started = await until('the trial starts', 20_000, async () => {
+      const line = /^(\{"started".*\})$/m.exec(client.output());
+      return line ? (JSON.parse(line[1]) as { started: number; x: number }) : undefined;
+    });
+
+    // Stalled (a frozen VM, a debugger, a long GC): no heartbeat, so the platform takes the trial back.
+    client.kill('SIGSTOP');
+    const freed = await until('the trial leaves RUNNING', 30_000, async () => {
+      const { body } = await platform.request(`/studies/${created.body.id}/trials/${started.started}`);
+      return body.state === 'RUNNING' ? undefined : body;
+    });
+    expect(freed).toMatchObject({ state: 'WAITING', attempt: 1 });
+    client.kill('SIGCONT');
+
+    // Awake, its next heartbeat hears lease-lost: the objective stops, its 100 is not told, and the loop's next
+    // ask gets the same trial back (the oldest WAITING one) as its second run.
+    const finished = await exited(client);
+    expect({ ...finished, output: client.output() }).toMatchObject({ code: 0 });
+    expect(client.output()).toContain(`{"stopped": ${started.started}, "lease_lost": true}\n`);
+    expect(client.output()).toMatch(
+      new RegExp(`^Trial ${started.started} abandoned: its lease was lost`, 'm'),
+    );
+    expect(client.output()).toMatch(/budget spent\n$/);
+
+    const study = await waitForStudy(platform, created.body.id, 20_000);
+    expect(study).toMatchObject({
+      state: 'COMPLETED',
+      counts: { COMPLETE: N_TRIALS, RUNNING: 0, WAITING: 0 },
+    });
+    const { body: trial } = await platform.request(`/studies/${created.body.id}/trials/${started.started}`);
+    expect(trial).toMatchObject({
+      state: 'COMPLETE',
+      attempt: 2,
+      params: { x: started.x },
+      values: [started.x ** 2],
+    });
+  });
 });

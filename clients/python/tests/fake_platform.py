@@ -202,6 +202,7 @@ class FakePlatform:
             return 201, {
                 "number": trial.number,
                 "trialId": 1000 + trial.number,
+                "attempt": 1,
                 "params": trial.params,
                 "distributions": trial.distributions,
                 "lease": {"token": trial.token, "seconds": seconds, "expiresAt": time.time() + seconds},

@@ -87,7 +87,7 @@ class AskTellTest(PlatformTestCase):
     def test_ask_brings_fixed_parameters_and_suggest_asks_once_per_new_name(self) -> None:
         study = self.client.create_study(definition())
         trial = study.ask({"x": FloatDistribution(-1.0, 1.0), "kind": CategoricalDistribution(["a", "b"])})
-        self.assertEqual(set(trial.params), {"x", "kind"})
+        self.assertEqual((set(trial.params), trial.attempt), ({"x", "kind"}, 1))
         self.assertEqual(trial.suggest_float("x", -1.0, 1.0), trial.params["x"])
         self.assertIn(trial.suggest_categorical("kind", ["a", "b"]), ("a", "b"))
         self.assertEqual(self.fake.calls("suggest"), [])

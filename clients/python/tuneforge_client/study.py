@@ -82,6 +82,7 @@ class Study:
             distributions=_distributions_from_json(answer.get("distributions")),
             lease_token=str(lease["token"]),
             lease_seconds=float(lease["seconds"]),
+            attempt=int(answer.get("attempt") or 1),
         )
         with self._open_lock:
             self._open[trial.number] = trial

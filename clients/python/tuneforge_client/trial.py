@@ -113,10 +113,13 @@ class Trial:
         distributions: Dict[str, Distribution],
         lease_token: str,
         lease_seconds: float,
+        attempt: int = 1,
     ) -> None:
         self.study = study
         self.number = number
         self.trial_id = trial_id
+        #: The run of this trial: 1, or more when it runs again after a lost run (a lapsed lease, a lost worker).
+        self.attempt = attempt
         self._params: Dict[str, ParamValue] = dict(params)
         self._distributions: Dict[str, Distribution] = dict(distributions)
         self._user_attrs: Dict[str, Any] = {}
