@@ -180,6 +180,15 @@ describe('worker pools: trials go only to workers that offer what they need', ()
     );
   });
 
+  it('OpenAPI shows GET /pools and the resources of a study definition', async () => {
+    const { body } = await platform.request('/docs-json');
+    expect(body.paths['/pools']?.get).toBeDefined();
+    expect(body.components.schemas.CreateStudyDto.properties.resources).toMatchObject({
+      type: 'object',
+      additionalProperties: { type: 'number' },
+    });
+  });
+
   it('a worker with a malformed TUNEFORGE_WORKER_RESOURCES does not start, saying what to write', async () => {
     const bad = platform.spawnRole('worker', { TUNEFORGE_WORKER_RESOURCES: 'gpu' });
     await until(
