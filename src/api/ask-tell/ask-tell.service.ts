@@ -176,11 +176,11 @@ export class AskTellService {
     dto: SuggestParamDto,
   ): Promise<{ name: string; value: ParamValue }> {
     const distribution = parseDistribution('distribution', dto.distribution);
-    const held = await this.heldTrial(ref, number, dto.token);
+    const { entry, trial, lease } = await this.heldTrial(ref, number, dto.token);
     // Refused before the lease is renewed, so that a refused call changes nothing.
-    const why = suggestRefusal(held.trial, dto.name, distribution);
+    const why = suggestRefusal(trial, dto.name, distribution);
     if (why) throw badFields([{ field: 'distribution', messages: [why] }]);
-    const { entry, trial } = await this.fenced(ref, number, dto.token);
+    await this.renew(trial, lease);
     const value = await this.onLive(entry, trial, (live) => {
       try {
         return suggestDistribution(live, dto.name, distribution);
@@ -196,13 +196,13 @@ export class AskTellService {
 
   /** Records an intermediate value and answers the study pruner's decision (also renews the lease). */
   async report(ref: StudyRef, number: number, dto: ReportValueDto): Promise<{ shouldPrune: boolean }> {
-    const { entry: held } = await this.heldTrial(ref, number, dto.token);
-    if (held.study.directions.length > 1) {
+    const { studyId, entry, trial, lease } = await this.heldTrial(ref, number, dto.token);
+    if (entry.study.directions.length > 1) {
       throw badFields([
         { field: 'value', messages: ['intermediate values and pruning support one objective only'] },
       ]);
     }
-    const { studyId, entry, trial } = await this.fenced(ref, number, dto.token);
+    await this.renew(trial, lease);
     await this.indexed(studyId, entry);
     return this.onLive(entry, trial, async (live) => {
       await live.report(dto.value, dto.step);
@@ -223,23 +223,19 @@ export class AskTellService {
     const { trial } = await this.fenced(studyId, number, dto.token);
     let finished: FrozenTrial;
     try {
-      finished = await this.onLive(
-        entry,
-        trial,
-        async (live) => {
-          for (const [key, value] of Object.entries(dto.userAttrs ?? {})) {
-            await live.setUserAttr(key, value as JsonValue);
-          }
-          if (dto.constraints)
-            await this.storage.setTrialSystemAttr(trial.trialId, CONSTRAINTS_ATTR, dto.constraints);
-          return entry.study.tell(
-            live,
-            result,
-            dto.failReason !== undefined ? { failReason: dto.failReason } : {},
-          );
-        },
-        false,
-      );
+      finished = await this.onLive(entry, trial, async (live) => {
+        for (const [key, value] of Object.entries(dto.userAttrs ?? {})) {
+          await live.setUserAttr(key, value as JsonValue);
+        }
+        if (dto.constraints) {
+          await this.storage.setTrialSystemAttr(trial.trialId, CONSTRAINTS_ATTR, dto.constraints);
+        }
+        return entry.study.tell(
+          live,
+          result,
+          dto.failReason !== undefined ? { failReason: dto.failReason } : {},
+        );
+      });
     } catch (e) {
       // The lease lapsed between the renewal and the commit (the scheduler took the trial back).
       if (e instanceof TrialAlreadyFinishedError) throw leaseLost(number);
@@ -405,7 +401,6 @@ export class AskTellService {
     entry: ClientStudy,
     trial: FrozenTrial,
     use: (live: Trial) => T | Promise<T>,
-    detach = true,
   ): Promise<T> {
     const live = entry.study.attachTrial(trial);
     try {
@@ -413,7 +408,7 @@ export class AskTellService {
       await live.flush();
       return result;
     } finally {
-      if (detach) entry.study.detachTrial(trial.number);
+      entry.study.detachTrial(trial.number);
     }
   }
 
