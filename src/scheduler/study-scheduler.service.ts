@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import {
   createPruner,
   createSampler,
@@ -23,10 +23,12 @@ import {
   trialJobId,
   TRIALS_QUEUE,
   type RedisClient,
+  WorkerPoolRegistry,
 } from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
+import { TrialQueues } from '../providers/trial-queues';
 import { RefillQueue } from '../providers/refill-queue';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseReconciler } from './lease-reconciler';
@@ -64,6 +66,8 @@ export class StudyScheduler implements OnModuleInit {
   private readonly leases: LeaseReconciler;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly sweeps = new Set<Promise<void>>();
+  /** The queue of each worker pool: a study's trials go to the one of its `resources` (worker-pools.ts). */
+  private readonly queues: TrialQueues;
 
   constructor(
     private readonly storage: Storage,
@@ -72,7 +76,9 @@ export class StudyScheduler implements OnModuleInit {
     @InjectQueue(TRIALS_QUEUE) private readonly trials: Queue<TrialJobData>,
     private readonly registry: ObjectiveRegistry,
     @InjectRedis() redis: RedisClient,
+    @Optional() queues?: TrialQueues,
   ) {
+    this.queues = queues ?? new TrialQueues(trials, new WorkerPoolRegistry(redis, config.queuePrefix));
     this.lock = new StudyLock(redis, config.queuePrefix);
     this.telemetry = new PlatformTelemetry(redis, config.queuePrefix, 'scheduler');
     this.leases = new LeaseReconciler(storage, config.leaseSeconds * 1000, config.maxRetries, this.telemetry);
@@ -144,11 +150,12 @@ export class StudyScheduler implements OnModuleInit {
       definition.budget.maxParallel,
     );
     const orphans: FrozenTrial[] = [];
+    const queue = await this.queues.forTrialsNeeding(definition.resources);
     for (const trial of window) {
       const jobId = trialJobId(trial.trialId);
-      const state = await this.trials.getJobState(jobId);
+      const state = await queue.getJobState(jobId);
       if (state !== 'unknown' && state !== 'completed' && state !== 'failed') continue;
-      if (state !== 'unknown') await this.trials.remove(jobId);
+      if (state !== 'unknown') await queue.remove(jobId);
       orphans.push(trial);
     }
     if (orphans.length === 0) return;
@@ -158,7 +165,7 @@ export class StudyScheduler implements OnModuleInit {
       studyId,
       trialNumbers: orphans.map((t) => t.number),
     });
-    await this.enqueue(studyId, orphans, studyPriorityOf(definition), running);
+    await this.enqueue(definition, studyId, orphans, studyPriorityOf(definition), running);
   }
 
   /** Tops the study up; repeats while trials finished meanwhile, so that no wake-up is lost. */
@@ -233,7 +240,7 @@ export class StudyScheduler implements OnModuleInit {
     // duplicate add is ignored), for as many as maxParallel leaves; the others wait their turn unqueued, so
     // a study with thousands enqueued does not fill the queue ahead of the other studies.
     const queued = jobWindow(waiting, running, maxParallel);
-    await this.enqueue(studyId, queued, priority, running);
+    await this.enqueue(definition, studyId, queued, priority, running);
     let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
     const generation = generationSize(study.sampler, study.view);
     if (generation !== null) {
@@ -243,22 +250,25 @@ export class StudyScheduler implements OnModuleInit {
     }
     if (want <= 0) return { created: 0, requeued: queued.length, state: 'RUNNING' };
     const created = await study.createPendingTrials(want, plan);
-    await this.enqueue(studyId, created, priority, running + queued.length);
+    await this.enqueue(definition, studyId, created, priority, running + queued.length);
     return { created: created.length, requeued: queued.length, state: 'RUNNING' };
   }
 
   /**
    * One job per trial, in order; the i-th's slot (its turn among the study's trials in flight) is
-   * `firstSlot + i`.
+   * `firstSlot + i`. The jobs go to the queue of the study's worker pool (the default queue when its trials
+   * need no resource).
    */
   private async enqueue(
+    definition: StudyDefinition,
     studyId: number,
     trials: ReadonlyArray<{ trialId: number; number: number }>,
     studyPriority: number,
     firstSlot: number,
   ): Promise<void> {
     if (trials.length === 0) return;
-    await this.trials.addBulk(
+    const queue = await this.queues.forTrialsNeeding(definition.resources);
+    await queue.addBulk(
       trials.map((t, i) => ({
         name: 'trial',
         data: { studyId, trialId: t.trialId, trialNumber: t.number },
