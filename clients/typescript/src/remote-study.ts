@@ -48,6 +48,9 @@ export interface OptimizeOptions extends AskOptions {
   callbacks?: ReadonlyArray<(trial: TrialRecord) => void | Promise<void>>;
 }
 
+/** Retries of an ask answered 503 within `optimize`. */
+const ASK_RETRIES = 5;
+
 /** Ask-refusals that end an optimize loop quietly: the study has nothing more to run. */
 const LOOP_ENDS = new Set(['budget', 'timeout', 'stopped', 'completed']);
 
@@ -153,14 +156,16 @@ export class RemoteStudy {
         started++;
         let trial: RemoteTrial;
         try {
-          trial = await this.ask(options.params ?? {}, options);
+          trial = await this.askPatiently(options);
         } catch (e) {
           started--;
           if (e instanceof TuneforgeApiError && e.reason !== null && LOOP_ENDS.has(e.reason)) {
             done = true;
-            return;
+          } else {
+            // The other runners end their trials, then the loop stops with this error.
+            fatal ??= { error: e };
           }
-          throw e;
+          return;
         }
         let told: TrialRecord | null;
         try {
@@ -173,6 +178,21 @@ export class RemoteStudy {
     };
     await Promise.all(Array.from({ length: concurrency }, runner));
     if (fatal !== null) throw (fatal as { error: unknown }).error;
+  }
+
+  /**
+   * An ask that waits out a busy platform: a 503 (the study's lock held for long by other asks and the
+   * scheduler, or Redis or Postgres briefly away) is retried after 1, 2, 4 … s, up to ASK_RETRIES times.
+   */
+  private async askPatiently(options: OptimizeOptions): Promise<RemoteTrial> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.ask(options.params ?? {}, options);
+      } catch (e) {
+        if (!(e instanceof TuneforgeApiError && e.status === 503) || attempt >= ASK_RETRIES) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+      }
+    }
   }
 
   /** One trial: the objective, then its tell; null when the lease was lost on the way. */
