@@ -75,17 +75,20 @@ export class RemoteStudy {
     return (await this.client.request<StudyRecord>('GET', this.path)).body;
   }
 
-  /** Every trial, in number order. */
+  /** Every trial, in number order (pages of 1000, keyset paging). */
   async trials(): Promise<TrialRecord[]> {
     const out: TrialRecord[] = [];
-    for (let offset = 0; ; offset += 1000) {
-      const { body } = await this.client.request<{ total: number; items: TrialRecord[] }>(
+    let after: string | null = null;
+    do {
+      const query: string = after === null ? '' : `&after=${encodeURIComponent(after)}`;
+      const { body } = await this.client.request<{ items: TrialRecord[]; next: string | null }>(
         'GET',
-        `${this.path}/trials?limit=1000&offset=${offset}`,
+        `${this.path}/trials?limit=1000${query}`,
       );
       out.push(...body.items);
-      if (out.length >= body.total || body.items.length === 0) return out;
-    }
+      after = body.next;
+    } while (after !== null);
+    return out;
   }
 
   /**
