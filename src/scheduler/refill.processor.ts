@@ -6,15 +6,21 @@ import { ConnectionErrorLog } from '../providers/connection-error-log';
 import { RefillQueue } from '../providers/refill-queue';
 import { StudyScheduler, type RefillOutcome } from './study-scheduler.service';
 
+/** Refills of different studies one scheduler process runs at once. */
+export const REFILL_CONCURRENCY = 8;
+
 /**
- * Consumes refill requests; one at a time per process (sampling is CPU work on this event loop). A
+ * Consumes refill requests, of up to REFILL_CONCURRENCY studies at once: a refill mostly waits for
+ * Postgres and Redis, and with a hundred studies running, one at a time left the workers idle waiting for
+ * new trials (bench:load); sampling itself is CPU work on this one event loop, so it is not faster in
+ * parallel, and one study's refills still run one after the other (StudyScheduler.refill). A
  * refill job held by a scheduler that died is stalled after `lockDuration` and taken over by another
  * (or by the same after its restart) within `lockDuration + stalledInterval`: seconds, where BullMQ's
  * defaults (30 s each) froze the study for a minute. Its lock is renewed every lockDuration / 2, so a
  * single sampling step must not block the event loop that long.
  */
 @Processor(REFILL_QUEUE, {
-  concurrency: 1,
+  concurrency: REFILL_CONCURRENCY,
   lockDuration: 5_000,
   stalledInterval: 2_000,
   maxStalledCount: 1_000,

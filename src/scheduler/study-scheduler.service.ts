@@ -4,6 +4,7 @@ import {
   createPruner,
   createSampler,
   loadStudy,
+  ATTEMPT_ATTR,
   Storage,
   StudyNotFoundError,
   type FrozenTrial,
@@ -41,7 +42,22 @@ interface Scheduled {
   study: Study;
   definition: StudyDefinition;
   plan: ((trial: PlanningTrial) => void) | undefined;
+  /** The trials of the job window this process added jobs for (`jobKey`), not added again by a refill. */
+  enqueued: Set<string>;
 }
+
+/**
+ * Rounds of one refill: the second takes the trials that ended during the first. Trials that end later
+ * asked for a refill that waits behind the other studies' (the refill queue keeps the last request of a
+ * study whose refill runs), so that a study whose trials end fast does not keep the scheduler to itself.
+ */
+const MAX_REFILL_ROUNDS = 2;
+
+/**
+ * A trial's job as this process added it: a requeued trial (lapsed lease, handed back) has run once more,
+ * so it gets a new job; a job lost from Redis is found by the sweep (reconcileWaiting).
+ */
+const jobKey = (t: FrozenTrial) => `${t.trialId}:${Number(t.systemAttrs[ATTEMPT_ATTR] ?? 0)}`;
 
 /** What one refill did, for logs and tests. */
 export interface RefillOutcome {
@@ -66,6 +82,8 @@ export class StudyScheduler implements OnModuleInit {
   private readonly leases: LeaseReconciler;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly sweeps = new Set<Promise<void>>();
+  /** The refill of each study under way in this process (the last one asked for). */
+  private readonly refilling = new Map<number, Promise<RefillOutcome>>();
   /** The queue of each worker pool: a study's trials go to the one of its `resources` (worker-pools.ts). */
   private readonly queues: TrialQueues;
 
@@ -168,12 +186,30 @@ export class StudyScheduler implements OnModuleInit {
     await this.enqueue(definition, studyId, orphans, studyPriorityOf(definition), running);
   }
 
-  /** Tops the study up; repeats while trials finished meanwhile, so that no wake-up is lost. */
+  /**
+   * Tops the study up; repeats while trials finished meanwhile, so that no wake-up is lost. The refill
+   * consumer runs several studies at once; two refills of one study in this process run one after the
+   * other (the second then sees what the first did), instead of the second finding the study lock taken.
+   */
   async refill(studyId: number): Promise<RefillOutcome> {
+    const before = this.refilling.get(studyId);
+    const run = (before ?? Promise.resolve()).then(
+      () => this.refillLocked(studyId),
+      () => this.refillLocked(studyId),
+    );
+    this.refilling.set(studyId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.refilling.get(studyId) === run) this.refilling.delete(studyId);
+    }
+  }
+
+  private async refillLocked(studyId: number): Promise<RefillOutcome> {
     let outcome: RefillOutcome = { created: 0, requeued: 0, state: 'BUSY' };
     const started = performance.now();
     const held = await this.lock.withLock(studyId, async () => {
-      for (let round = 0; round < 20; round++) {
+      for (let round = 0; round < MAX_REFILL_ROUNDS; round++) {
         const step = await this.refillOnce(studyId);
         outcome = {
           created: outcome.created + step.created,
@@ -213,7 +249,8 @@ export class StudyScheduler implements OnModuleInit {
     if (!state || !definition) return { created: 0, requeued: 0, state: 'GONE' };
     if (state !== 'RUNNING') return { created: 0, requeued: 0, state };
 
-    const { study, plan } = await this.scheduled(studyId, definition);
+    const entry = await this.scheduled(studyId, definition);
+    const { study, plan } = entry;
     await study.refreshTrials();
     const trials = study.trials;
     const waiting = study.view.getTrials(['WAITING']);
@@ -239,8 +276,12 @@ export class StudyScheduler implements OnModuleInit {
     // WAITING trials enqueued through the API, requeued, or whose job was lost: a job per trial id (a
     // duplicate add is ignored), for as many as maxParallel leaves; the others wait their turn unqueued, so
     // a study with thousands enqueued does not fill the queue ahead of the other studies.
+    // A trial this process has given a job is left alone: added again, the job of a trial that a worker took
+    // and finished since the read above would run for nothing (the worker finds the trial taken).
     const queued = jobWindow(waiting, running, maxParallel);
-    await this.enqueue(definition, studyId, queued, priority, running);
+    const fresh = queued.filter((t) => !entry.enqueued.has(jobKey(t)));
+    await this.enqueue(definition, studyId, fresh, priority, running + queued.length - fresh.length);
+    entry.enqueued = new Set(queued.map(jobKey));
     let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
     const generation = generationSize(study.sampler, study.view);
     if (generation !== null) {
@@ -251,6 +292,7 @@ export class StudyScheduler implements OnModuleInit {
     if (want <= 0) return { created: 0, requeued: queued.length, state: 'RUNNING' };
     const created = await study.createPendingTrials(want, plan);
     await this.enqueue(definition, studyId, created, priority, running + queued.length);
+    for (const t of created) entry.enqueued.add(jobKey(t));
     return { created: created.length, requeued: queued.length, state: 'RUNNING' };
   }
 
@@ -296,7 +338,7 @@ export class StudyScheduler implements OnModuleInit {
         sampler: createSampler(definition.sampler),
         pruner: createPruner({ type: 'none' }),
       });
-      entry = { study, definition, plan: planFor(definition, this.registry) };
+      entry = { study, definition, plan: planFor(definition, this.registry), enqueued: new Set() };
       this.studies.set(studyId, entry);
     }
     return entry;
