@@ -293,24 +293,31 @@ const bestFeasibleQuery = (direction: StudyDirection) => {
 function pageQuery(order: TrialOrder, part: 'values' | 'tail', byState: boolean, after: boolean): string {
   const where = ['t.study_id = $1'];
   if (byState) where.push('t.state = $4');
-  let orderBy: string;
+  let key = 't.number';
+  let down = false;
   if (order === 'number' || order === '-number') {
-    const down = order === '-number';
+    down = order === '-number';
     if (after) where.push(`t.number ${down ? '<' : '>'} $5`);
-    orderBy = `t.number${down ? ' DESC' : ''}`;
   } else if (part === 'tail') {
     where.push('t."values" IS NULL');
     if (after) where.push('t.number > $5');
-    orderBy = 't.number';
   } else {
     where.push('t."values" IS NOT NULL');
-    const key = order === 'value' ? V : `(-${V})`;
+    key = order === 'value' ? V : `(-${V})`;
     const position = order === 'value' ? '$6::float8' : '(-$6::float8)';
     if (after) where.push(`(${key}, t.number) > (${position}, $5)`);
-    orderBy = `${key}, t.number`;
   }
-  return `SELECT ${trialColumns('t')} FROM trials t WHERE ${where.join(' AND ')}
-    ORDER BY ${orderBy} LIMIT $2 OFFSET $3`;
+  const direction = down ? ' DESC' : '';
+  const [inner, outer] =
+    key === 't.number'
+      ? [`t.number${direction}`, `page.number${direction}`]
+      : [`${key}, t.number`, 'page.k, page.number'];
+  // The page's trials are chosen from the index alone (an offset skips index entries), then read whole.
+  return `SELECT ${trialColumns('t')} FROM (
+      SELECT t.trial_id, ${key} AS k, t.number FROM trials t WHERE ${where.join(' AND ')}
+      ORDER BY ${inner} LIMIT $2 OFFSET $3) AS page
+    JOIN trials t ON t.trial_id = page.trial_id
+    ORDER BY ${outer}`;
 }
 
 /**
