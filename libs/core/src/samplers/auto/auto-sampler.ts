@@ -54,7 +54,7 @@ export const AUTO_CHOICE_ATTR = 'auto:sampler';
  * The default sampler: picks, for each trial, the algorithm our benchmarks (BENCHMARKS.md, "Automatic
  * sampler") show to be best for what the study looks like at that point —
  * - more than `gpMaxObjectives` (2) objectives: TPE (MOTPE: split by non-domination rank and hypervolume,
- *   feasible trials first, trials in flight counted as bad). On the suite's three-objective problem (DTLZ2) it
+ *   feasible trials first, trials in flight counted as bad; one parameter at a time, TPE's default there). On the suite's three-objective problem (DTLZ2) it
  *   is ahead of the GP (BENCHMARKS.md, "Multi-objective GP"), and the GP's cost grows fast with the objectives;
  * - otherwise one objective or two, with or without constraints, by the rules below: two objectives go to the
  *   multi-objective GP (log EHVI, constraints modelled) or to TPE as one objective goes to the GP or TPE. On the
@@ -108,13 +108,9 @@ export class AutoSampler implements Sampler {
     this.categoricalShare = categoricalShareForTpe;
     // The delegates' own notices about independent sampling are expected here (conditional spaces).
     this.gp = new GpSampler({ seed, warnIndependentSampling: false });
-    this.tpe = new TpeSampler({
-      seed,
-      multivariate: true,
-      group: true,
-      constantLiar: true,
-      warnIndependentSampling: false,
-    });
+    // TPE's own defaults: multivariate and grouped for one or two objectives, one parameter at a time for
+    // three or more (the multi-objective defaults chosen on the suite, tpe-sampler.ts).
+    this.tpe = new TpeSampler({ seed, constantLiar: true, warnIndependentSampling: false });
     this.qmc = new QmcSampler({ seed });
   }
 
