@@ -41,3 +41,29 @@ describe('loadPlatformConfig: REDIS_CLUSTER_NODES', () => {
     },
   );
 });
+
+describe('loadPlatformConfig: Postgres connections', () => {
+  it('sizes the pools per role: api 10, scheduler 4, a worker its concurrency + 2', () => {
+    const size = (env: NodeJS.ProcessEnv) => loadPlatformConfig({ ...base, ...env }).pgPoolSize;
+    expect(size({ TUNEFORGE_ROLE: 'api' })).toBe(10);
+    expect(size({ TUNEFORGE_ROLE: 'scheduler' })).toBe(4);
+    expect(size({ TUNEFORGE_ROLE: 'worker', TUNEFORGE_WORKER_CONCURRENCY: '16' })).toBe(18);
+    expect(size({ TUNEFORGE_ROLE: 'worker', TUNEFORGE_PG_POOL_SIZE: '5' })).toBe(5);
+  });
+
+  it('turns transaction pooling on with 1 only, and names a bad setting', () => {
+    expect(loadPlatformConfig(base).pgTransactionPooling).toBe(false);
+    expect(loadPlatformConfig({ ...base, TUNEFORGE_PG_TRANSACTION_POOLING: '1' }).pgTransactionPooling).toBe(
+      true,
+    );
+    for (const env of [{ TUNEFORGE_PG_TRANSACTION_POOLING: 'yes' }, { TUNEFORGE_PG_POOL_SIZE: '0' }]) {
+      let error: unknown;
+      try {
+        loadPlatformConfig({ ...base, ...env });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigError).problems).toEqual([expect.stringContaining(Object.keys(env)[0])]);
+    }
+  });
+});

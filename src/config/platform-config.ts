@@ -45,6 +45,40 @@ export abstract class PlatformConfig {
   abstract readonly leaseSeconds: number;
   /** Dashboard and read-only routes answer without the token. @defaultValue true */
   abstract readonly publicRead: boolean;
+  /**
+   * Postgres connections of each of the process's two pools (synchronous and asynchronous commits), so at
+   * most twice this many (`TUNEFORGE_PG_POOL_SIZE`). @defaultValue per role, see {@link defaultPoolSize}
+   */
+  abstract readonly pgPoolSize: number;
+  /**
+   * Connections go through a pooler in transaction mode, e.g. PgBouncer `pool_mode = transaction`
+   * (`TUNEFORGE_PG_TRANSACTION_POOLING=1`): no named prepared statements and no session settings.
+   * @defaultValue false
+   */
+  abstract readonly pgTransactionPooling: boolean;
+}
+
+/**
+ * Postgres connections per pool when TUNEFORGE_PG_POOL_SIZE is not set, from what a role runs at once:
+ * - api: 10 (pg's default): a request runs at most three statements at once, and one process's event loop
+ *   is busy long before ten are in flight;
+ * - scheduler: 4: refills run one at a time (two statements at most, a bulk read takes one connection of
+ *   each pool) beside the sweep;
+ * - worker: its concurrency + 2: each running trial has at most one statement in flight, plus the lease
+ *   renewals and a study's first load;
+ * - all: the sum of the api's and a worker's.
+ */
+export function defaultPoolSize(role: Role, workerConcurrency: number): number {
+  switch (role) {
+    case 'api':
+      return 10;
+    case 'scheduler':
+      return 4;
+    case 'worker':
+      return workerConcurrency + 2;
+    default:
+      return 10 + workerConcurrency + 2;
+  }
 }
 
 /** A Redis server's address. */
@@ -173,10 +207,14 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   const inline = env.TUNEFORGE_ALLOW_INLINE_COMMANDS ?? '0';
   if (!['0', '1'].includes(inline))
     problems.push(`TUNEFORGE_ALLOW_INLINE_COMMANDS must be 0 or 1, got '${inline}'.`);
+  const pooling = env.TUNEFORGE_PG_TRANSACTION_POOLING ?? '0';
+  if (!['0', '1'].includes(pooling))
+    problems.push(`TUNEFORGE_PG_TRANSACTION_POOLING must be 0 or 1, got '${pooling}'.`);
   const publicRead = env.TUNEFORGE_PUBLIC_READ ?? '1';
   if (!['0', '1'].includes(publicRead))
     problems.push(`TUNEFORGE_PUBLIC_READ must be 0 or 1, got '${publicRead}'.`);
   const workerResources = workerResourcesSetting(env, problems);
+  const workerConcurrency = intSetting(env, 'TUNEFORGE_WORKER_CONCURRENCY', 4, 1, 256, problems);
   const config: PlatformConfig = {
     role,
     databaseUrl,
@@ -185,7 +223,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     apiToken,
     host,
     port: intSetting(env, 'PORT', 3000, 0, 65535, problems),
-    workerConcurrency: intSetting(env, 'TUNEFORGE_WORKER_CONCURRENCY', 4, 1, 256, problems),
+    workerConcurrency,
     workerResources,
     queuePrefix: prefix,
     maxRetries: intSetting(env, 'TUNEFORGE_MAX_RETRIES', 1, 0, 20, problems),
@@ -195,6 +233,15 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     sweepSeconds: intSetting(env, 'TUNEFORGE_SWEEP_SECONDS', 2, 1, 3600, problems),
     leaseSeconds: intSetting(env, 'TUNEFORGE_LEASE_SECONDS', 10, 2, 3600, problems),
     publicRead: publicRead === '1',
+    pgPoolSize: intSetting(
+      env,
+      'TUNEFORGE_PG_POOL_SIZE',
+      defaultPoolSize(role, workerConcurrency),
+      1,
+      1000,
+      problems,
+    ),
+    pgTransactionPooling: pooling === '1',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

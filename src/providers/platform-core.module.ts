@@ -37,7 +37,12 @@ export class PlatformCoreModule {
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...storageDataSourceOptions({ dialect: 'postgres', url: config.databaseUrl }),
+            ...storageDataSourceOptions({
+              dialect: 'postgres',
+              url: config.databaseUrl,
+              poolSize: config.pgPoolSize,
+              transactionPooling: config.pgTransactionPooling,
+            }),
             // Our own call below runs them under a lock, so that roles starting together do not race.
             migrationsRun: false,
             retryAttempts: 2,
@@ -58,7 +63,10 @@ export class PlatformCoreModule {
           inject: [DataSource],
           useFactory: async (dataSource: DataSource) => {
             await runStorageMigrations(dataSource);
-            return new TypeOrmStorage(dataSource, { url: config.databaseUrl.replace(/:[^:@/]*@/, ':***@') });
+            return new TypeOrmStorage(dataSource, {
+              url: config.databaseUrl.replace(/:[^:@/]*@/, ':***@'),
+              transactionPooling: config.pgTransactionPooling,
+            });
           },
         },
         redisProvider,

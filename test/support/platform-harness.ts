@@ -38,6 +38,8 @@ export interface PlatformOptions {
   workers?: number;
   token?: string | null;
   env?: Record<string, string>;
+  /** The DATABASE_URL the processes use, from the fresh database (e.g. through a pooler). @defaultValue its url */
+  databaseUrl?: (database: FreshDatabase) => string;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(database) : database.url,
     REDIS_URL: 'redis://127.0.0.1:6379',
     TUNEFORGE_QUEUE_PREFIX: prefix,
     PORT: String(port),

@@ -5,8 +5,17 @@ import { sqliteMigrations } from './migrations/sqlite';
 
 export type StorageDialect = 'postgres' | 'sqlite';
 
-/** Where the tables live: a Postgres connection string or a SQLite file (`:memory:` for a private one). */
-export type StorageTarget = { dialect: 'postgres'; url: string } | { dialect: 'sqlite'; path: string };
+/**
+ * Where the tables live: a Postgres connection string or a SQLite file (`:memory:` for a private one).
+ * Postgres: `poolSize` connections per pool (the storage has two, see PostgresBackend; pg's default 10);
+ * `transactionPooling` when the URL reaches the server through a pooler in transaction mode (PgBouncer
+ * `pool_mode = transaction`), which keeps no session state between transactions: the connections then
+ * send no startup options (PgBouncer refuses unknown ones) and the storage uses no named prepared
+ * statements (give the TypeOrmStorage the same flag).
+ */
+export type StorageTarget =
+  | { dialect: 'postgres'; url: string; poolSize?: number; transactionPooling?: boolean }
+  | { dialect: 'sqlite'; path: string };
 
 /** Table of applied migrations, prefixed so that it never collides with an application's own. */
 export const MIGRATIONS_TABLE = 'tuneforge_migrations';
@@ -40,8 +49,10 @@ export function storageDataSourceOptions(target: StorageTarget): DataSourceOptio
       migrations: postgresMigrations,
       connectTimeoutMS: POSTGRES_CONNECT_TIMEOUT_MS,
       applicationName: 'tuneforge',
-      // Loading a long history is one big statement that JIT compilation only slows down.
-      extra: { options: '-c jit=off' },
+      ...(target.poolSize !== undefined ? { poolSize: target.poolSize } : {}),
+      // Loading a long history is one big statement that JIT compilation only slows down. A pooler in
+      // transaction mode cannot carry a session setting: the server's own setting applies there.
+      extra: target.transactionPooling ? {} : { options: '-c jit=off' },
     };
   }
   return {

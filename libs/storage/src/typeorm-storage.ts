@@ -48,6 +48,12 @@ export interface TypeOrmStorageOptions {
   ownsDataSource?: boolean;
   /** Stamps study creation times and the start of trials created without one. @defaultValue the system clock */
   clock?: Clock;
+  /**
+   * Postgres reached through a pooler in transaction mode (see StorageTarget): statements are not named
+   * (prepared once per connection otherwise) and every commit is synchronous (the asynchronous-commit pool
+   * needs a session setting). @defaultValue false
+   */
+  transactionPooling?: boolean;
 }
 
 /** Names and strings the schema holds (varchar(512)). */
@@ -82,7 +88,7 @@ export class TypeOrmStorage extends Storage {
     this.dialect = dialectOf(dataSource);
     this.backend =
       this.dialect === 'postgres'
-        ? new PostgresBackend(dataSource, this.distributions)
+        ? new PostgresBackend(dataSource, this.distributions, options.transactionPooling ?? false)
         : new SqliteBackend(dataSource, this.distributions);
     this.url = options.url ?? describeDataSource(dataSource);
     this.ownsDataSource = options.ownsDataSource ?? false;

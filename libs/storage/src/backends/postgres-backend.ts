@@ -353,13 +353,22 @@ export class PostgresBackend implements StorageBackend {
   /** Connection errors seen so far (see connectionFaults). */
   private faults = 0;
 
+  /**
+   * @param transactionPooling the server is reached through a pooler in transaction mode: no named
+   * statements (a prepared statement lives in one server session) and no `synchronous_commit = off`
+   * session setting, so the second pool commits synchronously too.
+   */
   constructor(
     dataSource: DataSource,
     private readonly distributions: DistributionCache,
+    private readonly transactionPooling = false,
   ) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
     const o = dataSource.options as PostgresOptions;
     const extra = o.extra ?? {};
+    const asyncOptions = transactionPooling
+      ? extra.options
+      : `${extra.options ?? ''} -c synchronous_commit=off`.trim();
     this.asyncPool = new Pool({
       connectionString: o.url,
       host: o.host,
@@ -372,7 +381,7 @@ export class PostgresBackend implements StorageBackend {
       connectionTimeoutMillis: o.connectTimeoutMS,
       max: o.poolSize,
       ...extra,
-      options: `${extra.options ?? ''} -c synchronous_commit=off`.trim(),
+      ...(asyncOptions ? { options: asyncOptions } : {}),
     });
     // An idle connection that breaks (server restart) is dropped; the next query opens another.
     for (const pool of [this.pool, this.asyncPool]) pool.on('error', () => this.faults++);
@@ -406,9 +415,16 @@ export class PostgresBackend implements StorageBackend {
     });
   }
 
-  /** Named statements are prepared once per connection. */
+  /**
+   * A statement as pg sends it: named statements are prepared once per connection; behind a transaction
+   * pooler the next transaction may run on another server connection, so none is named there.
+   */
+  private statement(name: string, text: string, values: unknown[]) {
+    return this.transactionPooling ? { text, values } : { name: `tf_${name}`, text, values };
+  }
+
   private async run<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
-    const result = await this.counted(this.pool.query<R>({ name: `tf_${name}`, text, values }));
+    const result = await this.counted(this.pool.query<R>(this.statement(name, text, values)));
     return result.rows;
   }
 
@@ -418,7 +434,7 @@ export class PostgresBackend implements StorageBackend {
     text: string,
     values: unknown[],
   ): Promise<R[]> {
-    const result = await this.counted(this.asyncPool.query<R>({ name: `tf_${name}`, text, values }));
+    const result = await this.counted(this.asyncPool.query<R>(this.statement(name, text, values)));
     return result.rows;
   }
 
@@ -717,16 +733,12 @@ export class PostgresBackend implements StorageBackend {
         `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`,
       );
       const [trialPart, paramPart] = await Promise.all([
-        first.query<Pick<TrialColumnsText, 'trials' | 'ivs'> & { study_exists: boolean; cursor: string }>({
-          name: `tf_bulk_${variant}_trials`,
-          text: BULK[variant].trials,
-          values,
-        }),
-        second.query<Pick<TrialColumnsText, 'params' | 'dists'>>({
-          name: `tf_bulk_${variant}_params`,
-          text: BULK[variant].params,
-          values,
-        }),
+        first.query<Pick<TrialColumnsText, 'trials' | 'ivs'> & { study_exists: boolean; cursor: string }>(
+          this.statement(`bulk_${variant}_trials`, BULK[variant].trials, values),
+        ),
+        second.query<Pick<TrialColumnsText, 'params' | 'dists'>>(
+          this.statement(`bulk_${variant}_params`, BULK[variant].params, values),
+        ),
       ]);
       ok = true;
       const t = trialPart.rows[0];
