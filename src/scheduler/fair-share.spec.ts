@@ -1,5 +1,5 @@
 import { MAX_STUDY_PRIORITY, MIN_STUDY_PRIORITY } from '@tuneforge/platform';
-import { jobWindow, SLOT_LEVELS, trialJobPriority } from './fair-share';
+import { jobWindow, jobWindowSize, SLOT_LEVELS, trialJobPriority } from './fair-share';
 
 describe('trialJobPriority', () => {
   it('puts a study of higher priority first, whatever the slots', () => {
@@ -43,5 +43,18 @@ describe('jobWindow', () => {
 
   it('takes them all when there are fewer than the free slots', () => {
     expect(jobWindow(waiting, 0, 100)).toEqual(waiting);
+  });
+
+  it('has the size jobWindowSize tells from the counts alone', () => {
+    for (const [running, maxParallel] of [
+      [0, 3],
+      [2, 3],
+      [4, 3],
+      [0, 100],
+    ]) {
+      expect(jobWindowSize(waiting.length, running, maxParallel)).toBe(
+        jobWindow(waiting, running, maxParallel).length,
+      );
+    }
   });
 });

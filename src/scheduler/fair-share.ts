@@ -50,5 +50,10 @@ export function trialJobPriority(studyPriority: number, slot: number): number {
  * @param waiting the study's WAITING trials in number order
  */
 export function jobWindow<T>(waiting: readonly T[], running: number, maxParallel: number): readonly T[] {
-  return waiting.slice(0, Math.max(0, maxParallel - running));
+  return waiting.slice(0, jobWindowSize(waiting.length, running, maxParallel));
+}
+
+/** How many WAITING trials have (or get) a job: what maxParallel leaves beside the running ones. */
+export function jobWindowSize(waiting: number, running: number, maxParallel: number): number {
+  return Math.min(waiting, Math.max(0, maxParallel - running));
 }

@@ -36,7 +36,7 @@ import { LeaseReconciler } from './lease-reconciler';
 import { StudyLock } from '../providers/study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { generationSize, planFor, queuesTrials } from './study-runtime';
-import { jobWindow, trialJobPriority } from './fair-share';
+import { jobWindow, jobWindowSize, trialJobPriority } from './fair-share';
 
 interface Scheduled {
   study: Study;
@@ -162,11 +162,14 @@ export class StudyScheduler implements OnModuleInit {
   private async reconcileWaiting(summary: StudySummary, definition: StudyDefinition): Promise<void> {
     const { studyId } = summary;
     const running = summary.trialCounts.RUNNING;
-    const window = jobWindow(
-      await this.storage.getAllTrials(studyId, ['WAITING']),
-      running,
-      definition.budget.maxParallel,
-    );
+    // Only the window is read (one page in number order), not every WAITING trial of a study that has
+    // thousands enqueued.
+    const size = jobWindowSize(summary.trialCounts.WAITING, running, definition.budget.maxParallel);
+    const window =
+      size === 0
+        ? []
+        : (await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: size }))
+            .trials;
     const orphans: FrozenTrial[] = [];
     const queue = await this.queues.forTrialsNeeding(definition.resources);
     for (const trial of window) {
