@@ -207,6 +207,18 @@ interface StudyState {
   readonly groups: GroupDecomposedSearchSpace;
 }
 
+/** A MOTPE split of a study's history as it stood with `count` finished trials (see `motpeSplitOf`). */
+interface MotpeSplitOfHistory {
+  readonly index: HistoryIndex;
+  readonly count: number;
+  readonly prunedLeftOut: boolean;
+  /** The qualifying finished trials' slots. */
+  readonly slots: number[];
+  /** The good ones, as indices into `slots`, with their weights in l(x). */
+  readonly below: number[];
+  readonly weights: number[];
+}
+
 /** The observations of one Parzen estimator: model-space columns and their weights. */
 interface Observations {
   readonly columns: Float64Array[];
@@ -262,6 +274,8 @@ export class TpeSampler implements Sampler {
   private readonly states = new Map<number, StudyState>();
   private readonly belowPool = new ScratchPool();
   private readonly abovePool = new ScratchPool();
+  /** The latest MOTPE split over every finished trial (see `motpeSplitOf`). */
+  private lastSplit: MotpeSplitOfHistory | null = null;
   /** Per finished trial (by slot): HAS and BELOW bits of the current sampleColumns call. */
   private mask = new Uint8Array(64);
 
@@ -537,38 +551,17 @@ export class TpeSampler implements Sampler {
     rng: Rng,
   ): number[] {
     const mask = this.mask;
-    const signs = directions.map((d) => (d === 'maximize' ? -1 : 1));
-    // The qualifying finished trials, PRUNED ones in the index's order (by the step they reached).
-    const slots: number[] = [];
-    const trials: MotpeTrial[] = [];
-    let nComplete = 0;
-    const ranking = index.ranking;
-    for (let i = 0; i < index.count; i++) {
-      const slot = ranking[i];
-      const complete = index.isComplete(slot);
-      if (rankAll ? !complete && prunedLeftOut : mask[slot] === 0) continue;
-      if (complete) nComplete++;
-      const trial = index.trialAt(slot);
-      slots.push(slot);
-      trials.push({
-        values: complete ? (trial.values ?? []).map((v, k) => signs[k] * v) : [],
-        complete,
-        violation: totalViolation(trial),
-        number: trial.number,
-      });
-    }
-    const model = this.modelOf(directions);
-    const split = motpeSplit(
-      trials,
-      this.nBelow(model, nComplete > 0 ? nComplete : trials.length),
-      this.multiObjectiveWeights,
-    );
+    const {
+      slots,
+      below: belowIndices,
+      weights,
+    } = this.motpeSplitOf(index, directions, rankAll, prunedLeftOut);
     const weightOf = new Map<number, number>();
-    split.below.forEach((i, k) => {
+    belowIndices.forEach((i, k) => {
       mask[slots[i]] |= BELOW;
-      weightOf.set(slots[i], split.weights[k]);
+      weightOf.set(slots[i], weights[k]);
     });
-    const below = split.below.map((i) => slots[i]);
+    const below = belowIndices.map((i) => slots[i]);
 
     this.belowPool.reset();
     this.abovePool.reset();
@@ -587,8 +580,61 @@ export class TpeSampler implements Sampler {
     const runningValues = running
       .map((t) => columns.map((c) => c.valueOf(t)))
       .filter((v): v is number[] => v.every((x) => x !== null));
+    const model = this.modelOf(directions);
     const aboveObs = this.aboveObservations(model, index, columns, runningValues);
     return this.bestCandidate(model, columns, belowObs, aboveObs, rng);
+  }
+
+  /**
+   * MOTPE's split of the qualifying finished trials (see sampleMultiObjective): their slots, PRUNED ones
+   * in the index's order, and the good ones as indices into those with their weights. One parameter at
+   * a time (`rankAll`), every parameter of a trial splits the same history the same way, so the split is
+   * kept until another trial finishes: with three objectives the hypervolume selection is most of an ask.
+   */
+  private motpeSplitOf(
+    index: HistoryIndex,
+    directions: readonly StudyDirection[],
+    rankAll: boolean,
+    prunedLeftOut: boolean,
+  ): MotpeSplitOfHistory {
+    const kept = this.lastSplit;
+    if (
+      rankAll &&
+      kept &&
+      kept.index === index &&
+      kept.count === index.count &&
+      kept.prunedLeftOut === prunedLeftOut
+    ) {
+      return kept;
+    }
+    const mask = this.mask;
+    const signs = directions.map((d) => (d === 'maximize' ? -1 : 1));
+    const slots: number[] = [];
+    const trials: MotpeTrial[] = [];
+    let nComplete = 0;
+    const ranking = index.ranking;
+    for (let i = 0; i < index.count; i++) {
+      const slot = ranking[i];
+      const complete = index.isComplete(slot);
+      if (rankAll ? !complete && prunedLeftOut : mask[slot] === 0) continue;
+      if (complete) nComplete++;
+      const trial = index.trialAt(slot);
+      slots.push(slot);
+      trials.push({
+        values: complete ? (trial.values ?? []).map((v, k) => signs[k] * v) : [],
+        complete,
+        violation: totalViolation(trial),
+        number: trial.number,
+      });
+    }
+    const split = motpeSplit(
+      trials,
+      this.nBelow(this.modelOf(directions), nComplete > 0 ? nComplete : trials.length),
+      this.multiObjectiveWeights,
+    );
+    const result = { index, count: index.count, prunedLeftOut, slots, ...split };
+    if (rankAll) this.lastSplit = result;
+    return result;
   }
 
   /**

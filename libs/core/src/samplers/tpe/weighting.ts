@@ -26,9 +26,14 @@ export function multiObjectiveGamma(n: number): number {
   return Math.ceil(0.1 * n);
 }
 
-/** TpeSampler's default γ with three or more objectives: ⌈0.2 n⌉, the best 20 %, not capped. */
+/**
+ * TpeSampler's default γ with three or more objectives: min(⌈0.2 n⌉, 50), the best 20 %, at most 50.
+ * The cap is for cost: the good set is cut from a front that holds most trials in three dimensions, by
+ * a greedy hypervolume selection whose steps cost O(γ log γ) each; uncapped, an ask took 0.6 s after
+ * 750 trials. It binds only past 250 trials.
+ */
 export function manyObjectiveGamma(n: number): number {
-  return Math.ceil(0.2 * n);
+  return Math.min(Math.ceil(0.2 * n), 50);
 }
 
 /** hyperopt's γ(n) = min(⌈0.25 √n⌉, 25). */
