@@ -185,11 +185,11 @@ const SINGLE_OBJECTIVE_DEFAULTS: ModelDefaults = { multivariate: true };
 const BI_OBJECTIVE_DEFAULTS: ModelDefaults = { multivariate: true, gamma: multiObjectiveGamma };
 
 /**
- * Three or more objectives: one parameter at a time, with the best 20 % (no cap) in l(x). The front
+ * Three or more objectives: one parameter at a time, with the best 20 % (at most 50) in l(x). The front
  * of three objectives is a surface: the good trials spread over whole axes while they agree on
  * others, and the neighbour rule gives each axis its own bandwidth where the joint model shares one
  * (DTLZ2 with three objectives, the suite's only such problem, 200 trials, seeds 0–9: 0.0995 against
- * 0.161 for the previous joint defaults). Each parameter repeats the split: about 10 ms an ask there.
+ * 0.161 for the previous joint defaults).
  */
 const MANY_OBJECTIVE_DEFAULTS: ModelDefaults = { multivariate: false, gamma: manyObjectiveGamma };
 
