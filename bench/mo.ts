@@ -142,7 +142,7 @@ const MO_SAMPLERS: readonly MoSamplerConfig[] = [
   {
     name: 'tpe',
     settings:
-      'new TpeSampler({ seed }) (defaults; several objectives: MOTPE, split by non-domination rank and hypervolume, l(x) weighted by hypervolume contribution)',
+      'new TpeSampler({ seed }) (defaults; several objectives: MOTPE, split by non-domination rank and hypervolume, uniform weights in l(x); two objectives jointly with γ = ⌈0.1n⌉, three or more one parameter at a time with γ = min(⌈0.2n⌉, 50))',
     reference: 'tpe',
     create: (seed) => new TpeSampler({ seed }),
   },
