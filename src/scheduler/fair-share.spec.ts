@@ -1,5 +1,5 @@
 import { MAX_STUDY_PRIORITY, MIN_STUDY_PRIORITY } from '@tuneforge/platform';
-import { jobWindow, jobWindowSize, SLOT_LEVELS, trialJobPriority } from './fair-share';
+import { jobWindowSize, SLOT_LEVELS, trialJobPriority } from './fair-share';
 
 describe('trialJobPriority', () => {
   it('puts a study of higher priority first, whatever the slots', () => {
@@ -28,33 +28,19 @@ describe('trialJobPriority', () => {
   });
 });
 
-describe('jobWindow', () => {
-  const waiting = [3, 5, 8, 9, 12];
-
-  it('takes the lowest-numbered WAITING trials, as many as maxParallel leaves beside the running ones', () => {
-    expect(jobWindow(waiting, 0, 3)).toEqual([3, 5, 8]);
-    expect(jobWindow(waiting, 2, 3)).toEqual([3]);
+describe('jobWindowSize', () => {
+  it('is what maxParallel leaves beside the running trials', () => {
+    expect(jobWindowSize(5, 0, 3)).toBe(3);
+    expect(jobWindowSize(5, 2, 3)).toBe(1);
   });
 
-  it('takes none when the running trials fill maxParallel (or more, after a lease lapsed)', () => {
-    expect(jobWindow(waiting, 3, 3)).toEqual([]);
-    expect(jobWindow(waiting, 4, 3)).toEqual([]);
+  it('is 0 when the running trials fill maxParallel (or more, after a lease lapsed)', () => {
+    expect(jobWindowSize(5, 3, 3)).toBe(0);
+    expect(jobWindowSize(5, 4, 3)).toBe(0);
   });
 
-  it('takes them all when there are fewer than the free slots', () => {
-    expect(jobWindow(waiting, 0, 100)).toEqual(waiting);
-  });
-
-  it('has the size jobWindowSize tells from the counts alone', () => {
-    for (const [running, maxParallel] of [
-      [0, 3],
-      [2, 3],
-      [4, 3],
-      [0, 100],
-    ]) {
-      expect(jobWindowSize(waiting.length, running, maxParallel)).toBe(
-        jobWindow(waiting, running, maxParallel).length,
-      );
-    }
+  it('is every WAITING trial when there are fewer than the free slots', () => {
+    expect(jobWindowSize(5, 0, 100)).toBe(5);
+    expect(jobWindowSize(0, 0, 100)).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { MAX_STUDY_PRIORITY, MIN_STUDY_PRIORITY } from '@tuneforge/platform';
  * How running studies share the workers. Every study's jobs go to one BullMQ queue, so two rules keep a
  * study from taking more than its turn:
  *
- * 1. A study has at most `maxParallel` trials queued or running (`jobWindow`): a study with 10 000
+ * 1. A study has at most `maxParallel` trials queued or running (`jobWindowSize`): a study with 10 000
  *    enqueued WAITING trials has `maxParallel` jobs in the queue, not 10 000, and gets the next as one ends.
  * 2. Each job's BullMQ priority (`trialJobPriority`) orders the queue by the study's `priority` first, then
  *    by the job's slot — how many trials of its study were already in flight when it was added — so every
@@ -44,16 +44,10 @@ export function trialJobPriority(studyPriority: number, slot: number): number {
 }
 
 /**
- * The WAITING trials that have (or get) a job: the lowest-numbered ones, as many as `maxParallel` leaves
- * beside the running trials. Always the same trials until one starts or ends, so a refill that adds their
- * jobs again adds nothing (the job id is the trial's).
- * @param waiting the study's WAITING trials in number order
+ * How many of a study's WAITING trials have (or get) a job: what `maxParallel` leaves beside the running
+ * trials. They are the lowest-numbered ones, always the same until one starts or ends, so a refill that adds
+ * their jobs again adds nothing (the job id is the trial's).
  */
-export function jobWindow<T>(waiting: readonly T[], running: number, maxParallel: number): readonly T[] {
-  return waiting.slice(0, jobWindowSize(waiting.length, running, maxParallel));
-}
-
-/** How many WAITING trials have (or get) a job: what maxParallel leaves beside the running ones. */
 export function jobWindowSize(waiting: number, running: number, maxParallel: number): number {
   return Math.min(waiting, Math.max(0, maxParallel - running));
 }

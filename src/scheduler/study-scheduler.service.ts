@@ -36,7 +36,7 @@ import { LeaseReconciler } from './lease-reconciler';
 import { StudyLock } from '../providers/study-lock';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { generationSize, planFor, queuesTrials } from './study-runtime';
-import { jobWindow, jobWindowSize, trialJobPriority } from './fair-share';
+import { jobWindowSize, trialJobPriority } from './fair-share';
 
 interface Scheduled {
   study: Study;
@@ -254,11 +254,13 @@ export class StudyScheduler implements OnModuleInit {
 
     const entry = await this.scheduled(studyId, definition);
     const { study, plan } = entry;
+    // The sampler's history, read incrementally; the refill's own figures come from the storage's counts by
+    // state and the page of WAITING trials that get jobs, so that it makes no pass over the whole history.
     await study.refreshTrials();
-    const trials = study.trials;
-    const waiting = study.view.getTrials(['WAITING']);
-    const running = study.view.getTrials(['RUNNING']).length;
-    const inFlight = waiting.length + running;
+    const counts = await this.storage.countTrials(studyId);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const running = counts.RUNNING;
+    const inFlight = counts.WAITING + running;
     const { nTrials, maxParallel, timeoutSec } = definition.budget;
     const priority = studyPriorityOf(definition);
     const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
@@ -266,11 +268,11 @@ export class StudyScheduler implements OnModuleInit {
 
     // A sampler that ran out of points (grid) stopped the study: it ends like a spent budget.
     const exhausted = study.stopped;
-    if ((trials.length >= nTrials || timedOut || exhausted) && inFlight === 0) {
+    if ((total >= nTrials || timedOut || exhausted) && inFlight === 0) {
       await completeStudy(this.storage, studyId);
       await this.telemetry.studyStateChanged(studyId, 'COMPLETED');
       this.studies.delete(studyId);
-      this.logger.log(`study ${studyId} completed with ${trials.length} trials`);
+      this.logger.log(`study ${studyId} completed with ${total} trials`);
       return { created: 0, requeued: 0, state: 'COMPLETED' };
     }
 
@@ -281,11 +283,16 @@ export class StudyScheduler implements OnModuleInit {
     // a study with thousands enqueued does not fill the queue ahead of the other studies.
     // A trial this process has given a job is left alone: added again, the job of a trial that a worker took
     // and finished since the read above would run for nothing (the worker finds the trial taken).
-    const queued = jobWindow(waiting, running, maxParallel);
+    const windowSize = jobWindowSize(counts.WAITING, running, maxParallel);
+    const queued =
+      windowSize === 0
+        ? []
+        : (await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: windowSize }))
+            .trials;
     const fresh = queued.filter((t) => !entry.enqueued.has(jobKey(t)));
     await this.enqueue(definition, studyId, fresh, priority, running + queued.length - fresh.length);
     entry.enqueued = new Set(queued.map(jobKey));
-    let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - trials.length);
+    let want = timedOut || exhausted ? 0 : Math.min(maxParallel - inFlight, nTrials - total);
     const generation = generationSize(study.sampler, study.view);
     if (generation !== null) {
       // Samplers with generations: the trials in flight are members of the open generation (none of the

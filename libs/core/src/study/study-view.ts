@@ -27,6 +27,8 @@ export interface StudyView {
  */
 export class TrialHistory {
   private trials: FrozenTrial[] = [];
+  /** Trials held (the array's holes not counted), kept as they come so that it costs no pass over them. */
+  private held = 0;
   private cursor = 0;
   private readonly byStates = new Map<string, FrozenTrial[]>();
   private faultsSeen: number;
@@ -49,6 +51,7 @@ export class TrialHistory {
       const all = await this.storage.getTrialsChangedSince(this.studyId, 0);
       this.faultsSeen = faults;
       this.trials = [];
+      this.held = 0;
       this.cursor = 0;
       this.byStates.clear();
       this.apply(all);
@@ -58,15 +61,25 @@ export class TrialHistory {
   }
 
   apply(changes: TrialChanges): void {
-    for (const t of changes.trials) this.trials[t.number] = t;
+    for (const t of changes.trials) this.hold(t);
     if (changes.trials.length > 0) this.byStates.clear();
     this.cursor = Math.max(this.cursor, changes.cursor);
   }
 
   /** Replaces one trial when its newer snapshot is already at hand (e.g. the result of finishTrial). */
   put(trial: FrozenTrial): void {
-    this.trials[trial.number] = trial;
+    this.hold(trial);
     this.byStates.clear();
+  }
+
+  /** How many trials `getTrials()` returns, without building the list. */
+  get size(): number {
+    return this.held;
+  }
+
+  private hold(trial: FrozenTrial): void {
+    if (this.trials[trial.number] === undefined) this.held++;
+    this.trials[trial.number] = trial;
   }
 
   getTrials(states?: readonly TrialState[]): readonly FrozenTrial[] {

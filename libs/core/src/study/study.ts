@@ -394,7 +394,7 @@ export class Study {
       const templates: TrialTemplate[] = [];
       // A sampler may stop the study while planning (a grid's last point): plan no trial after that.
       for (let i = 0; i < count && !this.stopRequested; i++) {
-        const number = this.history.getTrials().length;
+        const number = this.history.size;
         const ctx = trialContext(blankTrial(-1 - i, number, 'WAITING'), []);
         this.sampler.beforeTrial?.(this.view, ctx);
         const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
@@ -422,7 +422,7 @@ export class Study {
       // storage's: another writer may have taken some in between).
       const created = templates.length > 0 ? await this.storage.createTrials(this.studyId, templates) : [];
       for (const trial of created) this.history.put(trial);
-      const planned = this.history.getTrials().length - created.length;
+      const planned = this.history.size - created.length;
       if (created.some((t, i) => t.number !== planned + i)) await this.history.refresh();
       return created;
     });
