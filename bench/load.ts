@@ -12,10 +12,19 @@
  * 2. **Starvation** (`--big 0` skips it): one study with `--big` (10 000) trials enqueued through
  *    `POST /studies/:id/trials` (WAITING), running; then `--small` (10) studies of 20 trials are posted
  *    beside it: how long they take, and how many of the big study's trials ran meanwhile.
+ * 3. **Refill cost by study size** (`--refill-sizes 10000,100000`, none by default): a random-search study
+ *    posted and stopped, that many finished trials written beside it straight into Postgres, then resumed:
+ *    the time to 20 more finished trials (the first refill reads the history), then the scheduler's mean
+ *    refill time over the next 200 (its `tuneforge_scheduler_refill_duration_seconds` from /metrics) and
+ *    its RSS.
+ *
+ * `--only refill` runs scenario 3 alone.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { floatDistribution } from '@tuneforge/core';
 import { queueKeyPrefix, TRIALS_QUEUE } from '@tuneforge/platform';
+import { openStorage } from '@tuneforge/storage';
 import { QueueEvents } from 'bullmq';
 import { Client } from 'pg';
 import { startPlatform, type Platform } from '../test/support/platform-harness';
@@ -38,6 +47,15 @@ const MAX_PARALLEL = intArg('max-parallel', 4, 1);
 const BIG = intArg('big', 10_000, 0);
 const SMALL = intArg('small', 10, 1);
 const SMALL_TRIALS = 20;
+const REFILL_SIZES = (args.get('refill-sizes') ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--refill-sizes: ${v} is not a trial count`);
+    return n;
+  });
+const ONLY = args.get('only');
 
 /** Jain's fairness index of x: (Σx)² / (n Σx²); 1 when all are equal, 1/n when one has everything. */
 function jainIndex(x: readonly number[]): number {
@@ -399,7 +417,115 @@ async function withPlatform<T>(run: (platform: Platform, db: Client, timeline: J
   }
 }
 
+interface RefillCost {
+  size: number;
+  /** From resume to 20 finished trials: the first refill reads the whole history. */
+  firstSeconds: number;
+  refills: number;
+  meanMs: number;
+  schedulerRssMb: number;
+}
+
+/** The refill histogram's sum (s) and count from the api's /metrics. */
+async function refillMetric(platform: Platform): Promise<{ sum: number; count: number }> {
+  const { body } = await platform.request('/metrics');
+  const read = (suffix: string) =>
+    Number(
+      new RegExp(`^tuneforge_scheduler_refill_duration_seconds_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(
+        String(body),
+      )?.[1] ?? 0,
+    );
+  return { sum: read('sum'), count: read('count') };
+}
+
+/** Scenario 3: a study of `size` finished random-search trials, refilled by the scheduler process. */
+async function refillCost(size: number): Promise<RefillCost> {
+  const extra = 200;
+  const warmUp = 20;
+  return withPlatform(async (platform, db) => {
+    const id = await postStudy(platform, `refill-${size}`, size + warmUp + extra + 10, MAX_PARALLEL);
+    await platform.request(`/studies/${id}/stop`, { body: {} });
+    // What ran before the stop finishes; then the history is written beside it.
+    for (;;) {
+      const { body } = await platform.request(`/studies/${id}`);
+      if (body.counts.RUNNING === 0 && body.counts.WAITING === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const storage = await openStorage(platform.database.url);
+    try {
+      const x = floatDistribution(-10, 10);
+      for (let done = 0; done < size; done += 5000) {
+        const batch = Array.from({ length: Math.min(5000, size - done) }, (_, i) => ({
+          state: 'COMPLETE' as const,
+          values: [((done + i) % 97) / 7],
+          params: { x: (((done + i) % 2000) - 1000) / 100 },
+          distributions: { x },
+          datetimeStart: 0,
+          datetimeComplete: 1,
+        }));
+        await storage.createTrials(id, batch);
+      }
+    } finally {
+      await storage.close();
+    }
+    const finishedBefore = (await finishedByStudy(db)).get(id) ?? 0;
+    const finished = async (n: number) => {
+      while (((await finishedByStudy(db)).get(id) ?? 0) < finishedBefore + n) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const t0 = Date.now();
+    await platform.request(`/studies/${id}/resume`, { body: {} });
+    // The first refills read the history into the scheduler's cache; the figure is for those after.
+    await finished(warmUp);
+    const firstSeconds = (Date.now() - t0) / 1000;
+    const before = await refillMetric(platform);
+    await finished(warmUp + extra);
+    const after = await refillMetric(platform);
+    const scheduler = platform.processes.find((p) => p.role === 'scheduler')!;
+    const rssKb = Number(
+      /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${scheduler.child.pid}/status`, 'utf8'))?.[1] ?? 0,
+    );
+    const refills = after.count - before.count;
+    return {
+      size,
+      firstSeconds,
+      refills,
+      meanMs: ((after.sum - before.sum) / refills) * 1000,
+      schedulerRssMb: rssKb / 1024,
+    };
+  });
+}
+
 async function main(): Promise<void> {
+  if (REFILL_SIZES.length > 0) {
+    const rows: string[][] = [];
+    for (const size of REFILL_SIZES) {
+      const c = await refillCost(size);
+      rows.push([
+        String(size),
+        fmt(c.firstSeconds, 3),
+        String(c.refills),
+        fmt(c.meanMs, 3),
+        fmt(c.schedulerRssMb, 3),
+      ]);
+      process.stderr.write(`${rows[rows.length - 1].join('  ')}\n`);
+    }
+    console.log('\nRefill of a random-search study by its size (20 + 200 more trials on one worker)');
+    console.log(
+      renderMarkdown(
+        [
+          'finished trials',
+          'resume → 20 finished, s',
+          'refills (next 200)',
+          'mean refill ms',
+          'scheduler RSS MB',
+        ],
+        rows,
+      ),
+    );
+  }
+  if (ONLY === 'refill') return;
   const date = new Date().toISOString().slice(0, 10);
   console.log(
     `bench:load ${date}: ${STUDIES} studies × ${TRIALS} trials (random, quadratic, maxParallel ${MAX_PARALLEL}), ` +
