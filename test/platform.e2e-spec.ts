@@ -211,7 +211,9 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
       ['nTrials <= 0', { ...valid, budget: { nTrials: 0 } }, /budget\.nTrials/],
       ['maxParallel > nTrials', { ...valid, budget: { nTrials: 2, maxParallel: 5 } }, /budget\.maxParallel/],
       ['negative timeout', { ...valid, budget: { nTrials: 2, timeoutSec: -1 } }, /budget\.timeoutSec/],
-      ['missing objective', { name: 'x', budget: { nTrials: 2 } }, /objective/],
+      // Leaving the objective out makes a client-only study (ask and tell): only an empty one is refused.
+      ['empty objective', { ...valid, objective: {} }, /objective: give exactly one/],
+      ['client: false', { ...valid, objective: { client: false } }, /objective: give exactly one/],
       [
         'two objectives',
         { ...valid, objective: { builtin: 'branin', command: 'train' } },
