@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const problem of problems) {
     for (const config of samplers) {
-      const runs = [];
+      const runs: Awaited<ReturnType<typeof runOne>>[] = [];
       for (const seed of seeds) runs.push(await runOne(problem, config, seed, nTrials, checkpoints));
       rows.push([
         problem.name,
