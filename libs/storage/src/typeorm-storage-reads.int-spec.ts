@@ -129,6 +129,34 @@ describe.each([
     expect(await storage.getTrialByNumber(studyId, 999)).toBeNull();
   });
 
+  it('counts exactly under concurrent writers on their own connections (claims, finishes, creations)', async () => {
+    const writers = await Promise.all([0, 1, 2, 3].map(() => openStorage(db.url)));
+    try {
+      const { studyId: busy } = await storage.createStudy({ studyName: 'busy', directions: ['minimize'] });
+      await Promise.all(
+        writers.map(async (w, k) => {
+          for (let round = 0; round < 10; round++) {
+            const created = await w.createTrials(busy, [{ state: 'WAITING' }, { state: 'WAITING' }]);
+            for (const [i, t] of created.entries()) {
+              await w.claimTrial(t.trialId, `w${k}`, 1_000);
+              await w.finishTrial(
+                t.trialId,
+                i === 0 ? 'COMPLETE' : 'PRUNED',
+                i === 0 ? [round] : null,
+                2_000,
+              );
+            }
+            await w.createTrial(busy, { state: 'RUNNING' });
+          }
+        }),
+      );
+      expect(await storage.countTrials(busy)).toEqual(countByState(await storage.getAllTrials(busy)));
+      expect(await storage.countTrials(busy)).toMatchObject({ COMPLETE: 40, PRUNED: 40, RUNNING: 40 });
+    } finally {
+      await Promise.all(writers.map((w) => w.close()));
+    }
+  });
+
   it('answers an unknown study with StudyNotFoundError, and a deleted one too', async () => {
     const other = (await storage.createStudy({ studyName: 'gone', directions: ['minimize'] })).studyId;
     await storage.createTrials(other, templates().slice(0, 5));

@@ -143,10 +143,21 @@ const SQL = {
   studyIdByName: 'SELECT study_id FROM studies WHERE study_name = $1',
   getStudy: `SELECT ${STUDY_COLUMNS} FROM studies WHERE study_id = $1`,
   listStudies: `SELECT ${STUDY_COLUMNS} FROM studies ORDER BY study_id`,
-  /** From the counters the triggers keep (migration BigStudyReads1796900000000): a few rows per study. */
-  countTrials: 'SELECT study_id, state, sum(n) AS n FROM trial_state_counts GROUP BY study_id, state',
+  /**
+   * Finished trials from the counters the triggers keep (migration BigStudyReads1796900000000, a few rows
+   * per study), the trials in flight (WAITING, RUNNING) from ix_trials_study_state_number.
+   */
+  countTrials: `SELECT study_id, state, sum(n) AS n FROM trial_state_counts GROUP BY study_id, state
+    UNION ALL
+    SELECT s.study_id, f.state, f.n FROM studies s CROSS JOIN LATERAL (
+      SELECT t.state, count(*) AS n FROM trials t
+      WHERE t.study_id = s.study_id AND t.state IN ('WAITING', 'RUNNING') GROUP BY t.state) AS f`,
   countStudyTrials: `SELECT c.state, c.n FROM studies s
-    LEFT JOIN LATERAL (SELECT state, sum(n)::bigint AS n FROM trial_state_counts WHERE study_id = s.study_id GROUP BY state) c
+    LEFT JOIN LATERAL (
+      SELECT state, sum(n)::bigint AS n FROM trial_state_counts WHERE study_id = s.study_id GROUP BY state
+      UNION ALL
+      SELECT t.state, count(*) FROM trials t
+      WHERE t.study_id = s.study_id AND t.state IN ('WAITING', 'RUNNING') GROUP BY t.state) AS c
     ON true WHERE s.study_id = $1`,
   trialByNumber: `SELECT ${trialColumns('t')} FROM trials t WHERE t.study_id = $1 AND t.number = $2`,
   setStudyAttr: (column: StudyAttrColumn) =>
