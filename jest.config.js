@@ -18,6 +18,7 @@ const shared = {
   moduleNameMapper: {
     '^@tuneforge/(core|storage|platform|sandbox)$': '<rootDir>/libs/$1/src',
     '^@tuneforge/storage/testing$': '<rootDir>/libs/storage/src/testing',
+    '^@tuneforge/platform/testing$': '<rootDir>/libs/platform/src/testing',
   },
   testEnvironment: 'node',
 };

@@ -24,6 +24,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { categoricalDistribution, floatDistribution, type Storage } from '@tuneforge/core';
 import { DEFINITION_ATTR, STARTED_AT_ATTR, STATE_ATTR } from '@tuneforge/platform';
+import { deleteKeysOfPrefix } from '@tuneforge/platform/testing';
 import { openStorage } from '@tuneforge/storage';
 import { freshPostgresDatabase, type FreshDatabase } from '@tuneforge/storage/testing';
 import { Redis } from 'ioredis';
@@ -273,14 +274,7 @@ async function main(): Promise<void> {
     await pg.end().catch(() => undefined);
     const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
     await redis.connect();
-    for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
+    await deleteKeysOfPrefix(redis, prefix);
     await redis.quit();
     await db.drop();
   }

@@ -7,7 +7,7 @@ import { Agent, request as httpRequest, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { queueKeyPrefix } from '@tuneforge/platform';
+import { deleteKeysOfPrefix, keysOfPrefix } from '@tuneforge/platform/testing';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { freshPostgresDatabase, type FreshDatabase } from '../libs/storage/src/testing/fresh-database';
@@ -104,17 +104,7 @@ function send(method: string, path: string, out: Outgoing = {}): Promise<Reply> 
 let snapshotSql = '';
 async function snapshot(): Promise<string> {
   const tables = (await pg.query(snapshotSql)).rows.map((r) => `${r.t}:${r.n}:${r.h}`);
-  const keys: string[] = [];
-  // The platform's keys, and BullMQ's under the prefix as a hash tag (queueKeyPrefix).
-  for (const pattern of [`${prefix}:*`, `${queueKeyPrefix(prefix)}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  keys.sort();
+  const keys = (await keysOfPrefix(redis, prefix)).sort();
   const dumps = keys.length ? ((await redis.pipeline(keys.map((k) => ['dumpBuffer', k])).exec()) ?? []) : [];
   const values = dumps.map(([, v]) => (v instanceof Buffer ? v.toString('hex') : String(v)));
   return JSON.stringify({ tables, redis: keys.map((k, i) => `${k}=${values[i]}`) });
@@ -446,14 +436,7 @@ describe(`every 4xx of the API: one shape, a named field, nothing written (fast-
     await app?.close();
     await pg?.end();
     if (redis) {
-      for (const pattern of [`${prefix}:*`, `${queueKeyPrefix(prefix)}:*`]) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-          if (keys.length) await redis.del(...keys);
-          cursor = next;
-        } while (cursor !== '0');
-      }
+      await deleteKeysOfPrefix(redis, prefix);
       await redis.quit();
     }
     await database?.drop();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './support/free-port';
-import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
+import { runPrunedStudy, startPlatform, type Platform } from './support/platform-harness';
 
 jest.setTimeout(240_000);
 
@@ -135,20 +135,7 @@ describeWithPgBouncer('the platform behind PgBouncer in transaction mode', () =>
   });
 
   it('migrates, runs a pruned study end to end and pages its trials, on a few shared server connections', async () => {
-    const created = await platform.request('/studies', {
-      body: {
-        name: 'behind-pgbouncer',
-        objective: { builtin: 'learning_curve' },
-        sampler: { type: 'tpe' },
-        pruner: { type: 'median' },
-        budget: { nTrials: 24, maxParallel: 4 },
-        seed: 1,
-      },
-    });
-    expect(created.status).toBe(201);
-    const study = await waitForStudy(platform, created.body.id, 150_000);
-    expect(study.state).toBe('COMPLETED');
-    expect(study.counts.COMPLETE + study.counts.PRUNED).toBe(24);
+    const study = await runPrunedStudy(platform, 'behind-pgbouncer', 150_000);
     expect(study.best).not.toBeNull();
 
     const numbers: number[] = [];

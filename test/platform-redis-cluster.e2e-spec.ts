@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort } from './support/free-port';
-import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
+import { runPrunedStudy, startPlatform, type Platform } from './support/platform-harness';
 import { startRedisCluster, type LocalRedisCluster } from './support/redis-cluster';
 
 const run = promisify(execFile);
@@ -39,20 +39,7 @@ describe('the platform on a Redis Cluster', () => {
   });
 
   it('runs a pruned study end to end, its queue keys in one slot, and deletes its keys from every node', async () => {
-    const created = await platform.request('/studies', {
-      body: {
-        name: 'on-a-cluster',
-        objective: { builtin: 'learning_curve' },
-        sampler: { type: 'tpe' },
-        pruner: { type: 'median' },
-        budget: { nTrials: 24, maxParallel: 4 },
-        seed: 1,
-      },
-    });
-    expect(created.status).toBe(201);
-    const study = await waitForStudy(platform, created.body.id, 120_000);
-    expect(study.state).toBe('COMPLETED');
-    expect(study.counts.COMPLETE + study.counts.PRUNED).toBe(24);
+    const study = await runPrunedStudy(platform, 'on-a-cluster', 120_000);
     expect(study.counts.PRUNED).toBeGreaterThan(0);
 
     const byNode = await Promise.all(cluster.ports.map(keysOn));

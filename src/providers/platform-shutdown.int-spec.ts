@@ -11,6 +11,7 @@ import {
   trialJobId,
   TRIALS_QUEUE,
 } from '@tuneforge/platform';
+import { deleteKeysOfPrefix } from '@tuneforge/platform/testing';
 import { openStorage } from '@tuneforge/storage';
 import { freshPostgresDatabase, type FreshDatabase } from '@tuneforge/storage/testing';
 import type { Queue } from 'bullmq';
@@ -69,15 +70,7 @@ describe('PlatformShutdown (worker role)', () => {
   });
 
   afterAll(async () => {
-    // The platform's keys, and BullMQ's under the prefix as a hash tag.
-    for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
+    await deleteKeysOfPrefix(redis, prefix);
     await redis.quit();
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });

@@ -256,8 +256,11 @@ export class StudyScheduler implements OnModuleInit {
     const { study, plan } = entry;
     // The sampler's history, read incrementally; the refill's own figures come from the storage's counts by
     // state and the page of WAITING trials that get jobs, so that it makes no pass over the whole history.
-    await study.refreshTrials();
+    // The counts are read first: a trial that ends between the two reads is then still in flight for the
+    // counts and already finished for the sampler, so that the refill asks for fewer trials, never more (a
+    // generation of CMA-ES or NSGA would otherwise get a member beyond maxParallel).
     const counts = await this.storage.countTrials(studyId);
+    await study.refreshTrials();
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const running = counts.RUNNING;
     const inFlight = counts.WAITING + running;

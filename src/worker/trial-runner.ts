@@ -1,10 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ATTEMPT_ATTR,
-  createPruner,
-  createSampler,
   isFinished,
-  loadStudy,
   RandomSampler,
   Storage,
   StudyNotFoundError,
@@ -22,7 +19,6 @@ import {
   LAST_FAILURE_ATTR,
   readStudyDefinition,
   RedisKeys,
-  RedisPruningHistory,
   RedisPruningIndex,
   type RetryPolicy,
   retryPolicyOf,
@@ -35,6 +31,7 @@ import { withTransientRetries } from '@tuneforge/storage';
 import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { RefillQueue } from '../providers/refill-queue';
+import { loadRunningStudy } from '../providers/running-study';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseKeeper, WorkerStopping } from './lease-keeper';
 import { ObjectiveFactory } from './objective-factory';
@@ -350,13 +347,7 @@ export class TrialRunner {
     const definition = readStudyDefinition(record.studyName, record.systemAttrs);
     if (!definition) return null;
     await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
-    const study = await loadStudy({
-      studyName: record.studyName,
-      storage: this.storage,
-      sampler: createSampler(definition.sampler),
-      pruner: this.telemetry.countDecisions(createPruner(definition.pruner)),
-      pruningSource: new RedisPruningHistory(this.index, record),
-    });
+    const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry);
     return { study, definition, retry: retryPolicyOf(definition, this.config.maxRetries) };
   }
 

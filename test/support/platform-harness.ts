@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port';
+import { deleteKeysOfPrefix } from '../../libs/platform/src/testing/prefix-keys';
 import { freshPostgresDatabase, type FreshDatabase } from '../../libs/storage/src/testing/fresh-database';
 
 const ROOT = join(__dirname, '..', '..');
@@ -119,15 +120,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     );
     const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
     await redis.connect();
-    // The platform's keys, and BullMQ's under the prefix as a hash tag (queueKeyPrefix).
-    for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
+    await deleteKeysOfPrefix(redis, prefix);
     await redis.quit();
     await database.drop();
   };
@@ -175,4 +168,27 @@ export async function waitForStudy(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * The study a topology test (Redis Cluster, PgBouncer, …) runs end to end: TPE on the built-in learning
+ * curve with the median pruner, 24 trials, 4 at once. Posts it, waits until it completes and checks that
+ * every trial ended COMPLETE or PRUNED; returns the study as `GET /studies/:id` shows it.
+ */
+export async function runPrunedStudy(platform: Platform, name: string, timeoutMs: number): Promise<any> {
+  const created = await platform.request('/studies', {
+    body: {
+      name,
+      objective: { builtin: 'learning_curve' },
+      sampler: { type: 'tpe' },
+      pruner: { type: 'median' },
+      budget: { nTrials: 24, maxParallel: 4 },
+      seed: 1,
+    },
+  });
+  expect(created.status).toBe(201);
+  const study = await waitForStudy(platform, created.body.id, timeoutMs);
+  expect(study.state).toBe('COMPLETED');
+  expect(study.counts.COMPLETE + study.counts.PRUNED).toBe(24);
+  return study;
 }

@@ -6,8 +6,6 @@ import {
   FIXED_PARAMS_ATTR,
   toInternal,
   type CategoricalChoice,
-  createPruner,
-  createSampler,
   DistributionConflictError,
   distributionFromJson,
   distributionsEqual,
@@ -15,7 +13,6 @@ import {
   InvalidArgumentError,
   InvalidDistributionError,
   isFinished,
-  loadStudy,
   Storage,
   TrialAlreadyFinishedError,
   TrialNotFoundError,
@@ -35,7 +32,6 @@ import {
   newClientLease,
   readStudyDefinition,
   RedisKeys,
-  RedisPruningHistory,
   RedisPruningIndex,
   STARTED_AT_ATTR,
   studyStateOf,
@@ -47,6 +43,7 @@ import {
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { PlatformConfig } from '../../config/platform-config';
 import { InjectRedis } from '../../providers/redis.provider';
+import { loadRunningStudy } from '../../providers/running-study';
 import { PlatformTelemetry } from '../../telemetry/platform-telemetry';
 import { badFields, conflictWithReason, type FieldError } from '../common/error-body';
 import { toTrialResponse } from '../common/responses';
@@ -435,14 +432,8 @@ export class AskTellService {
         `Study ${studyId} was not created through the platform (POST /studies): it has no definition to plan trials from.`,
       );
     }
-    const study = await loadStudy({
-      studyName: record.studyName,
-      storage: this.storage,
-      // The same sampler and pruner as the scheduler's and the workers' (createSampler, createPruner).
-      sampler: createSampler(definition.sampler),
-      pruner: this.telemetry.countDecisions(createPruner(definition.pruner)),
-      pruningSource: new RedisPruningHistory(this.index, record),
-    });
+    // The same sampler and pruner as the scheduler's and the workers'.
+    const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry);
     return { study, definition, indexed: null, space: knownSpaceOf(definition, this.registry) };
   }
 }

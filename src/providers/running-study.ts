@@ -1,0 +1,32 @@
+import {
+  createPruner,
+  createSampler,
+  loadStudy,
+  type Storage,
+  type Study,
+  type StudyRecord,
+} from '@tuneforge/core';
+import { RedisPruningHistory, type RedisPruningIndex, type StudyDefinition } from '@tuneforge/platform';
+import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
+
+/**
+ * A platform study as the roles that run its trials load it — a queue worker, and the api for clients
+ * (ask and tell): the sampler and pruner of its definition, built as the scheduler and the library build
+ * them (createSampler, createPruner), the pruner's decisions counted in the telemetry, and the other trials'
+ * intermediate values read from the Redis pruning index, so that a trial is pruned alike wherever it runs.
+ */
+export function loadRunningStudy(
+  storage: Storage,
+  record: StudyRecord,
+  definition: StudyDefinition,
+  index: RedisPruningIndex,
+  telemetry: PlatformTelemetry,
+): Promise<Study> {
+  return loadStudy({
+    studyName: record.studyName,
+    storage,
+    sampler: createSampler(definition.sampler),
+    pruner: telemetry.countDecisions(createPruner(definition.pruner)),
+    pruningSource: new RedisPruningHistory(index, record),
+  });
+}
