@@ -30,6 +30,7 @@ const USAGE = `usage: tsx scripts/platform.ts [--workers N] [--port P]
 
 Starts api + scheduler + N worker processes (default 2) on port P (default $PORT or 3000).
 Environment: DATABASE_URL (default ${DEFAULT_DATABASE_URL}), REDIS_URL (default ${DEFAULT_REDIS_URL}),
+REDIS_CLUSTER_NODES (a Redis Cluster's seed nodes, host:port,…, instead of REDIS_URL's server),
 TUNEFORGE_OBJECTIVES_DIR (default examples/objectives), and every other setting of docs/PLATFORM.md.`;
 
 /** Bad command-line arguments. */
@@ -92,6 +93,13 @@ function roles(options: Options, env: NodeJS.ProcessEnv): ChildSpec[] {
   ];
 }
 
+/** REDIS_URL (its credentials and TLS) pointed at the first seed node of REDIS_CLUSTER_NODES. */
+function seedNodeUrl(redisUrl: string, clusterNodes: string): string {
+  const url = new URL(redisUrl);
+  url.host = clusterNodes.split(',')[0].trim();
+  return url.toString();
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const env: NodeJS.ProcessEnv = {
@@ -117,7 +125,12 @@ async function main(): Promise<void> {
   const say = (line: string) => group.announce(line);
 
   if (await ensureDatabase(env.DATABASE_URL!)) say(`created the database of ${redactUrl(env.DATABASE_URL!)}`);
-  const redisWarning = await checkRedis(env.REDIS_URL!);
+  // On a Redis Cluster (REDIS_CLUSTER_NODES) the roles reach its seed nodes, REDIS_URL giving only the
+  // credentials and TLS: the first seed node is the one checked.
+  const clusterNodes = env.REDIS_CLUSTER_NODES?.trim() || null;
+  const redisWarning = clusterNodes
+    ? await checkRedis(seedNodeUrl(env.REDIS_URL!, clusterNodes), 'REDIS_CLUSTER_NODES')
+    : await checkRedis(env.REDIS_URL!);
   if (redisWarning) say(`warning: ${redisWarning}`);
 
   const dashboard = await ensureDashboardBuilt(
@@ -152,7 +165,7 @@ async function main(): Promise<void> {
 
   const prefix = env.TUNEFORGE_QUEUE_PREFIX || 'tuneforge';
   say(
-    `starting api, scheduler and ${options.workers} worker(s) on ${redactUrl(env.DATABASE_URL!)}, ${redactUrl(env.REDIS_URL!)} (queue prefix ${prefix})`,
+    `starting api, scheduler and ${options.workers} worker(s) on ${redactUrl(env.DATABASE_URL!)}, ${clusterNodes ? `the Redis Cluster of ${clusterNodes}` : redactUrl(env.REDIS_URL!)} (queue prefix ${prefix})`,
   );
   try {
     group.start();

@@ -71,7 +71,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
  * Pings Redis once. Resolves with a warning when its eviction policy can drop queue keys.
  * @throws ServiceError when Redis cannot be reached
  */
-export async function checkRedis(redisUrl: string): Promise<string | null> {
+export async function checkRedis(redisUrl: string, setting = 'REDIS_URL'): Promise<string | null> {
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
     connectTimeout: 5000,
@@ -87,7 +87,7 @@ export async function checkRedis(redisUrl: string): Promise<string | null> {
   } catch (e) {
     redis.disconnect();
     throw new ServiceError(
-      `Redis at ${redactUrl(redisUrl)} is not reachable (${reason(lastError ?? e)}): start it, or set REDIS_URL.`,
+      `Redis at ${redactUrl(redisUrl)} is not reachable (${reason(lastError ?? e)}): start it, or set ${setting}.`,
     );
   }
   try {
