@@ -300,7 +300,11 @@ export class StudyScheduler implements OnModuleInit {
     if (generation !== null) {
       // Samplers with generations: the trials in flight are members of the open generation (none of the
       // next is asked before it closes), so it gets only what it still lacks, at most maxParallel at a time.
-      want = Math.min(want, generation - inFlight);
+      // Its members in flight are counted in the sampler's own history, the snapshot generationSize read
+      // its finished members from: with the storage's counts, a finish the history has not seen yet was
+      // missing from both figures and the generation got one member too many.
+      const membersInFlight = study.view.getTrials(['RUNNING', 'WAITING']).length;
+      want = Math.min(want, generation - Math.max(inFlight, membersInFlight));
     }
     if (want <= 0) return { created: 0, requeued: queued.length, state: 'RUNNING' };
     const created = await study.createPendingTrials(want, plan);
