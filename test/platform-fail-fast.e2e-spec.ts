@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { STARTED_AT_ATTR } from '@tuneforge/platform';
 import { openStorage } from '@tuneforge/storage';
 import { Redis } from 'ioredis';
@@ -6,6 +7,8 @@ import { freePort } from './support/free-port';
 import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
 
 jest.setTimeout(240_000);
+
+const execFileAsync = promisify(execFile);
 
 /** A Redis of the test's own (no persistence), so that it can be killed; resolves once it answers. */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -205,7 +208,7 @@ class OwnPostgres {
     execFileSync('pg_createcluster', ['15', pg.name, '--port', String(pg.port), '--', '--auth=trust'], {
       stdio: 'ignore',
     });
-    pg.start();
+    await pg.start();
     return pg;
   }
 
@@ -213,12 +216,14 @@ class OwnPostgres {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  start(): void {
-    execFileSync('pg_ctlcluster', ['15', this.name, 'start'], { stdio: 'ignore' });
+  // Asynchronous: blocked for the seconds pg_ctlcluster takes, the test's event loop would not see the
+  // api close an idle keep-alive connection, and the next request would go out on the dead socket.
+  async start(): Promise<void> {
+    await execFileAsync('pg_ctlcluster', ['15', this.name, 'start']);
   }
 
-  stop(): void {
-    execFileSync('pg_ctlcluster', ['15', this.name, 'stop', '-m', 'immediate'], { stdio: 'ignore' });
+  async stop(): Promise<void> {
+    await execFileAsync('pg_ctlcluster', ['15', this.name, 'stop', '-m', 'immediate']);
   }
 
   drop(): void {
@@ -249,7 +254,7 @@ describe('the platform when Postgres goes away', () => {
   };
 
   it('answers POST /studies 503 within 5 s naming Postgres, then 201 once it is back, and the study runs', async () => {
-    postgres.stop();
+    await postgres.stop();
     const started = Date.now();
     const down = await platform.request('/studies', { body: definition });
     expect(Date.now() - started).toBeLessThan(5000);
@@ -261,7 +266,7 @@ describe('the platform when Postgres goes away', () => {
       ),
     );
 
-    postgres.start();
+    await postgres.start();
     const deadline = Date.now() + 30_000;
     while ((await platform.request('/health')).status !== 200) {
       if (Date.now() > deadline) throw new Error('the api did not reconnect to Postgres');

@@ -11,7 +11,12 @@ import {
 } from '@tuneforge/platform';
 import type { Queue } from 'bullmq';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
-import { runStorageMigrations, storageDataSourceOptions, TypeOrmStorage } from '@tuneforge/storage';
+import {
+  isTransientDatabaseError,
+  runStorageMigrations,
+  storageDataSourceOptions,
+  TypeOrmStorage,
+} from '@tuneforge/storage';
 import { DataSource } from 'typeorm';
 import { PlatformConfig } from '../config/platform-config';
 import { QueueErrorLogging } from './queue-error-logging';
@@ -21,6 +26,9 @@ import { QUEUE_CLUSTER, queueConnection, redisProvider, REDIS } from './redis.pr
 import { Cluster } from 'ioredis';
 import { RedisStudyCleanup, StudyCleanup } from './study-cleanup';
 import { TrialQueues } from './trial-queues';
+
+/** How long a role starting waits for Postgres to answer, one attempt a second. */
+const START_WAIT_FOR_DATABASE_SECONDS = 30;
 
 /**
  * What every role shares: the validated config, the storage on Postgres (migrations run on start),
@@ -45,8 +53,13 @@ export class PlatformCoreModule {
             }),
             // Our own call below runs them under a lock, so that roles starting together do not race.
             migrationsRun: false,
-            retryAttempts: 2,
+            // A role started while Postgres is down or still starting up (a restart, compose bringing
+            // everything up at once) waits for it, then stops with one line saying it is unreachable.
+            // A wrong name, user or password is not waited for.
+            retryAttempts: START_WAIT_FOR_DATABASE_SECONDS,
             retryDelay: 1000,
+            toRetry: isTransientDatabaseError,
+            verboseRetryLog: true,
           }),
         }),
         BullModule.forRoot({

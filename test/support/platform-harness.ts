@@ -88,11 +88,23 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const request: Platform['request'] = async (path, init = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token && init.auth !== false) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(url + path, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+    let res: Response;
+    try {
+      res = await fetch(url + path, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    } catch (e) {
+      // A refused or cut connection: when the api process died, its last words are what the failure needs.
+      const api = processes.find((p) => p.role === 'api');
+      if (api && (api.child.exitCode !== null || api.child.signalCode !== null)) {
+        throw new Error(
+          `the api process exited (${api.child.exitCode ?? api.child.signalCode}):\n${api.output.join('').split('\n').slice(-40).join('\n')}`,
+        );
+      }
+      throw e;
+    }
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -164,7 +176,12 @@ export async function waitForStudy(
     const { body } = await platform.request(`/studies/${id}`);
     if (body.state !== 'RUNNING') return body;
     if (Date.now() > deadline) {
-      throw new Error(`study ${id} still RUNNING after ${timeoutMs} ms: ${JSON.stringify(body.counts)}`);
+      // The scheduler's last lines say why (a refill that failed, a lock held): the failure shows them.
+      const scheduler = platform.processes.find((p) => p.role === 'scheduler');
+      throw new Error(
+        `study ${id} still RUNNING after ${timeoutMs} ms: ${JSON.stringify(body.counts)}\n` +
+          `scheduler output (last lines):\n${(scheduler?.output ?? []).join('').split('\n').slice(-40).join('\n')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
