@@ -128,16 +128,30 @@ const MO_SAMPLERS: readonly MoSamplerConfig[] = [
   {
     name: 'nsga2',
     settings:
-      "new NsgaIISampler({ seed }) (defaults: populationSize 50, crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
+      "new NsgaIISampler({ seed }) (defaults: populationSize 20, crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
     reference: 'nsga2',
     create: (seed) => new NsgaIISampler({ seed }),
   },
   {
+    name: 'nsga2-pop50',
+    settings:
+      "new NsgaIISampler({ seed, populationSize: 50 }) (Optuna's population size; the default until 2026-12-04)",
+    reference: 'nsga2',
+    create: (seed) => new NsgaIISampler({ seed, populationSize: 50 }),
+  },
+  {
     name: 'nsga3',
     settings:
-      "new NsgaIIISampler({ seed }) (defaults: populationSize 50, Das–Dennis reference points with dividingParameter 3, crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
+      "new NsgaIIISampler({ seed }) (defaults: Das–Dennis reference points with dividingParameter 3, populationSize from them (20 for 2 to 4 objectives, as NSGA-II's), crossover 'uniform', crossoverProb 0.9, swappingProb 0.5, mutationProb 1/n)",
     reference: 'nsga3',
     create: (seed) => new NsgaIIISampler({ seed }),
+  },
+  {
+    name: 'nsga3-pop50',
+    settings:
+      "new NsgaIIISampler({ seed, populationSize: 50 }) (Optuna's population size; the default until 2026-12-04)",
+    reference: 'nsga3',
+    create: (seed) => new NsgaIIISampler({ seed, populationSize: 50 }),
   },
   {
     name: 'tpe',

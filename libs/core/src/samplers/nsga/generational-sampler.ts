@@ -56,7 +56,6 @@ const MAX_CROSSOVER_ATTEMPTS = 100;
  */
 export abstract class GenerationalSampler implements Sampler {
   protected readonly seed: number;
-  protected readonly populationSize: number;
   private readonly searchSpace = new CompleteTrialsIntersection();
   /** Elite populations by generation, with the members they were selected from (reused while unchanged). */
   private readonly eliteCache = new Map<number, { key: string; parents: Survivor[] }>();
@@ -69,7 +68,11 @@ export abstract class GenerationalSampler implements Sampler {
     private readonly settings: NsgaSettings,
   ) {
     this.seed = settings.seed;
-    this.populationSize = settings.populationSize;
+  }
+
+  /** Trials per generation, and parents kept, in a study with `nObjectives` objectives. */
+  protected populationSizeFor(_nObjectives: number): number {
+    return this.settings.populationSize;
   }
 
   /**
@@ -95,7 +98,7 @@ export abstract class GenerationalSampler implements Sampler {
     const complete = study
       .getTrials(['COMPLETE'])
       .filter((t) => t.values && t.systemAttrs[this.keys.generationAttr] === generation).length;
-    return this.populationSize - complete;
+    return this.populationSizeFor(study.directions.length) - complete;
   }
 
   /** The parameters every COMPLETE trial has, with one distribution (single-valued ones left out). */
@@ -160,9 +163,10 @@ export abstract class GenerationalSampler implements Sampler {
     let parents: Survivor[] = [];
     let generation = 0;
     let reusable = true;
+    const populationSize = this.populationSizeFor(study.directions.length);
     for (;;) {
       const complete = members.get(generation) ?? [];
-      if (complete.length < this.populationSize) break;
+      if (complete.length < populationSize) break;
       const key = complete.map((t) => t.number).join(',');
       const cached = this.eliteCache.get(generation);
       if (reusable && cached && cached.key === key) {

@@ -48,16 +48,15 @@ export class NsgaIISampler extends GenerationalSampler {
   protected selectElite(population: readonly FrozenTrial[], study: StudyView, rng: Rng): Survivor[] {
     const fronts = nonDominatedFronts(population, study.directions);
     const elite: Survivor[] = [];
-    for (let rank = 0; rank < fronts.length && elite.length < this.populationSize; rank++) {
+    const populationSize = this.populationSizeFor(study.directions.length);
+    for (let rank = 0; rank < fronts.length && elite.length < populationSize; rank++) {
       const front = fronts[rank];
       const crowding = crowdingDistances(front.map((i) => population[i].values!));
       let members = front.map((i, k) => ({ trial: population[i], rank, crowding: crowding[k] }));
-      if (elite.length + members.length > this.populationSize) {
+      if (elite.length + members.length > populationSize) {
         // Ties in crowding distance are broken at random (seeded), not by trial number.
         shuffle(members, rng);
-        members = members
-          .sort((a, b) => b.crowding - a.crowding)
-          .slice(0, this.populationSize - elite.length);
+        members = members.sort((a, b) => b.crowding - a.crowding).slice(0, populationSize - elite.length);
       }
       elite.push(...members);
     }

@@ -152,6 +152,23 @@ describe('NsgaIIISampler', () => {
     expect(await eliteOf(study)).toEqual([2, 3]);
   });
 
+  it('sizes its population by the reference points unless told: at least 20, a multiple of 4', async () => {
+    const firstGeneration = async (options: NsgaIIISamplerOptions, nObjectives: number) => {
+      const study = await newStudy(options, new InMemoryStorage(), Array(nObjectives).fill('minimize'));
+      return (study.sampler as NsgaIIISampler).generationSize(study.view);
+    };
+    // Das–Dennis with p = 3: 4 points for 2 objectives, 10 for 3, 20 for 4, 35 for 5, 56 for 6.
+    expect(await firstGeneration({}, 2)).toBe(20);
+    expect(await firstGeneration({}, 3)).toBe(20);
+    expect(await firstGeneration({}, 4)).toBe(20);
+    expect(await firstGeneration({}, 5)).toBe(36);
+    expect(await firstGeneration({}, 6)).toBe(56);
+    expect(await firstGeneration({ dividingParameter: 5 }, 3)).toBe(24); // 21 points
+    expect(await firstGeneration({ referencePoints: Array(30).fill([1, 1]) }, 2)).toBe(32);
+    expect(await firstGeneration({ populationSize: 50 }, 5)).toBe(50);
+    expect(await firstGeneration({ populationSize: 8 }, 2)).toBe(8);
+  });
+
   it('refuses unknown options and bad values, saying what is expected', () => {
     expect(() => new NsgaIIISampler({ popsize: 4 } as never)).toThrow(UnknownOptionError);
     expect(() => new NsgaIIISampler({ dividingParameter: 0 })).toThrow(

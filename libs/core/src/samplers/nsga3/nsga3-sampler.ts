@@ -6,12 +6,23 @@ import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialContext } from '../../trial/trial-context';
 import { GenerationalSampler, type Survivor } from '../nsga/generational-sampler';
 import { nonDominatedFronts } from '../nsga/non-dominated-sort';
-import { NSGA_OPTION_NAMES, readNsgaOptions, type NsgaOptions } from '../nsga/nsga-options';
+import {
+  NSGA_DEFAULT_POPULATION,
+  NSGA_OPTION_NAMES,
+  readNsgaOptions,
+  type NsgaOptions,
+} from '../nsga/nsga-options';
 import { associate, nichePreservingSelection } from './niching';
 import { normalizeObjectives } from './normalization';
 import { dasDennisPoints } from './reference-points';
 
 export interface NsgaIIISamplerOptions extends NsgaOptions {
+  /**
+   * Trials per generation, and the number of parents kept. @defaultValue the number of reference points
+   * rounded up to a multiple of 4 (Deb & Jain's sizing), at least {@link NSGA_DEFAULT_POPULATION}: 20 for two
+   * to four objectives with the default reference points, 36 for five
+   */
+  populationSize?: number;
   /**
    * Divisions of each objective's axis for the Das–Dennis reference points: C(M + p − 1, p) points for M
    * objectives (4 for 2 objectives, 10 for 3 at p = 3). Ignored when `referencePoints` is given.
@@ -53,6 +64,7 @@ export class NsgaIIISampler extends GenerationalSampler {
   private readonly dividingParameter: number;
   private readonly referencePoints: number[][] | null;
   private readonly dasDennis = new Map<number, number[][]>();
+  private readonly populationSizeGiven: boolean;
 
   constructor(options: NsgaIIISamplerOptions = {}) {
     checkKnownOptions('NsgaIIISampler', options, NSGA3_SAMPLER_OPTIONS);
@@ -65,6 +77,7 @@ export class NsgaIIISampler extends GenerationalSampler {
       },
       readNsgaOptions(options),
     );
+    this.populationSizeGiven = options.populationSize !== undefined;
     this.dividingParameter = options.dividingParameter ?? 3;
     if (!Number.isInteger(this.dividingParameter) || this.dividingParameter < 1) {
       throw new InvalidArgumentError(
@@ -83,6 +96,13 @@ export class NsgaIIISampler extends GenerationalSampler {
     super.beforeTrial(study, trial);
   }
 
+  /** The user's population size, else one trial per reference point, rounded up to a multiple of 4, at least 20. */
+  protected override populationSizeFor(nObjectives: number): number {
+    if (this.populationSizeGiven) return super.populationSizeFor(nObjectives);
+    const references = this.referencesFor(nObjectives).length;
+    return Math.max(NSGA_DEFAULT_POPULATION, 4 * Math.ceil(references / 4));
+  }
+
   /**
    * The survivors: whole fronts while they fit, then niche-preserving picks from the last front. Every
    * survivor's crowding is 0, so tournaments compare ranks only (ties at random).
@@ -90,9 +110,10 @@ export class NsgaIIISampler extends GenerationalSampler {
   protected selectElite(population: readonly FrozenTrial[], study: StudyView, rng: Rng): Survivor[] {
     const fronts = nonDominatedFronts(population, study.directions);
     const elite: Survivor[] = [];
-    for (let rank = 0; rank < fronts.length && elite.length < this.populationSize; rank++) {
+    const populationSize = this.populationSizeFor(study.directions.length);
+    for (let rank = 0; rank < fronts.length && elite.length < populationSize; rank++) {
       const front = fronts[rank];
-      if (elite.length + front.length <= this.populationSize) {
+      if (elite.length + front.length <= populationSize) {
         for (const i of front) elite.push({ trial: population[i], rank, crowding: 0 });
         continue;
       }
@@ -106,7 +127,7 @@ export class NsgaIIISampler extends GenerationalSampler {
       const nicheCounts = references.map(() => 0);
       for (let i = 0; i < kept.length; i++) nicheCounts[niche[i]]++;
       const picked = nichePreservingSelection(
-        this.populationSize - elite.length,
+        populationSize - elite.length,
         nicheCounts,
         niche.slice(kept.length),
         distance.slice(kept.length),
