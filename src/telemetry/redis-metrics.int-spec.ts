@@ -45,4 +45,38 @@ describe('RedisMetrics (real Redis, a fresh prefix)', () => {
     const pruned = durations.find((s) => s.labels.state === 'PRUNED')!;
     expect(pruned).toMatchObject({ count: 1, sum: 0.05 });
   });
+
+  it('gathers what is added together into one write (one MULTI), losing nothing', async () => {
+    let writes = 0;
+    const counted = new Proxy(redis, {
+      get(target, property) {
+        if (property === 'multi') writes++;
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const metrics = new RedisMetrics(counted, `${prefix}b`);
+    const first = metrics.increment(PRUNING_DECISIONS, { decision: 'kept' });
+    const rest = Array.from({ length: 200 }, (_, i) =>
+      i % 2 === 0
+        ? metrics.increment(PRUNING_DECISIONS, { decision: 'pruned' })
+        : metrics.observe(TRIAL_DURATION, 0.2, { state: 'COMPLETE' }),
+    );
+    await Promise.all([first, ...rest]);
+    expect(writes).toBe(1);
+    // Added after the first write was answered: a write of its own.
+    await metrics.increment(PRUNING_DECISIONS, { decision: 'kept' }, 2);
+    expect(writes).toBe(2);
+
+    const snapshot = await new RedisMetrics(redis, `${prefix}b`).snapshot();
+    expect(snapshot.counters.get(PRUNING_DECISIONS)).toEqual(
+      expect.arrayContaining([
+        { labels: { decision: 'kept' }, value: 3 },
+        { labels: { decision: 'pruned' }, value: 100 },
+      ]),
+    );
+    const complete = snapshot.histograms.get(TRIAL_DURATION)!.find((h) => h.labels.state === 'COMPLETE')!;
+    expect(complete.count).toBe(100);
+    expect(complete.sum).toBeCloseTo(20, 9);
+  });
 });

@@ -22,6 +22,13 @@ export interface MetricsSnapshot {
   readonly histograms: ReadonlyMap<HistogramDefinition, readonly HistogramSample[]>;
 }
 
+/** Increments gathered for one write: key → field → amount. */
+interface MetricsBatch {
+  int: Map<string, Map<string, number>>;
+  float: Map<string, Map<string, number>>;
+  written: Promise<void>;
+}
+
 // A label set as a hash field: JSON of the sorted pairs, so one set always gives the same field. JSON
 // escapes tabs, so a tab separates the label set from a histogram's part.
 const labelField = (labels: Labels) =>
@@ -38,6 +45,9 @@ const parseLabels = (field: string): Labels =>
  */
 export class RedisMetrics {
   private readonly keys: RedisKeys;
+  /** The increments not sent yet, and the write before them. */
+  private gathering: MetricsBatch | null = null;
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly redis: RedisClient,
@@ -50,18 +60,51 @@ export class RedisMetrics {
     return this.keys.metric(metric.name);
   }
 
-  async increment(counter: CounterDefinition, labels: Labels = {}, by = 1): Promise<void> {
-    await this.redis.hincrby(this.key(counter), labelField(labels), by);
+  increment(counter: CounterDefinition, labels: Labels = {}, by = 1): Promise<void> {
+    return this.add(this.key(counter), labelField(labels), by);
   }
 
-  async observe(histogram: HistogramDefinition, value: number, labels: Labels = {}): Promise<void> {
-    if (!Number.isFinite(value)) return;
+  observe(histogram: HistogramDefinition, value: number, labels: Labels = {}): Promise<void> {
+    if (!Number.isFinite(value)) return Promise.resolve();
+    const key = this.key(histogram);
     const series = labelField(labels);
     const bucket = histogram.buckets.findIndex((bound) => value <= bound);
+    // Added together, so they go out in one batch (one MULTI).
+    if (bucket >= 0) void this.add(key, `${series}\t${histogram.buckets[bucket]}`, 1);
+    void this.add(key, `${series}\tcount`, 1);
+    return this.add(key, `${series}\tsum`, value, 'float');
+  }
+
+  /**
+   * Adds `by` to a hash field in the batch being gathered, and resolves once that batch is written. A batch
+   * goes out, as one MULTI of the sums per field, when the one before it has been answered: while a write is
+   * on its way, the increments of every trial that finishes meanwhile join the next one, so that a busy
+   * worker sends a few writes a second instead of one per trial, and a quiet one still writes at once.
+   */
+  private add(key: string, field: string, by: number, kind: 'int' | 'float' = 'int'): Promise<void> {
+    let batch = this.gathering;
+    if (!batch) {
+      const next: MetricsBatch = { int: new Map(), float: new Map(), written: Promise.resolve() };
+      next.written = this.lastWrite.then(() => {
+        if (this.gathering === next) this.gathering = null;
+        return this.write(next);
+      });
+      this.lastWrite = next.written.catch(() => undefined);
+      this.gathering = batch = next;
+    }
+    let fields = batch[kind].get(key);
+    if (!fields) batch[kind].set(key, (fields = new Map()));
+    fields.set(field, (fields.get(field) ?? 0) + by);
+    return batch.written;
+  }
+
+  private async write(batch: MetricsBatch): Promise<void> {
+    // Every metric key carries the deployment's hash tag: one slot, so one MULTI on a Redis Cluster too.
     const multi = this.redis.multi();
-    if (bucket >= 0) multi.hincrby(this.key(histogram), `${series}\t${histogram.buckets[bucket]}`, 1);
-    multi.hincrby(this.key(histogram), `${series}\tcount`, 1);
-    multi.hincrbyfloat(this.key(histogram), `${series}\tsum`, value);
+    for (const [key, fields] of batch.int) for (const [field, by] of fields) multi.hincrby(key, field, by);
+    for (const [key, fields] of batch.float) {
+      for (const [field, by] of fields) multi.hincrbyfloat(key, field, by);
+    }
     await multi.exec();
   }
 

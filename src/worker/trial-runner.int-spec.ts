@@ -2,6 +2,7 @@ import { ATTEMPT_ATTR, InMemoryStorage, type JsonObject, type Objective, WORKER_
 import {
   DEFINITION_ATTR,
   LAST_FAILURE_ATTR,
+  RedisKeys,
   STARTED_AT_ATTR,
   STATE_ATTR,
   type StudyDefinition,
@@ -26,13 +27,16 @@ class FailsOnceFactory extends ObjectiveFactory {
   }
 }
 
-function definition(retry?: StudyDefinition['retry']): StudyDefinition {
+function definition(
+  retry?: StudyDefinition['retry'],
+  pruner: StudyDefinition['pruner'] = { type: 'none' },
+): StudyDefinition {
   return {
     name: 'runner',
     directions: ['minimize'],
     searchSpace: null,
     sampler: { type: 'random', seed: 1 },
-    pruner: { type: 'none' },
+    pruner,
     objective: { kind: 'builtin', name: 'branin' },
     budget: { nTrials: 10, maxParallel: 2, timeoutSec: null },
     seed: 1,
@@ -51,9 +55,15 @@ describe('TrialRunner', () => {
   });
 
   /** A worker 'w1' over a fresh in-memory storage holding one platform study, stored as the API does. */
-  async function setup(options: { retry?: StudyDefinition['retry']; objectives?: ObjectiveFactory } = {}) {
+  async function setup(
+    options: {
+      retry?: StudyDefinition['retry'];
+      objectives?: ObjectiveFactory;
+      pruner?: StudyDefinition['pruner'];
+    } = {},
+  ) {
     const storage = new InMemoryStorage();
-    const def = definition(options.retry);
+    const def = definition(options.retry, options.pruner);
     const config = {
       queuePrefix: `${basePrefix}-${++run}`,
       workerId: 'w1',
@@ -75,7 +85,7 @@ describe('TrialRunner', () => {
     // A trial as the scheduler leaves it: WAITING, its job carrying its id and number.
     const trial = await storage.createTrial(studyId, { state: 'WAITING' });
     const job = { studyId, trialId: trial.trialId, trialNumber: trial.number };
-    return { storage, runner, refills, studyId, job };
+    return { storage, runner, refills, studyId, job, keys: new RedisKeys(config.queuePrefix) };
   }
 
   it("claims a WAITING trial and completes it with the built-in problem's value", async () => {
@@ -89,6 +99,24 @@ describe('TrialRunner', () => {
     expect(done.values).toEqual([getBuiltinProblem('branin').evaluate(params)]);
     expect(done.systemAttrs[ATTEMPT_ATTR]).toBe(1);
     await runner.handBackAll();
+  });
+
+  it("indexes a COMPLETE trial for the study's pruner, and nothing for a study without one", async () => {
+    await redis.connect().catch(() => undefined);
+    const pruned = await setup({ pruner: { type: 'median' } });
+    expect(await pruned.runner.run(pruned.job)).toBe('COMPLETE');
+    expect(await redis.zrange(pruned.keys.completedTrials(pruned.studyId), 0, -1, 'WITHSCORES')).toEqual([
+      '-1',
+      '-2',
+      String(pruned.job.trialNumber),
+      '-1',
+    ]);
+    await pruned.runner.handBackAll();
+
+    const plain = await setup();
+    expect(await plain.runner.run(plain.job)).toBe('COMPLETE');
+    expect(await redis.exists(plain.keys.completedTrials(plain.studyId))).toBe(0);
+    await plain.runner.handBackAll();
   });
 
   it('answers already-finished to a second job for a finished trial, leaving it as it was', async () => {

@@ -25,6 +25,7 @@ import {
   type StudyDefinition,
   type TrialJobData,
   type RedisClient,
+  usesPruningIndex,
 } from '@tuneforge/platform';
 import { RunDiscarded } from '@tuneforge/sandbox';
 import { withTransientRetries } from '@tuneforge/storage';
@@ -234,7 +235,9 @@ export class TrialRunner {
       if (e instanceof TrialAlreadyFinishedError) return this.abandon(study, trial, 'lease-lost');
       throw e;
     }
-    if (finished.state === 'COMPLETE') await this.index.recordComplete(study.studyId, finished);
+    if (finished.state === 'COMPLETE' && usesPruningIndex(definition)) {
+      await this.index.recordComplete(study.studyId, finished);
+    }
     await this.telemetry.trialFinished(study.studyId, finished);
     return finished.state as TrialRunOutcome;
   }
@@ -346,7 +349,9 @@ export class TrialRunner {
     }
     const definition = readStudyDefinition(record.studyName, record.systemAttrs);
     if (!definition) return null;
-    await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
+    if (usesPruningIndex(definition)) {
+      await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
+    }
     const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry);
     return { study, definition, retry: retryPolicyOf(definition, this.config.maxRetries) };
   }

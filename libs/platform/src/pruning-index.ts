@@ -2,6 +2,14 @@ import { completedRungKey, lastStep, type FrozenTrial } from '@tuneforge/core';
 import type { RedisKeys } from './redis-keys';
 import type { RedisClient } from './redis-client';
 
+/**
+ * Whether a study's trials are indexed: only its pruner reads the index, so a study without one (`none`,
+ * the definition cannot change) costs no index write per trial and no rebuild from its whole history.
+ */
+export function usesPruningIndex(definition: { pruner: { type: string } }): boolean {
+  return definition.pruner.type !== 'none';
+}
+
 /** Rungs read per decision: successive halving with reduction factor >= 2 over <= 2^16 steps. */
 const MAX_RUNGS = 16;
 

@@ -39,6 +39,7 @@ import {
   type RedisClient,
   type StudyDefinition,
   type TrialResponse,
+  usesPruningIndex,
 } from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { PlatformConfig } from '../../config/platform-config';
@@ -200,7 +201,7 @@ export class AskTellService {
       ]);
     }
     await this.renew(trial, lease);
-    await this.indexed(studyId, entry);
+    if (usesPruningIndex(entry.definition)) await this.indexed(studyId, entry);
     return this.onLive(entry, trial, async (live) => {
       await live.report(dto.value, dto.step);
       return { shouldPrune: live.shouldPrune() };
@@ -238,7 +239,7 @@ export class AskTellService {
       if (e instanceof TrialAlreadyFinishedError) throw leaseLost(number);
       throw e;
     }
-    if (finished.state === 'COMPLETE') {
+    if (finished.state === 'COMPLETE' && usesPruningIndex(entry.definition)) {
       await this.indexed(studyId, entry);
       await this.index.recordComplete(studyId, finished);
     }
