@@ -19,6 +19,7 @@ import { flattenValidationErrors } from './api/common/validation';
 import { ConfigError, loadPlatformConfig, type PlatformConfig } from './config/platform-config';
 import { createPlatformLogger, PinoLoggerService } from './logging/pino-logger.service';
 import { PlatformCoreModule } from './providers/platform-core.module';
+import { PlatformShutdown } from './providers/platform-shutdown';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { WorkerModule } from './worker/worker.module';
 
@@ -89,6 +90,7 @@ export async function startPlatform(config: PlatformConfig): Promise<INestApplic
   if (config.role === 'api' || config.role === 'all') {
     const app = await createApiApp(module, options);
     app.enableShutdownHooks();
+    app.get(PlatformShutdown).exitProcessWhenRedisIsGone();
     await app.listen(config.port, config.host);
     const url = await app.getUrl();
     logger.log(
@@ -103,6 +105,7 @@ export async function startPlatform(config: PlatformConfig): Promise<INestApplic
   }
   const context = await NestFactory.createApplicationContext(module, options);
   context.enableShutdownHooks();
+  context.get(PlatformShutdown).exitProcessWhenRedisIsGone();
   logger.log(`${config.role} started (worker id ${config.workerId})`);
   return context;
 }

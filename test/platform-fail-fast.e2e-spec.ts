@@ -196,6 +196,53 @@ describe('the platform when Redis goes away', () => {
   });
 });
 
+describe('a stop while Redis is down', () => {
+  let redis: ChildProcess;
+  let platform: Platform;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = await startRedis(port);
+    platform = await startPlatform({ workers: 1, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    if (redis) await kill(redis);
+  });
+
+  it('ends every role within seconds of SIGTERM instead of waiting for Redis forever', async () => {
+    await kill(redis);
+    // Long enough for every connection to be reconnecting, with commands waiting in its offline queue.
+    await new Promise((r) => setTimeout(r, 2000));
+    const exits = platform.processes.map(
+      (p) =>
+        new Promise<string>((resolve) => {
+          if (p.child.exitCode !== null) return resolve(`${p.role} ${p.child.exitCode}`);
+          p.child.once('exit', (code, signal) => resolve(`${p.role} ${code ?? signal}`));
+        }),
+    );
+    const t0 = Date.now();
+    for (const p of platform.processes) p.child.kill('SIGTERM');
+    const stuck = () =>
+      platform.processes
+        .filter((p) => p.child.exitCode === null && p.child.signalCode === null)
+        .map(
+          (p) =>
+            `${p.role} still running after 20 s:\n${p.output.join('').split('\n').slice(-15).join('\n')}`,
+        );
+    const codes = await Promise.race([
+      Promise.all(exits),
+      new Promise<string[]>((resolve) => setTimeout(() => resolve(stuck()), 20_000)),
+    ]);
+    expect(codes.sort()).toEqual(['api 0', 'scheduler 0', 'worker 0']);
+    // REDIS_GONE_MS (3 s) after the first task that needed Redis, plus the start of the stop.
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    for (const p of platform.processes)
+      expect(p.output.join('')).toContain('"event":"shutdown-without-redis"');
+  });
+});
+
 /** A Postgres cluster of the test's own (trust auth, on loopback), so that it can be stopped. */
 class OwnPostgres {
   private constructor(

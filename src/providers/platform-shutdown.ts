@@ -33,6 +33,17 @@ export type ShutdownStep = (typeof SHUTDOWN_STEPS)[number];
 /** Steps 1–3 run before Nest closes the api's HTTP server, the others after it. */
 const BEFORE_HTTP_CLOSES: readonly ShutdownStep[] = ['stop-intake', 'hand-back', 'flush'];
 
+/** The steps whose tasks need only Postgres (and the objectives' processes), not Redis. */
+const WITHOUT_REDIS: readonly ShutdownStep[] = ['hand-back', 'close-storage'];
+
+/**
+ * How long Redis must have been unreachable during a stop before the tasks that wait for it are given up:
+ * BullMQ's graceful closes and a QUIT wait for a server that may never come back, and the stop would then
+ * only end with SIGKILL. What they would have sent is not needed: jobs and refills are recovered from
+ * Postgres by the scheduler's sweep.
+ */
+export const REDIS_GONE_MS = 3_000;
+
 interface Task {
   name: string;
   run: () => Promise<unknown> | unknown;
@@ -50,11 +61,16 @@ export class PlatformShutdown implements BeforeApplicationShutdown, OnApplicatio
   private readonly tasks = new Map<ShutdownStep, Task[]>(SHUTDOWN_STEPS.map((s) => [s, []]));
   private readonly done = new Map<ShutdownStep, Promise<void>>();
   private readonly ran: string[] = [];
+  private redisGone: Promise<void> | null = null;
+  /** A task was given up because Redis was unreachable. */
+  private gaveUp = false;
+  private exitWhenRedisGone = false;
+  private redisWatch: NodeJS.Timeout | null = null;
 
   constructor(
     storage: Storage,
     dataSource: DataSource,
-    @InjectRedis() redis: RedisClient,
+    @InjectRedis() private readonly redis: RedisClient,
     @InjectQueue(TRIALS_QUEUE) trials: Queue,
     @InjectQueue(REFILL_QUEUE) refill: Queue,
     @Inject(QUEUE_CLUSTER) queueCluster: Cluster | null,
@@ -85,12 +101,80 @@ export class PlatformShutdown implements BeforeApplicationShutdown, OnApplicatio
     return this.ran;
   }
 
+  /**
+   * Ends the process once the steps before the HTTP server closes are done if Redis was given up on during
+   * them, or is unreachable then and stays so for REDIS_GONE_MS: what is left (Nest's BullMQ hooks, which close the queues gracefully, and closing the connections)
+   * would wait for Redis forever. The storage is closed first. For the process's entry point (main.ts), not
+   * for an application embedded in another process.
+   */
+  exitProcessWhenRedisIsGone(): void {
+    this.exitWhenRedisGone = true;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     for (const step of BEFORE_HTTP_CLOSES) await this.runStep(step);
+    if (this.exitWhenRedisGone && (this.gaveUp || (await this.redisStaysUnreachable()))) {
+      await this.runStep('close-storage');
+      this.logger.warn({
+        msg: 'stopped without closing the queues and Redis connections: Redis is unreachable',
+        event: 'shutdown-without-redis',
+      });
+      process.exit(0);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const step of SHUTDOWN_STEPS) await this.runStep(step);
+    try {
+      for (const step of SHUTDOWN_STEPS) await this.runStep(step);
+    } finally {
+      if (this.redisWatch) clearInterval(this.redisWatch);
+    }
+  }
+
+  /**
+   * Resolves once the platform's Redis connection has been down for REDIS_GONE_MS in a row (watched from the
+   * first task that needs Redis on). Every task of such a step waits for this or for its own end, whichever
+   * comes first.
+   */
+  private redisUnreachable(): Promise<void> {
+    this.redisGone ??= new Promise<void>((resolve) => {
+      let downSince: number | null = null;
+      this.redisWatch = setInterval(() => {
+        if (this.redis.status === 'ready') downSince = null;
+        else downSince ??= Date.now();
+        if (downSince !== null && Date.now() - downSince >= REDIS_GONE_MS) {
+          clearInterval(this.redisWatch!);
+          resolve();
+        }
+      }, 100);
+      this.redisWatch.unref();
+    });
+    return this.redisGone;
+  }
+
+  /** Whether Redis, not connected now, stays so for REDIS_GONE_MS; false at once when it is connected. */
+  private async redisStaysUnreachable(): Promise<boolean> {
+    if (this.redis.status === 'ready') return false;
+    return Promise.race([
+      this.redisUnreachable().then(() => true),
+      new Promise<boolean>((resolve) => this.redis.once('ready', () => resolve(false))),
+    ]);
+  }
+
+  private async runTask(step: ShutdownStep, task: Task): Promise<void> {
+    if (WITHOUT_REDIS.includes(step)) {
+      await task.run();
+      return;
+    }
+    const run = Promise.resolve().then(task.run);
+    const gaveUp = await Promise.race([run.then(() => false), this.redisUnreachable().then(() => true)]);
+    if (!gaveUp) return;
+    this.gaveUp = true;
+    run.catch(() => undefined);
+    this.logger.warn({
+      msg: `shutdown step ${step} (${task.name}) given up: Redis has been unreachable for ${REDIS_GONE_MS / 1000} s`,
+      event: 'shutdown-step-given-up',
+    });
   }
 
   private runStep(step: ShutdownStep): Promise<void> {
@@ -99,7 +183,7 @@ export class PlatformShutdown implements BeforeApplicationShutdown, OnApplicatio
       done = Promise.all(
         this.tasks.get(step)!.map(async (task) => {
           try {
-            await task.run();
+            await this.runTask(step, task);
           } catch (e) {
             this.logger.warn({
               msg: `shutdown step ${step} (${task.name}) failed: ${(e as Error).message}`,
