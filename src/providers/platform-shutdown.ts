@@ -103,9 +103,9 @@ export class PlatformShutdown implements BeforeApplicationShutdown, OnApplicatio
 
   /**
    * Ends the process once the steps before the HTTP server closes are done if Redis was given up on during
-   * them, or is unreachable then and stays so for REDIS_GONE_MS: what is left (Nest's BullMQ hooks, which close the queues gracefully, and closing the connections)
-   * would wait for Redis forever. The storage is closed first. For the process's entry point (main.ts), not
-   * for an application embedded in another process.
+   * them, or is unreachable then and stays so for REDIS_GONE_MS: what is left (Nest's BullMQ hooks, which
+   * close the queues gracefully, and closing the connections) would wait for Redis forever. The storage is
+   * closed first. For the process's entry point (main.ts), not for an application embedded in another one.
    */
   exitProcessWhenRedisIsGone(): void {
     this.exitWhenRedisGone = true;
