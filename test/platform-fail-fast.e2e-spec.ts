@@ -4,7 +4,7 @@ import { STARTED_AT_ATTR } from '@tuneforge/platform';
 import { openStorage } from '@tuneforge/storage';
 import { Redis } from 'ioredis';
 import { freePort } from './support/free-port';
-import { startPlatform, waitForStudy, type Platform } from './support/platform-harness';
+import { lastLines, startPlatform, waitForStudy, type Platform } from './support/platform-harness';
 
 jest.setTimeout(240_000);
 
@@ -227,10 +227,7 @@ describe('a stop while Redis is down', () => {
     const stuck = () =>
       platform.processes
         .filter((p) => p.child.exitCode === null && p.child.signalCode === null)
-        .map(
-          (p) =>
-            `${p.role} still running after 20 s:\n${p.output.join('').split('\n').slice(-15).join('\n')}`,
-        );
+        .map((p) => `${p.role} still running after 20 s:\n${lastLines(p, 15)}`);
     const codes = await Promise.race([
       Promise.all(exits),
       new Promise<string[]>((resolve) => setTimeout(() => resolve(stuck()), 20_000)),

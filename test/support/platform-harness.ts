@@ -19,6 +19,11 @@ export interface RoleProcess {
   output: string[];
 }
 
+/** The last `n` lines a role printed, for failure messages. */
+export function lastLines(proc: RoleProcess | undefined, n = 40): string {
+  return (proc?.output ?? []).join('').split('\n').slice(-n).join('\n');
+}
+
 export interface Platform {
   url: string;
   token: string | null;
@@ -100,7 +105,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       const api = processes.find((p) => p.role === 'api');
       if (api && (api.child.exitCode !== null || api.child.signalCode !== null)) {
         throw new Error(
-          `the api process exited (${api.child.exitCode ?? api.child.signalCode}):\n${api.output.join('').split('\n').slice(-40).join('\n')}`,
+          `the api process exited (${api.child.exitCode ?? api.child.signalCode}):\n${lastLines(api)}`,
         );
       }
       throw e;
@@ -180,7 +185,7 @@ export async function waitForStudy(
       const scheduler = platform.processes.find((p) => p.role === 'scheduler');
       throw new Error(
         `study ${id} still RUNNING after ${timeoutMs} ms: ${JSON.stringify(body.counts)}\n` +
-          `scheduler output (last lines):\n${(scheduler?.output ?? []).join('').split('\n').slice(-40).join('\n')}`,
+          `scheduler output (last lines):\n${lastLines(scheduler)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 250));
