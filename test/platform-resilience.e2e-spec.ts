@@ -98,14 +98,17 @@ describe('the platform when a worker dies, and CMA-ES generations', () => {
     expect(generations.length).toBeGreaterThanOrEqual(3);
     // Each generation is a block of consecutive numbers, in order. sphere5: λ = 4 + floor(ln 5) = 5 (our
     // default); the scheduler keeps at most maxParallel = 4 members in flight and asks none of the next
-    // generation before the open one is complete, so CMA-ES closes each at a whole round of 4 (λ' = 4): every
-    // generation but the first (which also takes the members asked in the first round, while no trial was
-    // COMPLETE yet) and the last (cut by the budget) has 4 members.
+    // generation before the open one is complete. CMA-ES closes a generation at whole rounds of the
+    // parallelism its members saw (closeTarget): 4 when they were asked 4 at once, λ = 5 when a round was
+    // cut short (e.g. a member that finished between the refill's count and its read of the history counts
+    // as in flight, so the round is asked 3 at once) — which one depends on timing. Every generation but
+    // the first (which also takes the members asked while no trial was COMPLETE) and the last (cut by the
+    // budget) has 4 or 5 members, never more: no member beyond what closes it.
     for (const numbers of generations) {
       expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers[0] + i));
     }
     expect(generations.flat()).toEqual([...generations.flat()].sort((a, b) => a - b));
     expect(generations[0].length).toBeGreaterThanOrEqual(4);
-    for (const numbers of generations.slice(1, -1)) expect(numbers).toHaveLength(4);
+    for (const numbers of generations.slice(1, -1)) expect([4, 5]).toContain(numbers.length);
   });
 });
