@@ -70,7 +70,8 @@ describe('PlatformShutdown (worker role)', () => {
   });
 
   afterAll(async () => {
-    await deleteKeysOfPrefix(redis, prefix);
+    // Each worker role ran under a prefix of its own (`<prefix>-<run>`).
+    for (let r = 1; r <= run; r++) await deleteKeysOfPrefix(redis, `${prefix}-${r}`);
     await redis.quit();
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,8 @@ describe('RedisMetrics (real Redis, a fresh prefix)', () => {
   });
 
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
+    // `<prefix>:…` and `<prefix>b:…` (the second test's).
+    const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
   });
