@@ -1,5 +1,5 @@
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Storage } from '@tuneforge/core';
 import {
@@ -29,6 +29,25 @@ import { TrialQueues } from './trial-queues';
 
 /** How long a role starting waits for Postgres to answer, one attempt a second. */
 const START_WAIT_FOR_DATABASE_SECONDS = 30;
+
+/**
+ * Runs the migrations; when Postgres goes away meanwhile (a restart just after the role connected),
+ * tries again once a second for as long as a role waits for Postgres to start. TypeORM's own retry
+ * covers only the first connect.
+ */
+async function migrateWaitingForDatabase(dataSource: DataSource): Promise<void> {
+  const giveUpAt = Date.now() + START_WAIT_FOR_DATABASE_SECONDS * 1000;
+  for (;;) {
+    try {
+      await runStorageMigrations(dataSource);
+      return;
+    } catch (e) {
+      if (!isTransientDatabaseError(e) || Date.now() >= giveUpAt) throw e;
+      new Logger('storage').warn(`migrations interrupted (${(e as Error).message}); trying again in 1 s`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
 
 /**
  * What every role shares: the validated config, the storage on Postgres (migrations run on start),
@@ -75,7 +94,7 @@ export class PlatformCoreModule {
           provide: Storage,
           inject: [DataSource],
           useFactory: async (dataSource: DataSource) => {
-            await runStorageMigrations(dataSource);
+            await migrateWaitingForDatabase(dataSource);
             return new TypeOrmStorage(dataSource, {
               url: config.databaseUrl.replace(/:[^:@/]*@/, ':***@'),
               transactionPooling: config.pgTransactionPooling,

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 import { storageEntities } from './entities';
 import { postgresMigrations } from './migrations/postgres';
@@ -78,7 +79,7 @@ export function dialectOf(dataSource: DataSource): StorageDialect {
 }
 
 /** An arbitrary constant key for the advisory lock that serializes migrations across processes. */
-const MIGRATION_LOCK_KEY = 7_205_173_001;
+export const MIGRATION_LOCK_KEY = 7_205_173_001;
 
 /**
  * SQLite migrations of this process, chained per file. Across processes `BEGIN IMMEDIATE` makes
@@ -111,8 +112,9 @@ export async function runStorageMigrations(dataSource: DataSource): Promise<void
 async function migrate(dataSource: DataSource): Promise<void> {
   const queryRunner = dataSource.createQueryRunner();
   try {
-    await queryRunner.connect();
+    const connection = (await queryRunner.connect()) as unknown;
     if (dialectOf(dataSource) === 'postgres') {
+      const lost = watchConnectionLoss(connection as EventEmitter);
       // All in one transaction under a transaction-level lock, so that nothing depends on the session:
       // behind PgBouncer in transaction mode a session lock could be taken on one server connection and
       // released on another. A second migrator waits for the lock, then finds nothing pending.
@@ -124,8 +126,10 @@ async function migrate(dataSource: DataSource): Promise<void> {
         await executor.executePendingMigrations();
         await queryRunner.commitTransaction();
       } catch (e) {
-        await queryRunner.rollbackTransaction();
-        throw e;
+        await queryRunner.rollbackTransaction().catch(() => undefined);
+        throw lost.error ?? e;
+      } finally {
+        lost.stop();
       }
     } else {
       // One connection per process: BEGIN IMMEDIATE takes the file's write lock (waiting for it
@@ -142,6 +146,25 @@ async function migrate(dataSource: DataSource): Promise<void> {
       }
     }
   } finally {
-    await queryRunner.release();
+    // A connection that died mid-migration has left the pool already; releasing it again can
+    // fail too, and that says nothing the caller needs.
+    await queryRunner.release().catch(() => undefined);
   }
+}
+
+/**
+ * The error with which the server dropped a connection between two statements (Postgres stopping
+ * while a role runs its migrations). TypeORM then releases the runner, and every later call on it
+ * (the next migration's statement, the rollback) fails with "query runner already released", which
+ * hides what happened and that waiting for the server helps.
+ */
+function watchConnectionLoss(connection: EventEmitter): { readonly error?: unknown; stop(): void } {
+  const watch: { error?: unknown; stop(): void } = {
+    stop: () => connection.removeListener('error', onError),
+  };
+  const onError = (e: unknown) => {
+    watch.error ??= e;
+  };
+  connection.on('error', onError);
+  return watch;
 }

@@ -1,6 +1,9 @@
 import type { FrozenTrial, JsonObject } from '@tuneforge/core';
+import type { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import {
+  MIGRATION_LOCK_KEY,
   MIGRATIONS_TABLE,
   runStorageMigrations,
   storageDataSourceOptions,
@@ -10,6 +13,7 @@ import { postgresMigrations } from './migrations/postgres';
 import { sqliteMigrations } from './migrations/sqlite';
 import { openStorage } from './storage-url';
 import { freshPostgresDatabase, freshSqliteFile, type FreshDatabase } from './testing/fresh-database';
+import { isTransientDatabaseError } from './transient-errors';
 import { TypeOrmStorage } from './typeorm-storage';
 
 /**
@@ -224,4 +228,92 @@ describe.each([
       await ds.destroy();
     }
   });
+});
+
+describe('migrations (postgres) when the connection is cut', () => {
+  let db: FreshDatabase;
+  let ds: DataSource;
+  beforeEach(async () => {
+    db = await freshPostgresDatabase();
+    ds = await new DataSource(storageDataSourceOptions({ dialect: 'postgres', url: db.url })).initialize();
+  });
+  afterEach(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const cutsMigrator = (when: 'waiting for the lock' | 'between statements') =>
+    when === 'waiting for the lock' ? cutWhileWaitingForTheLock : cutBetweenStatements;
+
+  /** Holds the migration lock, waits for the migrator to queue on it, terminates its backend. */
+  async function cutWhileWaitingForTheLock(): Promise<unknown> {
+    const holder = ds.createQueryRunner();
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      const outcome = runStorageMigrations(ds).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      let waiting: Array<{ pid: number }> = [];
+      for (let i = 0; i < 100 && waiting.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        waiting = await holder.query(
+          `SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+        );
+      }
+      expect(waiting).toHaveLength(1);
+      await holder.query('SELECT pg_terminate_backend($1)', [waiting[0].pid]);
+      return await outcome;
+    } finally {
+      await holder.commitTransaction();
+      await holder.release();
+    }
+  }
+
+  /**
+   * Terminates the migrator's backend once it holds the lock and is between two statements, and
+   * lets it go on only after its connection saw the server's goodbye (as a Postgres stopping
+   * while a role runs its migrations does).
+   */
+  async function cutBetweenStatements(): Promise<unknown> {
+    const create = ds.createQueryRunner.bind(ds);
+    jest.spyOn(ds, 'createQueryRunner').mockImplementationOnce(() => {
+      const runner = create() as PostgresQueryRunner;
+      const query = runner.query.bind(runner) as (sql: string, params?: unknown[]) => Promise<unknown>;
+      runner.query = (async (sql: string, params?: unknown[]) => {
+        const result = await query(sql, params);
+        if (sql.includes('pg_advisory_xact_lock')) {
+          // connect() hands back the connection the runner already holds.
+          const client = (await runner.connect()) as EventEmitter;
+          const gone = new Promise((resolve) => client.once('error', resolve));
+          const [{ pid }] = (await query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
+          await ds.query('SELECT pg_terminate_backend($1)', [pid]);
+          await gone;
+        }
+        return result;
+      }) as typeof runner.query;
+      return runner;
+    });
+    return runStorageMigrations(ds).then(
+      () => null,
+      (e: unknown) => e,
+    );
+  }
+
+  // A role starting while Postgres restarts: the error must say the connection went away (so the
+  // role waits and tries again), not that the runner it used was released under it.
+  it.each(['waiting for the lock', 'between statements'] as const)(
+    'fail with the cut when it comes %s, and apply everything on the next attempt',
+    async (when) => {
+      const error = await cutsMigrator(when)();
+      expect(error).not.toBeNull();
+      expect((error as Error).message).not.toMatch(/released/i);
+      expect(isTransientDatabaseError(error)).toBe(true);
+
+      await runStorageMigrations(ds);
+      expect(await ds.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)).toHaveLength(3);
+    },
+  );
 });
