@@ -656,6 +656,59 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
         expect((await storage.getTrial(t.trialId)).values).toEqual(won[0].value.values);
       });
 
+      it('claims and finishes many trials at once, each on its own condition', async () => {
+        // A busy worker: its claims and finishes arrive together (a storage may send them as one).
+        const id = await newStudy();
+        const trials = await storage.createTrials(
+          id,
+          range(40).map(() => ({ state: 'WAITING' as const })),
+        );
+        const taken = trials.filter((_, i) => i % 10 === 3);
+        for (const t of taken) await storage.claimTrial(t.trialId, 'other', 50);
+        const claims = await Promise.allSettled(
+          trials.map((t, i) => storage.claimTrial(t.trialId, `w${i}`, 100 + i)),
+        );
+        claims.forEach((r, i) => {
+          if (i % 10 === 3) {
+            expect(r.status).toBe('rejected');
+            expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TrialAlreadyFinishedError);
+          } else {
+            expect(r).toMatchObject({
+              status: 'fulfilled',
+              value: {
+                trialId: trials[i].trialId,
+                state: 'RUNNING',
+                systemAttrs: { 'platform:worker': `w${i}` },
+              },
+            });
+          }
+        });
+        await storage.finishTrial(taken[0].trialId, 'FAIL', null, 150);
+        const finishes = await Promise.allSettled(
+          trials.map((t, i) =>
+            storage.finishTrial(t.trialId, i % 2 ? 'COMPLETE' : 'PRUNED', i % 2 ? [i] : null, 200 + i),
+          ),
+        );
+        // Only the trial finished before: its finish is refused, the others are not.
+        const refused = finishes.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+        expect(refused).toEqual([trials.indexOf(taken[0])]);
+        expect((finishes[refused[0]] as PromiseRejectedResult).reason).toBeInstanceOf(
+          TrialAlreadyFinishedError,
+        );
+        const stored = await storage.getAllTrials(id);
+        stored.forEach((t, i) => {
+          if (t.trialId === taken[0].trialId) {
+            expect(t).toMatchObject({ state: 'FAIL', values: null, datetimeComplete: 150 });
+          } else {
+            expect(t).toMatchObject({
+              state: i % 2 ? 'COMPLETE' : 'PRUNED',
+              values: i % 2 ? [i] : null,
+              datetimeComplete: 200 + i,
+            });
+          }
+        });
+      });
+
       it('refuses every write to a finished trial and changes nothing', async () => {
         const id = await newStudy();
         const t = await storage.createTrial(id);

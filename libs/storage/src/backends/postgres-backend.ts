@@ -15,6 +15,7 @@ import { FIRST_VALUE_SQL } from '../migrations/postgres/1796900000000-big-study-
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import { isTransientDatabaseError } from '../transient-errors';
+import { GroupedWrites } from './grouped-writes';
 import {
   decodeTrialColumns,
   toFrozenTrial,
@@ -204,10 +205,13 @@ const SQL = {
       RETURNING *)
     SELECT EXISTS (SELECT 1 FROM studies WHERE study_id = $1) AS study_exists, c.trial_id AS claimed_id, ${trialColumns('c')}
     FROM (SELECT 1) AS one LEFT JOIN c ON true`,
-  claimTrial: `WITH c AS (
-      UPDATE trials SET state = 'RUNNING', datetime_start = $3, heartbeat_at = $3, worker_id = $2::varchar,
-        attempt = attempt + 1, version = ${XID}
-      WHERE trial_id = $1 AND state = 'WAITING' RETURNING *)
+  /** Claims of several trials at once ($1 trial ids, $2 worker ids, $3 times), each on its own condition. */
+  claimTrials: `WITH x AS (
+      SELECT * FROM unnest($1::int[], $2::varchar[], $3::bigint[]) AS x(trial_id, worker_id, now)),
+    c AS (
+      UPDATE trials t SET state = 'RUNNING', datetime_start = x.now, heartbeat_at = x.now, worker_id = x.worker_id,
+        attempt = t.attempt + 1, version = ${XID}
+      FROM x WHERE t.trial_id = x.trial_id AND t.state = 'WAITING' RETURNING t.*)
     SELECT ${trialColumns('c')} FROM c`,
   setParam: `WITH t AS (
       UPDATE trials SET version = ${XID} WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id, study_id)
@@ -229,9 +233,12 @@ const SQL = {
         : `(${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text`
     }, version = ${XID}
      WHERE trial_id = $1 AND state = 'RUNNING' RETURNING trial_id`,
-  finish: `WITH u AS (
-      UPDATE trials SET state = $2, "values" = $3, datetime_complete = $4, version = ${XID}
-      WHERE trial_id = $1 AND state = 'RUNNING' RETURNING *)
+  /** Finishes of several trials at once ($1 trial ids, $2 states, $3 values, $4 times), each on its own condition. */
+  finishTrials: `WITH x AS (
+      SELECT * FROM unnest($1::int[], $2::varchar[], $3::text[], $4::bigint[]) AS x(trial_id, state, "values", now)),
+    u AS (
+      UPDATE trials t SET state = x.state, "values" = x."values", datetime_complete = x.now, version = ${XID}
+      FROM x WHERE t.trial_id = x.trial_id AND t.state = 'RUNNING' RETURNING t.*)
     SELECT ${trialColumns('u')} FROM u`,
   renewLeases: `UPDATE trials SET heartbeat_at = $3
     WHERE trial_id = ANY($2::int[]) AND state = 'RUNNING' AND worker_id = $1 RETURNING trial_id`,
@@ -358,11 +365,51 @@ interface PostgresOptions {
  * Runs the storage's statements on the pg pool of an initialized TypeORM DataSource, plus a pool of
  * its own with asynchronous commits for the writes that a later synchronous commit makes durable.
  */
+interface ClaimWrite {
+  readonly trialId: number;
+  readonly workerId: string;
+  readonly now: number;
+}
+
+interface FinishWrite {
+  readonly trialId: number;
+  readonly state: TrialState;
+  readonly values: string | null;
+  readonly now: number;
+}
+
+const byTrialId = (rows: readonly TrialRow[]) => new Map(rows.map((r) => [Number(r.trial_id), r]));
+
 export class PostgresBackend implements StorageBackend {
   private readonly pool: Pool;
   private readonly asyncPool: Pool;
   /** Connection errors seen so far (see connectionFaults). */
   private faults = 0;
+  /** A worker's concurrent claims, one statement per group (asynchronous commit, as one claim). */
+  private readonly claims = new GroupedWrites<ClaimWrite, TrialRow>(
+    (w) => w.trialId,
+    async (ws) =>
+      byTrialId(
+        await this.runAsync<TrialRow>('claim_trials', SQL.claimTrials, [
+          ws.map((w) => w.trialId),
+          ws.map((w) => w.workerId),
+          ws.map((w) => w.now),
+        ]),
+      ),
+  );
+  /** Concurrent finishes, one statement and one synchronous commit per group. */
+  private readonly finishes = new GroupedWrites<FinishWrite, TrialRow>(
+    (w) => w.trialId,
+    async (ws) =>
+      byTrialId(
+        await this.run<TrialRow>('finish_trials', SQL.finishTrials, [
+          ws.map((w) => w.trialId),
+          ws.map((w) => w.state),
+          ws.map((w) => w.values),
+          ws.map((w) => w.now),
+        ]),
+      ),
+  );
 
   /**
    * @param transactionPooling the server is reached through a pooler in transaction mode: no named
@@ -569,7 +616,7 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async claimTrial(trialId: number, workerId: string, now: number) {
-    const [row] = await this.runAsync<TrialRow>('claim_trial', SQL.claimTrial, [trialId, workerId, now]);
+    const row = await this.claims.write({ trialId, workerId, now });
     return row ? this.frozen(row) : this.whyRefused(trialId);
   }
 
@@ -589,7 +636,7 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async finishTrial(trialId: number, state: TrialState, values: string | null, now: number) {
-    const [row] = await this.run<TrialRow>('finish', SQL.finish, [trialId, state, values, now]);
+    const row = await this.finishes.write({ trialId, state, values, now });
     return row ? this.frozen(row) : this.whyRefused(trialId);
   }
 
