@@ -46,6 +46,8 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** The DATABASE_URL the processes use, from the fresh database (e.g. through a pooler). @defaultValue its url */
   databaseUrl?: (database: FreshDatabase) => string;
+  /** Node's own options for every role's process (e.g. `--cpu-prof`, not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -73,11 +75,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let roleCounter = 0;
   const spawnRole = (role: Role, extraEnv: Record<string, string> = {}): RoleProcess => {
     const workerId = `${role}-${++roleCounter}`;
-    const child = spawn(process.execPath, ['-r', './bin/swc-register.js', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { ...env, ...extraEnv, TUNEFORGE_ROLE: role, TUNEFORGE_WORKER_ID: workerId },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), '-r', './bin/swc-register.js', 'src/main.ts'],
+      {
+        cwd: ROOT,
+        env: { ...env, ...extraEnv, TUNEFORGE_ROLE: role, TUNEFORGE_WORKER_ID: workerId },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const proc: RoleProcess = { role, workerId, child, output: [] };
     const keep = (chunk: Buffer) => {
       proc.output.push(chunk.toString());

@@ -1,0 +1,154 @@
+/**
+ * Where a trial's time goes on the platform (`npm run bench:platform-cpu`): one longer study on the
+ * topology of bench:platform, and per trial the CPU of every process (api, scheduler, workers,
+ * Postgres backends of the study's database, redis-server, from /proc), the Redis commands and the
+ * Postgres transactions. On a machine whose cores the platform shares with Postgres and Redis, the
+ * sum bounds the throughput: trials/s ≤ cores / CPU per trial.
+ *
+ * Options: --sampler random|tpe (random), --workers N (2), --trials N (3000), --concurrency N (32),
+ * --max-parallel N (64), --cpu-prof-dir DIR (a V8 CPU profile of each role, written when it stops).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { Redis } from 'ioredis';
+import { startPlatform, waitForStudy, type Platform } from '../test/support/platform-harness';
+import { fmt, renderTable } from './lib/table';
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+/** CPU seconds (user + system) of a process, or 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+function redisServerPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'redis-server';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+interface Sample {
+  cpu: Map<string, number>;
+  redisCommands: number;
+  transactions: number;
+  backends: number[];
+}
+
+async function sample(platform: Platform, admin: Client, redis: Redis, backends: number[]): Promise<Sample> {
+  const cpu = new Map<string, number>();
+  const add = (group: string, seconds: number) => cpu.set(group, (cpu.get(group) ?? 0) + seconds);
+  for (const p of platform.processes) add(p.role === 'worker' ? 'workers' : p.role, cpuSeconds(p.child.pid!));
+  for (const pid of backends) add('postgres', cpuSeconds(pid));
+  for (const pid of redisServerPids()) add('redis-server', cpuSeconds(pid));
+  const stats = await redis.info('commandstats');
+  const redisCommands = [...stats.matchAll(/calls=(\d+)/g)].reduce((a, m) => a + Number(m[1]), 0);
+  const [row] = (
+    await admin.query<{ x: string }>(
+      'SELECT xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = $1',
+      [platform.database.url.split('/').pop()],
+    )
+  ).rows;
+  return { cpu, redisCommands, transactions: Number(row.x), backends };
+}
+
+async function main(): Promise<void> {
+  const sampler = option('sampler', 'random');
+  const workers = Number(option('workers', '2'));
+  const trials = Number(option('trials', '3000'));
+  const concurrency = option('concurrency', '32');
+  const maxParallel = Number(option('max-parallel', '64'));
+  const profileDir = option('cpu-prof-dir', '');
+  const platform = await startPlatform({
+    workers,
+    env: { TUNEFORGE_WORKER_CONCURRENCY: concurrency },
+    // A V8 CPU profile of every role, written when it stops.
+    nodeArgs: [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(process.env.BENCH_NODE_REQUIRE ? ['-r', process.env.BENCH_NODE_REQUIRE] : []),
+    ],
+  });
+  const admin = new Client({ connectionString: platform.database.url });
+  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+  await admin.connect();
+  try {
+    const post = async (name: string, nTrials: number) => {
+      const res = await platform.request('/studies', {
+        body: {
+          name,
+          objective: { builtin: 'quadratic' },
+          sampler: { type: sampler },
+          pruner: { type: 'none' },
+          budget: { nTrials, maxParallel: Math.min(nTrials, maxParallel) },
+          seed: 1,
+        },
+      });
+      if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+      return res.body.id as number;
+    };
+    await waitForStudy(platform, await post('warm-up', 200), 120_000);
+    // The pools' connections are open after the warm-up: their backends are the database's sessions.
+    const dbName = platform.database.url.split('/').pop();
+    const backends = (
+      await admin.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [dbName],
+      )
+    ).rows.map((r) => r.pid);
+    const before = await sample(platform, admin, redis, backends);
+    const started = Date.now();
+    const study = await waitForStudy(platform, await post('measured', trials), 600_000);
+    const seconds = (Date.now() - started) / 1000;
+    const after = await sample(platform, admin, redis, backends);
+    const done = study.counts.COMPLETE as number;
+    const rows: string[][] = [];
+    let total = 0;
+    for (const [group, end] of after.cpu) {
+      const ms = ((end - (before.cpu.get(group) ?? 0)) * 1000) / done;
+      total += ms;
+      rows.push([group, fmt(ms, 3)]);
+    }
+    rows.push(['all', fmt(total, 3)]);
+    console.log(
+      `\n${sampler}, ${workers} worker(s) × ${concurrency}, maxParallel ${maxParallel}: ${done} trials in ${fmt(seconds, 3)} s = ${fmt(done / seconds, 4)} trials/s (to the poll that saw the study end)`,
+    );
+    console.log(`CPU per trial, ms (${fmt((total * done) / 1000 / seconds, 3)} cores busy on average):`);
+    console.log(renderTable(['process', 'CPU ms per trial'], rows));
+    console.log(
+      `Redis commands per trial (the whole server): ${fmt((after.redisCommands - before.redisCommands) / done, 3)}`,
+    );
+    console.log(
+      `Postgres transactions per trial (the study's database): ${fmt((after.transactions - before.transactions) / done, 3)}`,
+    );
+  } finally {
+    await admin.end();
+    redis.disconnect();
+    await platform.stop();
+  }
+}
+
+void main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
