@@ -1,6 +1,6 @@
 /**
  * Many studies at once (`npm run bench:load`): api + scheduler + N worker processes on a fresh Postgres
- * database and Redis prefix.
+ * database and Redis prefix (`--workers` 4 × `--concurrency` 4; `--schedulers` 1, more share the studies).
  *
  * 1. **Load**: `--studies` (100) studies of `--trials` (100) random-search trials of the built-in `quadratic`
  *    posted together; prints trials/s, the wait of each trial from its job's add to its start (per study
@@ -42,6 +42,7 @@ function intArg(name: string, fallback: number, min: number): number {
 const STUDIES = intArg('studies', 100, 1);
 const TRIALS = intArg('trials', 100, 1);
 const WORKERS = intArg('workers', 4, 1);
+const SCHEDULERS = intArg('schedulers', 1, 1);
 const CONCURRENCY = intArg('concurrency', 4, 1);
 const MAX_PARALLEL = intArg('max-parallel', 4, 1);
 const BIG = intArg('big', 10_000, 0);
@@ -141,10 +142,12 @@ class ResourceSampler {
       this.redisPeak = total;
       this.redisByRole = byRole;
     }
-    const scheduler = this.platform.processes.find((p) => p.role === 'scheduler')!;
-    const status = readFileSync(`/proc/${scheduler.child.pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    this.schedulerRssPeakMb = Math.max(this.schedulerRssPeakMb, rssKb / 1024);
+    // The largest scheduler, when there are several.
+    for (const scheduler of this.platform.processes.filter((p) => p.role === 'scheduler')) {
+      const status = readFileSync(`/proc/${scheduler.child.pid}/status`, 'utf8');
+      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      this.schedulerRssPeakMb = Math.max(this.schedulerRssPeakMb, rssKb / 1024);
+    }
   }
 }
 
@@ -404,6 +407,8 @@ async function withPlatform<T>(run: (platform: Platform, db: Client, timeline: J
     workers: WORKERS,
     env: { TUNEFORGE_WORKER_CONCURRENCY: String(CONCURRENCY) },
   });
+  // More schedulers share the studies (each refill holds the study's lock).
+  for (let i = 1; i < SCHEDULERS; i++) platform.spawnRole('scheduler');
   const db = new Client({ connectionString: platform.database.url });
   const timeline = new JobTimeline(platform.prefix);
   try {
@@ -529,7 +534,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   console.log(
     `bench:load ${date}: ${STUDIES} studies × ${TRIALS} trials (random, quadratic, maxParallel ${MAX_PARALLEL}), ` +
-      `${WORKERS} workers × concurrency ${CONCURRENCY}`,
+      `${WORKERS} workers × concurrency ${CONCURRENCY}, ${SCHEDULERS} scheduler(s)`,
   );
   const load = await withPlatform(loadScenario);
   const ms = (v: number) => fmt(v, 4);
