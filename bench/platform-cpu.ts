@@ -49,6 +49,7 @@ function redisServerPids(): number[] {
 interface Sample {
   cpu: Map<string, number>;
   redisCommands: number;
+  byCommand: Map<string, number>;
   transactions: number;
   backends: number[];
 }
@@ -60,14 +61,17 @@ async function sample(platform: Platform, admin: Client, redis: Redis, backends:
   for (const pid of backends) add('postgres', cpuSeconds(pid));
   for (const pid of redisServerPids()) add('redis-server', cpuSeconds(pid));
   const stats = await redis.info('commandstats');
-  const redisCommands = [...stats.matchAll(/calls=(\d+)/g)].reduce((a, m) => a + Number(m[1]), 0);
+  const byCommand = new Map(
+    [...stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])] as const),
+  );
+  const redisCommands = [...byCommand.values()].reduce((a, n) => a + n, 0);
   const [row] = (
     await admin.query<{ x: string }>(
       'SELECT xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = $1',
       [platform.database.url.split('/').pop()],
     )
   ).rows;
-  return { cpu, redisCommands, transactions: Number(row.x), backends };
+  return { cpu, redisCommands, byCommand, transactions: Number(row.x), backends };
 }
 
 async function main(): Promise<void> {
@@ -135,6 +139,11 @@ async function main(): Promise<void> {
     console.log(
       `Redis commands per trial (the whole server): ${fmt((after.redisCommands - before.redisCommands) / done, 3)}`,
     );
+    const perTrial = [...after.byCommand]
+      .map(([name, calls]) => [name, (calls - (before.byCommand.get(name) ?? 0)) / done] as const)
+      .filter(([, n]) => n >= 0.05)
+      .sort((a, b) => b[1] - a[1]);
+    console.log(`  by command: ${perTrial.map(([name, n]) => `${name} ${fmt(n, 2)}`).join(', ')}`);
     console.log(
       `Postgres transactions per trial (the study's database): ${fmt((after.transactions - before.transactions) / done, 3)}`,
     );
