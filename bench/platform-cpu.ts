@@ -83,7 +83,11 @@ async function main(): Promise<void> {
   const profileDir = option('cpu-prof-dir', '');
   const platform = await startPlatform({
     workers,
-    env: { TUNEFORGE_WORKER_CONCURRENCY: concurrency },
+    // The roles' settings from this environment (TUNEFORGE_*), e.g. TUNEFORGE_LEASE_SECONDS.
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TUNEFORGE_'))),
+      TUNEFORGE_WORKER_CONCURRENCY: concurrency,
+    } as Record<string, string>,
     // A V8 CPU profile of every role, written when it stops.
     nodeArgs: [
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
