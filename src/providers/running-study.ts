@@ -14,6 +14,7 @@ import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
  * (ask and tell): the sampler and pruner of its definition, built as the scheduler and the library build
  * them (createSampler, createPruner), the pruner's decisions counted in the telemetry, and the other trials'
  * intermediate values read from the Redis pruning index, so that a trial is pruned alike wherever it runs.
+ * `keep`: see LoadStudyOptions (a worker running planned trials keeps only those).
  */
 export function loadRunningStudy(
   storage: Storage,
@@ -21,8 +22,10 @@ export function loadRunningStudy(
   definition: StudyDefinition,
   index: RedisPruningIndex,
   telemetry: PlatformTelemetry,
+  keep: 'history' | 'running' = 'history',
 ): Promise<Study> {
   return loadStudy({
+    keep,
     studyName: record.studyName,
     storage,
     sampler: createSampler(definition.sampler),

@@ -352,7 +352,10 @@ export class TrialRunner {
     if (usesPruningIndex(definition)) {
       await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
     }
-    const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry);
+    // The scheduler plans every parameter of command and built-in objectives: their runs need no history,
+    // and a worker that kept it would read a whole study on its first job and grow with it.
+    const keep = definition.objective.kind === 'module' ? 'history' : 'running';
+    const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry, keep);
     return { study, definition, retry: retryPolicyOf(definition, this.config.maxRetries) };
   }
 

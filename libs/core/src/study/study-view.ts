@@ -21,11 +21,23 @@ export interface StudyView {
   stop(): void;
 }
 
+/** What a study keeps of its trials: the whole history (TrialHistory) or its running trials (RunningTrials). */
+export interface TrialCache {
+  /** Reads what changed in storage (RunningTrials reads nothing). */
+  refresh(): Promise<void>;
+  /** Replaces one trial when its newer snapshot is already at hand (e.g. the result of finishTrial). */
+  put(trial: FrozenTrial): void;
+  /** How many trials `getTrials()` returns, without building the list. */
+  readonly size: number;
+  /** Trials in number order, optionally only those in `states`. */
+  getTrials(states?: readonly TrialState[]): readonly FrozenTrial[];
+}
+
 /**
  * A cached history of one study, refreshed from any Storage through `getTrialsChangedSince`, so
  * that a long study is read once and then only its changed rows.
  */
-export class TrialHistory {
+export class TrialHistory implements TrialCache {
   private trials: FrozenTrial[] = [];
   /** Trials held (the array's holes not counted), kept as they come so that it costs no pass over them. */
   private held = 0;
@@ -95,6 +107,41 @@ export class TrialHistory {
       this.byStates.set(key, list);
     }
     return list;
+  }
+}
+
+/**
+ * Only the trials this process is running, for a process that runs trials planned elsewhere and
+ * never samples from the history (a platform worker whose parameters the scheduler planned): it
+ * reads nothing from storage, and forgets a trial once it is finished, so that its memory does not
+ * grow with the study (a whole history is a million trials in some studies).
+ */
+export class RunningTrials implements TrialCache {
+  private readonly trials = new Map<number, FrozenTrial>();
+  private sorted: FrozenTrial[] | null = null;
+
+  refresh(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  put(trial: FrozenTrial): void {
+    if (trial.state === 'RUNNING' || trial.state === 'WAITING') this.trials.set(trial.number, trial);
+    else this.trials.delete(trial.number);
+    this.sorted = null;
+  }
+
+  /** Drops a trial this process will not finish (its run was handed back). */
+  forget(number: number): void {
+    if (this.trials.delete(number)) this.sorted = null;
+  }
+
+  get size(): number {
+    return this.trials.size;
+  }
+
+  getTrials(states?: readonly TrialState[]): readonly FrozenTrial[] {
+    this.sorted ??= [...this.trials.values()].sort((a, b) => a.number - b.number);
+    return states ? this.sorted.filter((t) => states.includes(t.state)) : this.sorted;
   }
 }
 

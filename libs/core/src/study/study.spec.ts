@@ -423,6 +423,44 @@ describe('scheduler and worker halves (platform)', () => {
     expect(embedded.trials[1].params.x).toBe(x);
   });
 
+  it("keeps only the worker's running trials when opened with keep: 'running'", async () => {
+    // A worker of a study whose parameters the scheduler planned: no history read, nothing kept once told.
+    const storage = new InMemoryStorage();
+    const scheduler = await createStudy({ studyName: 'p', storage, sampler: new RandomSampler({ seed: 4 }) });
+    await scheduler.optimize((t) => t.suggestFloat('x', 0, 1), { nTrials: 5 });
+    const [a, b, c] = await scheduler.createPendingTrials(3);
+    let reads = 0;
+    const read = storage.getTrialsChangedSince.bind(storage);
+    storage.getTrialsChangedSince = (...args) => {
+      reads++;
+      return read(...args);
+    };
+    const worker = await loadStudy({ studyName: 'p', storage, keep: 'running' });
+    expect(worker.trials).toEqual([]);
+    const [runA, runB, runC] = await Promise.all(
+      [a, b, c].map((t) => storage.claimTrial(t.trialId, 'w1', 10)),
+    );
+    const liveA = worker.attachTrial(runA);
+    worker.attachTrial(runB);
+    worker.attachTrial(runC);
+    expect(worker.trials.map((t) => [t.number, t.state])).toEqual([
+      [5, 'RUNNING'],
+      [6, 'RUNNING'],
+      [7, 'RUNNING'],
+    ]);
+    expect(await worker.tell(liveA, 0.5)).toMatchObject({ number: 5, state: 'COMPLETE', values: [0.5] });
+    worker.detachTrial(runB.number);
+    expect(worker.trials.map((t) => t.number)).toEqual([7]);
+    expect(reads).toBe(0);
+    // The storage has every trial; the scheduler's study sees them.
+    await scheduler.refresh();
+    expect(scheduler.trials.map((t) => t.state)).toEqual([
+      ...Array<string>(6).fill('COMPLETE'),
+      'RUNNING',
+      'RUNNING',
+    ]);
+  });
+
   it('refuses to attach a trial that is not RUNNING', async () => {
     const study = await createStudy({});
     const [pending] = await study.createPendingTrials(1);

@@ -23,7 +23,7 @@ import {
 } from '../multi-objective/constraints';
 import { Mutex } from './mutex';
 import { PlanningTrial } from './planning-trial';
-import { singleDirection, TrialHistory, type StudyView } from './study-view';
+import { RunningTrials, singleDirection, TrialHistory, type StudyView, type TrialCache } from './study-view';
 
 export interface CreateStudyOptions {
   /** Unique name in the storage. @defaultValue a generated `study-<uuid>` */
@@ -68,6 +68,13 @@ export interface LoadStudyOptions {
   pruningSource?: PruningSource;
   /** As in `createStudy`. */
   constraintsFunc?: ConstraintsFunc;
+  /**
+   * What the study keeps of its trials: its whole history (read when it opens, then what changed), or
+   * only the trials this process runs — for a process that runs trials whose parameters were planned
+   * elsewhere (a platform worker): it reads no history, its memory does not grow with the study, and
+   * samplers asked for a parameter see only those running trials. @defaultValue 'history'
+   */
+  keep?: 'history' | 'running';
 }
 
 /** What an objective returns: one value, or one per objective. */
@@ -167,7 +174,7 @@ export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
  * parameters and the pruner that stops weak trials. Create one with `createStudy`.
  */
 export class Study {
-  private readonly history: TrialHistory;
+  private readonly history: TrialCache;
   private readonly askLock = new Mutex();
   private stopRequested = false;
   private record: StudyRecord;
@@ -183,9 +190,10 @@ export class Study {
     private readonly clock: Clock,
     pruningSource: PruningSource | undefined,
     private readonly constraintsFunc: ConstraintsFunc | undefined,
+    keep: 'history' | 'running',
   ) {
     this.record = record;
-    this.history = new TrialHistory(storage, record.studyId);
+    this.history = keep === 'running' ? new RunningTrials() : new TrialHistory(storage, record.studyId);
     const current = () => this.record;
     this.view = {
       studyId: record.studyId,
@@ -214,6 +222,7 @@ export class Study {
       pruner?: Pruner;
       pruningSource?: PruningSource;
       constraintsFunc?: ConstraintsFunc;
+      keep?: 'history' | 'running';
     },
     clock: Clock,
   ): Promise<Study> {
@@ -227,6 +236,7 @@ export class Study {
       clock,
       parts.pruningSource,
       parts.constraintsFunc,
+      parts.keep ?? 'history',
     );
     await study.history.refresh();
     return study;
@@ -450,6 +460,8 @@ export class Study {
    */
   detachTrial(number: number): void {
     this.live.delete(number);
+    // A study that keeps only its running trials forgets it here, as no tell will.
+    if (this.history instanceof RunningTrials) this.history.forget(number);
   }
 
   /**

@@ -13,7 +13,7 @@ import type { Pruner } from '../pruners/pruner';
 import type { PruningSource } from '../pruners/pruning-history';
 import type { Sampler, SearchSpace } from '../samplers/sampler';
 import type { Storage } from '../storage/storage';
-import type { StudyView, TrialHistory } from '../study/study-view';
+import type { StudyView, TrialCache } from '../study/study-view';
 import type { FrozenTrial } from './frozen-trial';
 import { DefineByRun } from './define-by-run';
 import { trialContext } from './trial-context';
@@ -24,7 +24,7 @@ export interface TrialHost {
   readonly sampler: Sampler;
   readonly pruner: Pruner;
   readonly view: StudyView;
-  readonly history: TrialHistory;
+  readonly history: TrialCache;
   /** Where pruning decisions read the other trials from. */
   readonly pruning: PruningSource;
 }
