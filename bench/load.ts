@@ -15,8 +15,8 @@
  * 3. **Refill cost by study size** (`--refill-sizes 10000,100000`, none by default): a random-search study
  *    posted and stopped, that many finished trials written beside it straight into Postgres, then resumed:
  *    the time to 20 more finished trials (the first refill reads the history), then the scheduler's mean
- *    refill time over the next 200 (its `tuneforge_scheduler_refill_duration_seconds` from /metrics) and
- *    its RSS.
+ *    refill time over the next 200 (its `tuneforge_scheduler_refill_duration_seconds` from /metrics), its
+ *    RSS, and the RSS of a worker started after the history was written (with the trials it ran).
  *
  * `--only refill` runs scenario 3 alone.
  */
@@ -27,7 +27,7 @@ import { queueKeyPrefix, TRIALS_QUEUE } from '@tuneforge/platform';
 import { openStorage } from '@tuneforge/storage';
 import { QueueEvents } from 'bullmq';
 import { Client } from 'pg';
-import { startPlatform, type Platform } from '../test/support/platform-harness';
+import { startPlatform, type Platform, type RoleProcess } from '../test/support/platform-harness';
 import { parseArgs } from './lib/args';
 import { median } from './lib/stats';
 import { fmt, renderMarkdown } from './lib/table';
@@ -429,6 +429,9 @@ interface RefillCost {
   refills: number;
   meanMs: number;
   schedulerRssMb: number;
+  /** The worker started after the history was written, and the trials it ran. */
+  newcomerRssMb: number;
+  newcomerTrials: number;
 }
 
 /** The refill histogram's sum (s) and count from the api's /metrics. */
@@ -473,6 +476,8 @@ async function refillCost(size: number): Promise<RefillCost> {
     } finally {
       await storage.close();
     }
+    // A worker that starts now (a restart, a scale-out) meets the study at its full size.
+    const newcomer = platform.spawnRole('worker');
     const finishedBefore = (await finishedByStudy(db)).get(id) ?? 0;
     const finished = async (n: number) => {
       while (((await finishedByStudy(db)).get(id) ?? 0) < finishedBefore + n) {
@@ -487,17 +492,26 @@ async function refillCost(size: number): Promise<RefillCost> {
     const before = await refillMetric(platform);
     await finished(warmUp + extra);
     const after = await refillMetric(platform);
-    const scheduler = platform.processes.find((p) => p.role === 'scheduler')!;
-    const rssKb = Number(
-      /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${scheduler.child.pid}/status`, 'utf8'))?.[1] ?? 0,
-    );
+    const rssMb = (proc: RoleProcess) =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const jobsOf = async (proc: RoleProcess) =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            'SELECT count(*) AS n FROM trials WHERE study_id = $1 AND worker_id = $2',
+            [id, proc.workerId],
+          )
+        ).rows[0].n,
+      );
     const refills = after.count - before.count;
     return {
       size,
       firstSeconds,
       refills,
       meanMs: ((after.sum - before.sum) / refills) * 1000,
-      schedulerRssMb: rssKb / 1024,
+      schedulerRssMb: rssMb(platform.processes.find((p) => p.role === 'scheduler')!),
+      newcomerRssMb: rssMb(newcomer),
+      newcomerTrials: await jobsOf(newcomer),
     };
   });
 }
@@ -513,6 +527,7 @@ async function main(): Promise<void> {
         String(c.refills),
         fmt(c.meanMs, 3),
         fmt(c.schedulerRssMb, 3),
+        `${fmt(c.newcomerRssMb, 3)} (${c.newcomerTrials} trials)`,
       ]);
       process.stderr.write(`${rows[rows.length - 1].join('  ')}\n`);
     }
@@ -525,6 +540,7 @@ async function main(): Promise<void> {
           'refills (next 200)',
           'mean refill ms',
           'scheduler RSS MB',
+          'RSS MB of a worker started then',
         ],
         rows,
       ),
