@@ -11,7 +11,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { startPlatform, waitForStudy, type Platform } from '../test/support/platform-harness';
+import { waitForStudy, type Platform, type PlatformOptions } from '../test/support/platform-harness';
+import { postThroughputStudy, withPlatform } from './lib/platform-session';
 import { fmt, renderTable } from './lib/table';
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   const concurrency = option('concurrency', '32');
   const maxParallel = Number(option('max-parallel', '64'));
   const profileDir = option('cpu-prof-dir', '');
-  const platform = await startPlatform({
+  const options: PlatformOptions = {
     workers,
     // The roles' settings from this environment (TUNEFORGE_*), e.g. TUNEFORGE_LEASE_SECONDS.
     env: {
@@ -93,69 +94,58 @@ async function main(): Promise<void> {
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ...(process.env.BENCH_NODE_REQUIRE ? ['-r', process.env.BENCH_NODE_REQUIRE] : []),
     ],
-  });
-  const admin = new Client({ connectionString: platform.database.url });
-  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  await admin.connect();
-  try {
-    const post = async (name: string, nTrials: number) => {
-      const res = await platform.request('/studies', {
-        body: {
-          name,
-          objective: { builtin: 'quadratic' },
-          sampler: { type: sampler },
-          pruner: { type: 'none' },
-          budget: { nTrials, maxParallel: Math.min(nTrials, maxParallel) },
-          seed: 1,
-        },
-      });
-      if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-      return res.body.id as number;
-    };
-    await waitForStudy(platform, await post('warm-up', 200), 120_000);
-    // The pools' connections are open after the warm-up: their backends are the database's sessions.
-    const dbName = platform.database.url.split('/').pop();
-    const backends = (
-      await admin.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-        [dbName],
-      )
-    ).rows.map((r) => r.pid);
-    const before = await sample(platform, admin, redis, backends);
-    const started = Date.now();
-    const study = await waitForStudy(platform, await post('measured', trials), 600_000);
-    const seconds = (Date.now() - started) / 1000;
-    const after = await sample(platform, admin, redis, backends);
-    const done = study.counts.COMPLETE as number;
-    const rows: string[][] = [];
-    let total = 0;
-    for (const [group, end] of after.cpu) {
-      const ms = ((end - (before.cpu.get(group) ?? 0)) * 1000) / done;
-      total += ms;
-      rows.push([group, fmt(ms, 3)]);
+  };
+  await withPlatform(options, async (platform) => {
+    const admin = new Client({ connectionString: platform.database.url });
+    const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+    await admin.connect();
+    try {
+      const post = (name: string, nTrials: number) =>
+        postThroughputStudy(platform, { name, sampler, nTrials, maxParallel });
+      await waitForStudy(platform, await post('warm-up', 200), 120_000);
+      // The pools' connections are open after the warm-up: their backends are the database's sessions.
+      const dbName = platform.database.url.split('/').pop();
+      const backends = (
+        await admin.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [dbName],
+        )
+      ).rows.map((r) => r.pid);
+      const before = await sample(platform, admin, redis, backends);
+      const started = Date.now();
+      const study = await waitForStudy(platform, await post('measured', trials), 600_000);
+      const seconds = (Date.now() - started) / 1000;
+      const after = await sample(platform, admin, redis, backends);
+      const done = study.counts.COMPLETE as number;
+      const rows: string[][] = [];
+      let total = 0;
+      for (const [group, end] of after.cpu) {
+        const ms = ((end - (before.cpu.get(group) ?? 0)) * 1000) / done;
+        total += ms;
+        rows.push([group, fmt(ms, 3)]);
+      }
+      rows.push(['all', fmt(total, 3)]);
+      console.log(
+        `\n${sampler}, ${workers} worker(s) × ${concurrency}, maxParallel ${maxParallel}: ${done} trials in ${fmt(seconds, 3)} s = ${fmt(done / seconds, 4)} trials/s (to the poll that saw the study end)`,
+      );
+      console.log(`CPU per trial, ms (${fmt((total * done) / 1000 / seconds, 3)} cores busy on average):`);
+      console.log(renderTable(['process', 'CPU ms per trial'], rows));
+      console.log(
+        `Redis commands per trial (the whole server): ${fmt((after.redisCommands - before.redisCommands) / done, 3)}`,
+      );
+      const perTrial = [...after.byCommand]
+        .map(([name, calls]) => [name, (calls - (before.byCommand.get(name) ?? 0)) / done] as const)
+        .filter(([, n]) => n >= 0.05)
+        .sort((a, b) => b[1] - a[1]);
+      console.log(`  by command: ${perTrial.map(([name, n]) => `${name} ${fmt(n, 2)}`).join(', ')}`);
+      console.log(
+        `Postgres transactions per trial (the study's database): ${fmt((after.transactions - before.transactions) / done, 3)}`,
+      );
+    } finally {
+      await admin.end();
+      redis.disconnect();
     }
-    rows.push(['all', fmt(total, 3)]);
-    console.log(
-      `\n${sampler}, ${workers} worker(s) × ${concurrency}, maxParallel ${maxParallel}: ${done} trials in ${fmt(seconds, 3)} s = ${fmt(done / seconds, 4)} trials/s (to the poll that saw the study end)`,
-    );
-    console.log(`CPU per trial, ms (${fmt((total * done) / 1000 / seconds, 3)} cores busy on average):`);
-    console.log(renderTable(['process', 'CPU ms per trial'], rows));
-    console.log(
-      `Redis commands per trial (the whole server): ${fmt((after.redisCommands - before.redisCommands) / done, 3)}`,
-    );
-    const perTrial = [...after.byCommand]
-      .map(([name, calls]) => [name, (calls - (before.byCommand.get(name) ?? 0)) / done] as const)
-      .filter(([, n]) => n >= 0.05)
-      .sort((a, b) => b[1] - a[1]);
-    console.log(`  by command: ${perTrial.map(([name, n]) => `${name} ${fmt(n, 2)}`).join(', ')}`);
-    console.log(
-      `Postgres transactions per trial (the study's database): ${fmt((after.transactions - before.transactions) / done, 3)}`,
-    );
-  } finally {
-    await admin.end();
-    redis.disconnect();
-    await platform.stop();
-  }
+  });
 }
 
 void main().then(

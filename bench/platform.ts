@@ -10,6 +10,7 @@ import { MedianPruner, trialContext, type FrozenTrial } from '@tuneforge/core';
 import { RedisKeys, RedisPruningHistory, RedisPruningIndex } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { startPlatform, waitForStudy, type Platform } from '../test/support/platform-harness';
+import { postThroughputStudy } from './lib/platform-session';
 import { median } from './lib/stats';
 import { fmt, renderMarkdown, renderTable } from './lib/table';
 
@@ -39,20 +40,8 @@ async function throughput(
 ): Promise<{ perSecond: number; failed: number; other: number }> {
   const platform = await startPlatform({ workers, env: { TUNEFORGE_WORKER_CONCURRENCY: CONCURRENCY } });
   try {
-    const post = async (name: string, nTrials: number) => {
-      const res = await platform.request('/studies', {
-        body: {
-          name,
-          objective: { builtin: 'quadratic' },
-          sampler: { type: sampler },
-          pruner: { type: 'none' },
-          budget: { nTrials, maxParallel: Math.min(nTrials, 64) },
-          seed: 1,
-        },
-      });
-      if (res.status !== 201) throw new Error(JSON.stringify(res.body));
-      return res.body.id as number;
-    };
+    const post = (name: string, nTrials: number) =>
+      postThroughputStudy(platform, { name, sampler, nTrials, maxParallel: 64 });
     await waitForStudy(platform, await post('warm-up', 100), 120_000);
     const started = Date.now();
     const id = await post('measured', TRIALS);

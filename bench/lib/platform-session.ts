@@ -56,6 +56,28 @@ export async function withPlatform<T>(
   }
 }
 
+/**
+ * Posts a study of the suite's throughput objective ((x - 2)^2, the built-in `quadratic`) without pruning,
+ * seed 1, as bench:platform and bench:platform-cpu run it; resolves to its id.
+ */
+export async function postThroughputStudy(
+  platform: Platform,
+  study: { name: string; sampler: string; nTrials: number; maxParallel: number },
+): Promise<number> {
+  const res = await platform.request('/studies', {
+    body: {
+      name: study.name,
+      objective: { builtin: 'quadratic' },
+      sampler: { type: study.sampler },
+      pruner: { type: 'none' },
+      budget: { nTrials: study.nTrials, maxParallel: Math.min(study.nTrials, study.maxParallel) },
+      seed: 1,
+    },
+  });
+  if (res.status !== 201) throw new Error(`POST /studies ${study.name}: ${JSON.stringify(res.body)}`);
+  return res.body.id as number;
+}
+
 export type TrialStateName = 'WAITING' | 'RUNNING' | 'COMPLETE' | 'PRUNED' | 'FAIL';
 
 /** A trial as GET /studies/:id/trials returns it (the fields a benchmark reads). */

@@ -379,6 +379,10 @@ interface FinishWrite {
 }
 
 const byTrialId = (rows: readonly TrialRow[]) => new Map(rows.map((r) => [Number(r.trial_id), r]));
+// Two processes' groups that share trials (a trial's job run twice at once) then lock them in one order,
+// which makes a deadlock between them unlikely (one would be a transient error, retried).
+const inTrialIdOrder = <W extends { trialId: number }>(ws: readonly W[]) =>
+  [...ws].sort((a, b) => a.trialId - b.trialId);
 
 export class PostgresBackend implements StorageBackend {
   private readonly pool: Pool;
@@ -388,27 +392,31 @@ export class PostgresBackend implements StorageBackend {
   /** A worker's concurrent claims, one statement per group (asynchronous commit, as one claim). */
   private readonly claims = new GroupedWrites<ClaimWrite, TrialRow>(
     (w) => w.trialId,
-    async (ws) =>
-      byTrialId(
+    async (group) => {
+      const ws = inTrialIdOrder(group);
+      return byTrialId(
         await this.runAsync<TrialRow>('claim_trials', SQL.claimTrials, [
           ws.map((w) => w.trialId),
           ws.map((w) => w.workerId),
           ws.map((w) => w.now),
         ]),
-      ),
+      );
+    },
   );
   /** Concurrent finishes, one statement and one synchronous commit per group. */
   private readonly finishes = new GroupedWrites<FinishWrite, TrialRow>(
     (w) => w.trialId,
-    async (ws) =>
-      byTrialId(
+    async (group) => {
+      const ws = inTrialIdOrder(group);
+      return byTrialId(
         await this.run<TrialRow>('finish_trials', SQL.finishTrials, [
           ws.map((w) => w.trialId),
           ws.map((w) => w.state),
           ws.map((w) => w.values),
           ws.map((w) => w.now),
         ]),
-      ),
+      );
+    },
   );
 
   /**
