@@ -29,6 +29,7 @@ import { QueueEvents } from 'bullmq';
 import { Client } from 'pg';
 import { startPlatform, type Platform, type RoleProcess } from '../test/support/platform-harness';
 import { parseArgs } from './lib/args';
+import { refillMetric } from './lib/platform-session';
 import { median } from './lib/stats';
 import { fmt, renderMarkdown } from './lib/table';
 
@@ -432,18 +433,6 @@ interface RefillCost {
   /** The worker started after the history was written, and the trials it ran. */
   newcomerRssMb: number;
   newcomerTrials: number;
-}
-
-/** The refill histogram's sum (s) and count from the api's /metrics. */
-async function refillMetric(platform: Platform): Promise<{ sum: number; count: number }> {
-  const { body } = await platform.request('/metrics');
-  const read = (suffix: string) =>
-    Number(
-      new RegExp(`^tuneforge_scheduler_refill_duration_seconds_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(
-        String(body),
-      )?.[1] ?? 0,
-    );
-  return { sum: read('sum'), count: read('count') };
 }
 
 /** Scenario 3: a study of `size` finished random-search trials, refilled by the scheduler process. */

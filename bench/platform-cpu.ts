@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { waitForStudy, type Platform, type PlatformOptions } from '../test/support/platform-harness';
-import { postThroughputStudy, withPlatform } from './lib/platform-session';
+import { postThroughputStudy, refillMetric, withPlatform } from './lib/platform-session';
 import { fmt, renderTable } from './lib/table';
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -112,10 +112,12 @@ async function main(): Promise<void> {
         )
       ).rows.map((r) => r.pid);
       const before = await sample(platform, admin, redis, backends);
+      const refillsBefore = await refillMetric(platform);
       const started = Date.now();
       const study = await waitForStudy(platform, await post('measured', trials), 600_000);
       const seconds = (Date.now() - started) / 1000;
       const after = await sample(platform, admin, redis, backends);
+      const refillsAfter = await refillMetric(platform);
       const done = study.counts.COMPLETE as number;
       const rows: string[][] = [];
       let total = 0;
@@ -138,6 +140,10 @@ async function main(): Promise<void> {
         .filter(([, n]) => n >= 0.05)
         .sort((a, b) => b[1] - a[1]);
       console.log(`  by command: ${perTrial.map(([name, n]) => `${name} ${fmt(n, 2)}`).join(', ')}`);
+      const refills = refillsAfter.count - refillsBefore.count;
+      console.log(
+        `Scheduler refills: ${refills} (${fmt(done / refills, 3)} trials each), ${fmt(((refillsAfter.sum - refillsBefore.sum) * 1000) / refills, 3)} ms each on average`,
+      );
       console.log(
         `Postgres transactions per trial (the study's database): ${fmt((after.transactions - before.transactions) / done, 3)}`,
       );

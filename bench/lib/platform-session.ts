@@ -78,6 +78,18 @@ export async function postThroughputStudy(
   return res.body.id as number;
 }
 
+/** The scheduler's refill-duration histogram (`/metrics`): sum in seconds and count of the refills so far. */
+export async function refillMetric(platform: Platform): Promise<{ sum: number; count: number }> {
+  const { body } = await platform.request('/metrics');
+  const read = (suffix: string) =>
+    Number(
+      new RegExp(`^tuneforge_scheduler_refill_duration_seconds_${suffix}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(
+        String(body),
+      )?.[1] ?? 0,
+    );
+  return { sum: read('sum'), count: read('count') };
+}
+
 export type TrialStateName = 'WAITING' | 'RUNNING' | 'COMPLETE' | 'PRUNED' | 'FAIL';
 
 /** A trial as GET /studies/:id/trials returns it (the fields a benchmark reads). */
