@@ -239,6 +239,14 @@ export class StudyScheduler implements OnModuleInit {
   }
 
   private async refillStep(studyId: number): Promise<RefillOutcome> {
+    // A refill's reads go out two at a time: its latency is time the study's freed slots stay empty.
+    // The counts by state are read before the sampler's history below: a trial that ends between the two
+    // reads is then still in flight for the counts and already finished for the sampler, so that the refill
+    // asks for fewer trials, never more (a generation of CMA-ES or NSGA would otherwise get a member beyond
+    // maxParallel).
+    const countsRead = this.storage.countTrials(studyId);
+    // Awaited once the study is known to run; a study that is gone answers not found below first.
+    countsRead.catch(() => undefined);
     let record;
     try {
       record = await this.storage.getStudy(studyId);
@@ -254,17 +262,23 @@ export class StudyScheduler implements OnModuleInit {
 
     const entry = await this.scheduled(studyId, definition);
     const { study, plan } = entry;
-    // The sampler's history, read incrementally; the refill's own figures come from the storage's counts by
-    // state and the page of WAITING trials that get jobs, so that it makes no pass over the whole history.
-    // The counts are read first: a trial that ends between the two reads is then still in flight for the
-    // counts and already finished for the sampler, so that the refill asks for fewer trials, never more (a
-    // generation of CMA-ES or NSGA would otherwise get a member beyond maxParallel).
-    const counts = await this.storage.countTrials(studyId);
-    await study.refreshTrials();
+    const counts = await countsRead;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const running = counts.RUNNING;
     const inFlight = counts.WAITING + running;
     const { nTrials, maxParallel, timeoutSec } = definition.budget;
+    // The sampler's history, read incrementally, beside the page of WAITING trials that get jobs: the
+    // refill's own figures come from the counts and that page, so that it makes no pass over the whole
+    // history (the page is read for nothing when the study completes below).
+    const windowSize = queuesTrials(definition) ? jobWindowSize(counts.WAITING, running, maxParallel) : 0;
+    const [queued] = await Promise.all([
+      windowSize === 0
+        ? Promise.resolve([])
+        : this.storage
+            .getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: windowSize })
+            .then((page) => page.trials),
+      study.refreshTrials(),
+    ]);
     const priority = studyPriorityOf(definition);
     const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
     const timedOut = timeoutSec !== null && Date.now() - startedAt >= timeoutSec * 1000;
@@ -286,12 +300,6 @@ export class StudyScheduler implements OnModuleInit {
     // a study with thousands enqueued does not fill the queue ahead of the other studies.
     // A trial this process has given a job is left alone: added again, the job of a trial that a worker took
     // and finished since the read above would run for nothing (the worker finds the trial taken).
-    const windowSize = jobWindowSize(counts.WAITING, running, maxParallel);
-    const queued =
-      windowSize === 0
-        ? []
-        : (await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: windowSize }))
-            .trials;
     const fresh = queued.filter((t) => !entry.enqueued.has(jobKey(t)));
     await this.enqueue(definition, studyId, fresh, priority, running + queued.length - fresh.length);
     entry.enqueued = new Set(queued.map(jobKey));
@@ -307,7 +315,7 @@ export class StudyScheduler implements OnModuleInit {
       want = Math.min(want, generation - Math.max(inFlight, membersInFlight));
     }
     if (want <= 0) return { created: 0, requeued: queued.length, state: 'RUNNING' };
-    const created = await study.createPendingTrials(want, plan);
+    const created = await study.createPendingTrials(want, plan, { refreshed: true });
     await this.enqueue(definition, studyId, created, priority, running + queued.length);
     for (const t of created) entry.enqueued.add(jobKey(t));
     return { created: created.length, requeued: queued.length, state: 'RUNNING' };

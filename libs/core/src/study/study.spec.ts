@@ -461,6 +461,26 @@ describe('scheduler and worker halves (platform)', () => {
     ]);
   });
 
+  it('plans pending trials without reading the history again when the caller just did', async () => {
+    const storage = new InMemoryStorage();
+    const scheduler = await createStudy({ studyName: 'p', storage, sampler: new RandomSampler({ seed: 4 }) });
+    let reads = 0;
+    const read = storage.getTrialsChangedSince.bind(storage);
+    storage.getTrialsChangedSince = (...args) => {
+      reads++;
+      return read(...args);
+    };
+    await scheduler.createPendingTrials(2);
+    expect(reads).toBe(1);
+    await scheduler.refreshTrials();
+    const created = await scheduler.createPendingTrials(2, undefined, { refreshed: true });
+    expect(reads).toBe(2);
+    expect(created.map((t) => [t.number, t.state])).toEqual([
+      [2, 'WAITING'],
+      [3, 'WAITING'],
+    ]);
+  });
+
   it('refuses to attach a trial that is not RUNNING', async () => {
     const study = await createStudy({});
     const [pending] = await study.createPendingTrials(1);

@@ -394,13 +394,18 @@ export class Study {
    * Creates `count` WAITING trials with their relative parameters sampled, for a scheduler that hands
    * them to workers (which claim them and sample the rest define-by-run, see `attachTrial`). When the
    * space is known up front, `plan` suggests every parameter here instead. Each new trial sees the ones
-   * before it as pending, so a constant liar spreads them out.
+   * before it as pending, so a constant liar spreads them out. The history is read first, unless the
+   * caller has just done so (`refreshed`: a scheduler that read it to decide how many to create).
    */
-  async createPendingTrials(count: number, plan?: (trial: PlanningTrial) => void): Promise<FrozenTrial[]> {
+  async createPendingTrials(
+    count: number,
+    plan?: (trial: PlanningTrial) => void,
+    options: { refreshed?: boolean } = {},
+  ): Promise<FrozenTrial[]> {
     if (!Number.isInteger(count) || count < 0)
       throw new InvalidArgumentError(`count must be an integer >= 0, got ${count}`);
     return this.askLock.run(async () => {
-      await this.history.refresh();
+      if (!options.refreshed) await this.history.refresh();
       const templates: TrialTemplate[] = [];
       // A sampler may stop the study while planning (a grid's last point): plan no trial after that.
       for (let i = 0; i < count && !this.stopRequested; i++) {
