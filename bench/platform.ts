@@ -3,6 +3,7 @@
  * worker processes on Postgres and Redis, the suite's throughput objective ((x - 2)^2, built-in
  * `quadratic`), 500 trials, random and TPE, 1 and 2 workers; and the latency of one pruning decision
  * on the Redis index. Printed beside Optuna 3.1 with its Postgres RDB storage (bench/suite/reference).
+ * Options: --concurrency (32 trial jobs per worker), --max-parallel (64, the studies' maxParallel).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,13 +11,22 @@ import { MedianPruner, trialContext, type FrozenTrial } from '@tuneforge/core';
 import { RedisKeys, RedisPruningHistory, RedisPruningIndex } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { startPlatform, waitForStudy, type Platform } from '../test/support/platform-harness';
+import { parseArgs } from './lib/args';
 import { postThroughputStudy } from './lib/platform-session';
 import { median } from './lib/stats';
 import { fmt, renderMarkdown, renderTable } from './lib/table';
 
 const TRIALS = 500;
 const REPS = Number(process.env.BENCH_REPS ?? 3);
-const CONCURRENCY = '32';
+const args = parseArgs(process.argv.slice(2));
+/** Trial jobs each worker runs at once. */
+const CONCURRENCY = args.get('concurrency') ?? '32';
+/**
+ * The studies' maxParallel (trials queued or running). At 64 with 2 workers × 32 every slot of the workers is
+ * the study's, so a slot freed by a finish stays empty until the scheduler's next refill; above it, jobs
+ * wait in the queue for the next free slot.
+ */
+const MAX_PARALLEL = Number(args.get('max-parallel') ?? 64);
 
 interface ReferenceRow {
   storage: string;
@@ -41,7 +51,7 @@ async function throughput(
   const platform = await startPlatform({ workers, env: { TUNEFORGE_WORKER_CONCURRENCY: CONCURRENCY } });
   try {
     const post = (name: string, nTrials: number) =>
-      postThroughputStudy(platform, { name, sampler, nTrials, maxParallel: 64 });
+      postThroughputStudy(platform, { name, sampler, nTrials, maxParallel: MAX_PARALLEL });
     await waitForStudy(platform, await post('warm-up', 100), 120_000);
     const started = Date.now();
     const id = await post('measured', TRIALS);
@@ -150,7 +160,7 @@ async function main(): Promise<void> {
     'not finished',
   ];
   console.log(
-    `\nEnd-to-end throughput: ${TRIALS} trials of (x - 2)^2, worker concurrency ${CONCURRENCY}, median of ${REPS}`,
+    `\nEnd-to-end throughput: ${TRIALS} trials of (x - 2)^2, worker concurrency ${CONCURRENCY}, maxParallel ${MAX_PARALLEL}, median of ${REPS}`,
   );
   console.log(renderTable(headers, rows));
   const latency: string[][] = [];
