@@ -378,46 +378,24 @@ interface FinishWrite {
   readonly now: number;
 }
 
-const byTrialId = (rows: readonly TrialRow[]) => new Map(rows.map((r) => [Number(r.trial_id), r]));
-// Two processes' groups that share trials (a trial's job run twice at once) then lock them in one order,
-// which makes a deadlock between them unlikely (one would be a transient error, retried).
-const inTrialIdOrder = <W extends { trialId: number }>(ws: readonly W[]) =>
-  [...ws].sort((a, b) => a.trialId - b.trialId);
-
 export class PostgresBackend implements StorageBackend {
   private readonly pool: Pool;
   private readonly asyncPool: Pool;
   /** Connection errors seen so far (see connectionFaults). */
   private faults = 0;
   /** A worker's concurrent claims, one statement per group (asynchronous commit, as one claim). */
-  private readonly claims = new GroupedWrites<ClaimWrite, TrialRow>(
+  private readonly claims = this.grouped<ClaimWrite>('claim_trials', SQL.claimTrials, 'async', [
     (w) => w.trialId,
-    async (group) => {
-      const ws = inTrialIdOrder(group);
-      return byTrialId(
-        await this.runAsync<TrialRow>('claim_trials', SQL.claimTrials, [
-          ws.map((w) => w.trialId),
-          ws.map((w) => w.workerId),
-          ws.map((w) => w.now),
-        ]),
-      );
-    },
-  );
+    (w) => w.workerId,
+    (w) => w.now,
+  ]);
   /** Concurrent finishes, one statement and one synchronous commit per group. */
-  private readonly finishes = new GroupedWrites<FinishWrite, TrialRow>(
+  private readonly finishes = this.grouped<FinishWrite>('finish_trials', SQL.finishTrials, 'sync', [
     (w) => w.trialId,
-    async (group) => {
-      const ws = inTrialIdOrder(group);
-      return byTrialId(
-        await this.run<TrialRow>('finish_trials', SQL.finishTrials, [
-          ws.map((w) => w.trialId),
-          ws.map((w) => w.state),
-          ws.map((w) => w.values),
-          ws.map((w) => w.now),
-        ]),
-      );
-    },
-  );
+    (w) => w.state,
+    (w) => w.values,
+    (w) => w.now,
+  ]);
 
   /**
    * @param transactionPooling the server is reached through a pooler in transaction mode: no named
@@ -487,6 +465,31 @@ export class PostgresBackend implements StorageBackend {
    */
   private statement(name: string, text: string, values: unknown[]) {
     return this.transactionPooling ? { text, values } : { name: `tf_${name}`, text, values };
+  }
+
+  /**
+   * Per-trial writes of one kind grouped into one statement (GroupedWrites), whose parameters are one array
+   * per column; sent in trial id order, so that two processes' groups that share trials (a trial's job run
+   * twice at once) lock them in one order.
+   */
+  private grouped<W extends { trialId: number }>(
+    name: string,
+    text: string,
+    commit: 'sync' | 'async',
+    columns: ReadonlyArray<(w: W) => unknown>,
+  ): GroupedWrites<W, TrialRow> {
+    return new GroupedWrites<W, TrialRow>(
+      (w) => w.trialId,
+      async (group) => {
+        const ws = [...group].sort((a, b) => a.trialId - b.trialId);
+        const values = columns.map((column) => ws.map(column));
+        const rows =
+          commit === 'sync'
+            ? await this.run<TrialRow>(name, text, values)
+            : await this.runAsync<TrialRow>(name, text, values);
+        return new Map(rows.map((r) => [Number(r.trial_id), r]));
+      },
+    );
   }
 
   private async run<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
