@@ -41,6 +41,9 @@ import {
  * - Conditional writes (`WHERE state = 'RUNNING'`): a concurrent finisher takes the row lock first
  *   and the loser's WHERE is re-evaluated on the committed row (READ COMMITTED), so it changes nothing.
  * - WAITING claims: `FOR UPDATE SKIP LOCKED` hands each row to one claimer without blocking the others.
+ * - Grouped claims and finishes: a process's claims (and its finishes) made while the previous one is on
+ *   its way go out as one `UPDATE … FROM unnest(…)` (GroupedWrites), in which each row keeps its own
+ *   condition: the rules above hold row by row, and the group commits once.
  * - Durability: a trial's result is durable when `finishTrial` returns (synchronous commit). The
  *   writes that lead up to it (creating a RUNNING trial, claiming one, its params, intermediate
  *   values, attributes, heartbeats) commit asynchronously, on a second pool whose sessions set
@@ -361,10 +364,6 @@ interface PostgresOptions {
   extra?: PoolConfig;
 }
 
-/**
- * Runs the storage's statements on the pg pool of an initialized TypeORM DataSource, plus a pool of
- * its own with asynchronous commits for the writes that a later synchronous commit makes durable.
- */
 interface ClaimWrite {
   readonly trialId: number;
   readonly workerId: string;
@@ -378,6 +377,10 @@ interface FinishWrite {
   readonly now: number;
 }
 
+/**
+ * Runs the storage's statements on the pg pool of an initialized TypeORM DataSource, plus a pool of
+ * its own with asynchronous commits for the writes that a later synchronous commit makes durable.
+ */
 export class PostgresBackend implements StorageBackend {
   private readonly pool: Pool;
   private readonly asyncPool: Pool;
