@@ -105,6 +105,10 @@ class JobTimeline {
   }
 }
 
+/** A role process's resident memory, MB. */
+const rssMb = (proc: RoleProcess) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
 /** Peaks of what the platform holds while it runs, sampled every second. */
 class ResourceSampler {
   pgPeak = 0;
@@ -145,9 +149,7 @@ class ResourceSampler {
     }
     // The largest scheduler, when there are several.
     for (const scheduler of this.platform.processes.filter((p) => p.role === 'scheduler')) {
-      const status = readFileSync(`/proc/${scheduler.child.pid}/status`, 'utf8');
-      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      this.schedulerRssPeakMb = Math.max(this.schedulerRssPeakMb, rssKb / 1024);
+      this.schedulerRssPeakMb = Math.max(this.schedulerRssPeakMb, rssMb(scheduler));
     }
   }
 }
@@ -481,8 +483,6 @@ async function refillCost(size: number): Promise<RefillCost> {
     const before = await refillMetric(platform);
     await finished(warmUp + extra);
     const after = await refillMetric(platform);
-    const rssMb = (proc: RoleProcess) =>
-      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     const jobsOf = async (proc: RoleProcess) =>
       Number(
         (

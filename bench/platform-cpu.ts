@@ -12,15 +12,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { waitForStudy, type Platform, type PlatformOptions } from '../test/support/platform-harness';
+import { parseArgs } from './lib/args';
 import { postThroughputStudy, refillMetric, withPlatform } from './lib/platform-session';
 import { fmt, renderTable } from './lib/table';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+const args = parseArgs(process.argv.slice(2));
+const option = (name: string, fallback: string) => args.get(name) ?? fallback;
 
 /** CPU seconds (user + system) of a process, or 0 when it is gone. */
 function cpuSeconds(pid: number): number {
@@ -52,10 +51,15 @@ interface Sample {
   redisCommands: number;
   byCommand: Map<string, number>;
   transactions: number;
-  backends: number[];
 }
 
-async function sample(platform: Platform, admin: Client, redis: Redis, backends: number[]): Promise<Sample> {
+async function sample(
+  platform: Platform,
+  admin: Client,
+  redis: Redis,
+  dbName: string,
+  backends: readonly number[],
+): Promise<Sample> {
   const cpu = new Map<string, number>();
   const add = (group: string, seconds: number) => cpu.set(group, (cpu.get(group) ?? 0) + seconds);
   for (const p of platform.processes) add(p.role === 'worker' ? 'workers' : p.role, cpuSeconds(p.child.pid!));
@@ -69,10 +73,10 @@ async function sample(platform: Platform, admin: Client, redis: Redis, backends:
   const [row] = (
     await admin.query<{ x: string }>(
       'SELECT xact_commit + xact_rollback AS x FROM pg_stat_database WHERE datname = $1',
-      [platform.database.url.split('/').pop()],
+      [dbName],
     )
   ).rows;
-  return { cpu, redisCommands, byCommand, transactions: Number(row.x), backends };
+  return { cpu, redisCommands, byCommand, transactions: Number(row.x) };
 }
 
 async function main(): Promise<void> {
@@ -90,10 +94,7 @@ async function main(): Promise<void> {
       TUNEFORGE_WORKER_CONCURRENCY: concurrency,
     } as Record<string, string>,
     // A V8 CPU profile of every role, written when it stops.
-    nodeArgs: [
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      ...(process.env.BENCH_NODE_REQUIRE ? ['-r', process.env.BENCH_NODE_REQUIRE] : []),
-    ],
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   };
   await withPlatform(options, async (platform) => {
     const admin = new Client({ connectionString: platform.database.url });
@@ -104,19 +105,19 @@ async function main(): Promise<void> {
         postThroughputStudy(platform, { name, sampler, nTrials, maxParallel });
       await waitForStudy(platform, await post('warm-up', 200), 120_000);
       // The pools' connections are open after the warm-up: their backends are the database's sessions.
-      const dbName = platform.database.url.split('/').pop();
+      const dbName = platform.database.url.split('/').pop()!;
       const backends = (
         await admin.query<{ pid: number }>(
           'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
           [dbName],
         )
       ).rows.map((r) => r.pid);
-      const before = await sample(platform, admin, redis, backends);
+      const before = await sample(platform, admin, redis, dbName, backends);
       const refillsBefore = await refillMetric(platform);
       const started = Date.now();
       const study = await waitForStudy(platform, await post('measured', trials), 600_000);
       const seconds = (Date.now() - started) / 1000;
-      const after = await sample(platform, admin, redis, backends);
+      const after = await sample(platform, admin, redis, dbName, backends);
       const refillsAfter = await refillMetric(platform);
       const done = study.counts.COMPLETE as number;
       const rows: string[][] = [];

@@ -2,6 +2,7 @@ import {
   createPruner,
   createSampler,
   loadStudy,
+  type KeptTrials,
   type Storage,
   type Study,
   type StudyRecord,
@@ -22,7 +23,7 @@ export function loadRunningStudy(
   definition: StudyDefinition,
   index: RedisPruningIndex,
   telemetry: PlatformTelemetry,
-  keep: 'history' | 'running' = 'history',
+  keep: KeptTrials = 'history',
 ): Promise<Study> {
   return loadStudy({
     keep,

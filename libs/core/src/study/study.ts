@@ -59,6 +59,9 @@ export interface CreateStudyOptions {
   constraintsFunc?: ConstraintsFunc;
 }
 
+/** What a study keeps of its trials: see `LoadStudyOptions.keep`. */
+export type KeptTrials = 'history' | 'running';
+
 export interface LoadStudyOptions {
   studyName: string;
   storage: Storage;
@@ -74,7 +77,7 @@ export interface LoadStudyOptions {
    * elsewhere (a platform worker): it reads no history, its memory does not grow with the study, and
    * samplers asked for a parameter see only those running trials. @defaultValue 'history'
    */
-  keep?: 'history' | 'running';
+  keep?: KeptTrials;
 }
 
 /** What an objective returns: one value, or one per objective. */
@@ -190,7 +193,7 @@ export class Study {
     private readonly clock: Clock,
     pruningSource: PruningSource | undefined,
     private readonly constraintsFunc: ConstraintsFunc | undefined,
-    keep: 'history' | 'running',
+    keep: KeptTrials,
   ) {
     this.record = record;
     this.history = keep === 'running' ? new RunningTrials() : new TrialHistory(storage, record.studyId);
@@ -222,7 +225,7 @@ export class Study {
       pruner?: Pruner;
       pruningSource?: PruningSource;
       constraintsFunc?: ConstraintsFunc;
-      keep?: 'history' | 'running';
+      keep?: KeptTrials;
     },
     clock: Clock,
   ): Promise<Study> {
