@@ -3,6 +3,7 @@ import {
   createSampler,
   loadStudy,
   type KeptTrials,
+  type Sampler,
   type Storage,
   type Study,
   type StudyRecord,
@@ -15,7 +16,8 @@ import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
  * (ask and tell): the sampler and pruner of its definition, built as the scheduler and the library build
  * them (createSampler, createPruner), the pruner's decisions counted in the telemetry, and the other trials'
  * intermediate values read from the Redis pruning index, so that a trial is pruned alike wherever it runs.
- * `keep`: see LoadStudyOptions (a worker running planned trials keeps only those).
+ * `keep`: see LoadStudyOptions (a worker running planned trials keeps only those), or what to keep given the
+ * study's sampler.
  */
 export function loadRunningStudy(
   storage: Storage,
@@ -23,13 +25,14 @@ export function loadRunningStudy(
   definition: StudyDefinition,
   index: RedisPruningIndex,
   telemetry: PlatformTelemetry,
-  keep: KeptTrials = 'history',
+  keep: KeptTrials | ((sampler: Sampler) => KeptTrials) = 'history',
 ): Promise<Study> {
+  const sampler = createSampler(definition.sampler);
   return loadStudy({
-    keep,
+    keep: typeof keep === 'function' ? keep(sampler) : keep,
     studyName: record.studyName,
     storage,
-    sampler: createSampler(definition.sampler),
+    sampler,
     pruner: telemetry.countDecisions(createPruner(definition.pruner)),
     pruningSource: new RedisPruningHistory(index, record),
   });

@@ -130,6 +130,46 @@ describe('StudyScheduler', () => {
 
   const generationOf = (t: FrozenTrial) => t.systemAttrs[NSGA3_GENERATION_ATTR];
 
+  /** Counts the trial reads of a sampler's history (`getTrialsChangedSince`) on `storage`. */
+  function countHistoryReads(storage: InMemoryStorage): { reads: number } {
+    const counter = { reads: 0 };
+    const read = storage.getTrialsChangedSince.bind(storage);
+    storage.getTrialsChangedSince = (...args) => {
+      counter.reads++;
+      return read(...args);
+    };
+    return counter;
+  }
+
+  it('plans random search from the trial count, reading no trial of the history', async () => {
+    const { storage, scheduler, studyId } = await setup(definition({ maxParallel: 2 }));
+    const history = countHistoryReads(storage);
+    await scheduler.refill(studyId);
+    for (const t of await storage.getAllTrials(studyId)) await complete(storage, t.trialId, [1]);
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 2, state: 'RUNNING' });
+    const trials = await storage.getAllTrials(studyId);
+    expect(trials.map((t) => [t.number, t.state])).toEqual([
+      [0, 'COMPLETE'],
+      [1, 'COMPLETE'],
+      [2, 'WAITING'],
+      [3, 'WAITING'],
+    ]);
+    // Every parameter of the built-in objective planned, each trial its own draw.
+    expect(new Set(trials.map((t) => JSON.stringify(t.params))).size).toBe(4);
+    expect(trials.every((t) => Object.keys(t.params).sort().join() === 'x1,x2')).toBe(true);
+    expect(history.reads).toBe(0);
+  });
+
+  it('reads the history of a sampler that learns from it', async () => {
+    const { storage, scheduler, studyId } = await setup({
+      ...definition({ maxParallel: 2 }),
+      sampler: { type: 'tpe', seed: 1 },
+    });
+    const history = countHistoryReads(storage);
+    await scheduler.refill(studyId);
+    expect(history.reads).toBeGreaterThan(0);
+  });
+
   it('sends a whole generation together when maxParallel allows, and no more while it is in flight', async () => {
     const { storage, scheduler, studyId } = await setup(nsga(8));
     expect(await scheduler.refill(studyId)).toMatchObject({ created: 4, state: 'RUNNING' });

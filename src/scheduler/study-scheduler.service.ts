@@ -355,13 +355,17 @@ export class StudyScheduler implements OnModuleInit {
   private async scheduled(studyId: number, definition: StudyDefinition): Promise<Scheduled> {
     let entry = this.studies.get(studyId);
     if (!entry) {
+      // The same sampler as the workers' and the library's (createSampler): its defaults plan
+      // around the trials in flight (DESIGN.md), nothing is added here.
+      const sampler = createSampler(definition.sampler);
       const study = await loadStudy({
         studyName: definition.name,
         storage: this.storage,
-        // The same sampler as the workers' and the library's (createSampler): its defaults plan
-        // around the trials in flight (DESIGN.md), nothing is added here.
-        sampler: createSampler(definition.sampler),
+        sampler,
         pruner: createPruner({ type: 'none' }),
+        // A sampler that reads no history (random search) plans from the trial count alone: the
+        // scheduler then neither reads a long study's history when it meets it nor keeps it.
+        keep: sampler.readsHistory === false ? 'none' : 'history',
       });
       entry = { study, definition, plan: planFor(definition, this.registry), enqueued: new Set() };
       this.studies.set(studyId, entry);

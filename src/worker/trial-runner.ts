@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   ATTEMPT_ATTR,
   isFinished,
-  RandomSampler,
   Storage,
   StudyNotFoundError,
   TrialAlreadyFinishedError,
@@ -11,8 +10,10 @@ import {
   TrialPruned,
   WORKER_ATTR,
   type FrozenTrial,
+  type KeptTrials,
   type Trial,
   type Objective,
+  type Sampler,
   type Study,
 } from '@tuneforge/core';
 import {
@@ -193,7 +194,7 @@ export class TrialRunner {
     const { study, definition } = entry;
     // Module objectives meet parameters the scheduler could not plan: the model-based samplers draw
     // them from the history, so read what changed. Other objectives got every parameter planned.
-    if (definition.objective.kind === 'module' && !(study.sampler instanceof RandomSampler)) {
+    if (definition.objective.kind === 'module' && study.sampler.readsHistory !== false) {
       await study.refresh();
     }
     const live = study.attachTrial(trial);
@@ -352,9 +353,11 @@ export class TrialRunner {
     if (usesPruningIndex(definition)) {
       await this.index.ensureStudy(studyId, () => this.storage.getAllTrials(studyId));
     }
-    // The scheduler plans every parameter of command and built-in objectives: their runs need no history,
-    // and a worker that kept it would read a whole study on its first job and grow with it.
-    const keep = definition.objective.kind === 'module' ? 'history' : 'running';
+    // The scheduler plans every parameter of command and built-in objectives, and a module's parameters
+    // need no history when its sampler reads none: such runs keep only their trials, where a worker that
+    // kept the history would read a whole study on its first job and grow with it.
+    const keep = (sampler: Sampler): KeptTrials =>
+      definition.objective.kind === 'module' && sampler.readsHistory !== false ? 'history' : 'running';
     const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry, keep);
     return { study, definition, retry: retryPolicyOf(definition, this.config.maxRetries) };
   }

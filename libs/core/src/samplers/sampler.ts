@@ -20,6 +20,13 @@ export type SearchSpace = Record<string, Distribution>;
  * just before. Values returned are external values (a categorical's choice, not its index).
  */
 export interface Sampler {
+  /**
+   * False when the sampler never reads the study's trials (its draws depend only on its seed, the trial's
+   * number and the parameter): a process that plans trials with it need not read or keep the history
+   * (LoadStudyOptions.keep 'none'). @defaultValue true
+   */
+  readonly readsHistory?: boolean;
+
   /** Called once per trial, at ask time, before anything else is sampled. */
   beforeTrial?(study: StudyView, trial: TrialContext): void;
 

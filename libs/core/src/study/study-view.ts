@@ -21,7 +21,10 @@ export interface StudyView {
   stop(): void;
 }
 
-/** What a study keeps of its trials: the whole history (TrialHistory) or its running trials (RunningTrials). */
+/**
+ * What a study keeps of its trials: the whole history (TrialHistory), its running trials (RunningTrials), or
+ * none, only how many there are (TrialCount).
+ */
 export interface TrialCache {
   /** Reads what changed in storage (RunningTrials reads nothing). */
   refresh(): Promise<void>;
@@ -29,6 +32,11 @@ export interface TrialCache {
   put(trial: FrozenTrial): void;
   /** How many trials `getTrials()` returns, without building the list. */
   readonly size: number;
+  /**
+   * The number the study's next trial is planned with (the storage's own may differ when another writer
+   * took it meanwhile).
+   */
+  readonly nextNumber: number;
   /** Trials in number order, optionally only those in `states`. */
   getTrials(states?: readonly TrialState[]): readonly FrozenTrial[];
 }
@@ -89,6 +97,11 @@ export class TrialHistory implements TrialCache {
     return this.held;
   }
 
+  /** The trials held: numbers are dense once every writer's rows are visible. */
+  get nextNumber(): number {
+    return this.held;
+  }
+
   private hold(trial: FrozenTrial): void {
     if (this.trials[trial.number] === undefined) this.held++;
     this.trials[trial.number] = trial;
@@ -119,6 +132,7 @@ export class TrialHistory implements TrialCache {
 export class RunningTrials implements TrialCache {
   private readonly trials = new Map<number, FrozenTrial>();
   private sorted: FrozenTrial[] | null = null;
+  private highest = -1;
 
   refresh(): Promise<void> {
     return Promise.resolve();
@@ -128,6 +142,7 @@ export class RunningTrials implements TrialCache {
     if (trial.state === 'RUNNING' || trial.state === 'WAITING') this.trials.set(trial.number, trial);
     else this.trials.delete(trial.number);
     this.sorted = null;
+    this.highest = Math.max(this.highest, trial.number);
   }
 
   /** Drops a trial this process will not finish (its run was handed back). */
@@ -139,9 +154,52 @@ export class RunningTrials implements TrialCache {
     return this.trials.size;
   }
 
+  /** After the highest number seen: this cache does not know the trials it never held. */
+  get nextNumber(): number {
+    return this.highest + 1;
+  }
+
   getTrials(states?: readonly TrialState[]): readonly FrozenTrial[] {
     this.sorted ??= [...this.trials.values()].sort((a, b) => a.number - b.number);
     return states ? this.sorted.filter((t) => states.includes(t.state)) : this.sorted;
+  }
+}
+
+/**
+ * No trial, only how many the study has: for a process that plans trials with a sampler that reads no
+ * history (random search on the platform's scheduler), so that it neither reads a long study's history
+ * nor keeps it. A refresh reads the study's counts by state; the trials it plans and creates advance the
+ * count. Samplers see no trial.
+ */
+export class TrialCount implements TrialCache {
+  private count = 0;
+
+  constructor(
+    private readonly storage: Storage,
+    readonly studyId: number,
+  ) {}
+
+  async refresh(): Promise<void> {
+    const counts = await this.storage.countTrials(this.studyId);
+    let total = 0;
+    for (const n of Object.values(counts)) total += n;
+    this.count = total;
+  }
+
+  put(trial: FrozenTrial): void {
+    this.count = Math.max(this.count, trial.number + 1);
+  }
+
+  get size(): number {
+    return 0;
+  }
+
+  get nextNumber(): number {
+    return this.count;
+  }
+
+  getTrials(): readonly FrozenTrial[] {
+    return [];
   }
 }
 

@@ -10,6 +10,7 @@ import type { Pruner } from '../pruners/pruner';
 import { RandomSampler } from '../samplers/random/random-sampler';
 import { InMemoryStorage } from '../storage/in-memory-storage';
 import type { Trial } from '../trial/trial';
+import type { PlanningTrial } from './planning-trial';
 import { createStudy, loadStudy } from './study';
 import type { StudyView } from './study-view';
 
@@ -479,6 +480,47 @@ describe('scheduler and worker halves (platform)', () => {
       [2, 'WAITING'],
       [3, 'WAITING'],
     ]);
+  });
+
+  it("plans from the trial count alone when opened with keep: 'none'", async () => {
+    // The platform's scheduler with random search: the same trials as a planner that reads the history,
+    // without reading or keeping any trial.
+    const plan = (t: Trial | PlanningTrial) => t.suggestFloat('x', 0, 1);
+    const withHistory = new InMemoryStorage();
+    const reference = await createStudy({
+      studyName: 'p',
+      storage: withHistory,
+      sampler: new RandomSampler({ seed: 4 }),
+    });
+    await reference.optimize(plan, { nTrials: 5 });
+    const expected = await reference.createPendingTrials(3, plan);
+
+    const storage = new InMemoryStorage();
+    const first = await createStudy({ studyName: 'p', storage, sampler: new RandomSampler({ seed: 4 }) });
+    await first.optimize(plan, { nTrials: 5 });
+    let reads = 0;
+    const read = storage.getTrialsChangedSince.bind(storage);
+    storage.getTrialsChangedSince = (...args) => {
+      reads++;
+      return read(...args);
+    };
+    const planner = await loadStudy({
+      studyName: 'p',
+      storage,
+      sampler: new RandomSampler({ seed: 4 }),
+      keep: 'none',
+    });
+    const created = await planner.createPendingTrials(3, plan);
+    expect(created.map((t) => [t.number, t.state, t.params.x])).toEqual(
+      expected.map((t) => [t.number, 'WAITING', t.params.x]),
+    );
+    expect(created.map((t) => t.number)).toEqual([5, 6, 7]);
+    // Planned again after another writer took numbers: the count is read again, not the trials.
+    await storage.createTrial(planner.studyId, { state: 'WAITING' });
+    await planner.refreshTrials();
+    expect((await planner.createPendingTrials(1, plan, { refreshed: true }))[0].number).toBe(9);
+    expect(planner.trials).toEqual([]);
+    expect(reads).toBe(0);
   });
 
   it('refuses to attach a trial that is not RUNNING', async () => {

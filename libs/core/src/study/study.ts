@@ -23,7 +23,14 @@ import {
 } from '../multi-objective/constraints';
 import { Mutex } from './mutex';
 import { PlanningTrial } from './planning-trial';
-import { RunningTrials, singleDirection, TrialHistory, type StudyView, type TrialCache } from './study-view';
+import {
+  RunningTrials,
+  singleDirection,
+  TrialCount,
+  TrialHistory,
+  type StudyView,
+  type TrialCache,
+} from './study-view';
 
 export interface CreateStudyOptions {
   /** Unique name in the storage. @defaultValue a generated `study-<uuid>` */
@@ -60,7 +67,7 @@ export interface CreateStudyOptions {
 }
 
 /** What a study keeps of its trials: see `LoadStudyOptions.keep`. */
-export type KeptTrials = 'history' | 'running';
+export type KeptTrials = 'history' | 'running' | 'none';
 
 export interface LoadStudyOptions {
   studyName: string;
@@ -75,7 +82,9 @@ export interface LoadStudyOptions {
    * What the study keeps of its trials: its whole history (read when it opens, then what changed), or
    * only the trials this process runs — for a process that runs trials whose parameters were planned
    * elsewhere (a platform worker): it reads no history, its memory does not grow with the study, and
-   * samplers asked for a parameter see only those running trials. @defaultValue 'history'
+   * samplers asked for a parameter see only those running trials; or none, only how many there are — for a
+   * process that plans trials with a sampler that reads no history (`Sampler.readsHistory` false: random
+   * search), whose refresh reads the counts, not the trials. @defaultValue 'history'
    */
   keep?: KeptTrials;
 }
@@ -196,7 +205,12 @@ export class Study {
     keep: KeptTrials,
   ) {
     this.record = record;
-    this.history = keep === 'running' ? new RunningTrials() : new TrialHistory(storage, record.studyId);
+    this.history =
+      keep === 'running'
+        ? new RunningTrials()
+        : keep === 'none'
+          ? new TrialCount(storage, record.studyId)
+          : new TrialHistory(storage, record.studyId);
     const current = () => this.record;
     this.view = {
       studyId: record.studyId,
@@ -412,7 +426,7 @@ export class Study {
       const templates: TrialTemplate[] = [];
       // A sampler may stop the study while planning (a grid's last point): plan no trial after that.
       for (let i = 0; i < count && !this.stopRequested; i++) {
-        const number = this.history.size;
+        const number = this.history.nextNumber;
         const ctx = trialContext(blankTrial(-1 - i, number, 'WAITING'), []);
         this.sampler.beforeTrial?.(this.view, ctx);
         const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
@@ -440,7 +454,7 @@ export class Study {
       // storage's: another writer may have taken some in between).
       const created = templates.length > 0 ? await this.storage.createTrials(this.studyId, templates) : [];
       for (const trial of created) this.history.put(trial);
-      const planned = this.history.size - created.length;
+      const planned = this.history.nextNumber - created.length;
       if (created.some((t, i) => t.number !== planned + i)) await this.history.refresh();
       return created;
     });

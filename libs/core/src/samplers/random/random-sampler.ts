@@ -44,6 +44,7 @@ export function sampleFromPrior(rng: Rng, d: Distribution): ParamValue {
  * study gets the same trials whatever the concurrency or the process that samples.
  */
 export class RandomSampler implements Sampler {
+  readonly readsHistory = false;
   private readonly seed: number;
 
   constructor(options: RandomSamplerOptions = {}) {
