@@ -442,7 +442,9 @@ async function refillCost(size: number): Promise<RefillCost> {
   const extra = 200;
   const warmUp = 20;
   return withPlatform(async (platform, db) => {
-    const id = await postStudy(platform, `refill-${size}`, size + warmUp + extra + 10, MAX_PARALLEL);
+    // The budget leaves room for the trials that run before the stop below lands (how many depends on
+    // the machine): the scenario ends after its 220 trials, not with the study.
+    const id = await postStudy(platform, `refill-${size}`, size + warmUp + extra + 1000, MAX_PARALLEL);
     await platform.request(`/studies/${id}/stop`, { body: {} });
     // What ran before the stop finishes; then the history is written beside it.
     for (;;) {
@@ -471,7 +473,9 @@ async function refillCost(size: number): Promise<RefillCost> {
     const newcomer = platform.spawnRole('worker');
     const finishedBefore = (await finishedByStudy(db)).get(id) ?? 0;
     const finished = async (n: number) => {
+      const deadline = Date.now() + 600_000;
       while (((await finishedByStudy(db)).get(id) ?? 0) < finishedBefore + n) {
+        if (Date.now() > deadline) throw new Error(`refill-${size}: ${n} more trials not finished in 600 s`);
         await new Promise((r) => setTimeout(r, 50));
       }
     };
