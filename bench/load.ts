@@ -470,6 +470,9 @@ async function refillCost(size: number): Promise<RefillCost> {
     } finally {
       await storage.close();
     }
+    // What autovacuum does shortly after a write this large: without statistics, the planner reads the
+    // best trial of GET /studies/:id (polled below) without its index, for seconds at 10⁶ trials.
+    await db.query('ANALYZE trials');
     // A worker that starts now (a restart, a scale-out) meets the study at its full size.
     const newcomer = platform.spawnRole('worker');
     // Finished trials from GET /studies/:id (the counters), not a count over a million rows every 50 ms
