@@ -10,6 +10,7 @@ import {
   type TrialState,
   type TrialTemplate,
 } from '@tuneforge/core';
+import { Client } from 'pg';
 import { freshPostgresDatabase, freshSqliteFile, type FreshDatabase } from './testing/fresh-database';
 import { openStorage } from './storage-url';
 import type { TypeOrmStorage } from './typeorm-storage';
@@ -170,5 +171,113 @@ describe.each([
       await expect(read()).rejects.toThrow(`No study with id ${other}`);
     }
     expect(await storage.countTrials(studyId)).toEqual(countByState(all));
+  });
+});
+
+/**
+ * Postgres keeps finished counts per writing server process (trial_state_counts, one row per pid); pools
+ * close idle connections, so a slow study gathers rows. Counting folds them, exactly, while others write.
+ */
+describe('TypeOrmStorage(postgres) finished-trial counters', () => {
+  let db: FreshDatabase;
+  let storage: TypeOrmStorage;
+
+  beforeAll(async () => {
+    db = await freshPostgresDatabase();
+    storage = (await openStorage(db.url)) as TypeOrmStorage;
+  });
+  afterAll(async () => {
+    await storage.close();
+    await db.drop();
+  });
+
+  const rowsOf = async (studyId: number) => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(
+        'SELECT count(*) AS n FROM trial_state_counts WHERE study_id = $1',
+        [studyId],
+      );
+      return Number(rows[0].n);
+    } finally {
+      await client.end();
+    }
+  };
+
+  /** Finishes each trial from a server process of its own, as after a pool closed its idle connections. */
+  async function finishEachOnANewConnection(trials: readonly FrozenTrial[], state: TrialState) {
+    for (const t of trials) {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        await client.query('UPDATE trials SET state = $2 WHERE trial_id = $1', [t.trialId, state]);
+      } finally {
+        await client.end();
+      }
+    }
+  }
+
+  it('folds the rows of many server processes into one per state, and counts the same', async () => {
+    const { studyId } = await storage.createStudy({ studyName: 'slow', directions: ['minimize'] });
+    const trials = await storage.createTrials(
+      studyId,
+      Array.from({ length: 60 }, () => ({ state: 'WAITING' as const })),
+    );
+    await finishEachOnANewConnection(trials.slice(0, 30), 'COMPLETE');
+    await finishEachOnANewConnection(trials.slice(30, 40), 'PRUNED');
+    expect(await rowsOf(studyId)).toBe(40);
+    const expected = { WAITING: 20, RUNNING: 0, COMPLETE: 30, PRUNED: 10, FAIL: 0 };
+    expect(await storage.countTrials(studyId)).toEqual(expected);
+    expect(await rowsOf(studyId)).toBe(2);
+    expect(await storage.countTrials(studyId)).toEqual(expected);
+  });
+
+  it('counts exactly when writers finish trials while their rows are folded', async () => {
+    const { studyId } = await storage.createStudy({ studyName: 'busy', directions: ['minimize'] });
+    const trials = await storage.createTrials(
+      studyId,
+      Array.from({ length: 240 }, () => ({ state: 'WAITING' as const })),
+    );
+    // Four writers on connections they keep, each finishing its share in transactions that hold its row a
+    // while, and one that finishes each trial on a new connection (a new row each time), while counts
+    // fold the rows.
+    const churned = trials.slice(0, 60);
+    const kept = trials.slice(60);
+    const writers = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const client = new Client({ connectionString: db.url });
+        await client.connect();
+        return client;
+      }),
+    );
+    try {
+      let writing = true;
+      const finishing = Promise.all([
+        finishEachOnANewConnection(churned, 'PRUNED'),
+        ...writers.map(async (client, w) => {
+          const mine = kept.filter((_, i) => i % 4 === w);
+          for (let i = 0; i < mine.length; i += 5) {
+            await client.query('BEGIN');
+            for (const t of mine.slice(i, i + 5)) {
+              await client.query('UPDATE trials SET state = $2 WHERE trial_id = $1', [
+                t.trialId,
+                t.number % 3 === 0 ? 'FAIL' : 'COMPLETE',
+              ]);
+            }
+            await client.query('COMMIT');
+          }
+        }),
+      ]).finally(() => (writing = false));
+      while (writing) await storage.countTrials(studyId);
+      await finishing;
+    } finally {
+      await Promise.all(writers.map((c) => c.end()));
+    }
+    const all = await storage.getAllTrials(studyId);
+    expect(countByState(all)).toEqual({ WAITING: 0, RUNNING: 0, COMPLETE: 120, PRUNED: 60, FAIL: 60 });
+    expect(await storage.countTrials(studyId)).toEqual(countByState(all));
+    // 64 server processes wrote: the counts folded their rows.
+    expect(await rowsOf(studyId)).toBeLessThanOrEqual(32);
   });
 });

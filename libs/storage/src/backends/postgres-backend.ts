@@ -140,6 +140,14 @@ const BULK = {
 /** What `pg_export_snapshot()` returns, checked before it is written into a statement. */
 const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
 
+/**
+ * Counter rows a study may gather before a count folds them into one per state. Each server process that
+ * finishes a study's trials adds its own row (the shard is its pid), and pools close idle connections
+ * (pg's after 10 s): a study whose trials take longer than that gets a new row for nearly every finish,
+ * and its counts would grow back into a pass over its history.
+ */
+const MAX_COUNTER_ROWS = 32;
+
 const SQL = {
   createStudy: `INSERT INTO studies (study_name, directions, user_attrs, system_attrs, created_at)
     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (study_name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
@@ -156,13 +164,29 @@ const SQL = {
     SELECT s.study_id, f.state, f.n FROM studies s CROSS JOIN LATERAL (
       SELECT t.state, count(*) AS n FROM trials t
       WHERE t.study_id = s.study_id AND t.state IN ('WAITING', 'RUNNING') GROUP BY t.state) AS f`,
-  countStudyTrials: `SELECT c.state, c.n FROM studies s
+  countStudyTrials: `SELECT c.state, c.n, c.counter_rows FROM studies s
     LEFT JOIN LATERAL (
-      SELECT state, sum(n)::bigint AS n FROM trial_state_counts WHERE study_id = s.study_id GROUP BY state
+      SELECT state, sum(n)::bigint AS n, count(*) AS counter_rows FROM trial_state_counts
+      WHERE study_id = s.study_id GROUP BY state
       UNION ALL
-      SELECT t.state, count(*) FROM trials t
+      SELECT t.state, count(*), 0 FROM trials t
       WHERE t.study_id = s.study_id AND t.state IN ('WAITING', 'RUNNING') GROUP BY t.state) AS c
     ON true WHERE s.study_id = $1`,
+  /**
+   * Folds a study's counter rows into its shard-0 rows, in one statement (readers see the sums before or
+   * after, never between). Rows a writer holds are skipped (SKIP LOCKED) and folded another time, so that a
+   * fold waits for no finish; the shard-0 rows are written in state order, so that two folds cannot
+   * deadlock. A writer whose row was just folded inserts a new one.
+   */
+  foldCounters: `WITH folded AS (
+      DELETE FROM trial_state_counts c USING (
+        SELECT state, shard FROM trial_state_counts WHERE study_id = $1 AND shard <> 0 FOR UPDATE SKIP LOCKED
+      ) AS l
+      WHERE c.study_id = $1 AND c.state = l.state AND c.shard = l.shard
+      RETURNING c.state, c.n)
+    INSERT INTO trial_state_counts AS t (study_id, state, shard, n)
+    SELECT $1, state, 0, sum(n) FROM folded GROUP BY state ORDER BY state
+    ON CONFLICT (study_id, state, shard) DO UPDATE SET n = t.n + EXCLUDED.n`,
   trialByNumber: `SELECT ${trialColumns('t')} FROM trials t WHERE t.study_id = $1 AND t.number = $2`,
   setStudyAttr: (column: StudyAttrColumn) =>
     `UPDATE studies SET ${column} = (${column}::jsonb || jsonb_build_object($2::text, $3::jsonb))::text
@@ -707,13 +731,23 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async countTrials(studyId: number) {
-    const rows = await this.run<{ state: string | null; n: string | null }>(
+    const rows = await this.run<{ state: string | null; n: string | null; counter_rows: string | null }>(
       'count_study_trials',
       SQL.countStudyTrials,
       [studyId],
     );
     const counts: Array<[string, number]> = [];
-    for (const r of rows) if (r.state !== null) counts.push([r.state, Number(r.n)]);
+    let counterRows = 0;
+    for (const r of rows) {
+      if (r.state === null) continue;
+      counts.push([r.state, Number(r.n)]);
+      counterRows += Number(r.counter_rows);
+    }
+    if (counterRows > MAX_COUNTER_ROWS) {
+      // The counts above are exact either way: a fold that fails (the database going away) is retried by a
+      // later count.
+      await this.runAsync('fold_counters', SQL.foldCounters, [studyId]).catch(() => undefined);
+    }
     return { studyExists: rows.length > 0, counts };
   }
 
