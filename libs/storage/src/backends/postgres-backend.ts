@@ -143,8 +143,8 @@ const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
 /**
  * Counter rows a study may gather before a count folds them into one per state. Each server process that
  * finishes a study's trials adds its own row (the shard is its pid), and pools close idle connections
- * (pg's after 10 s): a study whose trials take longer than that gets a new row for nearly every finish,
- * and its counts would grow back into a pass over its history.
+ * (pg's after 10 s): a worker whose finishes come further apart than that adds a new row for nearly every
+ * finish, and the study's counts would grow back into a pass over its history.
  */
 const MAX_COUNTER_ROWS = 32;
 
