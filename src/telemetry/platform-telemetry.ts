@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FrozenTrial, Pruner } from '@tuneforge/core';
-import { RedisKeys, type StudyEvent, type TrialFinishedEvent, type RedisClient } from '@tuneforge/platform';
+import type { RedisClient, StudyEvent, TrialFinishedEvent } from '@tuneforge/platform';
 import {
   LEASE_EXPIRIES,
   PRUNING_DECISIONS,
@@ -11,6 +11,7 @@ import {
   TRIALS_CREATED,
 } from './metric-definitions';
 import { RedisMetrics } from './redis-metrics';
+import { StudyEventPublisher } from './study-event-publisher';
 
 /**
  * What the worker and scheduler processes tell the rest of the platform about their work: metrics added
@@ -22,16 +23,12 @@ import { RedisMetrics } from './redis-metrics';
  */
 export class PlatformTelemetry {
   private readonly metrics: RedisMetrics;
-  private readonly keys: RedisKeys;
+  private readonly events: StudyEventPublisher;
   private readonly logger: Logger;
 
-  constructor(
-    private readonly redis: RedisClient,
-    prefix: string,
-    context: string,
-  ) {
+  constructor(redis: RedisClient, prefix: string, context: string) {
     this.metrics = new RedisMetrics(redis, prefix);
-    this.keys = new RedisKeys(prefix);
+    this.events = new StudyEventPublisher(redis, prefix);
     this.logger = new Logger(context);
   }
 
@@ -124,7 +121,7 @@ export class PlatformTelemetry {
   }
 
   private publish(event: StudyEvent): Promise<void> {
-    return this.quietly(this.redis.publish(this.keys.studyEvents(event.studyId), JSON.stringify(event)));
+    return this.quietly(this.events.publish(event));
   }
 
   private async quietly(work: Promise<unknown>): Promise<void> {

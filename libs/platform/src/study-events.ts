@@ -26,3 +26,22 @@ export interface StudyStateEvent {
 /** The SSE event names the API sends besides the study events. */
 export const STREAM_READY_EVENT = 'ready';
 export const STREAM_PING_EVENT = 'ping';
+
+/**
+ * One message on a study's channel: the events a process raised together, in order (a JSON array). A
+ * busy worker groups its trials' events (StudyEventPublisher), so that it sends a few messages a second
+ * instead of one per trial.
+ */
+export function studyEventsMessage(events: readonly StudyEvent[]): string {
+  return JSON.stringify(events);
+}
+
+/**
+ * The events of a message on a study's channel, in order: an array of them, or one event alone (as
+ * processes published before events were grouped, during a rolling upgrade).
+ * @throws SyntaxError when the message is not JSON
+ */
+export function parseStudyEventsMessage(message: string): StudyEvent[] {
+  const parsed = JSON.parse(message) as StudyEvent | StudyEvent[];
+  return Array.isArray(parsed) ? parsed : [parsed];
+}

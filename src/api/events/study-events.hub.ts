@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RedisKeys, type RedisClient, type StudyEvent } from '@tuneforge/platform';
+import { parseStudyEventsMessage, RedisKeys, type RedisClient, type StudyEvent } from '@tuneforge/platform';
 import type { ServerResponse } from 'node:http';
 import { Observable, Subject } from 'rxjs';
 import { PlatformConfig } from '../../config/platform-config';
@@ -112,13 +112,13 @@ export class StudyEventsHub {
   private dispatch(channel: string, message: string): void {
     const listeners = this.channels.get(channel)?.listeners;
     if (!listeners) return;
-    let event: StudyEvent;
+    let events: StudyEvent[];
     try {
-      event = JSON.parse(message) as StudyEvent;
+      events = parseStudyEventsMessage(message);
     } catch {
       this.logger.warn(`ignored a message that is not JSON on ${channel}`);
       return;
     }
-    for (const listener of listeners) listener(event);
+    for (const event of events) for (const listener of listeners) listener(event);
   }
 }
