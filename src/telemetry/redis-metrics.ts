@@ -1,4 +1,5 @@
 import { RedisKeys, type RedisClient } from '@tuneforge/platform';
+import { GatheredSends } from './gathered-sends';
 import { COUNTERS, HISTOGRAMS, type CounterDefinition, type HistogramDefinition } from './metric-definitions';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -26,7 +27,6 @@ export interface MetricsSnapshot {
 interface MetricsBatch {
   int: Map<string, Map<string, number>>;
   float: Map<string, Map<string, number>>;
-  written: Promise<void>;
 }
 
 // A label set as a hash field: JSON of the sorted pairs, so one set always gives the same field. JSON
@@ -45,9 +45,11 @@ const parseLabels = (field: string): Labels =>
  */
 export class RedisMetrics {
   private readonly keys: RedisKeys;
-  /** The increments not sent yet, and the write before them. */
-  private gathering: MetricsBatch | null = null;
-  private lastWrite: Promise<void> = Promise.resolve();
+  /** The increments not sent yet. */
+  private readonly writes = new GatheredSends<MetricsBatch>(
+    () => ({ int: new Map(), float: new Map() }),
+    (batch) => this.write(batch),
+  );
 
   constructor(
     private readonly redis: RedisClient,
@@ -82,20 +84,11 @@ export class RedisMetrics {
    * worker sends a few writes a second instead of one per trial, and a quiet one still writes at once.
    */
   private add(key: string, field: string, by: number, kind: 'int' | 'float' = 'int'): Promise<void> {
-    let batch = this.gathering;
-    if (!batch) {
-      const next: MetricsBatch = { int: new Map(), float: new Map(), written: Promise.resolve() };
-      next.written = this.lastWrite.then(() => {
-        if (this.gathering === next) this.gathering = null;
-        return this.write(next);
-      });
-      this.lastWrite = next.written.catch(() => undefined);
-      this.gathering = batch = next;
-    }
+    const { batch, sent } = this.writes.current();
     let fields = batch[kind].get(key);
     if (!fields) batch[kind].set(key, (fields = new Map()));
     fields.set(field, (fields.get(field) ?? 0) + by);
-    return batch.written;
+    return sent;
   }
 
   private async write(batch: MetricsBatch): Promise<void> {

@@ -1,10 +1,8 @@
 import { RedisKeys, studyEventsMessage, type RedisClient, type StudyEvent } from '@tuneforge/platform';
+import { GatheredSends } from './gathered-sends';
 
 /** The events gathered for one send: channel → events in the order they were raised. */
-interface EventBatch {
-  readonly byChannel: Map<string, StudyEvent[]>;
-  sent: Promise<void>;
-}
+type EventBatch = Map<string, StudyEvent[]>;
 
 /**
  * Publishes study events on their studies' channels, grouped: the events raised while the previous send
@@ -14,8 +12,10 @@ interface EventBatch {
  */
 export class StudyEventPublisher {
   private readonly keys: RedisKeys;
-  private gathering: EventBatch | null = null;
-  private lastSend: Promise<void> = Promise.resolve();
+  private readonly sends = new GatheredSends<EventBatch>(
+    () => new Map(),
+    (batch) => this.send(batch),
+  );
 
   constructor(
     private readonly redis: RedisClient,
@@ -26,27 +26,18 @@ export class StudyEventPublisher {
 
   /** Resolves once the message carrying `event` has been published (rejects when that failed). */
   publish(event: StudyEvent): Promise<void> {
-    let batch = this.gathering;
-    if (!batch) {
-      const next: EventBatch = { byChannel: new Map(), sent: Promise.resolve() };
-      next.sent = this.lastSend.then(() => {
-        if (this.gathering === next) this.gathering = null;
-        return this.send(next);
-      });
-      this.lastSend = next.sent.catch(() => undefined);
-      this.gathering = batch = next;
-    }
+    const { batch, sent } = this.sends.current();
     const channel = this.keys.studyEvents(event.studyId);
-    const events = batch.byChannel.get(channel);
+    const events = batch.get(channel);
     if (events) events.push(event);
-    else batch.byChannel.set(channel, [event]);
-    return batch.sent;
+    else batch.set(channel, [event]);
+    return sent;
   }
 
   private async send(batch: EventBatch): Promise<void> {
     // One PUBLISH per channel, not a pipeline: on a Redis Cluster a pipeline must stay within one slot.
     await Promise.all(
-      [...batch.byChannel].map(([channel, events]) => this.redis.publish(channel, studyEventsMessage(events))),
+      [...batch].map(([channel, events]) => this.redis.publish(channel, studyEventsMessage(events))),
     );
   }
 }
