@@ -91,6 +91,8 @@ const CACHED_STUDIES = 64;
 
 /** Tries at planning a trial before giving up: a queue worker may claim a planned trial first (mixed studies). */
 const MAX_PLANNING_TRIES = 5;
+/** WAITING trials an ask reads at a time, to claim the first it can. */
+const WAITING_PAGE = 16;
 
 /**
  * Client-driven trials (ask and tell over REST). `ask` plans or hands out a trial under the study's lock
@@ -286,8 +288,14 @@ export class AskTellService {
     }
     const { study, definition } = entry;
     for (let attempt = 0; attempt < MAX_PLANNING_TRIES; attempt++) {
-      await study.refreshTrials();
-      for (const waiting of study.trials.filter((t) => t.state === 'WAITING')) {
+      // The WAITING trials and the count from the storage's indexes, not from a pass over the history: a
+      // study of a million trials answers as fast as a small one. The sampler's history is read beside them.
+      const [waitingPage, counts] = await Promise.all([
+        this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: WAITING_PAGE }),
+        this.storage.countTrials(studyId),
+        study.refreshTrials(),
+      ]);
+      for (const waiting of waitingPage.trials) {
         // Refused before the claim, so that a refused ask changes nothing.
         for (const [name, d] of asked) {
           const why = suggestRefusal(waiting, name, d);
@@ -296,8 +304,11 @@ export class AskTellService {
         const claimed = await this.claim(waiting.trialId, lease);
         if (claimed) return claimed;
       }
+      // Queue workers took every trial of the page first: the next page before a new trial.
+      if (waitingPage.next !== null) continue;
       const { nTrials, timeoutSec } = definition.budget;
-      if (study.trials.length >= nTrials) {
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      if (total >= nTrials) {
         throw conflictWithReason(
           'budget' satisfies AskTellConflict,
           `Study ${studyId} has all ${nTrials} trials of its budget (budget.nTrials) created: no trial is left to ask for; the study completes once those in flight end.`,
@@ -315,6 +326,7 @@ export class AskTellService {
       const [created] = await study.createPendingTrials(
         1,
         asked.size > 0 ? (t) => void asked.forEach((d, name) => suggestDistribution(t, name, d)) : undefined,
+        { refreshed: true },
       );
       if (!created) {
         throw conflictWithReason(
@@ -379,15 +391,11 @@ export class AskTellService {
     return entry.indexed;
   }
 
-  /** The trial as stored now (its number found through the study's history, read incrementally). */
+  /** The trial as stored now (one indexed read by number). */
   private async trialByNumber(entry: ClientStudy, number: number): Promise<FrozenTrial> {
-    let known = entry.study.trials[number];
-    if (!known || known.number !== number) {
-      await entry.study.refreshTrials();
-      known = entry.study.trials.find((t) => t.number === number)!;
-    }
-    if (!known) throw new TrialNotFoundError(`Study ${entry.study.studyId} has no trial number ${number}.`);
-    return this.storage.getTrial(known.trialId);
+    const trial = await this.storage.getTrialByNumber(entry.study.studyId, number);
+    if (!trial) throw new TrialNotFoundError(`Study ${entry.study.studyId} has no trial number ${number}.`);
+    return trial;
   }
 
   /**
@@ -433,8 +441,11 @@ export class AskTellService {
         `Study ${studyId} was not created through the platform (POST /studies): it has no definition to plan trials from.`,
       );
     }
-    // The same sampler and pruner as the scheduler's and the workers'.
-    const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry);
+    // The same sampler and pruner as the scheduler's and the workers', keeping what the scheduler keeps:
+    // no trial for a sampler that reads no history (random search), the history for the others.
+    const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry, (s) =>
+      s.readsHistory === false ? 'none' : 'history',
+    );
     return { study, definition, indexed: null, space: knownSpaceOf(definition, this.registry) };
   }
 }
