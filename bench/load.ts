@@ -17,8 +17,11 @@
  *    the time to 20 more finished trials (the first refill reads the history), then the scheduler's mean
  *    refill time over the next 200 (its `tuneforge_scheduler_refill_duration_seconds` from /metrics), its
  *    RSS, and the RSS of a worker started after the history was written (with the trials it ran).
+ * 4. **Clients' asks by study size** (`--ask-sizes 100000,999000`, none by default; `--ask-sampler`, random):
+ *    a client-only study, that many finished trials written into it, then 20 asks over REST, each told at
+ *    once: the first ask (the api loads the study), the median of the others, the api's RSS.
  *
- * `--only refill` runs scenario 3 alone.
+ * `--only refill` and `--only ask` skip scenarios 1 and 2.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,6 +60,16 @@ const REFILL_SIZES = (args.get('refill-sizes') ?? '')
     if (!Number.isInteger(n) || n < 1) throw new Error(`--refill-sizes: ${v} is not a trial count`);
     return n;
   });
+const ASK_SIZES = (args.get('ask-sizes') ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--ask-sizes: ${v} is not a trial count`);
+    return n;
+  });
+const ASK_SAMPLER = args.get('ask-sampler') ?? 'random';
+const ASKS = 20;
 const ONLY = args.get('only');
 
 /** Jain's fairness index of x: (Σx)² / (n Σx²); 1 when all are equal, 1/n when one has everything. */
@@ -425,6 +438,32 @@ async function withPlatform<T>(run: (platform: Platform, db: Client, timeline: J
   }
 }
 
+/**
+ * Writes `size` COMPLETE trials of `x` in [-10, 10] into study `id`, straight into Postgres, then analyses
+ * the table as autovacuum would shortly after a write this large: without statistics, the planner reads
+ * the best trial of GET /studies/:id without its index, for seconds at 10⁶ trials.
+ */
+async function writeFinishedTrials(platform: Platform, db: Client, id: number, size: number): Promise<void> {
+  const storage = await openStorage(platform.database.url);
+  try {
+    const x = floatDistribution(-10, 10);
+    for (let done = 0; done < size; done += 5000) {
+      const batch = Array.from({ length: Math.min(5000, size - done) }, (_, i) => ({
+        state: 'COMPLETE' as const,
+        values: [((done + i) % 97) / 7],
+        params: { x: (((done + i) % 2000) - 1000) / 100 },
+        distributions: { x },
+        datetimeStart: 0,
+        datetimeComplete: 1,
+      }));
+      await storage.createTrials(id, batch);
+    }
+  } finally {
+    await storage.close();
+  }
+  await db.query('ANALYZE trials');
+}
+
 interface RefillCost {
   size: number;
   /** From resume to 20 finished trials: the first refill reads the whole history. */
@@ -453,26 +492,7 @@ async function refillCost(size: number): Promise<RefillCost> {
       if (body.counts.RUNNING === 0 && body.counts.WAITING === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const storage = await openStorage(platform.database.url);
-    try {
-      const x = floatDistribution(-10, 10);
-      for (let done = 0; done < size; done += 5000) {
-        const batch = Array.from({ length: Math.min(5000, size - done) }, (_, i) => ({
-          state: 'COMPLETE' as const,
-          values: [((done + i) % 97) / 7],
-          params: { x: (((done + i) % 2000) - 1000) / 100 },
-          distributions: { x },
-          datetimeStart: 0,
-          datetimeComplete: 1,
-        }));
-        await storage.createTrials(id, batch);
-      }
-    } finally {
-      await storage.close();
-    }
-    // What autovacuum does shortly after a write this large: without statistics, the planner reads the
-    // best trial of GET /studies/:id (polled below) without its index, for seconds at 10⁶ trials.
-    await db.query('ANALYZE trials');
+    await writeFinishedTrials(platform, db, id, size);
     // A worker that starts now (a restart, a scale-out) meets the study at its full size.
     const newcomer = platform.spawnRole('worker');
     // Finished trials from GET /studies/:id (the counters), not a count over a million rows every 50 ms
@@ -521,7 +541,76 @@ async function refillCost(size: number): Promise<RefillCost> {
   });
 }
 
+interface AskCost {
+  size: number;
+  sampler: string;
+  /** The api's first ask on the study: it loads the study (its history, for a sampler that reads one). */
+  firstMs: number;
+  medianMs: number;
+  apiRssMb: number;
+}
+
+/**
+ * Scenario 4: a client-only study of `size` finished trials, then ASKS asks over REST, each told at once:
+ * what a client waits for a trial, and what the api holds.
+ */
+async function askCost(size: number, sampler: string): Promise<AskCost> {
+  const platform = await startPlatform({ workers: 0 });
+  const db = new Client({ connectionString: platform.database.url });
+  try {
+    await db.connect();
+    const res = await platform.request('/studies', {
+      body: {
+        name: `ask-${size}`,
+        objective: { client: true },
+        searchSpace: [{ name: 'x', type: 'float', low: -10, high: 10 }],
+        sampler: { type: sampler },
+        pruner: { type: 'none' },
+        budget: { nTrials: Math.min(size + ASKS, 1_000_000), maxParallel: 4 },
+        seed: 1,
+      },
+    });
+    if (res.status !== 201) throw new Error(`POST /studies ask-${size}: ${res.status} ${JSON.stringify(res.body)}`);
+    const id = res.body.id as number;
+    await writeFinishedTrials(platform, db, id, size);
+    const times: number[] = [];
+    for (let i = 0; i < ASKS; i++) {
+      const t0 = performance.now();
+      const asked = await platform.request(`/studies/${id}/ask`, { body: { client: 'bench' } });
+      times.push(performance.now() - t0);
+      if (asked.status !== 201) throw new Error(`ask on ask-${size}: ${asked.status} ${JSON.stringify(asked.body)}`);
+      const { number, lease } = asked.body as { number: number; lease: { token: string } };
+      await platform.request(`/studies/${id}/trials/${number}/tell`, { body: { token: lease.token, value: 1 } });
+    }
+    return {
+      size,
+      sampler,
+      firstMs: times[0],
+      medianMs: median(times.slice(1)),
+      apiRssMb: rssMb(platform.processes.find((p) => p.role === 'api')!),
+    };
+  } finally {
+    await db.end();
+    await platform.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  if (ASK_SIZES.length > 0) {
+    const rows: string[][] = [];
+    for (const size of ASK_SIZES) {
+      const c = await askCost(size, ASK_SAMPLER);
+      rows.push([String(size), c.sampler, fmt(c.firstMs, 3), fmt(c.medianMs, 3), fmt(c.apiRssMb, 3)]);
+      process.stderr.write(`${rows[rows.length - 1].join('  ')}\n`);
+    }
+    console.log(`\nClients' asks on a study by its size (${ASKS} asks, each told at once)`);
+    console.log(
+      renderMarkdown(
+        ['finished trials', 'sampler', 'first ask ms', 'median of the others, ms', 'api RSS MB'],
+        rows,
+      ),
+    );
+  }
   if (REFILL_SIZES.length > 0) {
     const rows: string[][] = [];
     for (const size of REFILL_SIZES) {
@@ -551,7 +640,7 @@ async function main(): Promise<void> {
       ),
     );
   }
-  if (ONLY === 'refill') return;
+  if (ONLY === 'refill' || ONLY === 'ask') return;
   const date = new Date().toISOString().slice(0, 10);
   console.log(
     `bench:load ${date}: ${STUDIES} studies × ${TRIALS} trials (random, quadratic, maxParallel ${MAX_PARALLEL}), ` +
