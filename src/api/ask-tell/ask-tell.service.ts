@@ -304,8 +304,9 @@ export class AskTellService {
         const claimed = await this.claim(waiting.trialId, lease);
         if (claimed) return claimed;
       }
-      // Queue workers took every trial of the page first: the next page before a new trial.
-      if (waitingPage.next !== null) continue;
+      // Queue workers took every trial of the page first: the next page before a new trial (on the last
+      // try, a new trial).
+      if (waitingPage.next !== null && attempt < MAX_PLANNING_TRIES - 1) continue;
       const { nTrials, timeoutSec } = definition.budget;
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       if (total >= nTrials) {
