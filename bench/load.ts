@@ -570,7 +570,8 @@ async function askCost(size: number, sampler: string): Promise<AskCost> {
         seed: 1,
       },
     });
-    if (res.status !== 201) throw new Error(`POST /studies ask-${size}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(`POST /studies ask-${size}: ${res.status} ${JSON.stringify(res.body)}`);
     const id = res.body.id as number;
     await writeFinishedTrials(platform, db, id, size);
     const times: number[] = [];
@@ -578,9 +579,12 @@ async function askCost(size: number, sampler: string): Promise<AskCost> {
       const t0 = performance.now();
       const asked = await platform.request(`/studies/${id}/ask`, { body: { client: 'bench' } });
       times.push(performance.now() - t0);
-      if (asked.status !== 201) throw new Error(`ask on ask-${size}: ${asked.status} ${JSON.stringify(asked.body)}`);
+      if (asked.status !== 201)
+        throw new Error(`ask on ask-${size}: ${asked.status} ${JSON.stringify(asked.body)}`);
       const { number, lease } = asked.body as { number: number; lease: { token: string } };
-      await platform.request(`/studies/${id}/trials/${number}/tell`, { body: { token: lease.token, value: 1 } });
+      await platform.request(`/studies/${id}/trials/${number}/tell`, {
+        body: { token: lease.token, value: 1 },
+      });
     }
     return {
       size,
