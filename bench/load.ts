@@ -52,22 +52,19 @@ const MAX_PARALLEL = intArg('max-parallel', 4, 1);
 const BIG = intArg('big', 10_000, 0);
 const SMALL = intArg('small', 10, 1);
 const SMALL_TRIALS = 20;
-const REFILL_SIZES = (args.get('refill-sizes') ?? '')
-  .split(',')
-  .filter(Boolean)
-  .map((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--refill-sizes: ${v} is not a trial count`);
-    return n;
-  });
-const ASK_SIZES = (args.get('ask-sizes') ?? '')
-  .split(',')
-  .filter(Boolean)
-  .map((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--ask-sizes: ${v} is not a trial count`);
-    return n;
-  });
+/** A comma list of trial counts (`--name 10000,100000`), none when absent. */
+function sizesArg(name: string): number[] {
+  return (args.get(name) ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${v} is not a trial count`);
+      return n;
+    });
+}
+const REFILL_SIZES = sizesArg('refill-sizes');
+const ASK_SIZES = sizesArg('ask-sizes');
 const ASK_SAMPLER = args.get('ask-sampler') ?? 'random';
 const ASKS = 20;
 const ONLY = args.get('only');

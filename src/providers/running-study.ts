@@ -12,6 +12,14 @@ import { RedisPruningHistory, type RedisPruningIndex, type StudyDefinition } fro
 import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
 
 /**
+ * What a process that plans a study's trials (the scheduler, the api for clients' asks) keeps of it: no
+ * trial for a sampler that reads no history (random search plans from the trial count), else the history.
+ */
+export function keptForPlanning(sampler: Sampler): KeptTrials {
+  return sampler.readsHistory === false ? 'none' : 'history';
+}
+
+/**
  * A platform study as the roles that run its trials load it — a queue worker, and the api for clients
  * (ask and tell): the sampler and pruner of its definition, built as the scheduler and the library build
  * them (createSampler, createPruner), the pruner's decisions counted in the telemetry, and the other trials'

@@ -31,6 +31,7 @@ import { PlatformConfig } from '../config/platform-config';
 import { InjectRedis } from '../providers/redis.provider';
 import { TrialQueues } from '../providers/trial-queues';
 import { RefillQueue } from '../providers/refill-queue';
+import { keptForPlanning } from '../providers/running-study';
 import { PlatformTelemetry } from '../telemetry/platform-telemetry';
 import { LeaseReconciler } from './lease-reconciler';
 import { StudyLock } from '../providers/study-lock';
@@ -363,9 +364,9 @@ export class StudyScheduler implements OnModuleInit {
         storage: this.storage,
         sampler,
         pruner: createPruner({ type: 'none' }),
-        // A sampler that reads no history (random search) plans from the trial count alone: the
-        // scheduler then neither reads a long study's history when it meets it nor keeps it.
-        keep: sampler.readsHistory === false ? 'none' : 'history',
+        // Random search plans from the trial count alone: the scheduler then neither reads a long study's
+        // history when it meets it nor keeps it.
+        keep: keptForPlanning(sampler),
       });
       entry = { study, definition, plan: planFor(definition, this.registry), enqueued: new Set() };
       this.studies.set(studyId, entry);

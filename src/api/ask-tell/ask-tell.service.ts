@@ -44,7 +44,7 @@ import {
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { PlatformConfig } from '../../config/platform-config';
 import { InjectRedis } from '../../providers/redis.provider';
-import { loadRunningStudy } from '../../providers/running-study';
+import { keptForPlanning, loadRunningStudy } from '../../providers/running-study';
 import { PlatformTelemetry } from '../../telemetry/platform-telemetry';
 import { badFields, conflictWithReason, type FieldError } from '../common/error-body';
 import { toTrialResponse } from '../common/responses';
@@ -442,10 +442,14 @@ export class AskTellService {
         `Study ${studyId} was not created through the platform (POST /studies): it has no definition to plan trials from.`,
       );
     }
-    // The same sampler and pruner as the scheduler's and the workers', keeping what the scheduler keeps:
-    // no trial for a sampler that reads no history (random search), the history for the others.
-    const study = await loadRunningStudy(this.storage, record, definition, this.index, this.telemetry, (s) =>
-      s.readsHistory === false ? 'none' : 'history',
+    // The same sampler and pruner as the scheduler's and the workers', keeping what the scheduler keeps.
+    const study = await loadRunningStudy(
+      this.storage,
+      record,
+      definition,
+      this.index,
+      this.telemetry,
+      keptForPlanning,
     );
     return { study, definition, indexed: null, space: knownSpaceOf(definition, this.registry) };
   }
