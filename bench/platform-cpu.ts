@@ -105,7 +105,7 @@ async function main(): Promise<void> {
         postThroughputStudy(platform, { name, sampler, nTrials, maxParallel });
       await waitForStudy(platform, await post('warm-up', 200), 120_000);
       // The pools' connections are open after the warm-up: their backends are the database's sessions.
-      const dbName = platform.database.url.split('/').pop()!;
+      const dbName = new URL(platform.database.url).pathname.slice(1);
       const backends = (
         await admin.query<{ pid: number }>(
           'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',

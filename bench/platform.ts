@@ -3,7 +3,8 @@
  * worker processes on Postgres and Redis, the suite's throughput objective ((x - 2)^2, built-in
  * `quadratic`), 500 trials, random and TPE, 1 and 2 workers; and the latency of one pruning decision
  * on the Redis index. Printed beside Optuna 3.1 with its Postgres RDB storage (bench/suite/reference).
- * Options: --concurrency (32 trial jobs per worker), --max-parallel (64, the studies' maxParallel).
+ * Options: --concurrency (32 trial jobs per worker), --max-parallel (64, the studies' maxParallel),
+ * --warm-up (trials of the study run before the measured one), --samplers random,tpe, --workers 1,2.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { MedianPruner, trialContext, type FrozenTrial } from '@tuneforge/core';
 import { RedisKeys, RedisPruningHistory, RedisPruningIndex } from '@tuneforge/platform';
 import { Redis } from 'ioredis';
 import { startPlatform, waitForStudy, type Platform } from '../test/support/platform-harness';
-import { parseArgs } from './lib/args';
+import { listArg, parseArgs } from './lib/args';
 import { postThroughputStudy } from './lib/platform-session';
 import { median } from './lib/stats';
 import { fmt, renderMarkdown, renderTable } from './lib/table';
@@ -27,6 +28,9 @@ const CONCURRENCY = args.get('concurrency') ?? '32';
  * wait in the queue for the next free slot.
  */
 const MAX_PARALLEL = Number(args.get('max-parallel') ?? 64);
+const WARM_UP = Number(args.get('warm-up') ?? 100);
+const SAMPLERS = listArg(args.get('samplers'), ['random', 'tpe'], 'sampler') as Array<'random' | 'tpe'>;
+const WORKERS = listArg(args.get('workers'), ['1', '2'], 'worker count').map(Number);
 
 interface ReferenceRow {
   storage: string;
@@ -52,7 +56,7 @@ async function throughput(
   try {
     const post = (name: string, nTrials: number) =>
       postThroughputStudy(platform, { name, sampler, nTrials, maxParallel: MAX_PARALLEL });
-    await waitForStudy(platform, await post('warm-up', 100), 120_000);
+    await waitForStudy(platform, await post('warm-up', WARM_UP), 300_000);
     const started = Date.now();
     const id = await post('measured', TRIALS);
     const study = await waitForStudy(platform, id, 300_000);
@@ -134,8 +138,8 @@ async function pruningLatency(completed: number): Promise<{ median: number; p99:
 
 async function main(): Promise<void> {
   const rows: string[][] = [];
-  for (const sampler of ['random', 'tpe'] as const) {
-    for (const workers of [1, 2]) {
+  for (const sampler of SAMPLERS) {
+    for (const workers of WORKERS) {
       const runs = [];
       for (let rep = 0; rep < REPS; rep++) runs.push(await throughput(sampler, workers));
       const ours = median(runs.map((r) => r.perSecond));

@@ -51,9 +51,13 @@ export function storageDataSourceOptions(target: StorageTarget): DataSourceOptio
       connectTimeoutMS: POSTGRES_CONNECT_TIMEOUT_MS,
       applicationName: 'tuneforge',
       ...(target.poolSize !== undefined ? { poolSize: target.poolSize } : {}),
-      // Loading a long history is one big statement that JIT compilation only slows down. A pooler in
-      // transaction mode cannot carry a session setting: the server's own setting applies there.
-      extra: target.transactionPooling ? {} : { options: '-c jit=off' },
+      // Loading a long history is one big statement that JIT compilation only slows down. The backend's
+      // named statements (parsed once per connection) are planned for each execution: a generic plan
+      // that a connection cached while the trials table was small (a new database) scanned the whole
+      // table at every claim and finish for as long as the connection lived (nothing invalidates it
+      // before autovacuum analyzes the table). A pooler in transaction mode cannot carry a session
+      // setting: the statements are unnamed there, planned for each execution anyway.
+      extra: target.transactionPooling ? {} : { options: '-c jit=off -c plan_cache_mode=force_custom_plan' },
     };
   }
   return {

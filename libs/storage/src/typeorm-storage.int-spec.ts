@@ -8,6 +8,7 @@ import {
   freshSqliteFile,
   type FreshDatabase,
 } from './testing/fresh-database';
+import { SQL } from './backends/postgres-backend';
 import { TypeOrmStorage } from './typeorm-storage';
 import { openStorage } from './storage-url';
 
@@ -253,6 +254,74 @@ describe('TypeOrmStorage(postgres) change cursor', () => {
     } finally {
       await other.query('ROLLBACK');
       await other.end();
+    }
+  });
+});
+
+describe('TypeOrmStorage(postgres) statement plans', () => {
+  let db: FreshDatabase;
+  let storage: TypeOrmStorage;
+
+  beforeAll(async () => {
+    db = await freshPostgresDatabase();
+    storage = (await openStorage(db.url)) as TypeOrmStorage;
+  });
+  afterAll(async () => {
+    await storage.close();
+    await db.drop();
+  });
+
+  it('plans the hot statements for the table as it is now, not as it was when a connection prepared them', async () => {
+    const { studyId } = await storage.createStudy({ studyName: 'plans', directions: ['minimize'] });
+    const [waiting, , running] = await storage.createTrials(studyId, [
+      { state: 'WAITING' },
+      { state: 'WAITING' },
+      {},
+    ]);
+    // The statements as the backend prepares them, with arguments of the shape it sends, on a connection
+    // of the storage's pool (its session settings).
+    const statements: Record<string, [string, string]> = {
+      claim_trials: [SQL.claimTrials, `(ARRAY[${waiting.trialId}], ARRAY['w'], ARRAY[1]::bigint[])`],
+      finish_trials: [
+        SQL.finishTrials,
+        `(ARRAY[${running.trialId}], ARRAY['COMPLETE'], ARRAY['[1]'], ARRAY[1]::bigint[])`,
+      ],
+      renew_leases: [SQL.renewLeases, `('w', ARRAY[${running.trialId}], 5)`],
+      count_study_trials: [SQL.countStudyTrials, `(${studyId})`],
+      changed_since: [SQL.changedSince, `(${studyId}, 2147483647)`],
+    };
+    const runner = storage.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      for (const [name, [text]] of Object.entries(statements))
+        await runner.query(`PREPARE ${name} AS ${text}`);
+      // More executions than Postgres makes custom plans for before it may settle on a generic one, while
+      // the table is small (a new database), each undone.
+      await runner.query('BEGIN');
+      for (let i = 0; i < 8; i++) {
+        for (const [name, [, args]] of Object.entries(statements)) {
+          await runner.query('SAVEPOINT one');
+          await runner.query(`EXECUTE ${name}${args}`);
+          await runner.query('ROLLBACK TO SAVEPOINT one');
+        }
+      }
+      await runner.query('COMMIT');
+      await storage.createTrials(
+        studyId,
+        Array.from({ length: 5000 }, () => ({ state: 'COMPLETE' as const, values: [1] })),
+      );
+      await runner.query('BEGIN');
+      const seqScans: string[] = [];
+      for (const [name, [, args]] of Object.entries(statements)) {
+        const plan = (await runner.query(`EXPLAIN (COSTS OFF) EXECUTE ${name}${args}`)) as Array<
+          Record<string, string>
+        >;
+        if (plan.some((row) => row['QUERY PLAN'].includes('Seq Scan on trials'))) seqScans.push(name);
+      }
+      await runner.query('ROLLBACK');
+      expect(seqScans).toEqual([]);
+    } finally {
+      await runner.release();
     }
   });
 });

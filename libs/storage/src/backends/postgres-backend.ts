@@ -148,7 +148,8 @@ const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
  */
 const MAX_COUNTER_ROWS = 32;
 
-const SQL = {
+/** The backend's statements (exported for the test of their plans, typeorm-storage.int-spec.ts). */
+export const SQL = {
   createStudy: `INSERT INTO studies (study_name, directions, user_attrs, system_attrs, created_at)
     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (study_name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
   deleteStudy: 'DELETE FROM studies WHERE study_id = $1 RETURNING study_id',
