@@ -4,7 +4,7 @@
  * `quadratic`), 500 trials, random and TPE, 1 and 2 workers; and the latency of one pruning decision
  * on the Redis index. Printed beside Optuna 3.1 with its Postgres RDB storage (bench/suite/reference).
  * Options: --concurrency (32 trial jobs per worker), --max-parallel (64, the studies' maxParallel),
- * --warm-up (trials of the study run before the measured one), --samplers random,tpe, --workers 1,2.
+ * --warm-up (2000, trials of a study run before the measured one), --samplers random,tpe, --workers 1,2.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,14 @@ const CONCURRENCY = args.get('concurrency') ?? '32';
  * wait in the queue for the next free slot.
  */
 const MAX_PARALLEL = Number(args.get('max-parallel') ?? 64);
-const WARM_UP = Number(args.get('warm-up') ?? 100);
+/**
+ * Trials of the study run before the measured one, so that the figure is the one of a platform that has been
+ * running: its pools open and its code compiled. V8 takes thousands of trials to optimise the hot paths (a
+ * worker's CPU per trial falls by about a third over the first few thousand, bench:platform-cpu), which a
+ * warm-up of 100 left out; Optuna's reference processes had imported everything and loaded their study
+ * before its window opened.
+ */
+const WARM_UP = Number(args.get('warm-up') ?? 2000);
 const SAMPLERS = listArg(args.get('samplers'), ['random', 'tpe'], 'sampler') as Array<'random' | 'tpe'>;
 const WORKERS = listArg(args.get('workers'), ['1', '2'], 'worker count').map(Number);
 
@@ -164,7 +171,7 @@ async function main(): Promise<void> {
     'not finished',
   ];
   console.log(
-    `\nEnd-to-end throughput: ${TRIALS} trials of (x - 2)^2, worker concurrency ${CONCURRENCY}, maxParallel ${MAX_PARALLEL}, median of ${REPS}`,
+    `\nEnd-to-end throughput: ${TRIALS} trials of (x - 2)^2 after a ${WARM_UP}-trial warm-up, worker concurrency ${CONCURRENCY}, maxParallel ${MAX_PARALLEL}, median of ${REPS}`,
   );
   console.log(renderTable(headers, rows));
   const latency: string[][] = [];
