@@ -259,19 +259,18 @@ describe('TypeOrmStorage(postgres) change cursor', () => {
 });
 
 describe('TypeOrmStorage(postgres) statement plans', () => {
-  let db: FreshDatabase;
-  let storage: TypeOrmStorage;
-
-  beforeAll(async () => {
-    db = await freshPostgresDatabase();
-    storage = (await openStorage(db.url)) as TypeOrmStorage;
-  });
-  afterAll(async () => {
-    await storage.close();
-    await db.drop();
-  });
-
   it('plans the hot statements for the table as it is now, not as it was when a connection prepared them', async () => {
+    const db = await freshPostgresDatabase();
+    const storage = (await openStorage(db.url)) as TypeOrmStorage;
+    try {
+      await expectPlansForTheTableAsItIs(storage);
+    } finally {
+      await storage.close();
+      await db.drop();
+    }
+  });
+
+  async function expectPlansForTheTableAsItIs(storage: TypeOrmStorage): Promise<void> {
     const { studyId } = await storage.createStudy({ studyName: 'plans', directions: ['minimize'] });
     const [waiting, , running] = await storage.createTrials(studyId, [
       { state: 'WAITING' },
@@ -323,5 +322,5 @@ describe('TypeOrmStorage(postgres) statement plans', () => {
     } finally {
       await runner.release();
     }
-  });
+  }
 });
