@@ -53,17 +53,67 @@ interface Sample {
   transactions: number;
 }
 
-async function sample(
-  platform: Platform,
-  admin: Client,
-  redis: Redis,
-  dbName: string,
-  backends: readonly number[],
-): Promise<Sample> {
+/**
+ * CPU seconds of the study database's server processes since `start()`. The pools open connections when
+ * they need them and close idle ones (pg's after 10 s), so the backends are listed every LIST_MS: a
+ * backend's share is its last reading less its reading at the start (0 for one that started since); one
+ * that exits between two listings loses at most LIST_MS of its CPU.
+ */
+class BackendCpu {
+  private static readonly LIST_MS = 250;
+  private readonly atStart = new Map<number, number>();
+  private readonly latest = new Map<number, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private listing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly admin: Client,
+    private readonly dbName: string,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const pid of await this.pids()) {
+      const seconds = cpuSeconds(pid);
+      this.atStart.set(pid, seconds);
+      this.latest.set(pid, seconds);
+    }
+    this.timer = setInterval(() => {
+      this.listing = this.listing.then(() => this.read()).catch(() => undefined);
+    }, BackendCpu.LIST_MS);
+  }
+
+  /** The CPU seconds since `start()`, after a last listing; stops listing. */
+  async stop(): Promise<number> {
+    if (this.timer) clearInterval(this.timer);
+    await this.listing;
+    await this.read();
+    let total = 0;
+    for (const [pid, seconds] of this.latest) total += seconds - (this.atStart.get(pid) ?? 0);
+    return total;
+  }
+
+  private async read(): Promise<void> {
+    for (const pid of await this.pids()) {
+      const seconds = cpuSeconds(pid);
+      // A backend gone since it was listed reads 0: keep its last reading.
+      if (seconds > 0 || !this.latest.has(pid))
+        this.latest.set(pid, Math.max(seconds, this.latest.get(pid) ?? 0));
+    }
+  }
+
+  private async pids(): Promise<number[]> {
+    const { rows } = await this.admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [this.dbName],
+    );
+    return rows.map((r) => r.pid);
+  }
+}
+
+async function sample(platform: Platform, admin: Client, redis: Redis, dbName: string): Promise<Sample> {
   const cpu = new Map<string, number>();
   const add = (group: string, seconds: number) => cpu.set(group, (cpu.get(group) ?? 0) + seconds);
   for (const p of platform.processes) add(p.role === 'worker' ? 'workers' : p.role, cpuSeconds(p.child.pid!));
-  for (const pid of backends) add('postgres', cpuSeconds(pid));
   for (const pid of redisServerPids()) add('redis-server', cpuSeconds(pid));
   const stats = await redis.info('commandstats');
   const byCommand = new Map(
@@ -104,20 +154,16 @@ async function main(): Promise<void> {
       const post = (name: string, nTrials: number) =>
         postThroughputStudy(platform, { name, sampler, nTrials, maxParallel });
       await waitForStudy(platform, await post('warm-up', 200), 120_000);
-      // The pools' connections are open after the warm-up: their backends are the database's sessions.
       const dbName = new URL(platform.database.url).pathname.slice(1);
-      const backends = (
-        await admin.query<{ pid: number }>(
-          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-          [dbName],
-        )
-      ).rows.map((r) => r.pid);
-      const before = await sample(platform, admin, redis, dbName, backends);
+      const backends = new BackendCpu(admin, dbName);
+      await backends.start();
+      const before = await sample(platform, admin, redis, dbName);
       const refillsBefore = await refillMetric(platform);
       const started = Date.now();
       const study = await waitForStudy(platform, await post('measured', trials), 600_000);
       const seconds = (Date.now() - started) / 1000;
-      const after = await sample(platform, admin, redis, dbName, backends);
+      const after = await sample(platform, admin, redis, dbName);
+      after.cpu.set('postgres', await backends.stop());
       const refillsAfter = await refillMetric(platform);
       const done = study.counts.COMPLETE as number;
       const rows: string[][] = [];
