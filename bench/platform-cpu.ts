@@ -93,12 +93,9 @@ class BackendCpu {
   }
 
   private async read(): Promise<void> {
-    for (const pid of await this.pids()) {
-      const seconds = cpuSeconds(pid);
-      // A backend gone since it was listed reads 0: keep its last reading.
-      if (seconds > 0 || !this.latest.has(pid))
-        this.latest.set(pid, Math.max(seconds, this.latest.get(pid) ?? 0));
-    }
+    // A backend gone since it was listed reads 0: its last reading stays.
+    for (const pid of await this.pids())
+      this.latest.set(pid, Math.max(cpuSeconds(pid), this.latest.get(pid) ?? 0));
   }
 
   private async pids(): Promise<number[]> {
