@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 import { storageEntities } from './entities';
 import { postgresMigrations } from './migrations/postgres';
+import { STATEMENTS_COUNT_FINISHES } from './migrations/postgres/1797000000000-finishes-counted-by-their-statement';
 import { sqliteMigrations } from './migrations/sqlite';
 
 export type StorageDialect = 'postgres' | 'sqlite';
@@ -55,9 +56,13 @@ export function storageDataSourceOptions(target: StorageTarget): DataSourceOptio
       // named statements (parsed once per connection) are planned for each execution: a generic plan
       // that a connection cached while the trials table was small (a new database) scanned the whole
       // table at every claim and finish for as long as the connection lived (nothing invalidates it
-      // before autovacuum analyzes the table). A pooler in transaction mode cannot carry a session
-      // setting: the statements are unnamed there, planned for each execution anyway.
-      extra: target.transactionPooling ? {} : { options: '-c jit=off -c plan_cache_mode=force_custom_plan' },
+      // before autovacuum analyzes the table). The backend's statements count the trials they finish
+      // (STATEMENTS_COUNT_FINISHES: one upsert per statement instead of the trigger's one per row). A
+      // pooler in transaction mode cannot carry a session setting: the statements are unnamed there,
+      // planned for each execution anyway, and the trigger counts.
+      extra: target.transactionPooling
+        ? {}
+        : { options: `-c jit=off -c plan_cache_mode=force_custom_plan -c ${STATEMENTS_COUNT_FINISHES}=on` },
     };
   }
   return {

@@ -75,6 +75,11 @@ describe.each([
   ['postgres', freshPostgresDatabase],
   ['sqlite', freshSqliteFile],
 ] as const)('migrations (%s)', (dialect, fresh) => {
+  const migrations = dialect === 'postgres' ? postgresMigrations : sqliteMigrations;
+  /** Reverts the migrations that follow PlatformStateInOneHome1796287280000 (the newest first). */
+  const undoDownToPlatformStateInOneHome = async (ds: DataSource) => {
+    for (let i = migrations.length - 2; i > 0; i--) await ds.undoLastMigration();
+  };
   let db: FreshDatabase;
   beforeEach(async () => {
     db = await fresh();
@@ -89,6 +94,8 @@ describe.each([
       const applied = await storage.dataSource.query(`SELECT name FROM ${MIGRATIONS_TABLE}`);
       expect(applied.map((r: { name: string }) => r.name).sort()).toEqual([
         'BigStudyReads1796900000000',
+        // Postgres only: SQLite counts finished trials with count(*), it has no counters.
+        ...(dialect === 'postgres' ? ['FinishesCountedByTheirStatement1797000000000'] : []),
         'InitialSchema1795770000000',
         'PlatformStateInOneHome1796287280000',
       ]);
@@ -107,7 +114,7 @@ describe.each([
       const applied = await (storages[0] as TypeOrmStorage).dataSource.query(
         `SELECT name FROM ${MIGRATIONS_TABLE}`,
       );
-      expect(applied).toHaveLength(3);
+      expect(applied).toHaveLength(migrations.length);
     } finally {
       await Promise.all(storages.map((s) => s.close()));
     }
@@ -117,7 +124,7 @@ describe.each([
     const ds = await new DataSource(storageDataSourceOptions(targetOf(dialect, db))).initialize();
     try {
       await runStorageMigrations(ds);
-      await ds.undoLastMigration();
+      await undoDownToPlatformStateInOneHome(ds);
       await ds.undoLastMigration();
       expect(await ds.createQueryRunner().hasColumn('studies', 'definition')).toBe(true);
       await ds.undoLastMigration();
@@ -131,7 +138,7 @@ describe.each([
   });
 
   it('move the platform state to one home: old trials read the same, and down puts the old homes back', async () => {
-    const [initial] = dialect === 'postgres' ? postgresMigrations : sqliteMigrations;
+    const [initial] = migrations;
     const old = await new DataSource({
       ...storageDataSourceOptions(targetOf(dialect, db)),
       migrations: [initial],
@@ -201,7 +208,7 @@ describe.each([
         FAIL: 1,
       });
 
-      await ds.undoLastMigration();
+      await undoDownToPlatformStateInOneHome(ds);
       await ds.undoLastMigration();
       const qr = ds.createQueryRunner();
       try {
@@ -313,7 +320,7 @@ describe('migrations (postgres) when the connection is cut', () => {
       expect(isTransientDatabaseError(error)).toBe(true);
 
       await runStorageMigrations(ds);
-      expect(await ds.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)).toHaveLength(3);
+      expect(await ds.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)).toHaveLength(postgresMigrations.length);
     },
   );
 });

@@ -13,7 +13,10 @@ import {
 import { Client } from 'pg';
 import { freshPostgresDatabase, freshSqliteFile, type FreshDatabase } from './testing/fresh-database';
 import { openStorage } from './storage-url';
-import type { TypeOrmStorage } from './typeorm-storage';
+import { DataSource } from 'typeorm';
+import { storageDataSourceOptions } from './data-source';
+import { STATEMENTS_COUNT_FINISHES } from './migrations/postgres/1797000000000-finishes-counted-by-their-statement';
+import { TypeOrmStorage } from './typeorm-storage';
 
 const x = floatDistribution(-10, 10);
 
@@ -279,5 +282,53 @@ describe('TypeOrmStorage(postgres) finished-trial counters', () => {
     expect(await storage.countTrials(studyId)).toEqual(countByState(all));
     // 64 server processes wrote: the counts folded their rows.
     expect(await rowsOf(studyId)).toBeLessThanOrEqual(32);
+  });
+
+  it("counts each finish once: the storage's statements count their own, the trigger those of other sessions", async () => {
+    const { studyId } = await storage.createStudy({ studyName: 'mixed', directions: ['minimize'] });
+    const trials = await storage.createTrials(
+      studyId,
+      Array.from({ length: 40 }, () => ({ state: 'WAITING' as const })),
+    );
+    await Promise.all(trials.slice(0, 20).map((t) => storage.claimTrial(t.trialId, 'w', 1_000)));
+    // Grouped finishes (one statement for the trials finished together), and lapsed leases ended FAIL.
+    await Promise.all(
+      trials
+        .slice(0, 10)
+        .map((t, i) =>
+          storage.finishTrial(t.trialId, i % 2 ? 'PRUNED' : 'COMPLETE', i % 2 ? null : [i], 2_000),
+        ),
+    );
+    const expired = await storage.expireLeases(studyId, 1_500, 3_000, 1, 'lapsed');
+    expect(expired.failed.map((t) => t.number)).toEqual(trials.slice(10, 20).map((t) => t.number));
+    // Sessions without the setting: a pooler in transaction mode (no startup options) and a plain client.
+    const pooled = new DataSource(
+      storageDataSourceOptions({ dialect: 'postgres', url: db.url, transactionPooling: true }),
+    );
+    await pooled.initialize();
+    const viaPooler = new TypeOrmStorage(pooled, { transactionPooling: true });
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await Promise.all(
+        trials.slice(20, 25).map(async (t) => {
+          await viaPooler.claimTrial(t.trialId, 'w', 4_000);
+          await viaPooler.finishTrial(t.trialId, 'COMPLETE', [t.number], 5_000);
+        }),
+      );
+      await client.query(`UPDATE trials SET state = 'FAIL' WHERE trial_id = ANY($1)`, [
+        trials.slice(25, 30).map((t) => t.trialId),
+      ]);
+      // The setting turns the trigger off for a session: its statements must count for themselves.
+      await client.query(`SET ${STATEMENTS_COUNT_FINISHES} = on`);
+      await client.query(`UPDATE trials SET state = 'COMPLETE' WHERE trial_id = $1`, [trials[30].trialId]);
+    } finally {
+      await client.end();
+      await viaPooler.close();
+      await pooled.destroy();
+    }
+    const all = await storage.getAllTrials(studyId);
+    expect(countByState(all)).toEqual({ WAITING: 9, RUNNING: 0, COMPLETE: 11, PRUNED: 5, FAIL: 15 });
+    expect(await storage.countTrials(studyId)).toEqual({ ...countByState(all), COMPLETE: 10 });
   });
 });

@@ -12,6 +12,7 @@ import {
   type TrialState,
 } from '@tuneforge/core';
 import { FIRST_VALUE_SQL } from '../migrations/postgres/1796900000000-big-study-reads';
+import { STATEMENTS_COUNT_FINISHES } from '../migrations/postgres/1797000000000-finishes-counted-by-their-statement';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import { isTransientDatabaseError } from '../transient-errors';
@@ -87,6 +88,20 @@ const NEXT_CURSOR = `(SELECT coalesce(min(x::text::bigint), pg_snapshot_xmax(pg_
 const STUDY_COLUMNS = 'study_id, study_name, directions, user_attrs, system_attrs, created_at';
 
 /**
+ * Counts the trials that the statement's CTE `rel` moved into a finished state (every row of `rel` left
+ * another state), one upsert per study and state on this server process's counter row, as the trigger of
+ * BigStudyReads1796900000000 would row by row; only in sessions with STATEMENTS_COUNT_FINISHES on, where
+ * that trigger leaves them to the statement (migration FinishesCountedByTheirStatement1797000000000).
+ */
+const countFinishes = (rel: string) => `counted AS (
+      INSERT INTO trial_state_counts AS c (study_id, state, shard, n)
+      SELECT ${rel}.study_id, ${rel}.state, pg_backend_pid(), count(*) FROM ${rel}
+      WHERE ${rel}.state IN ('COMPLETE', 'PRUNED', 'FAIL')
+        AND current_setting('${STATEMENTS_COUNT_FINISHES}', true) = 'on'
+      GROUP BY ${rel}.study_id, ${rel}.state
+      ON CONFLICT (study_id, state, shard) DO UPDATE SET n = c.n + EXCLUDED.n)`;
+
+/**
  * A bulk read is two statements run at once on two connections that share one snapshot (exported by
  * the first): the trial columns with their intermediate values and the reader's next cursor, and the
  * params with each distinct distribution once. Both return JSON columns built by the server (see
@@ -157,8 +172,9 @@ export const SQL = {
   getStudy: `SELECT ${STUDY_COLUMNS} FROM studies WHERE study_id = $1`,
   listStudies: `SELECT ${STUDY_COLUMNS} FROM studies ORDER BY study_id`,
   /**
-   * Finished trials from the counters the triggers keep (migration BigStudyReads1796900000000, a few rows
-   * per study), the trials in flight (WAITING, RUNNING) from ix_trials_study_state_number.
+   * Finished trials from the counters (migration BigStudyReads1796900000000, a few rows per study; kept by
+   * the statements that finish trials, see countFinishes, and by triggers for other writers), the trials in
+   * flight (WAITING, RUNNING) from ix_trials_study_state_number.
    */
   countTrials: `SELECT study_id, state, sum(n) AS n FROM trial_state_counts GROUP BY study_id, state
     UNION ALL
@@ -266,7 +282,8 @@ export const SQL = {
       SELECT * FROM unnest($1::int[], $2::varchar[], $3::text[], $4::bigint[]) AS x(trial_id, state, "values", now)),
     u AS (
       UPDATE trials t SET state = x.state, "values" = x."values", datetime_complete = x.now, version = ${XID}
-      FROM x WHERE t.trial_id = x.trial_id AND t.state = 'RUNNING' RETURNING t.*)
+      FROM x WHERE t.trial_id = x.trial_id AND t.state = 'RUNNING' RETURNING t.*),
+    ${countFinishes('u')}
     SELECT ${trialColumns('u')} FROM u`,
   renewLeases: `UPDATE trials SET heartbeat_at = $3
     WHERE trial_id = ANY($2::int[]) AND state = 'RUNNING' AND worker_id = $1 RETURNING trial_id`,
@@ -286,7 +303,8 @@ export const SQL = {
         heartbeat_at = NULL, worker_id = CASE WHEN l.again THEN NULL ELSE t.worker_id END, version = ${XID},
         system_attrs = CASE WHEN l.again THEN t.system_attrs
           ELSE (t.system_attrs::jsonb || jsonb_build_object('${FAIL_REASON_ATTR}', $5::text))::text END
-      FROM lapsed l WHERE t.trial_id = l.trial_id RETURNING t.*)
+      FROM lapsed l WHERE t.trial_id = l.trial_id RETURNING t.*),
+    ${countFinishes('u')}
     SELECT ${trialColumns('u')} FROM u ORDER BY u.number`,
   requeue: `WITH u AS (
       UPDATE trials SET state = 'WAITING', datetime_start = NULL, heartbeat_at = NULL, worker_id = NULL,
