@@ -278,7 +278,8 @@ export class StudyScheduler implements OnModuleInit {
         : this.storage
             .getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: windowSize })
             .then((page) => page.trials),
-      study.refreshTrials(),
+      // A study that keeps only its trial count (random search) takes it from the counts above.
+      study.refreshTrials(counts),
     ]);
     const priority = studyPriorityOf(definition);
     const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);

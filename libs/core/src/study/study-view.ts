@@ -26,8 +26,12 @@ export interface StudyView {
  * none, only how many there are (TrialCount).
  */
 export interface TrialCache {
-  /** Reads what changed in storage (RunningTrials reads nothing). */
-  refresh(): Promise<void>;
+  /**
+   * Reads what changed in storage (RunningTrials reads nothing). `counts`: the study's trials by state as
+   * the caller has just read them (`Storage.countTrials`), which a cache that keeps only the count
+   * (TrialCount) takes instead of reading them again; the others ignore them.
+   */
+  refresh(counts?: Readonly<Record<TrialState, number>>): Promise<void>;
   /** Replaces one trial when its newer snapshot is already at hand (e.g. the result of finishTrial). */
   put(trial: FrozenTrial): void;
   /** How many trials `getTrials()` returns, without building the list. */
@@ -179,10 +183,9 @@ export class TrialCount implements TrialCache {
     readonly studyId: number,
   ) {}
 
-  async refresh(): Promise<void> {
-    const counts = await this.storage.countTrials(this.studyId);
+  async refresh(counts?: Readonly<Record<TrialState, number>>): Promise<void> {
     let total = 0;
-    for (const n of Object.values(counts)) total += n;
+    for (const n of Object.values(counts ?? (await this.storage.countTrials(this.studyId)))) total += n;
     this.count = total;
   }
 

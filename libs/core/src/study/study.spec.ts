@@ -521,6 +521,18 @@ describe('scheduler and worker halves (platform)', () => {
     expect((await planner.createPendingTrials(1, plan, { refreshed: true }))[0].number).toBe(9);
     expect(planner.trials).toEqual([]);
     expect(reads).toBe(0);
+    // Counts the caller has just read are taken as they are (the scheduler reads them for its budget).
+    await storage.createTrial(planner.studyId, { state: 'WAITING' });
+    const counts = await storage.countTrials(planner.studyId);
+    let countReads = 0;
+    const count = storage.countTrials.bind(storage);
+    storage.countTrials = (...args) => {
+      countReads++;
+      return count(...args);
+    };
+    await planner.refreshTrials(counts);
+    expect(countReads).toBe(0);
+    expect((await planner.createPendingTrials(1, plan, { refreshed: true }))[0].number).toBe(11);
   });
 
   it('refuses to attach a trial that is not RUNNING', async () => {

@@ -301,9 +301,13 @@ export class Study {
     this.record = await this.storage.getStudy(this.record.studyId);
   }
 
-  /** Reads the trials other processes changed since the last read (not the study's attributes). */
-  async refreshTrials(): Promise<void> {
-    await this.history.refresh();
+  /**
+   * Reads the trials other processes changed since the last read (not the study's attributes). `counts`:
+   * the study's trials by state as the caller has just read them (`Storage.countTrials`), so that a study
+   * that keeps only its trial count (`keep: 'none'`) does not read them again.
+   */
+  async refreshTrials(counts?: Readonly<Record<TrialState, number>>): Promise<void> {
+    await this.history.refresh(counts);
   }
 
   /**
