@@ -15,7 +15,9 @@
  *    getAllTrials(['WAITING']) (the scheduler's reconcile), and once getAllTrials (a worker loading the
  *    study and rebuilding its pruning index when Redis lost it), with the heap it takes.
  *
- * Options: --sizes 10000,100000,1000000  --reps 50  --json <file>
+ * Options: --sizes 10000,100000,1000000  --reps 50  --json <file>  --statistics analyzed|none (analyzed: the
+ * tables are analyzed after seeding, as autovacuum leaves them on a running platform; none: autovacuum off
+ * and no ANALYZE, as a new database is for its first minute or a study that grew fast since the last one)
  * Figures are milliseconds, median and p95 of the timed calls, from the client (HTTP on loopback).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +40,12 @@ const ROOT = join(__dirname, '..');
 const args = parseArgs(process.argv.slice(2));
 const SIZES = (args.get('sizes') ?? '10000,100000,1000000').split(',').map(Number);
 const REPS = Number(args.get('reps') ?? 50);
+const STATISTICS = args.get('statistics') ?? 'analyzed';
+if (STATISTICS !== 'analyzed' && STATISTICS !== 'none') {
+  process.stderr.write(`--statistics must be analyzed or none, got ${STATISTICS}\n`);
+  process.exit(2);
+}
+const TABLES = ['trials', 'trial_params', 'trial_intermediate_values'];
 /** The offset form of a deep page reads and drops every trial before it: fewer calls. */
 const OFFSET_REPS = Math.max(3, Math.round(REPS / 10));
 const DEEP = 200;
@@ -183,6 +191,9 @@ async function main(): Promise<void> {
   try {
     storage = await openStorage(db.url);
     await pg.connect();
+    if (STATISTICS === 'none') {
+      for (const table of TABLES) await pg.query(`ALTER TABLE ${table} SET (autovacuum_enabled = off)`);
+    }
     const ids = new Map<number, number>();
     const seedSeconds = new Map<number, number>();
     for (const n of SIZES) {
@@ -202,8 +213,8 @@ async function main(): Promise<void> {
       ids.set(n, record.studyId);
       process.stderr.write(`seeded ${n} trials in ${seedSeconds.get(n)!.toFixed(1)} s\n`);
     }
-    for (const table of ['trials', 'trial_params', 'trial_intermediate_values']) {
-      await pg.query(`VACUUM ANALYZE ${table}`);
+    if (STATISTICS === 'analyzed') {
+      for (const table of TABLES) await pg.query(`VACUUM ANALYZE ${table}`);
     }
     api = await startApi(db, prefix);
     for (const n of SIZES) {
@@ -293,9 +304,15 @@ async function main(): Promise<void> {
     lines.push(`| ${label} | ${cells.join(' | ')} |`);
   }
   lines.push(`| seeding (s) | ${results.map((r) => r.seedSeconds.toFixed(0)).join(' | ')} |`);
+  lines.push('', `Statistics on the tables: ${STATISTICS}.`);
   process.stdout.write(`${lines.join('\n')}\n`);
   const json = args.get('json');
-  if (json) writeFileSync(json, JSON.stringify({ meta: runMeta(started), reps: REPS, results }, null, 2));
+  if (json) {
+    writeFileSync(
+      json,
+      JSON.stringify({ meta: runMeta(started), reps: REPS, statistics: STATISTICS, results }, null, 2),
+    );
+  }
 }
 
 main().catch((e: unknown) => {

@@ -8,7 +8,7 @@ import {
   freshSqliteFile,
   type FreshDatabase,
 } from './testing/fresh-database';
-import { SQL } from './backends/postgres-backend';
+import { bestFirstEntryQuery, SQL } from './backends/postgres-backend';
 import { TypeOrmStorage } from './typeorm-storage';
 import { openStorage } from './storage-url';
 
@@ -323,4 +323,31 @@ describe('TypeOrmStorage(postgres) statement plans', () => {
       await runner.release();
     }
   }
+
+  it('reads the best trial from the value index before Postgres has statistics on the trials table', async () => {
+    const db = await freshPostgresDatabase();
+    const storage = (await openStorage(db.url)) as TypeOrmStorage;
+    try {
+      // A new database as autovacuum leaves it for its first minute: no statistics on trials.
+      await storage.dataSource.query('ALTER TABLE trials SET (autovacuum_enabled = off)');
+      const { studyId } = await storage.createStudy({ studyName: 'best', directions: ['minimize'] });
+      const values = Array.from({ length: 3000 }, (_, i) => 2 + Math.sin(i));
+      await storage.createTrials(
+        studyId,
+        values.map((v) => ({ state: 'COMPLETE' as const, values: [v] })),
+      );
+      for (const direction of ['minimize', 'maximize'] as const) {
+        const plan = (await storage.dataSource.query(
+          `EXPLAIN (COSTS OFF) ${bestFirstEntryQuery(direction).replace('$1', String(studyId))}`,
+        )) as Array<Record<string, string>>;
+        // One index entry, not a sort of every COMPLETE trial of the study.
+        expect(plan.map((row) => row['QUERY PLAN']).filter((line) => /Sort|Seq Scan/.test(line))).toEqual([]);
+        const best = direction === 'minimize' ? Math.min(...values) : Math.max(...values);
+        expect((await storage.getBestTrial(studyId, direction))?.number).toBe(values.indexOf(best));
+      }
+    } finally {
+      await storage.close();
+      await db.drop();
+    }
+  });
 });

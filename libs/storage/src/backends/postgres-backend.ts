@@ -334,17 +334,33 @@ const FEASIBLE = `(strpos(t.system_attrs, '"${CONSTRAINTS_ATTR}"') = 0
   OR NOT EXISTS (SELECT 1 FROM jsonb_array_elements(t.system_attrs::jsonb -> '${CONSTRAINTS_ATTR}') AS c
                  WHERE jsonb_typeof(c) <> 'number' OR c::text::float8 > 0))`;
 
+/** A COMPLETE trial with a number for a value that satisfies its constraints: what `best` may return. */
+const QUALIFIES = `t.state = 'COMPLETE' AND ${V} <> 'NaN' AND ${FEASIBLE}`;
+
+/** The order of the value index walk: ascending for minimize, on -value for maximize (number breaks ties upwards). */
+const bestKey = (direction: StudyDirection) => (direction === 'minimize' ? V : `(-${V})`);
+
 /**
- * Best feasible COMPLETE trial: the first feasible entry of a value index walk (ascending for minimize,
- * on -value for maximize: number breaks ties upwards either way). NaN values are left out, as core's
- * ranking never prefers them.
+ * Best feasible COMPLETE trial: the first feasible entry of a value index walk. NaN values are left out, as
+ * core's ranking never prefers them.
  */
-const bestFeasibleQuery = (direction: StudyDirection) => {
-  const key = direction === 'minimize' ? V : `(-${V})`;
-  return `SELECT ${trialColumns('t')} FROM trials t
-    WHERE t.study_id = $1 AND t."values" IS NOT NULL AND t.state = 'COMPLETE' AND ${V} <> 'NaN' AND ${FEASIBLE}
-    ORDER BY ${key}, t.number LIMIT 1`;
-};
+const bestFeasibleQuery = (direction: StudyDirection) => `SELECT ${trialColumns('t')} FROM trials t
+    WHERE t.study_id = $1 AND t."values" IS NOT NULL AND ${QUALIFIES}
+    ORDER BY ${bestKey(direction)}, t.number LIMIT 1`;
+
+/**
+ * The first entry of the value index walk, and whether it qualifies (it does unless the study has
+ * constraints, NaN values or pruned trials with values): without a filter, the first entry is read from
+ * the index whatever the planner believes of the study's size. With one, a planner without statistics on
+ * `trials` (a new database before autovacuum has analyzed it, or a study that grew fast since) expects
+ * few rows and sorts every COMPLETE trial of the study instead: 130 ms at 100 000 trials.
+ */
+export const bestFirstEntryQuery = (
+  direction: StudyDirection,
+) => `SELECT ${trialColumns('t')}, (${QUALIFIES}) AS qualifies
+    FROM (SELECT t.trial_id FROM trials t WHERE t.study_id = $1 AND t."values" IS NOT NULL
+          ORDER BY ${bestKey(direction)}, t.number LIMIT 1) AS first
+    JOIN trials t ON t.trial_id = first.trial_id`;
 
 /**
  * One part of a page of trials, in index order (see the migration BigStudyReads1796900000000):
@@ -777,6 +793,13 @@ export class PostgresBackend implements StorageBackend {
   }
 
   async getBestFeasibleTrial(studyId: number, direction: StudyDirection) {
+    const [first] = await this.run<TrialRow & { qualifies: boolean }>(
+      `best_first_${direction}`,
+      bestFirstEntryQuery(direction),
+      [studyId],
+    );
+    if (first?.qualifies) return { studyExists: true, trial: this.frozen(first) };
+    // The best entry does not qualify (or the study has no value): walk on, filtering.
     const [row] = await this.run<TrialRow>(`best_${direction}`, bestFeasibleQuery(direction), [studyId]);
     if (row) return { studyExists: true, trial: this.frozen(row) };
     return { studyExists: await this.studyExists(studyId), trial: null };
