@@ -349,8 +349,8 @@ const bestFeasibleQuery = (direction: StudyDirection) => `SELECT ${trialColumns(
     ORDER BY ${bestKey(direction)}, t.number LIMIT 1`;
 
 /**
- * The first entry of the value index walk, and whether it qualifies (it does unless the study has
- * constraints, NaN values or pruned trials with values): without a filter, the first entry is read from
+ * The first entry of the value index walk, and whether it qualifies (it does unless that trial is
+ * infeasible, its value NaN, or it is not COMPLETE): without a filter, the first entry is read from
  * the index whatever the planner believes of the study's size. With one, a planner without statistics on
  * `trials` (a new database before autovacuum has analyzed it, or a study that grew fast since) expects
  * few rows and sorts every COMPLETE trial of the study instead: 130 ms at 100 000 trials.
