@@ -12,7 +12,10 @@ import {
   type TrialState,
 } from '@tuneforge/core';
 import { FIRST_VALUE_SQL } from '../migrations/postgres/1796900000000-big-study-reads';
-import { STATEMENTS_COUNT_FINISHES } from '../migrations/postgres/1797000000000-finishes-counted-by-their-statement';
+import {
+  FINISHED_STATES_SQL,
+  STATEMENTS_COUNT_FINISHES,
+} from '../migrations/postgres/1797000000000-finishes-counted-by-their-statement';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import { isTransientDatabaseError } from '../transient-errors';
@@ -96,7 +99,7 @@ const STUDY_COLUMNS = 'study_id, study_name, directions, user_attrs, system_attr
 const countFinishes = (rel: string) => `counted AS (
       INSERT INTO trial_state_counts AS c (study_id, state, shard, n)
       SELECT ${rel}.study_id, ${rel}.state, pg_backend_pid(), count(*) FROM ${rel}
-      WHERE ${rel}.state IN ('COMPLETE', 'PRUNED', 'FAIL')
+      WHERE ${rel}.state IN (${FINISHED_STATES_SQL})
         AND current_setting('${STATEMENTS_COUNT_FINISHES}', true) = 'on'
       GROUP BY ${rel}.study_id, ${rel}.state
       ON CONFLICT (study_id, state, shard) DO UPDATE SET n = c.n + EXCLUDED.n)`;

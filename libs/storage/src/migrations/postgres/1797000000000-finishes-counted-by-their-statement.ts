@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The states a trial ends in and keeps: those `trial_state_counts` counts. */
-const FINISHED = `'COMPLETE', 'PRUNED', 'FAIL'`;
+/** The states a trial ends in and keeps: those `trial_state_counts` counts (an SQL list). */
+export const FINISHED_STATES_SQL = `'COMPLETE', 'PRUNED', 'FAIL'`;
 
 /**
  * The session setting under which the storage's own statements count the trials they finish, one upsert
@@ -14,7 +14,7 @@ export const STATEMENTS_COUNT_FINISHES = 'tuneforge.statements_count_finishes';
 
 const finishTrigger = (when: string) =>
   `CREATE TRIGGER "tr_trials_count_finish" AFTER UPDATE OF "state" ON "trials" FOR EACH ROW
-   WHEN (NEW."state" IN (${FINISHED}) AND OLD."state" IS DISTINCT FROM NEW."state"${when})
+   WHEN (NEW."state" IN (${FINISHED_STATES_SQL}) AND OLD."state" IS DISTINCT FROM NEW."state"${when})
    EXECUTE FUNCTION "tuneforge_count_finished_trials"()`;
 
 /**
