@@ -302,4 +302,22 @@ describe('no side effects: readers read, nothing creates a folder it was not ask
     expect(r).toEqual({ code: 2, stdout: '', stderr: message.replace('CWD', cwd) });
     expect(tree(cwd)).toEqual([]);
   });
+
+  it.each([
+    [['optimize', 'BRANIN', '--n-trials', '1', '--storage', 'sqlite:s.db', '--report', 'out'], '--report'],
+    [['report', 's', '--storage', 'sqlite:s.db', '--out', 'out'], '--out'],
+  ])('%j: a folder given as the file to write is refused before anything runs, exit 2', (args, flag) => {
+    const cwd = emptyFolder(`target-folder-${args[0]}`);
+    mkdirSync(join(cwd, 'out'));
+    const r = tuneforge(
+      cwd,
+      args.map((a) => a.replace('BRANIN', join(dir, 'branin.ts'))),
+    );
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `tuneforge: ${flag}: ${join(cwd, 'out')} is a folder: give a file name, e.g. out/report.html.\n`,
+    });
+    expect(tree(cwd)).toEqual(['out']);
+  });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CliUsageError } from './cli-error';
 
 /** Commander argument parsers that turn a bad value into one clear line (exit 2). */
@@ -92,7 +92,13 @@ export function jsonObject(flag: string) {
  */
 export function fileInExistingFolder(flag: string) {
   return (raw: string): string => {
-    const problem = folderProblem(flag, dirname(resolve(raw)));
+    const target = resolve(raw);
+    if (existsSync(target) && statSync(target).isDirectory()) {
+      throw new CliUsageError(
+        `${flag}: ${target} is a folder: give a file name, e.g. ${join(raw, 'report.html')}.`,
+      );
+    }
+    const problem = folderProblem(flag, dirname(target));
     if (problem) throw new CliUsageError(problem);
     return raw;
   };

@@ -1,8 +1,8 @@
 import { createStudy, floatDistribution } from '@tuneforge/core';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeStudyReport } from './write-study-report';
+import { ReportNotWrittenError, writeStudyReport } from './write-study-report';
 
 describe('writeStudyReport', () => {
   let dir: string;
@@ -32,6 +32,19 @@ describe('writeStudyReport', () => {
     expect(html).toContain('2025-06-01T00:00:00.000Z');
     expect(html).toContain('<td>3</td>'); // trial 3's x and the best value 0 are in the table
     expect(readdirSync(join(dir, 'nested'))).toEqual(['report.html']); // no partial file left behind
+  });
+
+  it('says which file it could not write, and leaves no partial file', async () => {
+    const study = await createStudy({ studyName: 'blocked' });
+    await study.addTrial({ value: 1, params: { x: 1 }, distributions: { x: floatDistribution(0, 2) } });
+    // A folder where the report should go: the rename over it fails after the HTML is written.
+    const target = join(dir, 'taken');
+    mkdirSync(join(target, 'inside'), { recursive: true });
+    const written = writeStudyReport(study, target);
+    await expect(written).rejects.toThrow(ReportNotWrittenError);
+    await expect(written).rejects.toThrow(`cannot write the report to ${target}: `);
+    expect(readdirSync(dir).sort()).toEqual(['taken']);
+    expect(readdirSync(target)).toEqual(['inside']);
   });
 
   it('writes the same file twice for the same trials and time', async () => {

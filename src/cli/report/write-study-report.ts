@@ -1,5 +1,5 @@
 import type { Study } from '@tuneforge/core';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadReportAssets } from './report-assets';
 import { buildReportModel } from './report-model';
@@ -17,6 +17,16 @@ export interface WrittenReport {
   readonly path: string;
   readonly bytes: number;
   readonly trials: number;
+}
+
+/** The report's file could not be written (the CLI prints the message, exit code 1). */
+export class ReportNotWrittenError extends Error {
+  readonly exitCode = 1;
+
+  constructor(target: string, cause: Error) {
+    super(`cannot write the report to ${target}: ${cause.message}`, { cause });
+    this.name = 'ReportNotWrittenError';
+  }
 }
 
 /**
@@ -44,7 +54,13 @@ export async function writeStudyReport(
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.${process.pid}.partial`;
-  writeFileSync(partial, html, 'utf8');
-  renameSync(partial, target);
+  try {
+    writeFileSync(partial, html, 'utf8');
+    renameSync(partial, target);
+  } catch (e) {
+    // A target that cannot be replaced (a folder, no permission) keeps what it was, and no half report stays.
+    rmSync(partial, { force: true });
+    throw new ReportNotWrittenError(target, e as Error);
+  }
   return { path: target, bytes: Buffer.byteLength(html), trials: trials.length };
 }
