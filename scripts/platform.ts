@@ -16,7 +16,14 @@ import { parseArgs } from 'node:util';
 import { ensureDashboardBuilt, viteBuild } from './lib/dashboard-build';
 import { ProcessGroup, type ChildSpec } from './lib/process-group';
 import { readyBanner } from './lib/ready-banner';
-import { checkRedis, ensureDatabase, redactUrl, ServiceError, waitForHealth } from './lib/services';
+import {
+  checkPortFree,
+  checkRedis,
+  ensureDatabase,
+  redactUrl,
+  ServiceError,
+  waitForHealth,
+} from './lib/services';
 
 const ROOT = join(__dirname, '..');
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tuneforge';
@@ -124,6 +131,9 @@ async function main(): Promise<void> {
   });
   const say = (line: string) => group.announce(line);
 
+  // First, so that nothing is created for a launch that cannot serve. Where the API will listen (its own
+  // default: loopback unless a token is set).
+  await checkPortFree(env.HOST ?? (env.TUNEFORGE_API_TOKEN ? '0.0.0.0' : '127.0.0.1'), options.port);
   if (await ensureDatabase(env.DATABASE_URL!)) say(`created the database of ${redactUrl(env.DATABASE_URL!)}`);
   // On a Redis Cluster (REDIS_CLUSTER_NODES) the roles reach its seed nodes, REDIS_URL giving only the
   // credentials and TLS: the first seed node is the one checked.

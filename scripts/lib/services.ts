@@ -1,7 +1,9 @@
 /**
  * The launcher's checks of what the platform needs before any role starts: the Postgres database (created
- * when missing) and Redis, each failing with one line that says what to do; then the API's /health.
+ * when missing), Redis and the API's port, each failing with one line that says what to do; then the API's
+ * /health.
  */
+import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
@@ -100,6 +102,26 @@ export async function checkRedis(redisUrl: string, setting = 'REDIS_URL'): Promi
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Refuses a port that another process listens on at `host`: that process (another platform, say) would
+ * answer the health check, and the launcher would say ready for an API that then fails to start. Other
+ * errors (an address that is not this machine's) are left to the API, which says them when it starts.
+ */
+export async function checkPortFree(host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE') return resolve();
+      reject(
+        new ServiceError(
+          `port ${port} of ${host} is in use (another platform?): stop what listens there, or start with --port P`,
+        ),
+      );
+    });
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /**
