@@ -9,7 +9,8 @@ Parameters arrive as JSON in TUNEFORGE_PARAMS (also in the file named by TUNEFOR
     {"lr": 0.05, "l2": 1e-4, "batch_size": 16, "epochs": 20}
 Run by hand without them, it uses those defaults.
 
-    tuneforge optimize --command "python3 examples/python/train.py" --space examples/python/space.json
+    npx tuneforge optimize --command "python3 examples/python/train.py" --space examples/python/space.json \
+        --n-trials 30 --pruner median
 """
 import json
 import math

@@ -5,7 +5,7 @@
 # numbers out of the JSON and never evaluates it. Intermediate values and the result go to stdout in the
 # Tuneforge line protocol; anything else printed is just the log.
 #
-#   tuneforge optimize --command "sh examples/shell/quadratic.sh" --space examples/shell/space.json
+#   npx tuneforge optimize --command "sh examples/shell/quadratic.sh" --space examples/shell/space.json --n-trials 30
 set -eu
 
 # The number after "name": in the flat JSON object (no jq needed for numeric parameters).
