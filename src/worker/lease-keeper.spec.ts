@@ -58,6 +58,24 @@ describe('LeaseKeeper', () => {
     keeper.stop();
   });
 
+  it('reports no loss for a trial whose run ended and whose result is being committed', async () => {
+    const storage = new InMemoryStorage();
+    const { trialId } = await runningTrial(storage, 'w1');
+    const lost: number[] = [];
+    const keeper = new LeaseKeeper(storage, 'w1', 60_000, 60_000, (id) => lost.push(id));
+    const signal = keeper.hold(trialId);
+    try {
+      keeper.settle(trialId);
+      // The finish commits before the renewal round that still holds the trial's id.
+      await storage.finishTrial(trialId, 'COMPLETE', [1], Date.now());
+      await keeper.renew();
+      expect(signal.aborted).toBe(false);
+      expect(lost).toEqual([]);
+    } finally {
+      keeper.stop();
+    }
+  });
+
   it('keeps its runs through a short outage and stops them once it could not renew for the fence time', async () => {
     const memory = new InMemoryStorage();
     const { trialId } = await runningTrial(memory, 'w1');

@@ -18,6 +18,8 @@ export class WorkerStopping extends Error {
 
 interface Held {
   controller: AbortController;
+  /** The run has ended and its result is on its way to the database (see `settle`). */
+  settling: boolean;
 }
 
 /**
@@ -49,9 +51,19 @@ export class LeaseKeeper {
     // Claimed while the worker stops: the run is stopped before it starts, and handed back.
     if (this.stopping) controller.abort(this.stopping);
     if (this.held.size === 0) this.lastRenewal = Date.now();
-    this.held.set(trialId, { controller });
+    this.held.set(trialId, { controller, settling: false });
     this.timer ??= setInterval(() => void this.renew(), this.renewEveryMs);
     return controller.signal;
+  }
+
+  /**
+   * The trial's run has ended and its result is being committed: its lease is still renewed, but a renewal
+   * that misses it is not a loss to report — the commit landed first (the trial is no longer RUNNING), or
+   * the scheduler took the trial back, which the commit finds out and the runner says.
+   */
+  settle(trialId: number): void {
+    const entry = this.held.get(trialId);
+    if (entry) entry.settling = true;
   }
 
   holds(trialId: number): boolean {
@@ -107,7 +119,7 @@ export class LeaseKeeper {
 
   private lose(trialId: number, why: LeaseLoss): void {
     const entry = this.held.get(trialId)!;
-    if (entry.controller.signal.aborted) return;
+    if (entry.settling || entry.controller.signal.aborted) return;
     // Discarded: the sandbox kills the run's processes at once (no shutdown grace).
     entry.controller.abort(new RunDiscarded(why));
     this.onLoss(trialId, why);

@@ -208,6 +208,8 @@ export class TrialRunner {
           ? 'PRUNED'
           : { failed: error instanceof Error ? error.message : String(error) };
     }
+    // From here the commit below decides whether the lease still held: a renewal racing it is no loss.
+    this.leases.settle(trial.trialId);
     // The lease was lost (the trial is the scheduler's to run again or fail), or the run was stopped
     // because it could not be renewed: nothing of this run is kept.
     const stopped = signal.aborted && signal.reason instanceof RunDiscarded ? signal.reason : null;
