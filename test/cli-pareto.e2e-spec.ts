@@ -220,7 +220,7 @@ describe('tuneforge best-trials and studies (multi-objective)', () => {
   it('names a study that does not exist (exit 1)', () => {
     expect(tuneforge(['best-trials', 'nope', '--storage', storage])).toMatchObject({
       code: 1,
-      stderr: "tuneforge: No study named 'nope'.\n",
+      stderr: `tuneforge: No study named 'nope'. \`tuneforge studies --storage ${storage}\` lists the studies there.\n`,
     });
   });
 });

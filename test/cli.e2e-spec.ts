@@ -43,6 +43,26 @@ describe('tuneforge CLI', () => {
     ],
     [['optimize', '--builtin', 'moon', '--n-trials', '3'], /--builtin must be one of sphere5, .*got 'moon'/],
     [['optimize', '--command', 'python3 x.py', '--n-trials', '3'], /--command needs --space/],
+    [
+      ['optimize', QUADRATIC, '--n-trials', '3', '--space', '[{"name":"x","type":"float","low":0,"high":1}]'],
+      'tuneforge: --space is the search space of --command; a module file defines its own: leave --space out.',
+    ],
+    [
+      [
+        'optimize',
+        '--command',
+        'python3 x.py',
+        '--space',
+        '[{"name":"x","type":"float","low":0,"high":1,"log":true}]',
+        '--n-trials',
+        '3',
+      ],
+      "tuneforge: --space: parameter 'x', field 'low': must be > 0 with log: true, got low=0",
+    ],
+    [
+      ['optimize', QUADRATIC, '--n-trials', '3', '--storage', `sqlite:${join(__dirname, 'fixtures')}`],
+      `tuneforge: --storage: ${join(__dirname, 'fixtures')} is a folder: name the database file, e.g. sqlite:${join(__dirname, 'fixtures', 'study.db')}.`,
+    ],
     [['optimize', QUADRATIC, '--n-trials', '3', '--storage', 'mysql://x'], /mysql/],
     [['frobnicate'], "tuneforge: unknown command 'frobnicate'"],
     [
@@ -123,7 +143,7 @@ describe('tuneforge CLI', () => {
     expect(tuneforge(['delete-study', 'demo', '--storage', storage]).stdout).toMatch(/Deleted study 'demo'/);
     expect(tuneforge(['best-trial', 'demo', '--storage', storage])).toMatchObject({
       code: 1,
-      stderr: "tuneforge: No study named 'demo'.\n",
+      stderr: `tuneforge: No study named 'demo'. \`tuneforge studies --storage ${storage}\` lists the studies there.\n`,
     });
   });
 

@@ -3,10 +3,12 @@
  * model chosen, and an MLP has one `units_l<i>` per layer. The loss is a synthetic learning curve (no data
  * needed) reported step by step, so that a pruner can stop weak trials early.
  *
- *   tuneforge optimize examples/conditional/conditional-objective.ts --n-trials 50 --seed 7
+ *   npx tuneforge optimize examples/conditional/conditional-objective.ts --n-trials 50 --seed 7
  *
- * Run as a module objective it executes in a child process; `trial.suggest*`, `report`, `shouldPrune` and
- * `setUserAttr` travel to the study over IPC, and the same seed gives the same trials as in-process.
+ * It runs in the CLI's process; with `--sandbox` each trial runs in a child process instead, where
+ * `trial.suggest*`, `report`, `shouldPrune` and `setUserAttr` travel to the study over IPC, and the same
+ * seed gives the same trials either way. On the platform it is the `conditional` entry of
+ * examples/objectives (a worker runs it in its sandbox).
  */
 import { TrialPruned, type Trial } from '@tuneforge/core';
 

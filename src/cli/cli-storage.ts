@@ -1,5 +1,8 @@
-import type { Storage } from '@tuneforge/core';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { StudyNotFoundError, type Storage } from '@tuneforge/core';
 import {
+  maskPassword,
   openStorage,
   parseStorageUrl,
   StorageConnectionError,
@@ -16,11 +19,17 @@ import { folderProblem } from './parse-options';
  * (exit 1). Each gets one line.
  */
 export async function openCliStorage(url: string, access: StorageAccess): Promise<Storage> {
+  let location;
   try {
-    parseStorageUrl(url);
+    location = parseStorageUrl(url);
   } catch (e) {
     if (e instanceof StorageConnectionError) throw new CliUsageError(`--storage: ${e.message}`);
     throw e;
+  }
+  if (location.kind === 'sqlite' && isFolder(location.path)) {
+    throw new CliUsageError(
+      `--storage: ${resolve(location.path)} is a folder: name the database file, e.g. sqlite:${join(location.path, 'study.db')}.`,
+    );
   }
   try {
     return await openStorage(url, { access });
@@ -28,6 +37,10 @@ export async function openCliStorage(url: string, access: StorageAccess): Promis
     if (e instanceof StorageNotFoundError) throw new CliUsageError(notFoundMessage(e));
     throw e;
   }
+}
+
+function isFolder(path: string): boolean {
+  return path !== ':memory:' && existsSync(path) && statSync(path).isDirectory();
 }
 
 function notFoundMessage(e: StorageNotFoundError): string {
@@ -53,5 +66,19 @@ export function describeStorage(storage: Storage): string {
         : `in the SQLite file ${location.path}`;
     case 'postgres':
       return `in the PostgreSQL database ${storage.url}`;
+  }
+}
+
+/**
+ * `use` with a study of `url`: a study name that is not there says where to look (exit 1, as before).
+ */
+export async function namingStoredStudies<T>(url: string, use: () => Promise<T>): Promise<T> {
+  try {
+    return await use();
+  } catch (e) {
+    if (!(e instanceof StudyNotFoundError)) throw e;
+    throw new StudyNotFoundError(
+      `${e.message} \`tuneforge studies --storage ${maskPassword(url)}\` lists the studies there.`,
+    );
   }
 }

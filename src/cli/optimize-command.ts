@@ -152,6 +152,11 @@ function resolveObjective(
         : `Give one objective, not ${given.join(' and ')}.`,
     );
   }
+  if (flags.space !== undefined && flags.command === undefined) {
+    throw new CliUsageError(
+      `--space is the search space of --command; ${flags.builtin !== undefined ? '--builtin' : 'a module file'} defines its own: leave --space out.`,
+    );
+  }
   const pruning = flags.pruner !== 'none';
   if (flags.builtin !== undefined) {
     if (!(flags.builtin in BUILTIN_PROBLEMS)) {
@@ -164,7 +169,15 @@ function resolveObjective(
   if (flags.command !== undefined) {
     if (!flags.space)
       throw new CliUsageError('--command needs --space <file.json>: the parameters to give the program.');
-    const space = parseSearchSpace(flags.space);
+    let space;
+    try {
+      space = parseSearchSpace(flags.space);
+    } catch (e) {
+      // The file's fields are the caller's to fix, as a flag is: one line, exit 2.
+      if (e instanceof InvalidArgumentError)
+        throw new CliUsageError(`--space: ${e.message.replace(/^search space: /, '')}`);
+      throw e;
+    }
     const argv = parseCommandLine(flags.command);
     let objective: Objective | null = null;
     // The study name is known once the study exists: build the runner on first use.

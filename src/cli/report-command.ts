@@ -1,6 +1,6 @@
 import { loadStudy } from '@tuneforge/core';
 import type { Command } from 'commander';
-import { openCliStorage } from './cli-storage';
+import { namingStoredStudies, openCliStorage } from './cli-storage';
 import { fileInExistingFolder, nonNegativeInt } from './parse-options';
 import { writeStudyReport } from './report';
 
@@ -33,7 +33,7 @@ export function registerReportCommand(program: Command): void {
     .action(async (name: string, flags: ReportFlags) => {
       const storage = await openCliStorage(flags.storage, 'read-only');
       try {
-        const study = await loadStudy({ studyName: name, storage });
+        const study = await namingStoredStudies(flags.storage, () => loadStudy({ studyName: name, storage }));
         const written = await writeStudyReport(study, flags.out ?? defaultReportPath(name), {
           importanceSeed: flags.seed,
         });

@@ -10,7 +10,7 @@ import {
 import type { StorageAccess } from '@tuneforge/storage';
 import type { Command } from 'commander';
 import { CliUsageError } from './cli-error';
-import { openCliStorage } from './cli-storage';
+import { namingStoredStudies, openCliStorage } from './cli-storage';
 import { numberList, oneOf } from './parse-options';
 
 const STORAGE_FLAG = ['--storage <url>', 'memory:, sqlite:<file> or postgres://user@host:port/db'] as const;
@@ -26,7 +26,7 @@ async function withStorage<T>(
 ): Promise<T> {
   const storage = await openCliStorage(url, access);
   try {
-    return await use(storage);
+    return await namingStoredStudies(url, () => use(storage));
   } finally {
     await storage.close();
   }
