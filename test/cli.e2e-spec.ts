@@ -44,6 +44,18 @@ describe('tuneforge CLI', () => {
     [['optimize', '--builtin', 'moon', '--n-trials', '3'], /--builtin must be one of sphere5, .*got 'moon'/],
     [['optimize', '--command', 'python3 x.py', '--n-trials', '3'], /--command needs --space/],
     [
+      [
+        'optimize',
+        '--command',
+        'python3 nothere.py',
+        '--space',
+        '[{"name":"x","type":"float","low":0,"high":1}]',
+        '--n-trials',
+        '3',
+      ],
+      `tuneforge: --command: nothere.py does not exist in ${ROOT} (scripts are found from the folder tuneforge runs in).`,
+    ],
+    [
       ['optimize', QUADRATIC, '--n-trials', '3', '--space', '[{"name":"x","type":"float","low":0,"high":1}]'],
       'tuneforge: --space is the search space of --command; a module file defines its own: leave --space out.',
     ],

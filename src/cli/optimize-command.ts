@@ -24,8 +24,8 @@ import {
   ObjectiveFailedError,
   parseCommandLine,
 } from '@tuneforge/sandbox';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliUsageError } from './cli-error';
 import { describeStorage, openCliStorage } from './cli-storage';
@@ -179,6 +179,7 @@ function resolveObjective(
       throw e;
     }
     const argv = parseCommandLine(flags.command);
+    checkScriptExists(argv);
     let objective: Objective | null = null;
     // The study name is known once the study exists: build the runner on first use.
     return {
@@ -206,6 +207,23 @@ function resolveObjective(
     };
   }
   return loadObjectiveModule(file!);
+}
+
+/** Programs whose first argument, unless it is an option, is the script they run. */
+const INTERPRETER = /^(python[\d.]*|node|tsx|sh|bash|zsh|Rscript|ruby|perl|julia)$/;
+
+/**
+ * `--command "python3 tarin.py"`: each trial runs in a fresh temporary folder, where a mistyped script was
+ * reported by every trial with the temporary folder's path. An interpreter's script is looked up here first.
+ */
+function checkScriptExists(argv: readonly string[]): void {
+  const [program, script] = argv;
+  if (!program || !script || script.startsWith('-') || !INTERPRETER.test(basename(program))) return;
+  if (!existsSync(resolve(script))) {
+    throw new CliUsageError(
+      `--command: ${script} does not exist in ${process.cwd()} (scripts are found from the folder tuneforge runs in).`,
+    );
+  }
 }
 
 /**
