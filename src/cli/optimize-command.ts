@@ -213,8 +213,8 @@ function resolveObjective(
 const INTERPRETER = /^(python[\d.]*|node|tsx|sh|bash|zsh|Rscript|ruby|perl|julia)$/;
 
 /**
- * `--command "python3 tarin.py"`: each trial runs in a fresh temporary folder, where a mistyped script was
- * reported by every trial with the temporary folder's path. An interpreter's script is looked up here first.
+ * A mistyped script (`--command "python3 trian.py"`) was reported by every trial, with the path of the trial's
+ * temporary folder (each runs in a fresh one): an interpreter's script is looked up here, before any trial.
  */
 function checkScriptExists(argv: readonly string[]): void {
   const [program, script] = argv;
