@@ -85,6 +85,11 @@ describe('client leases', () => {
     expect(freedAfter).toBeLessThan(12_000);
     expect(failed.state).toBe('FAIL');
     expect(failed.failReason).toMatch(/retry\.maxRetries = 1/);
+    // The second client comes back after the scheduler failed its trial: it lost its lease, it does not
+    // tell a second time.
+    const afterFail = await post('/studies/lapse/trials/0/tell', { token: second.lease.token, value: 1 });
+    expect(afterFail.status).toBe(409);
+    expect(afterFail.body.reason).toBe('lease-lost');
     expect((await waitForStudy(platform, 'lapse')).state).toBe('COMPLETED');
   });
 

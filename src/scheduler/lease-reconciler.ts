@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Storage, StudySummary } from '@tuneforge/core';
-import { readStudyDefinition, retryPolicyOf } from '@tuneforge/platform';
+import { LAPSED_LEASE_FAILURE, readStudyDefinition, retryPolicyOf } from '@tuneforge/platform';
 import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
 
 /** What one reconciliation of a study did. */
@@ -53,7 +53,7 @@ export class LeaseReconciler {
     const { maxRetries } = retryPolicyOf(definition, this.defaultMaxRetries);
     const now = this.clock();
     const lapsedBefore = now - this.leaseMs;
-    const reason = `its worker or client stopped renewing the trial's lease (a worker's lasts ${this.leaseMs / 1000} s, a client's the leaseSeconds it asked for) ${maxRetries + 1} time(s); no retry left (retry.maxRetries = ${maxRetries})`;
+    const reason = `${LAPSED_LEASE_FAILURE} (a worker's lasts ${this.leaseMs / 1000} s, a client's the leaseSeconds it asked for) ${maxRetries + 1} time(s); no retry left (retry.maxRetries = ${maxRetries})`;
     const { requeued, failed } = await this.storage.expireLeases(
       study.studyId,
       lapsedBefore,

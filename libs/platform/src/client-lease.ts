@@ -20,6 +20,17 @@ export interface ClientLease {
   readonly seconds: number;
 }
 
+/** How the fail reason begins of a trial the scheduler failed because its lease lapsed with no retry left. */
+export const LAPSED_LEASE_FAILURE = "its worker or client stopped renewing the trial's lease";
+
+/**
+ * Whether a trial ended FAIL because its lease lapsed (the scheduler's doing, not a tell): a client that
+ * tells it afterwards lost its lease, it did not tell twice.
+ */
+export function failedForLapsedLease(state: string, failReason: unknown): boolean {
+  return state === 'FAIL' && typeof failReason === 'string' && failReason.startsWith(LAPSED_LEASE_FAILURE);
+}
+
 const HOLDER = /^client:(.*):([0-9]+)s:([0-9a-f]{32})$/;
 
 function digest(token: string): string {

@@ -3,6 +3,7 @@ import {
   ATTEMPT_ATTR,
   CONSTRAINTS_ATTR,
   contains,
+  FAIL_REASON_ATTR,
   FIXED_PARAMS_ATTR,
   toInternal,
   type CategoricalChoice,
@@ -29,6 +30,7 @@ import {
   CLIENT_LEASE_SECONDS,
   clientLeaseOf,
   clientRenewalTime,
+  failedForLapsedLease,
   newClientLease,
   readStudyDefinition,
   RedisKeys,
@@ -251,9 +253,17 @@ export class AskTellService {
     return toTrialResponse(finished);
   }
 
-  /** The same tell again answers the trial as it ended; anything else is a conflict. */
+  /**
+   * The same tell again answers the trial as it ended; anything else is a conflict. A trial the scheduler
+   * failed for its lapsed lease keeps the client as its last holder: that client lost the lease.
+   */
   private toldAgain(trial: FrozenTrial, token: string, result: TellResult): TrialResponse {
-    if (!clientLeaseOf(trial.systemAttrs[WORKER_ATTR], token)) throw leaseLost(trial.number);
+    if (
+      !clientLeaseOf(trial.systemAttrs[WORKER_ATTR], token) ||
+      failedForLapsedLease(trial.state, trial.systemAttrs[FAIL_REASON_ATTR])
+    ) {
+      throw leaseLost(trial.number);
+    }
     const state = typeof result === 'string' ? result : 'COMPLETE';
     const values = typeof result === 'number' ? [result] : typeof result === 'string' ? null : result;
     const same =
