@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import {
   Module,
   type DynamicModule,
@@ -92,7 +93,10 @@ export async function startPlatform(config: PlatformConfig): Promise<INestApplic
     app.enableShutdownHooks();
     app.get(PlatformShutdown).exitProcessWhenRedisIsGone();
     await app.listen(config.port, config.host);
-    const url = await app.getUrl();
+    // The address it listens on, as configured: Nest's getUrl() shows 0.0.0.0 as 127.0.0.1, which hid
+    // that an API with a token listens on every interface.
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.log(
       `${config.role === 'all' ? 'api + scheduler + worker' : 'api'} listening on ${url} (docs at /docs, queues at /admin/queues)`,
     );
