@@ -62,6 +62,14 @@ describe('checkStudyDefinition', () => {
       },
     );
 
+    it('refuses a search space beside a built-in problem, which suggests its own parameters', () => {
+      const e = refusal(definition({ searchSpace: [{ name: 'x', type: 'float', low: 1, high: 10 }] }));
+      expect(e.field).toBe('searchSpace');
+      expect(e.message).toBe(
+        "searchSpace: the built-in problem 'sphere5' defines its own parameters; leave searchSpace out",
+      );
+    });
+
     it('names directions, not the pruner, when a pruner is set too', () => {
       const e = refusal(definition({ directions: ['minimize', 'minimize'], pruner: { type: 'median' } }));
       expect(e.field).toBe('directions');

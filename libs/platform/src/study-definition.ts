@@ -194,6 +194,13 @@ function checkObjective(
         `unknown problem '${o.name}'; one of ${catalog.builtinNames.join(', ')}`,
       );
     }
+    // It would be stored and never used: the problem suggests its own parameters.
+    if (space !== null) {
+      throw new InvalidStudyDefinitionError(
+        'searchSpace',
+        `the built-in problem '${o.name}' defines its own parameters; leave searchSpace out`,
+      );
+    }
     // Otherwise every trial would fail ("returned 1 value(s) but the study has 2").
     if (def.directions.length !== BUILTIN_OBJECTIVE_VALUES) {
       throw new InvalidStudyDefinitionError(
