@@ -10,6 +10,7 @@
  * Each log line is prefixed with its process's name. Ctrl-C or SIGTERM stops every process (SIGTERM, then
  * SIGKILL after a grace period); if one process dies, the others are stopped and the launcher exits 1.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,8 @@ import {
 
 const ROOT = join(__dirname, '..');
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tuneforge';
+/** How often the launcher looks whether the process that started it is still there. */
+const PARENT_CHECK_MS = 1000;
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** How long a role may take to shut down gracefully (a worker hands back its trials) before SIGKILL. */
 const GRACE_MS = 10_000;
@@ -107,6 +110,25 @@ function seedNodeUrl(redisUrl: string, clusterNodes: string): string {
   return url.toString();
 }
 
+/** The parent of `pid` (from /proc), or null where there is no /proc or no such process. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** This process's parent and that parent's own parent (null where /proc cannot say). */
+function startingProcesses(): [number, number | null] {
+  return [process.ppid, parentOf(process.ppid)];
+}
+
+function sameStarters([parent, grandparent]: [number, number | null]): boolean {
+  return process.ppid === parent && (grandparent === null || parentOf(parent) === grandparent);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const env: NodeJS.ProcessEnv = {
@@ -172,6 +194,15 @@ async function main(): Promise<void> {
       void stopAll(0);
     });
   }
+  // `kill <pid of npm>` ends npm without passing the signal on, and leaves the launcher (under tsx's
+  // wrapper process) and every role running, the port taken. Once the processes that started it are gone
+  // (its parent, or its parent's parent, reparented), it stops them as for SIGTERM.
+  const starters = startingProcesses();
+  setInterval(() => {
+    if (shutdown || sameStarters(starters)) return;
+    say('the process that started the launcher is gone (npm killed?): stopping every process');
+    void stopAll(0);
+  }, PARENT_CHECK_MS).unref();
 
   const prefix = env.TUNEFORGE_QUEUE_PREFIX || 'tuneforge';
   say(
