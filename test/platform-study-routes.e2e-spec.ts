@@ -323,4 +323,26 @@ describe('study routes: lifecycle and enqueued parameters', () => {
     expect((await platform.request(`/studies/${id}`)).body.state).toBe('COMPLETED');
     expect(await trialsOf(id)).toEqual(before);
   });
+
+  it('refuses a query parameter that a read route does not take, naming it, instead of ignoring it', async () => {
+    const id = ids.roundtrip;
+    for (const [path, name] of [
+      ['/studies?state=RUNNING', 'state'],
+      [`/studies/${id}?verbose=1`, 'verbose'],
+      [`/studies/${id}/trials.csv?limit=5`, 'limit'],
+      [`/studies/${id}/trials/0?fields=params`, 'fields'],
+      ['/pools?queue=x', 'queue'],
+    ]) {
+      const res = await platform.request(path);
+      expect([path, res.status, res.body.errors]).toEqual([
+        path,
+        400,
+        [{ field: name, messages: [`property ${name} should not exist`] }],
+      ]);
+    }
+    // Without one, each answers.
+    for (const path of ['/studies', `/studies/${id}`, `/studies/${id}/trials/0`, '/pools']) {
+      expect([path, (await platform.request(path)).status]).toEqual([path, 200]);
+    }
+  });
 });

@@ -1,5 +1,6 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NoQuery } from '../common/no-query';
 import { TokenGuard } from '../common/token.guard';
 import { PoolsService } from './pools.service';
 
@@ -19,7 +20,7 @@ export class PoolsController {
     description:
       '{ workers: [{ workerId, resources, concurrency, running, queues, announcedAt }], pools: [{ queue, requirement, workers, waitingTrials, queuedJobs, activeJobs, reason }] }',
   })
-  list() {
+  list(@Query() _query: NoQuery) {
     return this.pools.list();
   }
 }

@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { NoQuery } from '../common/no-query';
 import { StudyRefParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { CreateStudyDto } from './dto/create-study.dto';
@@ -38,12 +39,12 @@ export class StudiesController {
   }
 
   @Get()
-  list() {
+  list(@Query() _query: NoQuery) {
     return this.studies.list();
   }
 
   @Get(':id')
-  get(@StudyRefParam() id: StudyRef) {
+  get(@StudyRefParam() id: StudyRef, @Query() _query: NoQuery) {
     return this.pools.withWaitingReason(this.studies.get(id));
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { NoQuery } from '../common/no-query';
 import { StudyRefParam, TrialNumberParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { EnqueueTrialDto } from './dto/enqueue-trial.dto';
@@ -15,7 +16,7 @@ export class TrialsController {
 
   @Get('trials.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  csv(@StudyRefParam() id: StudyRef) {
+  csv(@StudyRefParam() id: StudyRef, @Query() _query: NoQuery) {
     return this.trials.csv(id);
   }
 
@@ -25,7 +26,7 @@ export class TrialsController {
   }
 
   @Get('trials/:number')
-  get(@StudyRefParam() id: StudyRef, @TrialNumberParam() number: number) {
+  get(@StudyRefParam() id: StudyRef, @TrialNumberParam() number: number, @Query() _query: NoQuery) {
     return this.trials.get(id, number);
   }
 
