@@ -56,13 +56,22 @@ export function QueryInt(options: { min: number; max: number; default?: number; 
   );
 }
 
-/** class-validator's nested errors flattened to `{ field: 'searchSpace.0.low', messages }`. */
+/**
+ * class-validator's nested errors flattened to `{ field: 'searchSpace.0.low', messages }`. A required field
+ * that is missing fails every rule of the field ("must be shorter than 128 characters", …): it gets one
+ * message, that it is required.
+ */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     // An empty key (`{"": 1}`, `?=1`) is shown as "" so that every field has a name.
     const property = e.property === '' ? '""' : e.property;
     const field = parent ? `${parent}.${property}` : property;
-    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    const messages = e.constraints
+      ? e.value === undefined
+        ? [`${property} is required`]
+        : Object.values(e.constraints)
+      : null;
+    const own = messages ? [{ field, messages }] : [];
     return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }
