@@ -122,10 +122,21 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
     expect(open.status).toBe(401);
     const board = await fetch(`${platform.url}/admin/queues/api/queues`);
     expect(board.status).toBe(401);
+    expect(((await board.json()) as { message: string }).message).toBe(
+      'Bull Board needs the API token: send Authorization: Bearer <TUNEFORGE_API_TOKEN>, or sign in with any user name and the token as the password.',
+    );
     const withToken = await fetch(`${platform.url}/admin/queues/api/queues`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(withToken.status).toBe(200);
+    // The scheme is case-insensitive (RFC 7235), for the API as for Bull Board.
+    const lowerCase = { headers: { authorization: `bearer ${TOKEN}` } };
+    expect((await fetch(`${platform.url}/admin/queues/api/queues`, lowerCase)).status).toBe(200);
+    const stopUnknown = await fetch(`${platform.url}/studies/no-such-study/stop`, {
+      method: 'POST',
+      ...lowerCase,
+    });
+    expect(stopUnknown.status).toBe(404);
     const names = ((await withToken.json()) as { queues: Array<{ name: string }> }).queues
       .map((q) => q.name)
       .sort();

@@ -10,7 +10,7 @@ export function boardAuth(token: string | null) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (token === null) return next();
     const header = req.headers.authorization ?? '';
-    const basic = /^Basic (.+)$/.exec(header);
+    const basic = /^Basic (.+)$/i.exec(header);
     const password = basic
       ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').slice(1).join(':')
       : null;
@@ -19,6 +19,11 @@ export function boardAuth(token: string | null) {
     res.setHeader('WWW-Authenticate', 'Basic realm="tuneforge"');
     res
       .status(401)
-      .json({ statusCode: 401, error: 'Unauthorized', message: 'Bull Board needs the API token.' });
+      .json({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message:
+          'Bull Board needs the API token: send Authorization: Bearer <TUNEFORGE_API_TOKEN>, or sign in with any user name and the token as the password.',
+      });
   };
 }

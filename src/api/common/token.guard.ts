@@ -7,7 +7,8 @@ const READ_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 /** Constant-time comparison of a presented bearer token with the configured one. */
 export function tokenMatches(expected: string, header: string | undefined): boolean {
-  const match = /^Bearer (.+)$/.exec(header ?? '');
+  // The scheme is case-insensitive (RFC 7235): `bearer <token>` is the same.
+  const match = /^Bearer (.+)$/i.exec(header ?? '');
   if (!match) return false;
   const a = Buffer.from(match[1]);
   const b = Buffer.from(expected);
