@@ -150,6 +150,8 @@ class AskTellTest(PlatformTestCase):
             study.tell(trial)
         with self.assertRaisesRegex(ValueError, "finite number"):
             study.tell(trial, float("nan"))
+        with self.assertRaisesRegex(ValueError, "value must be a finite number, got '0.9'"):
+            study.tell(trial, "0.9")  # type: ignore[arg-type]
         with self.assertRaisesRegex(ValueError, "state must be one of COMPLETE, PRUNED, FAIL"):
             study.tell(trial, 1.0, state="DONE")
         with self.assertRaisesRegex(ValueError, "a PRUNED trial has no value"):

@@ -250,7 +250,8 @@ def _number(name: str, value: ParamValue) -> float:
 
 
 def _finite_float(what: str, value: Any) -> float:
-    if isinstance(value, bool):
+    # float() would read "0.9": a string is not a value the objective computed (the REST API refuses it too).
+    if isinstance(value, (bool, str, bytes)):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     try:
         number = float(value)
