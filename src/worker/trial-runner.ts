@@ -323,7 +323,7 @@ export class TrialRunner {
   private abandon(study: Study, trial: FrozenTrial, outcome: 'lease-lost'): TrialRunOutcome {
     study.detachTrial(trial.number);
     this.logger.warn({
-      msg: `trial ${trial.number} of study ${study.studyId}: its lease was lost; result dropped, the scheduler runs it again or fails it`,
+      msg: `trial ${trial.number} of study ${study.studyId}: its lease was lost; result dropped (the scheduler runs the trial again or fails it, unless the study was deleted)`,
       event: outcome,
       studyId: study.studyId,
       trialNumber: trial.number,
