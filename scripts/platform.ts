@@ -28,11 +28,11 @@ import {
 
 const ROOT = join(__dirname, '..');
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tuneforge';
-/** How often the launcher looks whether the process that started it is still there. */
-const PARENT_CHECK_MS = 1000;
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** How long a role may take to shut down gracefully (a worker hands back its trials) before SIGKILL. */
 const GRACE_MS = 10_000;
+/** How often the launcher looks whether the process that started it is still there. */
+const PARENT_CHECK_MS = 1000;
 /** Every role compiles its sources with swc at start: on two busy cores that takes a while. */
 const HEALTH_TIMEOUT_MS = 120_000;
 

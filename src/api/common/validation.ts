@@ -66,12 +66,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     // An empty key (`{"": 1}`, `?=1`) is shown as "" so that every field has a name.
     const property = e.property === '' ? '""' : e.property;
     const field = parent ? `${parent}.${property}` : property;
-    const messages = e.constraints
-      ? e.value === undefined
-        ? [`${property} is required`]
-        : Object.values(e.constraints)
-      : null;
-    const own = messages ? [{ field, messages }] : [];
+    let own: FieldError[] = [];
+    if (e.constraints) {
+      const messages = e.value === undefined ? [`${property} is required`] : Object.values(e.constraints);
+      own = [{ field, messages }];
+    }
     return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }
