@@ -23,6 +23,12 @@ describe('the API validation pipe', () => {
     ]);
   });
 
+  it('says what a nested field that is no object should be', async () => {
+    expect(await errorsOf({ name: 'a', objective: 'branin', budget: { nTrials: 1 } })).toEqual([
+      { field: 'objective', messages: ['objective must be an object, e.g. {"builtin": "branin"}'] },
+    ]);
+  });
+
   it('keeps the rules a present value breaks', async () => {
     expect(await errorsOf({ name: 'a b', budget: { nTrials: 0 } })).toEqual([
       { field: 'name', messages: ['name must start with a letter or digit and hold letters, digits, _ . -'] },

@@ -225,13 +225,13 @@ export class CreateStudyDto {
 
   @ApiPropertyOptional({ type: SamplerDto })
   @IsOptional()
-  @ValidateNested()
+  @ValidateNested({ message: 'sampler must be an object, e.g. {"type": "tpe"}' })
   @Type(() => SamplerDto)
   sampler?: SamplerDto;
 
   @ApiPropertyOptional({ type: PrunerDto })
   @IsOptional()
-  @ValidateNested()
+  @ValidateNested({ message: 'pruner must be an object, e.g. {"type": "median"}' })
   @Type(() => PrunerDto)
   pruner?: PrunerDto;
 
@@ -240,19 +240,19 @@ export class CreateStudyDto {
     description: 'left out (or {"client": true}): a client-only study, run through ask and tell',
   })
   @IsOptional()
-  @ValidateNested()
+  @ValidateNested({ message: 'objective must be an object, e.g. {"builtin": "branin"}' })
   @Type(() => ObjectiveDto)
   objective?: ObjectiveDto;
 
   @ApiProperty({ type: BudgetDto })
   @IsDefined()
-  @ValidateNested()
+  @ValidateNested({ message: 'budget must be an object, e.g. {"nTrials": 100}' })
   @Type(() => BudgetDto)
   budget!: BudgetDto;
 
   @ApiPropertyOptional({ type: RetryDto })
   @IsOptional()
-  @ValidateNested()
+  @ValidateNested({ message: 'retry must be an object, e.g. {"maxRetries": 2}' })
   @Type(() => RetryDto)
   retry?: RetryDto;
 
