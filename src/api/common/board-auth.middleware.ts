@@ -17,13 +17,11 @@ export function boardAuth(token: string | null) {
     if (tokenMatches(token, header) || (password !== null && tokenMatches(token, `Bearer ${password}`)))
       return next();
     res.setHeader('WWW-Authenticate', 'Basic realm="tuneforge"');
-    res
-      .status(401)
-      .json({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message:
-          'Bull Board needs the API token: send Authorization: Bearer <TUNEFORGE_API_TOKEN>, or sign in with any user name and the token as the password.',
-      });
+    res.status(401).json({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message:
+        'Bull Board needs the API token: send Authorization: Bearer <TUNEFORGE_API_TOKEN>, or sign in with any user name and the token as the password.',
+    });
   };
 }
