@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StudyNotFoundError, type Storage } from '@tuneforge/core';
 import {
@@ -10,7 +9,7 @@ import {
   type StorageAccess,
 } from '@tuneforge/storage';
 import { CliUsageError } from './cli-error';
-import { folderProblem } from './parse-options';
+import { folderProblem, isFolder } from './parse-options';
 
 /**
  * Opens `--storage` with the access the command needs (`optimize` creates, the readers only read):
@@ -26,7 +25,7 @@ export async function openCliStorage(url: string, access: StorageAccess): Promis
     if (e instanceof StorageConnectionError) throw new CliUsageError(`--storage: ${e.message}`);
     throw e;
   }
-  if (location.kind === 'sqlite' && isFolder(location.path)) {
+  if (location.kind === 'sqlite' && location.path !== ':memory:' && isFolder(location.path)) {
     throw new CliUsageError(
       `--storage: ${resolve(location.path)} is a folder: name the database file, e.g. sqlite:${join(location.path, 'study.db')}.`,
     );
@@ -37,10 +36,6 @@ export async function openCliStorage(url: string, access: StorageAccess): Promis
     if (e instanceof StorageNotFoundError) throw new CliUsageError(notFoundMessage(e));
     throw e;
   }
-}
-
-function isFolder(path: string): boolean {
-  return path !== ':memory:' && existsSync(path) && statSync(path).isDirectory();
 }
 
 function notFoundMessage(e: StorageNotFoundError): string {

@@ -93,7 +93,7 @@ export function jsonObject(flag: string) {
 export function fileInExistingFolder(flag: string) {
   return (raw: string): string => {
     const target = resolve(raw);
-    if (existsSync(target) && statSync(target).isDirectory()) {
+    if (isFolder(target)) {
       throw new CliUsageError(
         `${flag}: ${target} is a folder: give a file name, e.g. ${join(raw, 'report.html')}.`,
       );
@@ -102,6 +102,11 @@ export function fileInExistingFolder(flag: string) {
     if (problem) throw new CliUsageError(problem);
     return raw;
   };
+}
+
+/** Whether `path` names an existing folder. */
+export function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 /** Why `folder` cannot hold a new file of `flag` (one line), or null when it can. */
