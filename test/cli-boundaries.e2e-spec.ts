@@ -151,6 +151,86 @@ describe('optimize: a continued study keeps its direction', () => {
   });
 });
 
+describe('several objectives and constraints: the feasible front, in every summary', () => {
+  it('says that no trial is feasible; best-trial prints the front as an array', () => {
+    writeFileSync(
+      join(dir, 'infeasible.ts'),
+      `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  const x = trial.suggestFloat('x', 0, 1);
+  return { values: [x, 1 - x], constraints: [x + 1] };
+}
+`,
+    );
+    const storage = `sqlite:${join(dir, 'constrained.db')}`;
+    const common = [
+      '--storage',
+      storage,
+      '--seed',
+      '1',
+      '--n-trials',
+      '3',
+      '--directions',
+      'minimize,minimize',
+    ];
+    const none = tuneforge(dir, ['optimize', 'infeasible.ts', '--study-name', 'none', ...common]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^Pareto front: empty, all 3 COMPLETE trials violate the constraints$/m);
+    expect(JSON.parse(tuneforge(dir, ['best-trial', 'none', '--storage', storage]).stdout)).toEqual([]);
+
+    // One trial on the front is still an array.
+    writeFileSync(
+      join(dir, 'pair.ts'),
+      `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  trial.suggestFloat('x', 0, 1);
+  return [1, 1];
+}
+`,
+    );
+    const some = tuneforge(dir, ['optimize', 'pair.ts', '--study-name', 'two', ...common]);
+    expect(some.code).toBe(0);
+    const front = JSON.parse(tuneforge(dir, ['best-trial', 'two', '--storage', storage]).stdout);
+    expect(front).toHaveLength(3);
+    expect(front[0]).toMatchObject({ number: 0, values: [1, 1] });
+  });
+
+  it('refuses a one-objective sampler for several objectives before it stores anything', () => {
+    const storage = `sqlite:${join(dir, 'cmaes.db')}`;
+    const run = tuneforge(dir, [
+      ...['optimize', 'pair.ts', '--storage', storage, '--study-name', 'c', '--sampler', 'cmaes'],
+      ...['--directions', 'minimize,minimize', '--n-trials', '2'],
+    ]);
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: 'tuneforge: CmaEsSampler supports single-objective studies only; this one has 2 objectives.\n',
+    });
+    expect(tuneforge(dir, ['studies', '--storage', storage]).stdout).not.toMatch(/\bc\b/);
+  });
+
+  it('marks an infeasible best trial of one objective as such', () => {
+    writeFileSync(
+      join(dir, 'infeasible-one.ts'),
+      `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  const x = trial.suggestFloat('x', 0, 1);
+  return { values: [x], constraints: [1] };
+}
+`,
+    );
+    const storage = `sqlite:${join(dir, 'constrained-one.db')}`;
+    const run = tuneforge(dir, [
+      ...['optimize', 'infeasible-one.ts', '--storage', storage, '--study-name', 'one', '--n-trials', '3'],
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Best trial: \d+ \(infeasible: no COMPLETE trial satisfies the constraints\)$/m,
+    );
+    const best = tuneforge(dir, ['best-trial', 'one', '--storage', storage]);
+    expect(best.stderr).toBe(
+      "tuneforge: no COMPLETE trial of 'one' satisfies its constraints; this is the one that violates them least.\n",
+    );
+    expect(JSON.parse(best.stdout)).toMatchObject({ state: 'COMPLETE' });
+  });
+});
+
 describe('optimize: defaults and the first line', () => {
   it('--sampler defaults to auto, in the help as in README.md', () => {
     const help = tuneforge(dir, ['optimize', '--help']).stdout.replace(/\s+/g, ' ');

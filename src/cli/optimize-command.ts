@@ -2,7 +2,10 @@ import {
   createPruner,
   createSampler,
   createStudy,
+  DirectionsMismatchError,
   InvalidArgumentError,
+  isFeasible,
+  paretoSummary,
   type FrozenTrial,
   PRUNER_TYPES,
   SAMPLER_TYPES,
@@ -301,16 +304,18 @@ async function openOrCreateStudy(
       loadIfExists: true,
     });
   } catch (e) {
-    if (e instanceof InvalidArgumentError && flags.direction !== undefined) {
+    if (e instanceof DirectionsMismatchError && flags.direction !== undefined) {
       throw new CliUsageError(
         `--direction ${flags.direction}: ${e.message} Leave --direction out to continue it.`,
       );
     }
-    if (e instanceof InvalidArgumentError && flags.directions !== undefined) {
+    if (e instanceof DirectionsMismatchError && flags.directions !== undefined) {
       throw new CliUsageError(
         `--directions ${flags.directions.join(',')}: ${e.message} Leave --directions out to continue it.`,
       );
     }
+    // E.g. a sampler that cannot serve the study's directions (checked before anything is stored).
+    if (e instanceof InvalidArgumentError) throw new CliUsageError(e.message);
     throw e;
   }
 }
@@ -408,12 +413,18 @@ function printBest(study: Study): void {
   // Without a completed trial there is no best one; the caller reports the failure.
   if (!study.trials.some((t) => t.state === 'COMPLETE')) return;
   if (study.directions.length > 1) {
-    process.stdout.write(`Pareto front: trials ${study.bestTrials.map((t) => t.number).join(', ')}\n`);
+    // The feasible front, as `best-trials` prints it: an infeasible trial is on no front.
+    const { front, infeasible } = paretoSummary(study.trials, study.directions);
+    process.stdout.write(
+      front.length > 0
+        ? `Pareto front: trials ${front.map((t) => t.number).join(', ')}\n`
+        : `Pareto front: empty, all ${infeasible} COMPLETE trials violate the constraints\n`,
+    );
     return;
   }
   const best = study.bestTrial;
   process.stdout.write(
-    `Best trial: ${best.number}\n  value: ${best.values![0]}\n  params: ${JSON.stringify(best.params)}\n`,
+    `Best trial: ${best.number}${isFeasible(best) ? '' : ' (infeasible: no COMPLETE trial satisfies the constraints)'}\n  value: ${best.values![0]}\n  params: ${JSON.stringify(best.params)}\n`,
   );
 }
 

@@ -1,6 +1,7 @@
 import {
   DEFAULT_REFERENCE_POINT_RULE,
   formatTrials,
+  isFeasible,
   loadStudy,
   paretoSummary,
   TRIAL_FORMATS,
@@ -100,8 +101,19 @@ export function registerStudyCommands(program: Command): void {
     .action(async (name: string, flags: { storage: string }) => {
       await withStorage(flags.storage, 'read-only', async (storage) => {
         const study = await loadStudy({ studyName: name, storage });
-        const best = study.directions.length > 1 ? study.bestTrials : [study.bestTrial];
-        process.stdout.write(JSON.stringify(best.length === 1 ? best[0] : best, null, 2) + '\n');
+        if (study.directions.length > 1) {
+          // Always an array for several objectives (the feasible Pareto front, as best-trials lists it).
+          const { front } = paretoSummary(study.trials, study.directions);
+          process.stdout.write(JSON.stringify(front, null, 2) + '\n');
+          return;
+        }
+        const best = study.bestTrial;
+        if (!isFeasible(best)) {
+          process.stderr.write(
+            `tuneforge: no COMPLETE trial of '${name}' satisfies its constraints; this is the one that violates them least.\n`,
+          );
+        }
+        process.stdout.write(JSON.stringify(best, null, 2) + '\n');
       });
     });
 

@@ -17,6 +17,8 @@ export class DistributionConflictError extends TuneforgeError {}
 
 /** A value, option or argument given by the caller is not acceptable. */
 export class InvalidArgumentError extends TuneforgeError {}
+/** A study continued with directions other than those it was created with. */
+export class DirectionsMismatchError extends InvalidArgumentError {}
 
 export class StudyNotFoundError extends TuneforgeError {}
 export class DuplicateStudyError extends TuneforgeError {}

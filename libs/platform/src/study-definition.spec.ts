@@ -86,6 +86,19 @@ describe('checkStudyDefinition', () => {
       expect(e.field).toBe('pruner');
     });
 
+    it('refuses a sampler that cannot serve several objectives, naming the sampler', () => {
+      const e = refusal(
+        definition({
+          directions: ['minimize', 'minimize'],
+          objective: { kind: 'module', name: 'trainer' },
+          sampler: { type: 'cmaes' },
+          pruner: { type: 'none' },
+        }),
+      );
+      expect(e.field).toBe('sampler');
+      expect(e.message).toContain('CmaEsSampler supports single-objective studies only');
+    });
+
     it('accepts one direction, either way', () => {
       for (const direction of ['minimize', 'maximize'] as const) {
         expect(() => checkStudyDefinition(definition({ directions: [direction] }), catalog)).not.toThrow();

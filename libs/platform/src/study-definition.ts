@@ -136,7 +136,7 @@ export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCat
       (parameter) => entryIndex(entries, parameter),
     );
   }
-  at('sampler', () => createSampler(def.sampler));
+  at('sampler', () => createSampler(def.sampler).checkDirections?.(def.directions));
   at('pruner', () => createPruner(def.pruner));
   checkObjective(def, space, catalog);
   if (def.pruner.type !== 'none' && def.directions.length > 1) {

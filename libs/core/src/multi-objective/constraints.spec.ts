@@ -122,6 +122,19 @@ describe('a study with constraintsFunc', () => {
     expect((await throwing.tell(await throwing.ask(), 1)).state).toBe('FAIL');
   });
 
+  it('keeps a PRUNED trial without values PRUNED, without calling the function', async () => {
+    const seen: number[] = [];
+    const study = await newStudy(['minimize', 'minimize'], (t) => {
+      seen.push(t.number);
+      return [t.values![1] - 0.75];
+    });
+    const pruned = await study.tell(await study.ask(), 'PRUNED');
+    expect(pruned.state).toBe('PRUNED');
+    expect(pruned.systemAttrs[CONSTRAINTS_ATTR]).toBeUndefined();
+    expect((await study.tell(await study.ask(), [1, 0.5])).systemAttrs[CONSTRAINTS_ATTR]).toEqual([-0.25]);
+    expect(seen).toEqual([1]);
+  });
+
   it('ranks feasible trials first in bestTrial and bestTrials', async () => {
     const single = await newStudy(['minimize'], (t) => [t.values![0] < 2 ? 1 : -1]);
     for (const v of [1, 5, 3]) await single.tell(await single.ask(), v);

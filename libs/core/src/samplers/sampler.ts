@@ -1,4 +1,5 @@
 import type { Distribution, ParamValue } from '../distributions';
+import type { StudyDirection } from '../trial/trial-state';
 import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { TrialContext } from '../trial/trial-context';
@@ -26,6 +27,12 @@ export interface Sampler {
    * (LoadStudyOptions.keep 'none'). @defaultValue true
    */
   readonly readsHistory?: boolean;
+
+  /**
+   * Throws an InvalidArgumentError when the sampler cannot serve a study of these directions (e.g. one
+   * objective only). Called when a study is created or loaded, before anything is stored.
+   */
+  checkDirections?(directions: readonly StudyDirection[]): void;
 
   /** Called once per trial, at ask time, before anything else is sampled. */
   beforeTrial?(study: StudyView, trial: TrialContext): void;

@@ -2,12 +2,15 @@ import {
   DistributionConflictError,
   DuplicateStudyError,
   InvalidArgumentError,
+  InvalidDistributionError,
   TrialAlreadyFinishedError,
   TrialPruned,
 } from '../errors';
 import { floatDistribution, intDistribution } from '../distributions';
 import type { Pruner } from '../pruners/pruner';
+import { CmaEsSampler } from '../samplers/cmaes/cma-es-sampler';
 import { RandomSampler } from '../samplers/random/random-sampler';
+import { FAIL_REASON_ATTR } from '../trial/trial';
 import { InMemoryStorage } from '../storage/in-memory-storage';
 import type { Trial } from '../trial/trial';
 import type { PlanningTrial } from './planning-trial';
@@ -343,6 +346,75 @@ describe('study lifecycle', () => {
     const done = await study.tell(trial, 1);
     expect(study.userAttrs).toEqual({ owner: 'ada' });
     expect(done.userAttrs).toEqual({ note: { ok: true } });
+  });
+
+  it('refuses an attribute that is not JSON at the call, and the trial goes on', async () => {
+    const study = await createStudy({});
+    const trial = await study.ask();
+    const notJson = (value: unknown) => () => trial.setUserAttr('x', value as never);
+    expect(notJson(() => 1)).toThrow(
+      "setUserAttr('x'): the value is a function; attributes are stored as JSON",
+    );
+    expect(notJson({ at: [1, 2n] })).toThrow('the value.at[1] is a bigint');
+    expect(notJson(Number.NaN)).toThrow('the value is NaN');
+    expect(notJson(new Date(0))).toThrow('the value is a Date, not a plain object');
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(notJson(loop)).toThrow('the value.self refers back to itself');
+    await expect(study.setUserAttr('y', undefined as never)).rejects.toThrow(InvalidArgumentError);
+    // The same value twice in one object is not a cycle.
+    const shared = { a: 1 };
+    void trial.setUserAttr('ok', { p: shared, q: shared });
+    const done = await study.tell(trial, 1);
+    expect(done.state).toBe('COMPLETE');
+    expect(done.userAttrs).toEqual({ ok: { p: { a: 1 }, q: { a: 1 } } });
+    expect(study.userAttrs).toEqual({});
+  });
+});
+
+describe('parts of the wrong kind, and samplers that fail', () => {
+  it('refuses a name where a sampler, pruner or storage belongs, before anything is stored', async () => {
+    const storage = new InMemoryStorage();
+    await expect(createStudy({ storage, sampler: 'tpe' as never })).rejects.toThrow(
+      `sampler must be a sampler object, e.g. new TpeSampler({ seed: 1 }) or createSampler({ type: 'tpe' }); got the string "tpe".`,
+    );
+    await expect(createStudy({ storage, pruner: 'median' as never })).rejects.toThrow(
+      'pruner must be a pruner object',
+    );
+    await expect(createStudy({ storage: 'sqlite:x.db' as never })).rejects.toThrow(
+      `storage must be a storage object, e.g. await openStorage('sqlite:studies.db'); got the string "sqlite:x.db".`,
+    );
+    await expect(
+      createStudy({ storage, directions: ['minimize', 'maximize'], sampler: new CmaEsSampler() }),
+    ).rejects.toThrow('CmaEsSampler supports single-objective studies only; this one has 2 objectives.');
+    expect(await storage.listStudies()).toEqual([]);
+  });
+
+  it('ends FAIL, with the reason, a trial whose sampler failed at ask; none stays RUNNING', async () => {
+    const failing = new RandomSampler({ seed: 1 });
+    failing.inferRelativeSearchSpace = () => {
+      throw new InvalidArgumentError('no space today');
+    };
+    const study = await createStudy({ sampler: failing });
+    await expect(study.ask()).rejects.toThrow('no space today');
+    await expect(study.ask()).rejects.toThrow('no space today');
+    const trials = await study.getTrials();
+    expect(trials.map((t) => t.state)).toEqual(['FAIL', 'FAIL']);
+    expect(trials[0].systemAttrs[FAIL_REASON_ATTR]).toBe(
+      'Trial 0 did not start, the sampler failed: no space today',
+    );
+  });
+
+  it('ends FAIL a trial whose fixed distributions are refused', async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }) });
+    await expect(study.ask({ x: { type: 'float', low: 2, high: 1, log: false } as never })).rejects.toThrow(
+      InvalidDistributionError,
+    );
+    const [trial] = await study.getTrials();
+    expect(trial.state).toBe('FAIL');
+    expect(trial.systemAttrs[FAIL_REASON_ATTR]).toMatch(
+      /^Trial 0 did not start, its fixed distributions were refused: /,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../clock';
 import { contains, describe, toInternal, type Distribution, type ParamValue } from '../distributions';
-import { DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../errors';
-import type { JsonObject, JsonValue } from '../json';
+import { DirectionsMismatchError, DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../errors';
+import { assertJsonAttr, type JsonObject, type JsonValue } from '../json';
 import { MedianPruner } from '../pruners/median-pruner';
 import type { Pruner } from '../pruners/pruner';
 import type { PruningSource } from '../pruners/pruning-history';
@@ -146,11 +146,50 @@ function resolveDirections(options: CreateStudyOptions): StudyDirection[] {
   return [...directions];
 }
 
+/** What a part given in place of a sampler, pruner or storage is, for the message that refuses it. */
+function describeGiven(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return `an object without ${'prune' in value ? 'the sampler methods' : 'its methods'}`;
+}
+
+/**
+ * Refuses, before anything is stored, parts of the wrong kind (a sampler's name where a sampler
+ * belongs, a storage URL where a storage belongs) and a sampler that cannot serve these directions.
+ */
+function checkStudyParts(
+  parts: { sampler?: unknown; pruner?: unknown; storage?: unknown },
+  directions: readonly StudyDirection[],
+): void {
+  const lacks = (value: unknown, method: string) =>
+    value !== undefined &&
+    (value === null ||
+      typeof value !== 'object' ||
+      typeof (value as Record<string, unknown>)[method] !== 'function');
+  if (lacks(parts.sampler, 'sampleIndependent')) {
+    throw new InvalidArgumentError(
+      `sampler must be a sampler object, e.g. new TpeSampler({ seed: 1 }) or createSampler({ type: 'tpe' }); got ${describeGiven(parts.sampler)}.`,
+    );
+  }
+  if (lacks(parts.pruner, 'prune')) {
+    throw new InvalidArgumentError(
+      `pruner must be a pruner object, e.g. new MedianPruner() or createPruner({ type: 'median' }); got ${describeGiven(parts.pruner)}.`,
+    );
+  }
+  if (lacks(parts.storage, 'createStudy')) {
+    throw new InvalidArgumentError(
+      `storage must be a storage object, e.g. await openStorage('sqlite:studies.db'); got ${describeGiven(parts.storage)}.`,
+    );
+  }
+  (parts.sampler as Sampler | undefined)?.checkDirections?.(directions);
+}
+
 /** Creates a study (or, with `loadIfExists`, continues the one of that name). */
 export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
   const clock = options.clock ?? systemClock;
-  const storage = options.storage ?? new InMemoryStorage(clock);
   const directions = resolveDirections(options);
+  checkStudyParts(options, directions);
+  const storage = options.storage ?? new InMemoryStorage(clock);
   const studyName = options.studyName ?? `study-${globalThis.crypto.randomUUID()}`;
   let record: StudyRecord;
   try {
@@ -163,10 +202,11 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
       );
     }
     record = await storage.getStudy(await storage.getStudyIdByName(studyName));
+    options.sampler?.checkDirections?.(record.directions);
     const wanted = directions.join(',');
     if (options.direction !== undefined || options.directions !== undefined) {
       if (record.directions.join(',') !== wanted) {
-        throw new InvalidArgumentError(
+        throw new DirectionsMismatchError(
           `Study '${studyName}' optimizes ${record.directions.join(', ')}, not ${directions.join(', ')}.`,
         );
       }
@@ -177,7 +217,9 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
 
 /** Opens an existing study by name. @throws StudyNotFoundError */
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
+  checkStudyParts({ ...options, sampler: undefined }, []);
   const record = await options.storage.getStudy(await options.storage.getStudyIdByName(options.studyName));
+  checkStudyParts(options, record.directions);
   return Study.open(record, options.storage, options, options.clock ?? systemClock);
 }
 
@@ -358,6 +400,7 @@ export class Study {
   }
 
   async setUserAttr(key: string, value: JsonValue): Promise<void> {
+    assertJsonAttr('setUserAttr', key, value);
     await this.storage.setStudyUserAttr(this.studyId, key, value);
     this.record = { ...this.record, userAttrs: { ...this.record.userAttrs, [key]: value } };
   }
@@ -387,28 +430,54 @@ export class Study {
         (await this.storage.claimWaitingTrial(this.studyId, this.clock.now())) ??
         (await this.storage.createTrial(this.studyId, { state: 'RUNNING', datetimeStart: this.clock.now() }));
       this.history.put(frozen);
-      await this.history.refresh();
-      // This process's other running trials, as they are now: their latest suggestions may still be on their
-      // way to storage, and the sampler must see where they are (trials in flight, see DESIGN.md).
-      for (const running of this.live.values()) this.history.put(running.snapshot());
-      const pending: Array<[string, JsonValue]> = [];
-      const ctx = trialContext(frozen, pending);
-      this.sampler.beforeTrial?.(this.view, ctx);
-      const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
-      const relative =
-        Object.keys(space).length > 0 ? this.sampler.sampleRelative(this.view, ctx, space) : {};
-      const live = new Trial(this.host, { ...frozen, systemAttrs: ctx.systemAttrs }, relative, space);
-      for (const [key, value] of pending) live.setSystemAttr(key, value);
-      await live.flush();
-      return live;
+      try {
+        await this.history.refresh();
+        // This process's other running trials, as they are now: their latest suggestions may still be on their
+        // way to storage, and the sampler must see where they are (trials in flight, see DESIGN.md).
+        for (const running of this.live.values()) this.history.put(running.snapshot());
+        const pending: Array<[string, JsonValue]> = [];
+        const ctx = trialContext(frozen, pending);
+        this.sampler.beforeTrial?.(this.view, ctx);
+        const space = this.sampler.inferRelativeSearchSpace(this.view, ctx);
+        const relative =
+          Object.keys(space).length > 0 ? this.sampler.sampleRelative(this.view, ctx, space) : {};
+        const live = new Trial(this.host, { ...frozen, systemAttrs: ctx.systemAttrs }, relative, space);
+        for (const [key, value] of pending) live.setSystemAttr(key, value);
+        await live.flush();
+        return live;
+      } catch (error) {
+        await this.failUnstarted(frozen, 'the sampler failed', error);
+        throw error;
+      }
     });
     this.live.set(trial.number, trial);
-    for (const [name, d] of Object.entries(fixedDistributions)) {
-      if (d.type === 'categorical') trial.suggestCategorical(name, d.choices);
-      else if (d.type === 'int') trial.suggestInt(name, d.low, d.high, { log: d.log, step: d.step });
-      else trial.suggestFloat(name, d.low, d.high, { log: d.log, step: d.step });
+    try {
+      for (const [name, d] of Object.entries(fixedDistributions)) {
+        if (d.type === 'categorical') trial.suggestCategorical(name, d.choices);
+        else if (d.type === 'int') trial.suggestInt(name, d.low, d.high, { log: d.log, step: d.step });
+        else trial.suggestFloat(name, d.low, d.high, { log: d.log, step: d.step });
+      }
+    } catch (error) {
+      this.live.delete(trial.number);
+      await this.failUnstarted(trial.snapshot(), 'its fixed distributions were refused', error);
+      throw error;
     }
     return trial;
+  }
+
+  /**
+   * Ends FAIL, with the reason, a trial that `ask` created (or took from the queue) but could not
+   * start: left RUNNING it would count as in flight for ever. A failure to store that is not rethrown
+   * (the caller gets the error that stopped the ask).
+   */
+  private async failUnstarted(trial: FrozenTrial, why: string, error: unknown): Promise<void> {
+    const reason = `Trial ${trial.number} did not start, ${why}: ${error instanceof Error ? error.message : String(error)}`;
+    try {
+      await this.storage.setTrialSystemAttr(trial.trialId, FAIL_REASON_ATTR, reason);
+      this.history.put(await this.storage.finishTrial(trial.trialId, 'FAIL', null, this.clock.now()));
+    } catch {
+      // The storage is failing too: the trial stays RUNNING, as any trial of a process cut off from it.
+    }
   }
 
   /**
@@ -538,7 +607,8 @@ export class Study {
       );
     }
     let constraints: number[] | null = null;
-    if (this.constraintsFunc && (state === 'COMPLETE' || state === 'PRUNED')) {
+    // A PRUNED trial without values (nothing reported, or several objectives) has nothing to constrain.
+    if (this.constraintsFunc && (state === 'COMPLETE' || (state === 'PRUNED' && values !== null))) {
       try {
         constraints = checkConstraintValues(this.constraintsFunc({ ...snapshot, state, values }));
         snapshot = { ...snapshot, systemAttrs: { ...snapshot.systemAttrs, [CONSTRAINTS_ATTR]: constraints } };

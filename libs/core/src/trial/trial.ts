@@ -8,7 +8,7 @@ import {
   type ParamValue,
 } from '../distributions';
 import { InvalidArgumentError } from '../errors';
-import type { JsonObject, JsonValue } from '../json';
+import { assertJsonAttr, type JsonObject, type JsonValue } from '../json';
 import type { Pruner } from '../pruners/pruner';
 import type { PruningSource } from '../pruners/pruning-history';
 import type { Sampler, SearchSpace } from '../samplers/sampler';
@@ -125,11 +125,18 @@ export class Trial extends DefineByRun {
     return decision;
   }
 
-  /** Stores a user attribute on the trial (any JSON value). */
+  /**
+   * Stores a user attribute on the trial (any JSON value; anything else is refused at the call). Awaiting
+   * it is optional: a write that fails is also reported when the trial ends.
+   */
   setUserAttr(key: string, value: JsonValue): Promise<void> {
+    assertJsonAttr('setUserAttr', key, value);
     this.userAttrsLocal[key] = value;
     this.queue(() => this.host.storage.setTrialUserAttr(this.trialId, key, value));
-    return this.flush();
+    const flushed = this.flush();
+    // Not awaited by the objective, a failed write would otherwise be an unhandled rejection.
+    flushed.catch(() => undefined);
+    return flushed;
   }
 
   /** @internal Samplers, pruners and the runtime record their state here. */

@@ -480,12 +480,15 @@ describe('CmaEsSampler', () => {
     expect(new CmaEsSampler({ popsize: 10 }).popsize).toBe(10);
   });
 
-  it('refuses multi-objective studies', async () => {
-    const study = await createStudy({
-      directions: ['minimize', 'minimize'],
-      sampler: new CmaEsSampler({ seed: 1 }),
-    });
-    await expect(study.ask(XY)).rejects.toThrow('CmaEsSampler supports single-objective studies only');
+  it('refuses multi-objective studies, new or stored, before anything is stored', async () => {
+    await expect(
+      createStudy({ directions: ['minimize', 'minimize'], sampler: new CmaEsSampler({ seed: 1 }) }),
+    ).rejects.toThrow('CmaEsSampler supports single-objective studies only; this one has 2 objectives.');
+    const storage = new InMemoryStorage();
+    await createStudy({ storage, studyName: 'two', directions: ['minimize', 'minimize'] });
+    const continued = { storage, studyName: 'two', sampler: new CmaEsSampler({ seed: 1 }) };
+    await expect(createStudy({ ...continued, loadIfExists: true })).rejects.toThrow('has 2 objectives');
+    await expect(loadStudy(continued)).rejects.toThrow('has 2 objectives');
   });
 
   it('checks its options once, with errors that name them', () => {

@@ -5,7 +5,7 @@ import { checkKnownOptions, type OptionNames } from '../../options/known-options
 import { createRng, Xoshiro128, type Rng } from '../../random/rng';
 import type { StudyView } from '../../study/study-view';
 import { lastStep, type FrozenTrial } from '../../trial/frozen-trial';
-import type { TrialState } from '../../trial/trial-state';
+import type { StudyDirection, TrialState } from '../../trial/trial-state';
 import { CompleteTrialsIntersection } from '../complete-trials-intersection';
 import {
   checkIndependentFallbackOptions,
@@ -422,12 +422,16 @@ export class CmaEsSampler implements Sampler {
     this.fallback.sampler.afterTrial?.(study, trial, state, values);
   }
 
-  private assertSingleObjective(study: StudyView): void {
-    if (study.directions.length !== 1) {
+  checkDirections(directions: readonly StudyDirection[]): void {
+    if (directions.length !== 1) {
       throw new InvalidArgumentError(
-        `CmaEsSampler supports single-objective studies only; this one has ${study.directions.length} objectives.`,
+        `CmaEsSampler supports single-objective studies only; this one has ${directions.length} objectives.`,
       );
     }
+  }
+
+  private assertSingleObjective(study: StudyView): void {
+    this.checkDirections(study.directions);
   }
 
   /**
