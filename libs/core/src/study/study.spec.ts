@@ -372,6 +372,47 @@ describe('study lifecycle', () => {
   });
 });
 
+describe('options and results the API does not take', () => {
+  it('refuses unknown and positional options instead of ignoring them', async () => {
+    await expect(createStudy({ nTrials: 5 } as never)).rejects.toThrow(
+      "createStudy: unknown option 'nTrials'; known options: studyName, direction, directions,",
+    );
+    const study = await createStudy({});
+    await expect(study.optimize(quadratic, { n_trials: 3, timeoutMs: 300 } as never)).rejects.toThrow(
+      "optimize: unknown option 'n_trials'",
+    );
+    const trial = await study.ask();
+    expect(() => trial.suggestFloat('lr', 0.1, 1, true as never)).toThrow(
+      "suggestFloat('lr'): the fourth argument is an options object, e.g. { log: true }, got true.",
+    );
+    expect(() => trial.suggestInt('n', 1, 10, 2 as never)).toThrow('e.g. { step: 2 }, got 2.');
+    expect(() => trial.suggestFloat('x', 0.1, 1, { logs: true } as never)).toThrow(
+      "suggestFloat('x'): unknown option 'logs'; known options: log, step",
+    );
+    expect(trial.suggestFloat('y', 0.1, 1, { log: true })).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it('fails a trial whose objective returns no number, and goes on', async () => {
+    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }) });
+    const returns = [undefined, 'x', [1, '2'], 4];
+    await study.optimize(
+      (trial) => {
+        trial.suggestFloat('x', 0, 1);
+        return returns[trial.number] as never;
+      },
+      { nTrials: 4 },
+    );
+    const trials = await study.getTrials();
+    expect(trials.map((t) => t.state)).toEqual(['FAIL', 'FAIL', 'FAIL', 'COMPLETE']);
+    expect(trials.map((t) => t.systemAttrs[FAIL_REASON_ATTR])).toEqual([
+      'The objective returned undefined (no return value); it must return a number, or an array of numbers (one per objective).',
+      'The objective returned the string "x"; it must return a number, or an array of numbers (one per objective).',
+      'The objective returned an array that holds something other than numbers; it must return a number, or an array of numbers (one per objective).',
+      undefined,
+    ]);
+  });
+});
+
 describe('parts of the wrong kind, and samplers that fail', () => {
   it('refuses a name where a sampler, pruner or storage belongs, before anything is stored', async () => {
     const storage = new InMemoryStorage();

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock';
 import { contains, describe, toInternal, type Distribution, type ParamValue } from '../distributions';
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { DirectionsMismatchError, DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../errors';
 import { assertJsonAttr, type JsonObject, type JsonValue } from '../json';
 import { MedianPruner } from '../pruners/median-pruner';
@@ -58,7 +59,7 @@ export interface CreateStudyOptions {
    */
   pruningSource?: PruningSource;
   /**
-   * Constraints (≤ 0 feasible), computed at tell time on each COMPLETE or PRUNED trial and stored in its
+   * Constraints (≤ 0 feasible), computed at tell time on each COMPLETE trial (and PRUNED one with a value) and stored in its
    * `constraints` system attribute, where samplers, `bestTrial`, `bestTrials` and `isFeasible` read them.
    * A function that throws or returns anything but finite numbers ends the trial FAIL with the reason.
    * @defaultValue none: every trial is feasible
@@ -89,6 +90,30 @@ export interface LoadStudyOptions {
   keep?: KeptTrials;
 }
 
+const CREATE_STUDY_OPTIONS: OptionNames<CreateStudyOptions> = {
+  studyName: true,
+  direction: true,
+  directions: true,
+  sampler: true,
+  pruner: true,
+  storage: true,
+  loadIfExists: true,
+  clock: true,
+  pruningSource: true,
+  constraintsFunc: true,
+};
+
+const LOAD_STUDY_OPTIONS: OptionNames<LoadStudyOptions> = {
+  studyName: true,
+  storage: true,
+  sampler: true,
+  pruner: true,
+  clock: true,
+  pruningSource: true,
+  constraintsFunc: true,
+  keep: true,
+};
+
 /** What an objective returns: one value, or one per objective. */
 export type ObjectiveResult = number | readonly number[];
 export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
@@ -108,6 +133,14 @@ export interface OptimizeOptions {
   /** Called after each finished trial, in finishing order. */
   callbacks?: readonly StudyCallback[];
 }
+
+const OPTIMIZE_OPTIONS: OptionNames<OptimizeOptions> = {
+  nTrials: true,
+  timeoutMs: true,
+  concurrency: true,
+  catch: true,
+  callbacks: true,
+};
 
 /** `tell`'s result argument: a value, one value per objective, or a state without values. */
 export type TellResult = number | readonly number[] | 'PRUNED' | 'FAIL';
@@ -184,8 +217,28 @@ function checkStudyParts(
   (parts.sampler as Sampler | undefined)?.checkDirections?.(directions);
 }
 
+/** Why an objective's return value is not one (`undefined`, a string, …), or null when it is. */
+function notAResult(result: unknown): string | null {
+  if (typeof result === 'number') return null;
+  if (Array.isArray(result) && result.every((v) => typeof v === 'number')) return null;
+  const given =
+    result === undefined
+      ? 'undefined (no return value)'
+      : typeof result === 'string'
+        ? `the string ${JSON.stringify(result)}`
+        : Array.isArray(result)
+          ? 'an array that holds something other than numbers'
+          : result === null
+            ? 'null'
+            : typeof result === 'object'
+              ? 'an object'
+              : `a ${typeof result}`;
+  return `The objective returned ${given}; it must return a number, or an array of numbers (one per objective).`;
+}
+
 /** Creates a study (or, with `loadIfExists`, continues the one of that name). */
 export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
+  checkKnownOptions('createStudy', options, CREATE_STUDY_OPTIONS);
   const clock = options.clock ?? systemClock;
   const directions = resolveDirections(options);
   checkStudyParts(options, directions);
@@ -217,6 +270,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
 
 /** Opens an existing study by name. @throws StudyNotFoundError */
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
+  checkKnownOptions('loadStudy', options, LOAD_STUDY_OPTIONS);
   checkStudyParts({ ...options, sampler: undefined }, []);
   const record = await options.storage.getStudy(await options.storage.getStudyIdByName(options.studyName));
   checkStudyParts(options, record.directions);
@@ -710,6 +764,7 @@ export class Study {
    * and is rethrown (after the running trials end) unless its class is listed in `catch`.
    */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
+    checkKnownOptions('optimize', options, OPTIMIZE_OPTIONS);
     const { nTrials, timeoutMs, concurrency = 1, callbacks = [] } = options;
     const catchable = options.catch ?? [];
     if (nTrials !== undefined && (!Number.isInteger(nTrials) || nTrials < 0)) {
@@ -737,7 +792,11 @@ export class Study {
       let finished: FrozenTrial;
       try {
         const result = await objective(trial);
-        finished = await this.tell(trial, result);
+        const wrong = notAResult(result);
+        // As a NaN does: the trial fails, the study goes on (a forgotten `return` is the usual cause).
+        finished = wrong
+          ? await this.tell(trial, 'FAIL', { failReason: wrong })
+          : await this.tell(trial, result);
       } catch (error) {
         if (error instanceof TrialPruned) {
           finished = await this.tell(trial, 'PRUNED');

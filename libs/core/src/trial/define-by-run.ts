@@ -12,6 +12,23 @@ import {
   type RangeOptions,
 } from '../distributions';
 import { DistributionConflictError, InvalidArgumentError } from '../errors';
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
+
+const RANGE_OPTIONS: OptionNames<RangeOptions> = { log: true, step: true };
+
+/**
+ * A positional `log` or `step` (`suggestFloat('lr', 1e-5, 1, true)`, `suggestInt('n', 0, 10, 2)`) and a
+ * misspelt option would otherwise be ignored without a word.
+ */
+function checkRangeOptions(method: string, name: string, options: unknown): void {
+  if (typeof options === 'boolean' || typeof options === 'number') {
+    const meant = typeof options === 'boolean' ? 'log' : 'step';
+    throw new InvalidArgumentError(
+      `${method}('${name}'): the fourth argument is an options object, e.g. { ${meant}: ${options} }, got ${options}.`,
+    );
+  }
+  checkKnownOptions(`${method}('${name}')`, options, RANGE_OPTIONS);
+}
 
 /**
  * The define-by-run API that objectives call: `suggestFloat/Int/Categorical` build (and check) a
@@ -25,11 +42,13 @@ export abstract class DefineByRun {
 
   /** A float in [low, high]; `log` samples on a log scale, `step` on the grid low + k*step. */
   suggestFloat(name: string, low: number, high: number, options: RangeOptions = {}): number {
+    checkRangeOptions('suggestFloat', name, options);
     return this.suggest(name, floatDistribution(low, high, options)) as number;
   }
 
   /** An integer in [low, high] (inclusive); `log` samples on a log scale, `step` on low + k*step. */
   suggestInt(name: string, low: number, high: number, options: RangeOptions = {}): number {
+    checkRangeOptions('suggestInt', name, options);
     return this.suggest(name, intDistribution(low, high, options)) as number;
   }
 
