@@ -10,6 +10,12 @@ import {
 } from '@tuneforge/core';
 import { RedisPruningHistory, type RedisPruningIndex, type StudyDefinition } from '@tuneforge/platform';
 import type { PlatformTelemetry } from '../telemetry/platform-telemetry';
+import { ConnectionErrorLog } from './connection-error-log';
+
+/** The pruning index out of reach: a line every few seconds, not one per report. */
+const pruningIndexErrors = new ConnectionErrorLog('pruning index (Redis)');
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * What a process that plans a study's trials (the scheduler, the api for clients' asks) keeps of it: no
@@ -42,6 +48,12 @@ export function loadRunningStudy(
     storage,
     sampler,
     pruner: telemetry.countDecisions(createPruner(definition.pruner)),
-    pruningSource: new RedisPruningHistory(index, record),
+    pruningSource: new RedisPruningHistory(index, record, {
+      // A decision made without Redis is made on the figures read before it (pruning is advice).
+      report: (what, error) =>
+        pruningIndexErrors.report(
+          new Error(`${what} of study ${record.studyId} given up, decided without it: ${messageOf(error)}`),
+        ),
+    }),
   });
 }

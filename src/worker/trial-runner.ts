@@ -239,7 +239,14 @@ export class TrialRunner {
       throw e;
     }
     if (finished.state === 'COMPLETE' && usesPruningIndex(definition)) {
-      await this.index.recordComplete(study.studyId, finished);
+      // The trial is finished in the database; an index that missed it counts one trial fewer until Redis
+      // loses it and it is rebuilt from there.
+      await this.index.recordComplete(study.studyId, finished).catch((e: unknown) =>
+        this.logger.warn({
+          msg: `trial ${finished.number} of study ${study.studyId} not added to the pruning index: ${(e as Error).message}`,
+          event: 'pruning-index-write-failed',
+        }),
+      );
     }
     await this.telemetry.trialFinished(study.studyId, finished);
     return finished.state as TrialRunOutcome;

@@ -8,6 +8,17 @@ import type { RedisPruningIndex } from './pruning-index';
  */
 const CACHED_STEPS = 64;
 
+/** How long a decision waits for Redis to come back before it is made on what was read before. */
+const DEFAULT_WAIT_MS = 10_000;
+
+/** What RedisPruningHistory does when Redis cannot be reached. */
+export interface IndexUnreachable {
+  /** How long a read waits for Redis. @defaultValue 10 s */
+  readonly waitMs?: number;
+  /** Told of each read or write given up (`what`: e.g. "read of step 3"). */
+  report?(what: string, error: unknown): void;
+}
+
 /**
  * The pruners' history in a platform worker: the figures of the Redis index (RedisPruningIndex),
  * which every worker updates as its trials complete and reach rungs, so that a decision reads one
@@ -29,6 +40,7 @@ export class RedisPruningHistory implements PruningSource {
       readonly studyName: string;
       readonly directions: readonly StudyDirection[];
     },
+    private readonly unreachable: IndexUnreachable = {},
   ) {}
 
   get studyName(): string {
@@ -39,8 +51,27 @@ export class RedisPruningHistory implements PruningSource {
     return this.study.directions;
   }
 
+  /**
+   * Reads the figures of `step`. Redis out of reach is waited out for `waitMs`, then the decision is made
+   * on the figures read before (none for a step never read: no pruner prunes on nothing): pruning is
+   * advice, and a restart of Redis must not fail the trials that report meanwhile.
+   */
   async refresh(step: number): Promise<void> {
-    const snapshot = await this.index.snapshot(this.study.studyId, step);
+    const waitMs = this.unreachable.waitMs ?? DEFAULT_WAIT_MS;
+    const deadline = Date.now() + waitMs;
+    let snapshot: Awaited<ReturnType<RedisPruningIndex['snapshot']>>;
+    for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+      try {
+        snapshot = await this.index.snapshot(this.study.studyId, step);
+        break;
+      } catch (e) {
+        if (Date.now() + pause > deadline) {
+          this.unreachable.report?.(`read of step ${step}`, e);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
     this.completed = snapshot.completedTrialCount;
     this.longest = snapshot.longestCompletedStep;
     this.rungs = snapshot.rungs;
@@ -80,11 +111,15 @@ export class RedisPruningHistory implements PruningSource {
     this.writes.set(trialNumber, pending);
   }
 
+  /**
+   * Waits for the trial's rung writes. One that failed (Redis out of reach) is reported, not thrown: the
+   * rung is on the trial in the database too, and the trial goes on.
+   */
   async flush(trialNumber: number): Promise<void> {
     const pending = this.writes.get(trialNumber);
     if (!pending) return;
     this.writes.delete(trialNumber);
     const failure = (await Promise.all(pending)).find((e) => e !== null);
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) this.unreachable.report?.(`rung write of trial ${trialNumber}`, failure);
   }
 }
