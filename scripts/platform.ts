@@ -78,7 +78,7 @@ function parseOptions(argv: string[]): Options {
   };
   return {
     workers: int(values.workers, 2, '--workers', 1, 64),
-    port: int(values.port ?? process.env.PORT, 3000, '--port', 1, 65535),
+    port: int(values.port ?? process.env.PORT, 3000, values.port === undefined ? 'PORT' : '--port', 1, 65535),
   };
 }
 

@@ -332,6 +332,7 @@ describe('study routes: lifecycle and enqueued parameters', () => {
       [`/studies/${id}/trials.csv?limit=5`, 'limit'],
       [`/studies/${id}/trials/0?fields=params`, 'fields'],
       ['/pools?queue=x', 'queue'],
+      [`/studies/${id}/events?x=1`, 'x'],
     ]) {
       const res = await platform.request(path);
       expect([path, res.status, res.body.errors]).toEqual([

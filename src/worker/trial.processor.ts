@@ -1,5 +1,6 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { StudyNotFoundError, TrialNotFoundError } from '@tuneforge/core';
 import {
   InvalidJobDataError,
   parseTrialJobData,
@@ -98,6 +99,16 @@ export class TrialProcessor extends WorkerHost implements OnApplicationBootstrap
   /** A trial job that ended in error (its trial is reconciled by its lease): say which, and why. */
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, error: Error): void {
+    // The study was deleted while its trial ran (DELETE /studies/:id): nothing is left to finish.
+    if (error instanceof StudyNotFoundError || error instanceof TrialNotFoundError) {
+      this.logger.log({
+        msg: `trial job ${job?.id ?? '?'} ended: its study was deleted while it ran (${error.message})`,
+        event: 'trial-job-study-deleted',
+        jobId: job?.id,
+        studyId: (job?.data as { studyId?: number } | undefined)?.studyId,
+      });
+      return;
+    }
     this.logger.error({
       msg: `trial job ${job?.id ?? '?'} failed: ${error.message}`,
       event: 'trial-job-failed',

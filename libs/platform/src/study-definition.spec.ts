@@ -99,6 +99,14 @@ describe('checkStudyDefinition', () => {
       expect(e.message).toContain('CmaEsSampler supports single-objective studies only');
     });
 
+    it('names sampler.grid when a grid sampler has none, and says where it goes', () => {
+      const e = refusal(definition({ sampler: { type: 'grid', options: { grid: { x: [1, 2] } } } }));
+      expect(e.field).toBe('sampler.grid');
+      expect(e.message).toContain(
+        `is required for the 'grid' sampler, e.g. {"type": "grid", "grid": {"x": [1, 2, 3]}} (beside type, not in options)`,
+      );
+    });
+
     it('accepts one direction, either way', () => {
       for (const direction of ['minimize', 'maximize'] as const) {
         expect(() => checkStudyDefinition(definition({ directions: [direction] }), catalog)).not.toThrow();

@@ -136,14 +136,18 @@ export function checkStudyDefinition(def: StudyDefinition, catalog: ObjectiveCat
       (parameter) => entryIndex(entries, parameter),
     );
   }
+  if (def.sampler.type === 'grid' && !def.sampler.grid) {
+    const inOptions = def.sampler.options !== undefined && 'grid' in def.sampler.options;
+    throw new InvalidStudyDefinitionError(
+      'sampler.grid',
+      `is required for the 'grid' sampler, e.g. {"type": "grid", "grid": {"x": [1, 2, 3]}}${inOptions ? ' (beside type, not in options)' : ''}`,
+    );
+  }
   at('sampler', () => createSampler(def.sampler).checkDirections?.(def.directions));
   at('pruner', () => createPruner(def.pruner));
   checkObjective(def, space, catalog);
   if (def.pruner.type !== 'none' && def.directions.length > 1) {
     throw new InvalidStudyDefinitionError('pruner', 'pruning supports one objective only; use "none"');
-  }
-  if (def.sampler.type === 'grid' && !def.sampler.grid) {
-    throw new InvalidStudyDefinitionError('sampler.grid', "is required for the 'grid' sampler");
   }
   const { nTrials, maxParallel, timeoutSec } = def.budget;
   if (maxParallel > nTrials) {

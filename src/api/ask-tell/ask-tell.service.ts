@@ -558,7 +558,14 @@ export function toldResult(dto: Omit<TellTrialDto, 'token'>, objectives: number)
     throw fail('values', "give either 'value' or 'values', not both");
   if (state !== 'COMPLETE') {
     const extra = dto.value !== undefined ? 'value' : dto.values !== undefined ? 'values' : null;
-    if (extra) throw fail(extra, `a ${state} trial takes no ${extra} (PRUNED keeps its last reported value)`);
+    if (extra) {
+      throw fail(
+        extra,
+        state === 'PRUNED'
+          ? `a PRUNED trial takes no ${extra} (it keeps its last reported value)`
+          : `a FAIL trial takes no ${extra}`,
+      );
+    }
     if (dto.failReason !== undefined && state !== 'FAIL') throw fail('failReason', 'is for state FAIL only');
     return state;
   }

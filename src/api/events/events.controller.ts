@@ -1,6 +1,7 @@
-import { Controller, Req, Sse, UseGuards } from '@nestjs/common';
+import { Controller, Query, Req, Sse, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { NoQuery } from '../common/no-query';
 import { StudyRefParam, type StudyRef } from '../common/route-params';
 import { TokenGuard } from '../common/token.guard';
 import { StudyEventsService } from './events.service';
@@ -13,7 +14,7 @@ export class EventsController {
   constructor(private readonly events: StudyEventsService) {}
 
   @Sse('events')
-  stream(@StudyRefParam() id: StudyRef, @Req() request: Request) {
+  stream(@StudyRefParam() id: StudyRef, @Req() request: Request, @Query() _query: NoQuery) {
     return this.events.stream(id, request);
   }
 }

@@ -52,7 +52,11 @@ function buildSampler(spec: SamplerSpec): Sampler {
     case 'random':
       return new RandomSampler(options);
     case 'grid':
-      if (!spec.grid) throw new InvalidArgumentError("sampler 'grid' needs a grid: { name: [values...] }.");
+      if (!spec.grid) {
+        throw new InvalidArgumentError(
+          "sampler 'grid' needs a grid beside its type: { type: 'grid', grid: { name: [values...] } }.",
+        );
+      }
       return new GridSampler(spec.grid, options);
     case 'tpe':
       return new TpeSampler(options);
