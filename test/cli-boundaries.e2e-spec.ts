@@ -112,6 +112,47 @@ describe('optimize: a run in which no trial completed fails, one rule with or wi
   });
 });
 
+describe('optimize: an error that escapes the objective', () => {
+  it('is one line and exit 1, not a stack trace', () => {
+    writeFileSync(
+      join(dir, 'stray.ts'),
+      `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  setTimeout(() => { throw new Error('late boom'); }, 0);
+  return trial.suggestFloat('x', 0, 1);
+}
+`,
+    );
+    const run = tuneforge(dir, ['optimize', 'stray.ts', '--n-trials', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'tuneforge: an error escaped the objective (a promise it did not await, or a timer): late boom\n',
+    );
+  });
+});
+
+describe('optimize --sandbox --heap-mb', () => {
+  it("caps the objective's heap: the trial fails with the limit, and the flag needs --sandbox", () => {
+    writeFileSync(
+      join(dir, 'hog.ts'),
+      `export function objective(trial: { suggestFloat(n: string, a: number, b: number): number }) {
+  const keep: number[][] = [];
+  for (;;) keep.push(new Array(1e6).fill(trial.suggestFloat('x', 0, 1)));
+}
+`,
+    );
+    const capped = tuneforge(dir, ['optimize', 'hog.ts', '--n-trials', '1', '--sandbox', '--heap-mb', '64']);
+    expect(capped.code).toBe(1);
+    expect(capped.stdout).toMatch(
+      /Trial 0 failed with parameters: .* because of the following error: heap limit of 64 MiB exceeded: the module ran out of JavaScript heap$/m,
+    );
+    expect(tuneforge(dir, ['optimize', 'hog.ts', '--n-trials', '1', '--heap-mb', '64'])).toMatchObject({
+      code: 2,
+      stderr:
+        'tuneforge: --heap-mb caps the process of a module run with --sandbox: add --sandbox, or leave it out.\n',
+    });
+  });
+});
+
 describe('optimize: load errors say where', () => {
   it.each([
     ['syntax.ts', [], `syntax error at DIR/syntax.ts:2:40: Unexpected ";"`],

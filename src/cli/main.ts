@@ -28,6 +28,18 @@ export async function run(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
+  // An objective's error that escapes its run (a promise not awaited, a throwing timer) ends the
+  // program as an error of the objective does: one line, not Node's stack trace.
+  const escaped = (e: unknown) => {
+    const message =
+      e instanceof Error ? (process.env.TUNEFORGE_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+    process.stderr.write(
+      `tuneforge: an error escaped the objective (a promise it did not await, or a timer): ${message}\n`,
+    );
+    process.exit(1);
+  };
+  process.on('unhandledRejection', escaped);
+  process.on('uncaughtException', escaped);
   try {
     await buildProgram().parseAsync(argv);
     return 0;

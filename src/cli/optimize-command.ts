@@ -50,6 +50,7 @@ interface OptimizeFlags {
   space?: Record<string, unknown> | unknown[];
   builtin?: string;
   sandbox?: boolean;
+  heapMb?: number;
   nTrials?: number;
   timeout?: number;
   /** Unset: a new study minimizes, a continued one keeps its stored direction. */
@@ -86,7 +87,15 @@ export function registerOptimizeCommand(program: Command): void {
       '--builtin <problem>',
       `a built-in benchmark problem (${Object.keys(BUILTIN_PROBLEMS).join(', ')})`,
     )
-    .option('--sandbox', 'run the module in a child process (heap cap, crashes contained)')
+    .option(
+      '--sandbox',
+      'run the module in a child process (a crash or --heap-mb fails the trial, not the study)',
+    )
+    .option(
+      '--heap-mb <n>',
+      "with --sandbox: the objective process's heap cap, in MB (default: Node's own)",
+      positiveInt('--heap-mb'),
+    )
     .option('--n-trials <n>', 'trials to run in this call', positiveInt('--n-trials'))
     .option('--timeout <seconds>', 'start no trial after this many seconds', positiveNumber('--timeout'))
     .option(
@@ -160,6 +169,11 @@ function resolveObjective(
       `--space is the search space of --command; ${flags.builtin !== undefined ? '--builtin' : 'a module file'} defines its own: leave --space out.`,
     );
   }
+  if (flags.heapMb !== undefined && !(flags.sandbox && file !== undefined)) {
+    throw new CliUsageError(
+      '--heap-mb caps the process of a module run with --sandbox: add --sandbox, or leave it out.',
+    );
+  }
   const pruning = flags.pruner !== 'none';
   if (flags.builtin !== undefined) {
     if (!(flags.builtin in BUILTIN_PROBLEMS)) {
@@ -196,7 +210,13 @@ function resolveObjective(
     return {
       grid: mod.grid,
       objective: async (trial) => {
-        objective ??= moduleObjective(resolve(file!), { studyName: studyName() });
+        objective ??= moduleObjective(
+          {
+            path: resolve(file!),
+            ...(flags.heapMb !== undefined ? { limits: { heapMb: flags.heapMb } } : {}),
+          },
+          { studyName: studyName() },
+        );
         try {
           return await objective(trial);
         } catch (e) {
