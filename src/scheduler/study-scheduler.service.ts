@@ -16,7 +16,7 @@ import {
   completeStudy,
   type PlatformStudyState,
   readStudyDefinition,
-  STARTED_AT_ATTR,
+  budgetTimedOut,
   studyPriorityOf,
   STATE_ATTR,
   type StudyDefinition,
@@ -282,8 +282,7 @@ export class StudyScheduler implements OnModuleInit {
       study.refreshTrials(counts),
     ]);
     const priority = studyPriorityOf(definition);
-    const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
-    const timedOut = timeoutSec !== null && Date.now() - startedAt >= timeoutSec * 1000;
+    const timedOut = budgetTimedOut(record, timeoutSec);
 
     // A sampler that ran out of points (grid) stopped the study: it ends like a spent budget.
     const exhausted = study.stopped;

@@ -93,7 +93,13 @@ export type PlatformStudyState = (typeof STUDY_STATES)[number];
 
 export const DEFINITION_ATTR = 'platform:definition';
 export const STATE_ATTR = 'platform:state';
+/**
+ * When the study's `budget.timeoutSec` started to count (ms since the epoch): its creation, moved later by
+ * the time it spent STOPPED at each resume.
+ */
 export const STARTED_AT_ATTR = 'platform:startedAt';
+/** When a STOPPED study was stopped (ms since the epoch), for the resume that moves STARTED_AT_ATTR. */
+export const STOPPED_AT_ATTR = 'platform:stoppedAt';
 /** Trial system attribute: why the last run of a retried trial failed. */
 export const LAST_FAILURE_ATTR = 'platform:last-failure';
 

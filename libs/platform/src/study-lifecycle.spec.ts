@@ -1,6 +1,7 @@
 import { InMemoryStorage, StudyNotFoundError, type Storage } from '@tuneforge/core';
-import { STATE_ATTR, STUDY_STATES, type PlatformStudyState } from './study-definition';
+import { STARTED_AT_ATTR, STATE_ATTR, STUDY_STATES, type PlatformStudyState } from './study-definition';
 import {
+  budgetTimedOut,
   changeStudyState,
   checkEnqueue,
   completeStudy,
@@ -154,6 +155,29 @@ describe('the stored state (in-memory storage)', () => {
       });
       expect(await readStudyState(storage, id)).toBe(expected);
     }
+  });
+
+  it('counts budget.timeoutSec in running time: a resume moves its start by the time spent STOPPED', async () => {
+    const id = await studyIn('RUNNING');
+    await storage.setStudySystemAttr(id, STARTED_AT_ATTR, 1_000);
+    await changeStudyState(storage, id, 'stop', () => 5_000);
+    await changeStudyState(storage, id, 'stop', () => 6_000); // already STOPPED: nothing moves
+    await changeStudyState(storage, id, 'resume', () => 9_000);
+    expect((await storage.getStudy(id)).systemAttrs[STARTED_AT_ATTR]).toBe(5_000);
+    await changeStudyState(storage, id, 'resume', () => 12_000); // already RUNNING
+    expect((await storage.getStudy(id)).systemAttrs[STARTED_AT_ATTR]).toBe(5_000);
+  });
+
+  it('refuses an enqueued trial once budget.timeoutSec has passed', async () => {
+    const id = await studyIn('RUNNING');
+    await storage.setStudySystemAttr(id, STARTED_AT_ATTR, 1_000);
+    const record = await storage.getStudy(id);
+    expect(budgetTimedOut(record, null, 1e12)).toBe(false);
+    expect(budgetTimedOut(record, 4, 4_999)).toBe(false);
+    expect(budgetTimedOut(record, 4, 5_000)).toBe(true);
+    expect(() => checkEnqueue(id, 'RUNNING', 1, 10, true)).toThrow(
+      `Study ${id} ran for its budget.timeoutSec: no trial starts any more; create a new study (POST /studies) to run more trials.`,
+    );
   });
 
   it('completeStudy moves a RUNNING study with no trial in flight to COMPLETED', async () => {

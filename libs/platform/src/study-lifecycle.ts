@@ -20,7 +20,13 @@
  * so no two changes interleave (docs/PLATFORM.md, "Races").
  */
 import { Storage, StudyNotFoundError, type StudyRecord } from '@tuneforge/core';
-import { STATE_ATTR, STUDY_STATES, type PlatformStudyState } from './study-definition';
+import {
+  STARTED_AT_ATTR,
+  STATE_ATTR,
+  STOPPED_AT_ATTR,
+  STUDY_STATES,
+  type PlatformStudyState,
+} from './study-definition';
 
 /** What can be done to a platform study: the REST routes, and `complete` by the scheduler. */
 export const STUDY_ACTIONS = ['stop', 'resume', 'enqueue', 'delete', 'read', 'complete'] as const;
@@ -120,6 +126,13 @@ export function nextStudyState(
   return rule.outcome === 'move' ? rule.to : state;
 }
 
+/** Whether the study has run for its `budget.timeoutSec` (time spent STOPPED not counted): no trial starts. */
+export function budgetTimedOut(record: StudyRecord, timeoutSec: number | null, now = Date.now()): boolean {
+  if (timeoutSec === null) return false;
+  const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
+  return now - startedAt >= timeoutSec * 1000;
+}
+
 /**
  * Whether one more trial may be enqueued: the state allows it and the budget has room (an enqueued trial
  * counts in `budget.nTrials`; one more would run past it).
@@ -130,8 +143,17 @@ export function checkEnqueue(
   state: PlatformStudyState,
   trialCount: number,
   nTrials: number,
+  timedOut = false,
 ): void {
   nextStudyState(studyId, state, 'enqueue');
+  if (timedOut) {
+    throw new StudyStateConflictError(
+      studyId,
+      state,
+      'enqueue',
+      `Study ${studyId} ran for its budget.timeoutSec: no trial starts any more; create a new study (POST /studies) to run more trials.`,
+    );
+  }
   if (trialCount >= nTrials) {
     throw new StudyStateConflictError(
       studyId,
@@ -172,11 +194,24 @@ export async function changeStudyState(
   storage: Storage,
   studyId: number,
   action: 'stop' | 'resume',
+  clock: () => number = Date.now,
 ): Promise<StudyStateChange> {
   const from = await readStudyState(storage, studyId);
   const to = nextStudyState(studyId, from, action);
-  if (to !== from) await storage.setStudySystemAttr(studyId, STATE_ATTR, to);
-  return { from, to, changed: to !== from };
+  if (to === from) return { from, to, changed: false };
+  // budget.timeoutSec counts running time: a resume moves its start later by the time spent STOPPED.
+  const now = clock();
+  if (to === 'STOPPED') await storage.setStudySystemAttr(studyId, STOPPED_AT_ATTR, now);
+  if (from === 'STOPPED') {
+    const { systemAttrs, createdAt } = await storage.getStudy(studyId);
+    const stoppedAt = systemAttrs[STOPPED_AT_ATTR];
+    if (typeof stoppedAt === 'number') {
+      const startedAt = Number(systemAttrs[STARTED_AT_ATTR] ?? createdAt);
+      await storage.setStudySystemAttr(studyId, STARTED_AT_ATTR, startedAt + Math.max(0, now - stoppedAt));
+    }
+  }
+  await storage.setStudySystemAttr(studyId, STATE_ATTR, to);
+  return { from, to, changed: true };
 }
 
 /**

@@ -35,7 +35,7 @@ import {
   readStudyDefinition,
   RedisKeys,
   RedisPruningIndex,
-  STARTED_AT_ATTR,
+  budgetTimedOut,
   studyStateOf,
   type ClientLease,
   type RedisClient,
@@ -325,8 +325,7 @@ export class AskTellService {
           `Study ${studyId} has all ${nTrials} trials of its budget (budget.nTrials) created: no trial is left to ask for; the study completes once those in flight end.`,
         );
       }
-      const startedAt = Number(record.systemAttrs[STARTED_AT_ATTR] ?? record.createdAt);
-      if (timeoutSec !== null && Date.now() - startedAt >= timeoutSec * 1000) {
+      if (budgetTimedOut(record, timeoutSec)) {
         throw conflictWithReason(
           'timeout' satisfies AskTellConflict,
           `Study ${studyId} ran for its budget.timeoutSec (${timeoutSec} s): no trial starts any more.`,

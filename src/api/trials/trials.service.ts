@@ -1,6 +1,12 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { formatTrials, Storage, TrialNotFoundError, type JsonObject } from '@tuneforge/core';
-import { checkEnqueue, readStudyDefinition, studyStateOf, type TrialResponse } from '@tuneforge/platform';
+import {
+  budgetTimedOut,
+  checkEnqueue,
+  readStudyDefinition,
+  studyStateOf,
+  type TrialResponse,
+} from '@tuneforge/platform';
 import { ObjectiveRegistry } from '@tuneforge/sandbox';
 import { badFields, fieldErrorBody } from '../common/error-body';
 import { toTrialResponse } from '../common/responses';
@@ -92,7 +98,8 @@ export class TrialsService {
       const definition = readStudyDefinition(record.studyName, record.systemAttrs)!;
       const counts = await this.storage.countTrials(studyId);
       const trialCount = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      checkEnqueue(studyId, state, trialCount, definition.budget.nTrials);
+      const { nTrials, timeoutSec } = definition.budget;
+      checkEnqueue(studyId, state, trialCount, nTrials, budgetTimedOut(record, timeoutSec));
       const errors = checkEnqueuedParams(dto.params, knownSpaceOf(definition, this.registry));
       if (errors.length > 0) throw badFields(errors);
       const trial = await this.storage.createTrial(studyId, {

@@ -154,7 +154,9 @@ export class BudgetDto {
   @Max(10_000)
   maxParallel?: number;
 
-  @ApiPropertyOptional({ description: 'start no trial after this many seconds' })
+  @ApiPropertyOptional({
+    description: 'start no trial after this many seconds of running (time STOPPED not counted)',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
