@@ -130,6 +130,30 @@ describe('optimize: an error that escapes the objective', () => {
   });
 });
 
+describe('optimize: flags that cannot go together are refused before anything runs', () => {
+  it.each([
+    [
+      ['--seed', '5', '--sampler-options', '{"seed": 3}'],
+      'Give the seed once: --seed, or "seed" in --sampler-options.',
+    ],
+    [['--grid', '{"x": [1]}'], '--grid is the grid of --sampler grid; --sampler auto takes none.'],
+    [
+      ['--sampler-options', 'missing.json'],
+      '--sampler-options must be a JSON object or a .json file; there is no file missing.json',
+    ],
+    [
+      ['--directions', 'minimize,minimize'],
+      '--builtin branin returns one value: give --direction, not --directions minimize,minimize.',
+    ],
+  ])('%j', (extra, message) => {
+    expect(tuneforge(dir, ['optimize', '--builtin', 'branin', '--n-trials', '1', ...extra])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `tuneforge: ${message}\n`,
+    });
+  });
+});
+
 describe('optimize --sandbox --heap-mb', () => {
   it("caps the objective's heap: the trial fails with the limit, and the flag needs --sandbox", () => {
     writeFileSync(

@@ -186,6 +186,16 @@ describe('/metrics', () => {
     );
     expect(value(families, 'tuneforge_pruning_decisions_total', { decision: 'kept' })).toBeGreaterThan(0);
     expect(value(families, 'tuneforge_scheduler_trials_created_total')).toBe(30);
+    // Labelled counters show their labels at 0 before any increment, and no unlabelled series beside them.
+    for (const [name, label] of [
+      ['tuneforge_trial_retries_total', 'reason'],
+      ['tuneforge_scheduler_lease_expiries_total', 'outcome'],
+      ['tuneforge_transient_retries_total', 'dependency'],
+    ]) {
+      const samples = families.get(name)!.samples;
+      expect([name, samples.length > 0 && samples.every((s) => label in s.labels)]).toEqual([name, true]);
+    }
+    expect(value(families, 'tuneforge_trial_retries_total', { reason: 'lease-expired' })).toBe(0);
     expect(value(families, 'tuneforge_scheduler_refill_duration_seconds_count')).toBeGreaterThan(0);
 
     expect(families.get('tuneforge_queue_jobs')?.type).toBe('gauge');

@@ -181,6 +181,11 @@ function resolveObjective(
         `--builtin must be one of ${Object.keys(BUILTIN_PROBLEMS).join(', ')}, got '${flags.builtin}'.`,
       );
     }
+    if (flags.directions !== undefined && flags.directions.length > 1) {
+      throw new CliUsageError(
+        `--builtin ${flags.builtin} returns one value: give --direction, not --directions ${flags.directions.join(',')}.`,
+      );
+    }
     return { objective: builtinObjective(getBuiltinProblem(flags.builtin), { pruning }) };
   }
   if (flags.command !== undefined) {
@@ -266,6 +271,12 @@ function fromFlags<T>(optionsFlag: string, build: () => T): T {
 async function runOptimize(file: string | undefined, flags: OptimizeFlags): Promise<void> {
   if (flags.nTrials === undefined && flags.timeout === undefined) {
     throw new CliUsageError('Give --n-trials or --timeout (or both), so that the study knows when to stop.');
+  }
+  if (flags.seed !== undefined && flags.samplerOptions !== undefined && 'seed' in flags.samplerOptions) {
+    throw new CliUsageError('Give the seed once: --seed, or "seed" in --sampler-options.');
+  }
+  if (flags.grid !== undefined && flags.sampler !== 'grid') {
+    throw new CliUsageError(`--grid is the grid of --sampler grid; --sampler ${flags.sampler} takes none.`);
   }
   let name = flags.studyName ?? '';
   const mod = resolveObjective(file, flags, () => name);

@@ -72,7 +72,11 @@ export function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
 /** A JSON object given inline or as the path of a .json file. */
 export function jsonObject(flag: string) {
   return (raw: string): Record<string, unknown> => {
-    const text = !raw.trim().startsWith('{') && existsSync(raw) ? readFileSync(raw, 'utf8') : raw;
+    const inline = raw.trim().startsWith('{');
+    if (!inline && !existsSync(raw)) {
+      throw new CliUsageError(`${flag} must be a JSON object or a .json file; there is no file ${raw}`);
+    }
+    const text = inline ? raw : readFileSync(raw, 'utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);

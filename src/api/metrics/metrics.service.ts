@@ -5,7 +5,12 @@ import { REFILL_QUEUE, STATE_ATTR, TRIALS_QUEUE, type RedisClient } from '@tunef
 import type { JobState, Queue } from 'bullmq';
 import { PlatformConfig } from '../../config/platform-config';
 import { InjectRedis } from '../../providers/redis.provider';
-import { PRUNING_DECISIONS } from '../../telemetry/metric-definitions';
+import {
+  LEASE_EXPIRIES,
+  PRUNING_DECISIONS,
+  TRANSIENT_RETRIES,
+  TRIAL_RETRIES,
+} from '../../telemetry/metric-definitions';
 import { RedisMetrics, type HistogramSample } from '../../telemetry/redis-metrics';
 import { renderPrometheusText, type MetricFamily, type MetricSample } from './prometheus-text';
 
@@ -20,8 +25,16 @@ const JOB_STATES: readonly JobState[] = [
   'completed',
 ];
 
-/** Series that exist before their first increment, so that rate() and alerts see a 0, not nothing. */
-const KNOWN_LABELS = new Map([[PRUNING_DECISIONS, [{ decision: 'pruned' }, { decision: 'kept' }]]]);
+/**
+ * Series that exist before their first increment, so that rate() and alerts see a 0, not nothing: each
+ * labelled counter's labels (an unlabelled 0 beside them would be a series of its own), `{}` for the others.
+ */
+const KNOWN_LABELS = new Map([
+  [PRUNING_DECISIONS, [{ decision: 'pruned' }, { decision: 'kept' }]],
+  [TRIAL_RETRIES, [{ reason: 'lease-expired' }, { reason: 'worker-stopped' }, { reason: 'failed' }]],
+  [LEASE_EXPIRIES, [{ outcome: 'requeued' }, { outcome: 'failed' }]],
+  [TRANSIENT_RETRIES, [{ dependency: 'database' }]],
+]);
 
 /**
  * `/metrics`: what the database and the queues hold now (gauges read at each scrape), and what the

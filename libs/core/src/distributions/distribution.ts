@@ -45,7 +45,9 @@ const STEP_EPS = 1e-8;
 
 function checkFinite(what: string, v: number): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new InvalidDistributionError(`${what} must be a finite number, got ${String(v)}`);
+    // A string is quoted: '0' and 0 must not read alike in the message.
+    const given = typeof v === 'string' ? `the string ${JSON.stringify(v)}` : String(v);
+    throw new InvalidDistributionError(`${what} must be a finite number, got ${given}`);
   }
 }
 

@@ -390,6 +390,9 @@ describe('options and results the API does not take', () => {
       "suggestFloat('x'): unknown option 'logs'; known options: log, step",
     );
     expect(trial.suggestFloat('y', 0.1, 1, { log: true })).toBeGreaterThanOrEqual(0.1);
+    expect(() => trial.suggestFloat('s', '0' as never, 1)).toThrow(
+      'float low must be a finite number, got the string "0"',
+    );
   });
 
   it('fails a trial whose objective returns no number, and goes on', async () => {
