@@ -180,6 +180,16 @@ describe('worker pools: trials go only to workers that offer what they need', ()
     );
   });
 
+  it('counts the jobs of every pool queue in /metrics', async () => {
+    const text = (await platform.request('/metrics')).body as string;
+    for (const queue of ['trials', 'refill', 'trials@cpu=1', 'trials@gpu=1']) {
+      expect([queue, text.includes(`tuneforge_queue_jobs{queue="${queue}",state="waiting"}`)]).toEqual([
+        queue,
+        true,
+      ]);
+    }
+  });
+
   it('OpenAPI shows GET /pools and the resources of a study definition', async () => {
     const { body } = await platform.request('/docs-json');
     expect(body.paths['/pools']?.get).toBeDefined();

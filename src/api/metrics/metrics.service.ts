@@ -1,10 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Storage, TRIAL_STATES } from '@tuneforge/core';
-import { REFILL_QUEUE, STATE_ATTR, TRIALS_QUEUE, type RedisClient } from '@tuneforge/platform';
+import {
+  REFILL_QUEUE,
+  STATE_ATTR,
+  TRIALS_QUEUE,
+  WorkerPoolRegistry,
+  type RedisClient,
+} from '@tuneforge/platform';
 import type { JobState, Queue } from 'bullmq';
 import { PlatformConfig } from '../../config/platform-config';
 import { InjectRedis } from '../../providers/redis.provider';
+import { TrialQueues } from '../../providers/trial-queues';
 import {
   LEASE_EXPIRIES,
   PRUNING_DECISIONS,
@@ -44,6 +51,7 @@ const KNOWN_LABELS = new Map([
 @Injectable()
 export class MetricsService {
   private readonly metrics: RedisMetrics;
+  private readonly registry: WorkerPoolRegistry;
 
   constructor(
     private readonly storage: Storage,
@@ -51,15 +59,32 @@ export class MetricsService {
     @InjectRedis() redis: RedisClient,
     @InjectQueue(TRIALS_QUEUE) private readonly trials: Queue,
     @InjectQueue(REFILL_QUEUE) private readonly refills: Queue,
+    private readonly queues: TrialQueues,
   ) {
     this.metrics = new RedisMetrics(redis, config.queuePrefix);
+    this.registry = new WorkerPoolRegistry(redis, config.queuePrefix);
+  }
+
+  /** The job counts of each worker pool's queue (GET /pools lists the same), by queue name. */
+  private async poolJobs(): Promise<Array<[string, Record<string, number>]>> {
+    const pools = await this.registry.poolQueues();
+    return Promise.all(
+      pools.map(
+        async ({ queue }) =>
+          [queue, await this.queues.named(queue).getJobCounts(...JOB_STATES)] as [
+            string,
+            Record<string, number>,
+          ],
+      ),
+    );
   }
 
   async render(): Promise<string> {
-    const [studies, trialJobs, refillJobs, recorded] = await Promise.all([
+    const [studies, trialJobs, refillJobs, poolJobs, recorded] = await Promise.all([
       this.storage.listStudies(),
       this.trials.getJobCounts(...JOB_STATES),
       this.refills.getJobCounts(...JOB_STATES),
+      this.poolJobs(),
       this.metrics.snapshot(),
     ]);
     const families: MetricFamily[] = [];
@@ -97,7 +122,11 @@ export class MetricsService {
       name: 'tuneforge_queue_jobs',
       help: 'Jobs in the BullMQ queues, by queue and job state (queue depth: waiting + prioritized + delayed).',
       type: 'gauge',
-      samples: [...jobSamples(TRIALS_QUEUE, trialJobs), ...jobSamples(REFILL_QUEUE, refillJobs)],
+      samples: [
+        ...jobSamples(TRIALS_QUEUE, trialJobs),
+        ...jobSamples(REFILL_QUEUE, refillJobs),
+        ...poolJobs.flatMap(([queue, counts]) => jobSamples(queue, counts)),
+      ],
     });
 
     for (const [counter, samples] of recorded.counters) {
