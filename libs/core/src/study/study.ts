@@ -1,8 +1,8 @@
 import { systemClock, type Clock } from '../clock';
 import { contains, describe, toInternal, type Distribution, type ParamValue } from '../distributions';
-import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { DirectionsMismatchError, DuplicateStudyError, InvalidArgumentError, TrialPruned } from '../errors';
 import { assertJsonAttr, type JsonObject, type JsonValue } from '../json';
+import { checkKnownOptions, type OptionNames } from '../options/known-options';
 import { MedianPruner } from '../pruners/median-pruner';
 import type { Pruner } from '../pruners/pruner';
 import type { PruningSource } from '../pruners/pruning-history';
@@ -179,21 +179,19 @@ function resolveDirections(options: CreateStudyOptions): StudyDirection[] {
   return [...directions];
 }
 
-/** What a part given in place of a sampler, pruner or storage is, for the message that refuses it. */
-function describeGiven(value: unknown): string {
+/** What was given in place of a sampler, pruner or storage (lacking `method`), for the message that refuses it. */
+function describeGiven(value: unknown, method: string): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   if (value === null || typeof value !== 'object') return String(value);
-  return `an object without ${'prune' in value ? 'the sampler methods' : 'its methods'}`;
+  return `an object without ${method}()`;
 }
 
 /**
  * Refuses, before anything is stored, parts of the wrong kind (a sampler's name where a sampler
- * belongs, a storage URL where a storage belongs) and a sampler that cannot serve these directions.
+ * belongs, a storage URL where a storage belongs). Whether the sampler can serve the study's directions
+ * is its own check (`Sampler.checkDirections`), made once they are known.
  */
-function checkStudyParts(
-  parts: { sampler?: unknown; pruner?: unknown; storage?: unknown },
-  directions: readonly StudyDirection[],
-): void {
+function checkStudyParts(parts: { sampler?: unknown; pruner?: unknown; storage?: unknown }): void {
   const lacks = (value: unknown, method: string) =>
     value !== undefined &&
     (value === null ||
@@ -201,20 +199,19 @@ function checkStudyParts(
       typeof (value as Record<string, unknown>)[method] !== 'function');
   if (lacks(parts.sampler, 'sampleIndependent')) {
     throw new InvalidArgumentError(
-      `sampler must be a sampler object, e.g. new TpeSampler({ seed: 1 }) or createSampler({ type: 'tpe' }); got ${describeGiven(parts.sampler)}.`,
+      `sampler must be a sampler object, e.g. new TpeSampler({ seed: 1 }) or createSampler({ type: 'tpe' }); got ${describeGiven(parts.sampler, 'sampleIndependent')}.`,
     );
   }
   if (lacks(parts.pruner, 'prune')) {
     throw new InvalidArgumentError(
-      `pruner must be a pruner object, e.g. new MedianPruner() or createPruner({ type: 'median' }); got ${describeGiven(parts.pruner)}.`,
+      `pruner must be a pruner object, e.g. new MedianPruner() or createPruner({ type: 'median' }); got ${describeGiven(parts.pruner, 'prune')}.`,
     );
   }
   if (lacks(parts.storage, 'createStudy')) {
     throw new InvalidArgumentError(
-      `storage must be a storage object, e.g. await openStorage('sqlite:studies.db'); got ${describeGiven(parts.storage)}.`,
+      `storage must be a storage object, e.g. await openStorage('sqlite:studies.db'); got ${describeGiven(parts.storage, 'createStudy')}.`,
     );
   }
-  (parts.sampler as Sampler | undefined)?.checkDirections?.(directions);
 }
 
 /** Why an objective's return value is not one (`undefined`, a string, …), or null when it is. */
@@ -241,7 +238,8 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
   checkKnownOptions('createStudy', options, CREATE_STUDY_OPTIONS);
   const clock = options.clock ?? systemClock;
   const directions = resolveDirections(options);
-  checkStudyParts(options, directions);
+  checkStudyParts(options);
+  options.sampler?.checkDirections?.(directions);
   const storage = options.storage ?? new InMemoryStorage(clock);
   const studyName = options.studyName ?? `study-${globalThis.crypto.randomUUID()}`;
   let record: StudyRecord;
@@ -271,9 +269,9 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
 /** Opens an existing study by name. @throws StudyNotFoundError */
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   checkKnownOptions('loadStudy', options, LOAD_STUDY_OPTIONS);
-  checkStudyParts({ ...options, sampler: undefined }, []);
+  checkStudyParts(options);
   const record = await options.storage.getStudy(await options.storage.getStudyIdByName(options.studyName));
-  checkStudyParts(options, record.directions);
+  options.sampler?.checkDirections?.(record.directions);
   return Study.open(record, options.storage, options, options.clock ?? systemClock);
 }
 
