@@ -400,7 +400,10 @@ export async function runModuleTrial(options: RunModuleTrialOptions): Promise<Mo
     }
     if (limits.heapMb !== undefined && HEAP_EXHAUSTED.test(exit.stderrTail)) {
       // Without the stderr tail: V8's report of its last collections and native stack fills it.
-      return fail('memory', `heap limit of ${limits.heapMb} MiB exceeded: the module ran out of JavaScript heap`);
+      return fail(
+        'memory',
+        `heap limit of ${limits.heapMb} MiB exceeded: the module ran out of JavaScript heap`,
+      );
     }
     if (exit.code === 0) {
       return fail(
