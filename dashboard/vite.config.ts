@@ -13,6 +13,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
-    proxy: Object.fromEntries(['/studies', '/metrics', '/admin', '/docs'].map((path) => [path, api])),
+    proxy: Object.fromEntries(
+      ['/studies', '/pools', '/metrics', '/admin', '/docs'].map((path) => [path, api]),
+    ),
   },
 });

@@ -4,7 +4,7 @@
  * died and runs that outlived it:
  *
  *   start <trial number> <pid> <unix seconds>
- *   tick  <trial number> <pid> <unix seconds>     every 0.25 s while it works
+ *   tick  <trial number> <pid> <unix seconds>     every 0.25 s while it works (and reports its value as a step)
  *   end   <trial number> <pid> <unix seconds> <value>
  *
  * The run's pid is also stored as the trial's user attribute `chaos_run`, which tells which run a trial's
@@ -21,12 +21,13 @@ const SCRIPT = `#!/bin/sh
 set -eu
 n="$TUNEFORGE_TRIAL_NUMBER"
 log="$CHAOS_OBJECTIVE_LOG"
+x=$(printf '%s' "$TUNEFORGE_PARAMS" | sed -n 's/.*"x":\\([-+0-9.eE]*\\).*/\\1/p')
 echo "start $n $$ $(date +%s.%N)" >> "$log"
-for _ in 1 2 3 4; do
+for step in 1 2 3 4; do
   sleep 0.25
   echo "tick $n $$ $(date +%s.%N)" >> "$log"
+  echo "tuneforge:report step=$step value=$x"
 done
-x=$(printf '%s' "$TUNEFORGE_PARAMS" | sed -n 's/.*"x":\\([-+0-9.eE]*\\).*/\\1/p')
 echo "tuneforge:attr chaos_run=$$"
 echo "end $n $$ $(date +%s.%N) $x" >> "$log"
 echo "tuneforge:result value=$x"

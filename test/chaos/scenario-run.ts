@@ -89,7 +89,9 @@ export async function runScenario(scenario: Scenario, settings: RunSettings): Pr
       name: `chaos-${scenario.name}`,
       objective: { command: OBJECTIVE_NAME },
       sampler: { type: 'random' },
-      pruner: { type: 'none' },
+      pruner: scenario.pruning
+        ? { type: 'median', options: { nStartupTrials: settings.nTrials } }
+        : { type: 'none' },
       budget: { nTrials: settings.nTrials, maxParallel: scenario.maxParallel ?? 8 },
       seed: settings.round,
     };

@@ -29,6 +29,11 @@ export interface Scenario {
   maxParallel?: number;
   /** Redis with AOF on. @defaultValue false */
   persistentRedis?: boolean;
+  /**
+   * The study has a median pruner (that never prunes: its startup outlasts the study), so that each report
+   * reads the Redis pruning index. @defaultValue false (no pruner)
+   */
+  pruning?: boolean;
   /** Breaks something once a quarter of the trials are COMPLETE; resolves with the time it is back. */
   fault?(ctx: FaultContext): Promise<number>;
   /** Instead of `fault`: creates the study itself, in the middle of an outage. */
@@ -131,6 +136,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'redis-restart',
     description: 'Redis without persistence stopped and started 1 s later (the queues are empty)',
+    pruning: true,
     fault: (ctx) => restartRedis(ctx, 1000),
   },
   {
