@@ -258,6 +258,18 @@ describe('several objectives and constraints: the feasible front, in every summa
     expect(front[0]).toMatchObject({ number: 0, values: [1, 1] });
   });
 
+  it('lists a study without a COMPLETE trial without a hypervolume', () => {
+    const storage = `sqlite:${join(dir, 'none-complete.db')}`;
+    const run = tuneforge(dir, [
+      ...['optimize', 'throws.ts', '--storage', storage, '--study-name', 'nc'],
+      ...['--directions', 'minimize,minimize', '--n-trials', '1'],
+    ]);
+    expect(run.code).toBe(1);
+    expect(tuneforge(dir, ['studies', '--storage', storage]).stdout).toBe(
+      'nc\tminimize,minimize\tfail 1\thypervolume -\n',
+    );
+  });
+
   it('refuses a one-objective sampler for several objectives before it stores anything', () => {
     const storage = `sqlite:${join(dir, 'cmaes.db')}`;
     const run = tuneforge(dir, [

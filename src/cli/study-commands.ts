@@ -66,9 +66,11 @@ export function registerStudyCommands(program: Command): void {
           if (s.directions.length > 1) {
             // The feasible front's hypervolume, for the default reference point of the study's own trials.
             const summary = paretoSummary(await storage.getAllTrials(s.studyId), s.directions);
-            line += `\thypervolume ${short(summary.hypervolume)}`;
-            if (summary.referencePoint) line += ` at ${point(summary.referencePoint)}`;
-            measured = true;
+            // Without a COMPLETE trial there is no reference point, and no hypervolume to speak of.
+            if (summary.referencePoint) {
+              line += `\thypervolume ${short(summary.hypervolume)} at ${point(summary.referencePoint)}`;
+              measured = true;
+            } else line += '\thypervolume -';
           }
           process.stdout.write(`${line}\n`);
         }
