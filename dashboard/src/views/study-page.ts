@@ -26,6 +26,11 @@ import { TrialTable } from './trial-table';
 
 /** Trials finishing faster than this are drawn together: one reload per burst, not one per trial. */
 const MIN_RELOAD_GAP_MS = 500;
+/**
+ * A reload waits this many times as long as the last one took: a study of thousands of trials (seconds to read
+ * and draw) is reloaded every several seconds rather than without pause, by every open page.
+ */
+const LOAD_SHARE_GAP = 4;
 
 const LIVE_TEXT: Record<LiveStatus, string> = {
   connecting: 'connecting…',
@@ -49,6 +54,7 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
   let reloading: Promise<void> | null = null;
   let again = false;
   let lastReload = 0;
+  let lastLoadMs = 0;
 
   const title = h('h1', {}, `Study ${id}`);
   const live = h(
@@ -161,11 +167,13 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
     reloading = (async () => {
       do {
         again = false;
-        const wait = lastReload + MIN_RELOAD_GAP_MS - Date.now();
+        const gap = Math.max(MIN_RELOAD_GAP_MS, LOAD_SHARE_GAP * lastLoadMs);
+        const wait = lastReload + gap - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         lastReload = Date.now();
         try {
           await load();
+          lastLoadMs = Date.now() - lastReload;
           clear(message);
         } catch (e) {
           if (disposed) return;

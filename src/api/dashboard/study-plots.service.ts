@@ -8,8 +8,20 @@ import { StudiesService } from '../studies/studies.service';
 interface CacheEntry {
   signature: string;
   expires: number;
+  /** Until then the answer is given without reading the trials again (see REUSE_FACTOR). */
+  reuseUntil: number;
   response: StudyPlotsResponse;
 }
+
+/**
+ * A slow answer is reused, without reading the trials, for this many times as long as it took to read them and
+ * compute it, at most MAX_REUSE_MS: a study of thousands of trials (a second or more on the API's event loop)
+ * is recomputed every several seconds however many dashboards follow it, not after each finished trial.
+ */
+const REUSE_FACTOR = 10;
+/** Below this, an answer is recomputed as soon as the trials change (a small study's plots follow each trial). */
+const SLOW_MS = 250;
+const MAX_REUSE_MS = 30_000;
 
 /** Studies whose plots are kept: the ones dashboards are looking at. */
 const CACHE_SIZE = 32;
@@ -33,11 +45,9 @@ export class StudyPlotsService {
   ) {}
 
   async plots(ref: StudyRef, objective = 0): Promise<StudyPlotsResponse> {
+    const started = performance.now();
     const studyId = await this.studies.resolve(ref);
-    const [record, trials] = await Promise.all([
-      this.storage.getStudy(studyId),
-      this.storage.getAllTrials(studyId),
-    ]);
+    const record = await this.storage.getStudy(studyId);
     if (objective >= record.directions.length) {
       const n = record.directions.length;
       throw new BadRequestException(
@@ -49,9 +59,11 @@ export class StudyPlotsService {
       );
     }
     const key = `${studyId}:${objective}`;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() < hit.reuseUntil) return hit.response;
+    const trials = await this.storage.getAllTrials(studyId);
     const now = Date.now();
     const signature = trialsSignature(trials);
-    const hit = this.cache.get(key);
     if (hit && hit.signature === signature && hit.expires > now) return hit.response;
     const plots = studyPlots(
       trials,
@@ -66,8 +78,14 @@ export class StudyPlotsService {
       plots,
     };
     const running = trials.some((t) => t.state === 'RUNNING');
+    const cost = performance.now() - started;
     this.cache.delete(key);
-    this.cache.set(key, { signature, expires: running ? now + RUNNING_TTL_MS : Infinity, response });
+    this.cache.set(key, {
+      signature,
+      expires: running ? now + RUNNING_TTL_MS : Infinity,
+      reuseUntil: cost < SLOW_MS ? 0 : Date.now() + Math.min(MAX_REUSE_MS, REUSE_FACTOR * cost),
+      response,
+    });
     // Map keeps insertion order: the first key is the least recently computed.
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return response;

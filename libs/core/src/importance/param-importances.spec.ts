@@ -98,6 +98,17 @@ describe('importances (fANOVA)', () => {
     expect(importances([makeTrial(0), makeTrial(1)])).toEqual([]);
   });
 
+  it('fits on a seeded sample of maxTrials trials: the same for the same seed, all when there are fewer', () => {
+    const many = uniformTrials(600, 5, (p) => 10 * p.x1 + p.x2);
+    const sampled = importances(many, { seed: 3, maxTrials: 150 });
+    expect(importances(many, { seed: 3, maxTrials: 150 })).toEqual(sampled);
+    expect(importances(many, { seed: 4, maxTrials: 150 })).not.toEqual(sampled);
+    expect(sampled.map((r) => r.param)).toEqual(['x1', 'x2', 'x3']);
+    // Fewer trials than maxTrials: the forest sees them all, as without the option.
+    expect(importances(linear, { seed: 2, maxTrials: 500 })).toEqual(importances(linear, { seed: 2 }));
+    expect(() => importances(linear, { maxTrials: 1 })).toThrow('maxTrials must be an integer >= 2, got 1');
+  });
+
   it('explains what it cannot do', () => {
     expect(() => importances(linear.slice(0, 1))).toThrow(
       'importances need at least 2 completed trials with a finite target and all the parameters, got 1',
