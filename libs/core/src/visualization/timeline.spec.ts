@@ -24,6 +24,20 @@ describe('timeline', () => {
     expect([data.start, data.end]).toEqual([1000, 4000]);
   });
 
+  it("gives a platform client's trials one lane, whatever lease each had", () => {
+    const lease = (n: number) => `client:qa-bench:60s:${n.toString(16).padStart(32, '0')}`;
+    const trials = [0, 1, 2].map((n) =>
+      makeTrial(n, { systemAttrs: on(lease(n + 1)), datetimeStart: 1000 + n, datetimeComplete: 2000 + n }),
+    );
+    const data = timeline(trials);
+    expect(data.lanes).toEqual([{ name: 'client:qa-bench', slots: 3 }]);
+    expect(data.bars.map((b) => [b.lane, b.slot])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+    ]);
+  });
+
   it('stacks overlapping trials of one process into the fewest slots of the local lane', () => {
     const trials = [
       makeTrial(0, { datetimeStart: 0, datetimeComplete: 10 }),

@@ -46,9 +46,16 @@ export interface TimelineData {
   readonly end: number | null;
 }
 
+/**
+ * A platform client's lease (`client:<name>:<seconds>s:<digest>`, one per asked trial) as its client,
+ * `client:<name>`: one lane per client, not one per trial.
+ */
+const CLIENT_LEASE = /^(client:.*):[0-9]+s:[0-9a-f]{32}$/;
+
 function laneName(trial: FrozenTrial): string {
   const worker = trial.systemAttrs[WORKER_SYSTEM_ATTR];
-  return typeof worker === 'string' || typeof worker === 'number' ? String(worker) : LOCAL_LANE;
+  if (typeof worker === 'string') return CLIENT_LEASE.exec(worker)?.[1] ?? worker;
+  return typeof worker === 'number' ? String(worker) : LOCAL_LANE;
 }
 
 /**
