@@ -194,4 +194,55 @@ describe('the dashboard, in headless Chromium', () => {
     expect(new TextDecoder().decode(value)).toMatch(/^event: ready\n/m);
     controller.abort();
   });
+
+  it('says so when the study of a page is deleted, or never existed, and stops following it', async () => {
+    const created = await platform.request('/studies', {
+      body: { name: 'gone-soon', objective: { builtin: 'branin' }, budget: { nTrials: 2, maxParallel: 1 } },
+    });
+    expect(created.status).toBe(201);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${platform.url}/dashboard/studies/gone-soon`);
+      await page.waitForSelector('[data-testid="live-status"][data-status="live"]', { timeout: 15_000 });
+      expect((await platform.request('/studies/gone-soon', { method: 'DELETE' })).status).toBe(204);
+      await page.waitForSelector('[data-testid="study-gone"]', { timeout: 15_000 });
+      expect(await page.textContent('[data-testid="study-gone"]')).toBe(
+        'Study gone-soon was deleted. All studies',
+      );
+      expect(await page.getAttribute('[data-testid="live-status"]', 'data-status')).toBe('gone');
+      expect(await page.locator('[data-plot]').count()).toBe(0);
+
+      await page.goto(`${platform.url}/dashboard/studies/nosuch`);
+      await page.waitForSelector('[data-testid="study-gone"]', { timeout: 15_000 });
+      expect(await page.textContent('[data-testid="study-gone"]')).toBe('No study nosuch. All studies');
+      expect(await page.textContent('[data-testid="live-status"]')).toBe('not found');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("tells a study's open pages that it was deleted", async () => {
+    const created = await platform.request('/studies', {
+      body: { name: 'to-delete', objective: { builtin: 'branin' }, budget: { nTrials: 2, maxParallel: 1 } },
+    });
+    expect(created.status).toBe(201);
+    const controller = new AbortController();
+    const res = await fetch(`${platform.url}/studies/to-delete/events`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    /** Reads the stream until `what` arrives (or 10 s pass). */
+    const readUntil = async (what: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!text.includes(what) && Date.now() < deadline) {
+        text += new TextDecoder().decode((await reader.read()).value);
+      }
+    };
+    await readUntil('event: ready');
+    expect((await platform.request('/studies/to-delete', { method: 'DELETE' })).status).toBe(204);
+    await readUntil('"DELETED"');
+    controller.abort();
+    expect(text).toMatch(
+      /^event: study-state\nid: \d+\ndata: {"type":"study-state","studyId":\d+,"state":"DELETED"}$/m,
+    );
+  });
 });

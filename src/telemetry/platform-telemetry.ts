@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FrozenTrial, Pruner } from '@tuneforge/core';
-import type { RedisClient, StudyEvent, TrialFinishedEvent } from '@tuneforge/platform';
+import type { RedisClient, StudyEvent, StudyStateEvent, TrialFinishedEvent } from '@tuneforge/platform';
 import {
   LEASE_EXPIRIES,
   PRUNING_DECISIONS,
@@ -66,7 +66,7 @@ export class PlatformTelemetry {
   }
 
   /** The study's platform state changed: dashboards showing it refresh. */
-  studyStateChanged(studyId: number, state: 'RUNNING' | 'STOPPED' | 'COMPLETED'): Promise<void> {
+  studyStateChanged(studyId: number, state: StudyStateEvent['state']): Promise<void> {
     return this.publish({ type: 'study-state', studyId, state });
   }
 

@@ -55,6 +55,7 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
   let again = false;
   let lastReload = 0;
   let lastLoadMs = 0;
+  let gone = false;
 
   const title = h('h1', {}, `Study ${id}`);
   const live = h(
@@ -180,6 +181,8 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
           clear(message);
           if (e instanceof ApiError && e.status === 401) {
             message.append(tokenForm(() => void reload().then(startLive)));
+          } else if (e instanceof ApiError && e.status === 404) {
+            showGone();
           } else {
             message.append(h('p', { class: 'error' }, `Cannot load the study: ${(e as Error).message}`));
           }
@@ -190,12 +193,33 @@ export function renderStudyPage(root: HTMLElement, id: string): () => void {
     return reloading;
   };
 
+  /** The study does not exist (any more): nothing of it stays on screen, and nothing follows it. */
+  const showGone = () => {
+    gone = true;
+    stopLive?.();
+    stopLive = null;
+    live.textContent = study === null ? 'not found' : 'deleted';
+    live.setAttribute('data-status', 'gone');
+    for (const part of [summary, best, objectivePicker, grid]) clear(part);
+    Object.values(panels).forEach((p) => p.dispose());
+    message.append(
+      h(
+        'p',
+        { class: 'error', 'data-testid': 'study-gone' },
+        study === null ? `No study ${id}. ` : `Study ${study.name} was deleted. `,
+        h('a', { href: '/dashboard/', 'data-link': true }, 'All studies'),
+      ),
+    );
+  };
+
   const startLive = () => {
-    if (stopLive || disposed || study === null) return;
+    if (stopLive || disposed || gone || study === null) return;
     stopLive = followStudy(study.id, {
       onReady: () => void reload(),
       onEvent: () => void reload(),
       onStatus: (status) => {
+        // Closing the stream of a study found gone says `closed`; the page says why.
+        if (gone) return;
         live.textContent = LIVE_TEXT[status];
         live.setAttribute('data-status', status);
         if (status === 'unauthorized') stopLive = null;

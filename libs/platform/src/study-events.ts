@@ -16,11 +16,11 @@ export interface TrialFinishedEvent {
   readonly durationMs: number | null;
 }
 
-/** The study's platform state changed (e.g. the scheduler found its budget spent). */
+/** The study's platform state changed (e.g. the scheduler found its budget spent), or it was deleted. */
 export interface StudyStateEvent {
   readonly type: 'study-state';
   readonly studyId: number;
-  readonly state: 'RUNNING' | 'STOPPED' | 'COMPLETED';
+  readonly state: 'RUNNING' | 'STOPPED' | 'COMPLETED' | 'DELETED';
 }
 
 /** The SSE event names the API sends besides the study events. */

@@ -186,6 +186,8 @@ export class StudiesService {
     if (record.systemAttrs[STATE_ATTR] !== undefined) nextStudyState(studyId, studyStateOf(record), 'delete');
     await this.storage.deleteStudy(studyId);
     await this.cleanup.afterDelete(studyId);
+    // Open dashboards read the study again, find it gone, and say so.
+    await this.notifyStateChanged(studyId, 'DELETED');
   }
 
   /** 503 naming Redis or Postgres when one does not answer: call it before a route changes anything. */
@@ -209,7 +211,7 @@ export class StudiesService {
   }
 
   /** Tells the dashboards of the new state: best effort, bounded like the refill request (the state is stored). */
-  private async notifyStateChanged(studyId: number, state: PlatformStudyState): Promise<void> {
+  private async notifyStateChanged(studyId: number, state: PlatformStudyState | 'DELETED'): Promise<void> {
     try {
       await withTimeout(this.telemetry.studyStateChanged(studyId, state), REFILL_REQUEST_MS, 'state event');
     } catch (e) {
