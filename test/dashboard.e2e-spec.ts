@@ -246,3 +246,56 @@ describe('the dashboard, in headless Chromium', () => {
     );
   });
 });
+
+describe('the dashboard of a platform whose reads need the token', () => {
+  let platform: Platform;
+  let browser: HeadlessChromium | undefined;
+
+  beforeAll(async () => {
+    if (dashboardBuildState(DASHBOARD) !== 'fresh') await viteBuild(ROOT);
+    platform = await startPlatform({
+      workers: 1,
+      token: 'right-token-0123456789',
+      env: { TUNEFORGE_PUBLIC_READ: '0' },
+    });
+    browser = await launchChromium({ viewport: { width: 1200, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  it('asks for the token, says when one is refused, and shows the studies and pools once it is right', async () => {
+    const created = await platform.request('/studies', {
+      body: {
+        name: 'behind-token',
+        objective: { builtin: 'branin' },
+        budget: { nTrials: 2, maxParallel: 1 },
+      },
+    });
+    expect(created.status).toBe(201);
+    const page = await browser!.context.newPage();
+    try {
+      await page.goto(`${platform.url}/dashboard/`);
+      await page.waitForSelector('form.token-form');
+      await page.waitForSelector('[data-testid="pools-panel"] >> text=Shown once the API token is entered.');
+      expect(await page.locator('[data-testid="token-refused"]').count()).toBe(0);
+
+      await page.fill('form.token-form input[name="token"]', 'wrong-token');
+      await page.click('form.token-form button');
+      await page.waitForSelector('[data-testid="token-refused"]');
+      expect(await page.textContent('[data-testid="token-refused"]')).toBe(
+        'The API refused that token: enter the one the platform runs with (TUNEFORGE_API_TOKEN).',
+      );
+
+      await page.fill('form.token-form input[name="token"]', 'right-token-0123456789');
+      await page.click('form.token-form button');
+      await page.waitForSelector('[data-testid="study-table"] >> text=behind-token');
+      // At once, not at the panel's next refresh (every 5 s).
+      await page.waitForSelector('[data-testid="pool-table"]', { timeout: 3_000 });
+    } finally {
+      await page.close();
+    }
+  });
+});

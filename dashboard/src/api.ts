@@ -22,9 +22,13 @@ export function savedToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+/** Dispatched on `window` when a token is saved, so that every view reads again at once. */
+export const TOKEN_SAVED_EVENT = 'tuneforge-token-saved';
+
 export function saveToken(token: string | null): void {
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
   else sessionStorage.removeItem(TOKEN_KEY);
+  if (token) window.dispatchEvent(new Event(TOKEN_SAVED_EVENT));
 }
 
 export function authHeaders(extra: Record<string, string> = {}): Record<string, string> {

@@ -1,5 +1,5 @@
 import type { PoolsResponse } from '@tuneforge/platform';
-import { getJson } from '../api';
+import { ApiError, getJson, TOKEN_SAVED_EVENT } from '../api';
 import { clear, h } from '../dom';
 
 const REFRESH_MS = 5000;
@@ -22,24 +22,37 @@ export function renderPoolsPanel(root: HTMLElement): () => void {
   root.appendChild(h('h2', {}, 'Worker pools'));
   root.appendChild(body);
 
+  let generation = 0;
   const load = async () => {
+    // A load started by a saved token supersedes the one on its way: only the latest sets the next timer.
+    const mine = ++generation;
     try {
       const pools = await getJson<PoolsResponse>('/pools');
-      if (disposed) return;
+      if (disposed || mine !== generation) return;
       clear(body);
       body.appendChild(poolTable(pools));
       body.appendChild(workerTable(pools));
     } catch (e) {
-      if (disposed) return;
+      if (disposed || mine !== generation) return;
       clear(body);
-      body.appendChild(h('p', { class: 'error' }, `Cannot read the pools: ${(e as Error).message}`));
+      body.appendChild(
+        e instanceof ApiError && e.status === 401
+          ? h('p', {}, 'Shown once the API token is entered.')
+          : h('p', { class: 'error' }, `Cannot read the pools: ${(e as Error).message}`),
+      );
     }
-    timer = window.setTimeout(() => void load(), REFRESH_MS);
+    if (mine === generation) timer = window.setTimeout(() => void load(), REFRESH_MS);
   };
+  const onToken = () => {
+    window.clearTimeout(timer);
+    void load();
+  };
+  window.addEventListener(TOKEN_SAVED_EVENT, onToken);
   void load();
   return () => {
     disposed = true;
     window.clearTimeout(timer);
+    window.removeEventListener(TOKEN_SAVED_EVENT, onToken);
   };
 }
 
