@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -294,6 +294,18 @@ describe('the dashboard of a platform whose reads need the token', () => {
       await page.waitForSelector('[data-testid="study-table"] >> text=behind-token');
       // At once, not at the panel's next refresh (every 5 s).
       await page.waitForSelector('[data-testid="pool-table"]', { timeout: 3_000 });
+
+      // The CSV export, which a plain link could not fetch with the token.
+      await page.click('[data-testid="study-table"] a >> text=behind-token');
+      await page.waitForSelector('a[download="behind-token.csv"]');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('a[download="behind-token.csv"]'),
+      ]);
+      expect(download.suggestedFilename()).toBe('behind-token.csv');
+      expect(readFileSync((await download.path())!, 'utf8')).toMatch(
+        /^number,state,value,params_x1,params_x2,/,
+      );
     } finally {
       await page.close();
     }

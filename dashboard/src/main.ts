@@ -1,4 +1,5 @@
 import './styles.css';
+import { authHeaders, savedToken } from './api';
 import { clear } from './dom';
 import { renderStudyList } from './views/study-list';
 import { renderStudyPage } from './views/study-page';
@@ -26,4 +27,26 @@ document.addEventListener('click', (e) => {
   route();
 });
 window.addEventListener('popstate', route);
+
+// A plain link sends no Authorization header: where reads need the token (TUNEFORGE_PUBLIC_READ=0), links
+// marked data-token-link (the CSV export, /metrics) fetch with the saved token and open what came back.
+document.addEventListener('click', (e) => {
+  const link = (e.target as Element).closest('a[data-token-link]');
+  if (!(link instanceof HTMLAnchorElement) || e.defaultPrevented || savedToken() === null) return;
+  e.preventDefault();
+  void openWithToken(link);
+});
+
+async function openWithToken(link: HTMLAnchorElement): Promise<void> {
+  const res = await fetch(link.href, { headers: authHeaders() });
+  if (!res.ok) {
+    window.alert(`${link.pathname}: ${res.status} ${await res.text()}`);
+    return;
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const opened = Object.assign(document.createElement('a'), { href: url, target: '_blank' });
+  if (link.download) opened.download = link.download;
+  opened.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 route();

@@ -291,8 +291,21 @@ function summaryOf(s: StudyResponse): HTMLElement {
     h(
       'span',
       { class: 'links' },
-      h('a', { href: `/studies/${s.id}/trials.csv` }, 'trials.csv'),
-      h('a', { href: '/admin/queues', target: '_blank', rel: 'noopener' }, 'Bull Board'),
+      h(
+        'a',
+        { href: `/studies/${s.id}/trials.csv`, download: `${s.name}.csv`, 'data-token-link': true },
+        'trials.csv',
+      ),
+      h(
+        'a',
+        {
+          href: '/admin/queues',
+          target: '_blank',
+          rel: 'noopener',
+          title: 'When the platform asks, sign in with any user name and the API token as the password',
+        },
+        'Bull Board',
+      ),
     ),
   ]);
   return h('dl', {}, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
