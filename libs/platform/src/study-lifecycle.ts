@@ -196,17 +196,18 @@ export async function changeStudyState(
   action: 'stop' | 'resume',
   clock: () => number = Date.now,
 ): Promise<StudyStateChange> {
-  const from = await readStudyState(storage, studyId);
+  // One read: the state, and for a resume when the study was stopped.
+  const study = await storage.getStudy(studyId);
+  const from = studyStateOf(study);
   const to = nextStudyState(studyId, from, action);
   if (to === from) return { from, to, changed: false };
   // budget.timeoutSec counts running time: a resume moves its start later by the time spent STOPPED.
   const now = clock();
   if (to === 'STOPPED') await storage.setStudySystemAttr(studyId, STOPPED_AT_ATTR, now);
   if (from === 'STOPPED') {
-    const { systemAttrs, createdAt } = await storage.getStudy(studyId);
-    const stoppedAt = systemAttrs[STOPPED_AT_ATTR];
+    const stoppedAt = study.systemAttrs[STOPPED_AT_ATTR];
     if (typeof stoppedAt === 'number') {
-      const startedAt = Number(systemAttrs[STARTED_AT_ATTR] ?? createdAt);
+      const startedAt = Number(study.systemAttrs[STARTED_AT_ATTR] ?? study.createdAt);
       await storage.setStudySystemAttr(studyId, STARTED_AT_ATTR, startedAt + Math.max(0, now - stoppedAt));
     }
   }
