@@ -43,11 +43,15 @@ describe('loadPlatformConfig: REDIS_CLUSTER_NODES', () => {
 });
 
 describe('loadPlatformConfig: Postgres connections', () => {
-  it('sizes the pools per role: api 10, scheduler 4, a worker its concurrency + 2', () => {
+  it('sizes the pools per role: api 10, scheduler 4, a worker its concurrency + 2 up to 10', () => {
     const size = (env: NodeJS.ProcessEnv) => loadPlatformConfig({ ...base, ...env }).pgPoolSize;
     expect(size({ TUNEFORGE_ROLE: 'api' })).toBe(10);
     expect(size({ TUNEFORGE_ROLE: 'scheduler' })).toBe(4);
-    expect(size({ TUNEFORGE_ROLE: 'worker', TUNEFORGE_WORKER_CONCURRENCY: '16' })).toBe(18);
+    expect(size({ TUNEFORGE_ROLE: 'worker', TUNEFORGE_WORKER_CONCURRENCY: '4' })).toBe(6);
+    expect(size({ TUNEFORGE_ROLE: 'worker', TUNEFORGE_WORKER_CONCURRENCY: '8' })).toBe(10);
+    // Whatever the concurrency: two workers at 64 must not exhaust a default Postgres (100 connections).
+    expect(size({ TUNEFORGE_ROLE: 'worker', TUNEFORGE_WORKER_CONCURRENCY: '64' })).toBe(10);
+    expect(size({ TUNEFORGE_ROLE: 'all', TUNEFORGE_WORKER_CONCURRENCY: '64' })).toBe(20);
     expect(size({ TUNEFORGE_ROLE: 'worker', TUNEFORGE_PG_POOL_SIZE: '5' })).toBe(5);
   });
 
