@@ -271,6 +271,43 @@ describe('StudyScheduler', () => {
     expect(refills.requested).toEqual([[studyId, 'sweep']]);
   });
 
+  it('leaves alone a WAITING trial that a worker claims while the sweep looks for its job', async () => {
+    const { storage, scheduler, studyId, jobIds } = await setup(definition());
+    // The trial ran meanwhile: its job completed and is gone (removeOnComplete) when the sweep looks.
+    const taken = await storage.createTrial(studyId, { state: 'WAITING' });
+    const readPage = storage.getTrialPage.bind(storage);
+    let reads = 0;
+    storage.getTrialPage = async (...args) => {
+      const page = await readPage(...args);
+      if (++reads === 1) await storage.claimTrial(taken.trialId, 'worker-1', Date.now());
+      return page;
+    };
+    await scheduler.sweep();
+    expect(await jobIds()).toEqual([]);
+    expect((await storage.getTrial(taken.trialId)).state).toBe('RUNNING');
+  });
+
+  it('reconciles a study only between its refills in this process', async () => {
+    const { storage, scheduler, studyId, jobIds } = await setup(definition({ maxParallel: 2 }));
+    // A refill between creating its trials and adding their jobs: the sweep must not take them for lost.
+    const order: string[] = [];
+    let sweeping: Promise<unknown> = Promise.resolve();
+    const created = storage.createTrials.bind(storage);
+    storage.createTrials = async (...args) => {
+      const trials = await created(...args);
+      order.push('created');
+      sweeping = scheduler.sweep().then(() => order.push('swept'));
+      // A sweep that does not wait for the refill ends first.
+      await Promise.race([sweeping, new Promise((resolve) => setTimeout(resolve, 100))]);
+      return trials;
+    };
+    await scheduler.refill(studyId);
+    order.push('refilled');
+    await sweeping;
+    expect(order).toEqual(['created', 'refilled', 'swept']);
+    expect(await jobIds()).toHaveLength(2);
+  });
+
   it('sweeps past a STOPPED study without enqueueing or asking for a refill', async () => {
     const { storage, refills, scheduler, studyId, jobIds } = await setup(definition(), 'STOPPED');
     await storage.createTrial(studyId, { state: 'WAITING' });

@@ -83,8 +83,11 @@ export class StudyScheduler implements OnModuleInit {
   private readonly leases: LeaseReconciler;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly sweeps = new Set<Promise<void>>();
-  /** The refill of each study under way in this process (the last one asked for). */
-  private readonly refilling = new Map<number, Promise<RefillOutcome>>();
+  /**
+   * The refill or the reconciliation of its WAITING trials of each study under way in this process (the
+   * last one asked for): they run one after the other.
+   */
+  private readonly inProgress = new Map<number, Promise<unknown>>();
   /** The queue of each worker pool: a study's trials go to the one of its `resources` (worker-pools.ts). */
   private readonly queues: TrialQueues;
 
@@ -159,35 +162,48 @@ export class StudyScheduler implements OnModuleInit {
    * Gives every WAITING trial of the study's job window (as stored, not as this process's cache has it) a
    * live job: one whose job is gone (Redis lost it) or finished without running it (its worker found the
    * trial taken, or lost its lease) gets a new one. The trials past the window have no job by design.
+   *
+   * In turn with this process's refills of the study, so that none is between creating its trials and
+   * adding their jobs (not under the study lock: a refill that found it taken would wait 200 ms). A trial
+   * whose job is gone counts only if it is still WAITING after its job was looked at: workers claim trials
+   * and finish their jobs meanwhile, and a trial read WAITING whose job then completed had simply run (at
+   * 2 000 trials/s the sweep took dozens of those for lost jobs, and said so in warnings).
    */
-  private async reconcileWaiting(summary: StudySummary, definition: StudyDefinition): Promise<void> {
+  private reconcileWaiting(summary: StudySummary, definition: StudyDefinition): Promise<void> {
+    return this.inTurn(summary.studyId, () => this.reconcileWaitingInTurn(summary, definition));
+  }
+
+  private async reconcileWaitingInTurn(summary: StudySummary, definition: StudyDefinition): Promise<void> {
     const { studyId } = summary;
     const running = summary.trialCounts.RUNNING;
     // Only the window is read (one page in number order), not every WAITING trial of a study that has
     // thousands enqueued.
     const size = jobWindowSize(summary.trialCounts.WAITING, running, definition.budget.maxParallel);
-    const window =
-      size === 0
-        ? []
-        : (await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: size }))
-            .trials;
-    const orphans: FrozenTrial[] = [];
+    if (size === 0) return;
+    const readWindow = async () =>
+      (await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: size })).trials;
     const queue = await this.queues.forTrialsNeeding(definition.resources);
-    for (const trial of window) {
-      const jobId = trialJobId(trial.trialId);
-      const state = await queue.getJobState(jobId);
-      if (state !== 'unknown' && state !== 'completed' && state !== 'failed') continue;
-      if (state !== 'unknown') await queue.remove(jobId);
-      orphans.push(trial);
-    }
+    // Trials whose job is gone (unknown) or ended (completed, failed: states a job does not leave).
+    const window = await readWindow();
+    const states = await Promise.all(window.map((t) => queue.getJobState(trialJobId(t.trialId))));
+    const jobless = window
+      .map((trial, i) => ({ trial, state: states[i] }))
+      .filter(({ state }) => state === 'unknown' || state === 'completed' || state === 'failed')
+      .map(({ trial, state }) => ({ trial, ended: state !== 'unknown' }));
+    if (jobless.length === 0) return;
+    const stillWaiting = new Set((await readWindow()).map((t) => t.trialId));
+    const orphans = jobless.filter(({ trial }) => stillWaiting.has(trial.trialId));
     if (orphans.length === 0) return;
+    // An ended job keeps its id: the new one could not be added beside it.
+    for (const { trial, ended } of orphans) if (ended) await queue.remove(trialJobId(trial.trialId));
     this.logger.warn({
       msg: `study ${studyId}: ${orphans.length} WAITING trial(s) had no live job; enqueued again`,
       event: 'waiting-reconciled',
       studyId,
-      trialNumbers: orphans.map((t) => t.number),
+      trialNumbers: orphans.map(({ trial }) => trial.number),
     });
-    await this.enqueue(definition, studyId, orphans, studyPriorityOf(definition), running);
+    const trials = orphans.map(({ trial }) => trial);
+    await this.enqueue(definition, studyId, trials, studyPriorityOf(definition), running);
   }
 
   /**
@@ -195,17 +211,19 @@ export class StudyScheduler implements OnModuleInit {
    * consumer runs several studies at once; two refills of one study in this process run one after the
    * other (the second then sees what the first did), instead of the second finding the study lock taken.
    */
-  async refill(studyId: number): Promise<RefillOutcome> {
-    const before = this.refilling.get(studyId);
-    const run = (before ?? Promise.resolve()).then(
-      () => this.refillLocked(studyId),
-      () => this.refillLocked(studyId),
-    );
-    this.refilling.set(studyId, run);
+  refill(studyId: number): Promise<RefillOutcome> {
+    return this.inTurn(studyId, () => this.refillLocked(studyId));
+  }
+
+  /** Runs `work` once this process's earlier refills and reconciliations of the study have ended. */
+  private async inTurn<T>(studyId: number, work: () => Promise<T>): Promise<T> {
+    const before = this.inProgress.get(studyId);
+    const run = (before ?? Promise.resolve()).then(work, work);
+    this.inProgress.set(studyId, run);
     try {
       return await run;
     } finally {
-      if (this.refilling.get(studyId) === run) this.refilling.delete(studyId);
+      if (this.inProgress.get(studyId) === run) this.inProgress.delete(studyId);
     }
   }
 
