@@ -98,6 +98,25 @@ describe('StudyScheduler', () => {
     }
   });
 
+  it('creates a large refill in growing batches, each enqueued before the next is planned', async () => {
+    const { storage, scheduler, studyId, jobIds } = await setup(
+      definition({ nTrials: 200, maxParallel: 100 }),
+    );
+    const batches: Array<{ size: number; jobsBefore: number }> = [];
+    const create = storage.createTrials.bind(storage);
+    storage.createTrials = async (id, templates) => {
+      batches.push({ size: templates.length, jobsBefore: (await jobIds()).length });
+      return create(id, templates);
+    };
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 100, state: 'RUNNING' });
+    expect(batches).toEqual([
+      { size: 32, jobsBefore: 0 },
+      { size: 64, jobsBefore: 32 },
+      { size: 4, jobsBefore: 96 },
+    ]);
+    expect(await jobIds()).toHaveLength(100);
+  });
+
   it('creates no more trials than the budget has left', async () => {
     const { storage, scheduler, studyId } = await setup(definition({ nTrials: 2, maxParallel: 5 }));
     expect(await scheduler.refill(studyId)).toMatchObject({ created: 2, state: 'RUNNING' });
