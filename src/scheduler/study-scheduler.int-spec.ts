@@ -100,7 +100,7 @@ describe('StudyScheduler', () => {
 
   it('creates a large refill in growing batches, each enqueued before the next is planned', async () => {
     const { storage, scheduler, studyId, jobIds } = await setup(
-      definition({ nTrials: 200, maxParallel: 100 }),
+      definition({ nTrials: 400, maxParallel: 200 }),
     );
     const batches: Array<{ size: number; jobsBefore: number }> = [];
     const create = storage.createTrials.bind(storage);
@@ -108,13 +108,13 @@ describe('StudyScheduler', () => {
       batches.push({ size: templates.length, jobsBefore: (await jobIds()).length });
       return create(id, templates);
     };
-    expect(await scheduler.refill(studyId)).toMatchObject({ created: 100, state: 'RUNNING' });
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 200, state: 'RUNNING' });
     expect(batches).toEqual([
-      { size: 32, jobsBefore: 0 },
-      { size: 64, jobsBefore: 32 },
-      { size: 4, jobsBefore: 96 },
+      { size: 64, jobsBefore: 0 },
+      { size: 128, jobsBefore: 64 },
+      { size: 8, jobsBefore: 192 },
     ]);
-    expect(await jobIds()).toHaveLength(100);
+    expect(await jobIds()).toHaveLength(200);
   });
 
   it('creates no more trials than the budget has left', async () => {
