@@ -5,8 +5,8 @@
  * Postgres transactions. On a machine whose cores the platform shares with Postgres and Redis, the
  * sum bounds the throughput: trials/s ≤ cores / CPU per trial.
  *
- * Options: --sampler random|tpe (random), --workers N (2), --trials N (3000), --concurrency N (32),
- * --max-parallel N (64), --cpu-prof-dir DIR (a V8 CPU profile of each role, written when it stops).
+ * Options: --sampler random|tpe (random), --workers N (2), --trials N (3000), --concurrency N (64),
+ * --max-parallel N (256), --cpu-prof-dir DIR (a V8 CPU profile of each role, written when it stops).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -130,8 +130,9 @@ async function main(): Promise<void> {
   const sampler = option('sampler', 'random');
   const workers = Number(option('workers', '2'));
   const trials = Number(option('trials', '3000'));
-  const concurrency = option('concurrency', '32');
-  const maxParallel = Number(option('max-parallel', '64'));
+  // bench:platform's topology (see there).
+  const concurrency = option('concurrency', '64');
+  const maxParallel = Number(option('max-parallel', '256'));
   const profileDir = option('cpu-prof-dir', '');
   const options: PlatformOptions = {
     workers,
