@@ -52,7 +52,7 @@ describe('StudyScheduler', () => {
   });
 
   /** A scheduler over a fresh in-memory storage and its own queue prefix, with one study stored as the API does. */
-  async function setup(def: StudyDefinition, state: PlatformStudyState = 'RUNNING') {
+  async function setup(def: StudyDefinition, state: PlatformStudyState = 'RUNNING', leaseSeconds = 60) {
     const prefix = `${basePrefix}-${++run}`;
     const storage = new InMemoryStorage();
     const trials = new Queue<TrialJobData>(TRIALS_QUEUE, { connection, prefix });
@@ -61,7 +61,7 @@ describe('StudyScheduler', () => {
     const config = {
       queuePrefix: prefix,
       workerId: 'scheduler-spec',
-      leaseSeconds: 60,
+      leaseSeconds,
       maxRetries: 1,
       sweepSeconds: 60,
     } as PlatformConfig;
@@ -325,6 +325,43 @@ describe('StudyScheduler', () => {
     await sweeping;
     expect(order).toEqual(['created', 'refilled', 'swept']);
     expect(await jobIds()).toHaveLength(2);
+  });
+
+  it("reconciles the other studies' leases while a study's refill is under way", async () => {
+    const { storage, scheduler, studyId } = await setup(definition(), 'RUNNING', 0.05);
+    // Leases are judged once the database has answered for a lease's length.
+    await scheduler.sweep();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await storage.createTrial(studyId, { state: 'WAITING' });
+    // A second study, whose only trial's worker vanished an hour ago.
+    const other = await storage.createStudy({
+      studyName: 'other',
+      directions: ['minimize'],
+      systemAttrs: {
+        [DEFINITION_ATTR]: { ...definition(), name: 'other' } as unknown as JsonObject,
+        [STATE_ATTR]: 'RUNNING',
+        [STARTED_AT_ATTR]: Date.now(),
+      },
+    });
+    const lapsed = await storage.createTrial(other.studyId, { state: 'WAITING' });
+    await storage.claimTrial(lapsed.trialId, 'gone-worker', Date.now() - 3_600_000);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const create = storage.createTrials.bind(storage);
+    storage.createTrials = async (id, templates) => {
+      if (id === studyId) await held;
+      return create(id, templates);
+    };
+    const refilling = scheduler.refill(studyId);
+    const sweeping = scheduler.sweep();
+    const deadline = Date.now() + 3_000;
+    while ((await storage.getTrial(lapsed.trialId)).state === 'RUNNING' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const stateDuringRefill = (await storage.getTrial(lapsed.trialId)).state;
+    release();
+    await Promise.all([refilling, sweeping]);
+    expect(stateDuringRefill).toBe('WAITING');
   });
 
   it('sweeps past a STOPPED study without enqueueing or asking for a refill', async () => {

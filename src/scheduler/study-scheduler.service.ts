@@ -94,6 +94,8 @@ export class StudyScheduler implements OnModuleInit {
    * last one asked for): they run one after the other.
    */
   private readonly inProgress = new Map<number, Promise<unknown>>();
+  /** Studies whose WAITING trials a sweep is reconciling (or waits to). */
+  private readonly reconcilingWaiting = new Set<number>();
   /** The queue of each worker pool: a study's trials go to the one of its `resources` (worker-pools.ts). */
   private readonly queues: TrialQueues;
 
@@ -143,6 +145,14 @@ export class StudyScheduler implements OnModuleInit {
       this.logger.warn({ msg: `sweep failed: ${(e as Error).message}`, event: 'sweep-failed' });
       return;
     }
+    const failed = (studyId: number) => (e: unknown) => {
+      this.logger.warn({
+        msg: `sweep of study ${studyId} failed: ${(e as Error).message}`,
+        event: 'sweep-failed',
+      });
+    };
+    // Each waits for the study's refill under way, if any: the other studies' leases do not.
+    const reconciliations: Array<Promise<void>> = [];
     for (const s of studies) {
       const state = s.systemAttrs[STATE_ATTR];
       if (state !== 'RUNNING' && state !== 'STOPPED') continue;
@@ -151,17 +161,15 @@ export class StudyScheduler implements OnModuleInit {
         if (state === 'RUNNING') {
           const definition = readStudyDefinition(s.studyName, s.systemAttrs);
           if (s.trialCounts.WAITING > 0 && definition && queuesTrials(definition)) {
-            await this.reconcileWaiting(s, definition);
+            reconciliations.push(this.reconcileWaiting(s, definition).catch(failed(s.studyId)));
           }
           await this.refills.request(s.studyId, 'sweep');
         }
       } catch (e) {
-        this.logger.warn({
-          msg: `sweep of study ${s.studyId} failed: ${(e as Error).message}`,
-          event: 'sweep-failed',
-        });
+        failed(s.studyId)(e);
       }
     }
+    await Promise.all(reconciliations);
   }
 
   /**
@@ -175,8 +183,16 @@ export class StudyScheduler implements OnModuleInit {
    * and finish their jobs meanwhile, and a trial read WAITING whose job then completed had simply run (at
    * 2 000 trials/s the sweep took dozens of those for lost jobs, and said so in warnings).
    */
-  private reconcileWaiting(summary: StudySummary, definition: StudyDefinition): Promise<void> {
-    return this.inTurn(summary.studyId, () => this.reconcileWaitingInTurn(summary, definition));
+  private async reconcileWaiting(summary: StudySummary, definition: StudyDefinition): Promise<void> {
+    const { studyId } = summary;
+    // One at a time per study: sweeps that meet a long refill do not queue theirs behind it.
+    if (this.reconcilingWaiting.has(studyId)) return;
+    this.reconcilingWaiting.add(studyId);
+    try {
+      await this.inTurn(studyId, () => this.reconcileWaitingInTurn(summary, definition));
+    } finally {
+      this.reconcilingWaiting.delete(studyId);
+    }
   }
 
   private async reconcileWaitingInTurn(summary: StudySummary, definition: StudyDefinition): Promise<void> {
