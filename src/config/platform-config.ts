@@ -86,7 +86,7 @@ export function defaultPoolSize(role: Role, workerConcurrency: number): number {
  * A worker's connections per pool stop here whatever its concurrency. Uncapped, two workers at concurrency 64
  * could open 2 × 2 × 66 connections, past Postgres's default `max_connections` of 100: bursts of statements
  * opened them, the server refused the rest, and trials waited seconds on the retries of refused connections
- * (bench:platform at concurrency 64 fell from ~2 000 to ~800 trials/s). With grouped claims and finishes, a
+ * (bench:platform-cpu at 2 workers × 64: ~800 trials/s instead of ~2 000). With grouped claims and finishes, a
  * worker at concurrency 64 runs as fast on 4 connections per pool as on 10.
  */
 const WORKER_POOL_CAP = 10;
