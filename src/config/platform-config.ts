@@ -62,8 +62,8 @@ export abstract class PlatformConfig {
  * Postgres connections per pool when TUNEFORGE_PG_POOL_SIZE is not set, from what a role runs at once:
  * - api: 10 (pg's default): a request runs at most three statements at once, and one process's event loop
  *   is busy long before ten are in flight;
- * - scheduler: 4: refills run one at a time (two statements at most, a bulk read takes one connection of
- *   each pool) beside the sweep;
+ * - scheduler: 4: its refills (of up to 8 studies at once) and its sweep run a statement or two at a time each
+ *   (a bulk read takes one connection of each pool) and wait for the pool's connections in turn;
  * - worker: its concurrency + 2, at most WORKER_POOL_CAP: each running trial has at most one statement in
  *   flight, plus the lease renewals and a study's first load; but claims and finishes go out grouped, so a
  *   busy worker needs a few connections, not one per trial;

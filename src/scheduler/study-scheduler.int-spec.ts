@@ -98,7 +98,7 @@ describe('StudyScheduler', () => {
     }
   });
 
-  it('creates a large refill in growing batches, each enqueued before the next is planned', async () => {
+  it('creates a large refill of a study with nothing in flight in growing batches, each enqueued before the next is planned', async () => {
     const { storage, scheduler, studyId, jobIds } = await setup(
       definition({ nTrials: 400, maxParallel: 200 }),
     );
@@ -115,6 +115,14 @@ describe('StudyScheduler', () => {
       { size: 8, jobsBefore: 192 },
     ]);
     expect(await jobIds()).toHaveLength(200);
+    // With trials in flight, the workers are busy: a refill is one batch.
+    for (const t of (await storage.getAllTrials(studyId, ['WAITING'])).slice(0, 150)) {
+      await storage.claimTrial(t.trialId, 'worker-1', Date.now());
+      await storage.finishTrial(t.trialId, 'COMPLETE', [1], Date.now());
+    }
+    batches.length = 0;
+    expect(await scheduler.refill(studyId)).toMatchObject({ created: 150, state: 'RUNNING' });
+    expect(batches.map((b) => b.size)).toEqual([150]);
   });
 
   it('creates no more trials than the budget has left', async () => {
@@ -307,23 +315,33 @@ describe('StudyScheduler', () => {
   });
 
   it('reconciles a study only between its refills in this process', async () => {
-    const { storage, scheduler, studyId, jobIds } = await setup(definition({ maxParallel: 2 }));
+    const { storage, refills, scheduler, studyId, jobIds } = await setup(definition({ maxParallel: 2 }));
     // A refill between creating its trials and adding their jobs: the sweep must not take them for lost.
-    const order: string[] = [];
-    let sweeping: Promise<unknown> = Promise.resolve();
+    let pageReads = 0;
+    const readPage = storage.getTrialPage.bind(storage);
+    storage.getTrialPage = (...args) => {
+      pageReads++;
+      return readPage(...args);
+    };
+    let sweeping: Promise<void> = Promise.resolve();
+    let readsDuringRefill = -1;
     const created = storage.createTrials.bind(storage);
     storage.createTrials = async (...args) => {
       const trials = await created(...args);
-      order.push('created');
-      sweeping = scheduler.sweep().then(() => order.push('swept'));
-      // A sweep that does not wait for the refill ends first.
-      await Promise.race([sweeping, new Promise((resolve) => setTimeout(resolve, 100))]);
+      const before = pageReads;
+      sweeping = scheduler.sweep();
+      // Once the sweep has asked for the study's refill it is at the study's WAITING trials; the storage
+      // answers within a few turns of the event loop.
+      while (!refills.requested.some(([id, reason]) => id === studyId && reason === 'sweep')) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      readsDuringRefill = pageReads - before;
       return trials;
     };
     await scheduler.refill(studyId);
-    order.push('refilled');
     await sweeping;
-    expect(order).toEqual(['created', 'refilled', 'swept']);
+    expect(readsDuringRefill).toBe(0);
     expect(await jobIds()).toHaveLength(2);
   });
 
@@ -362,6 +380,47 @@ describe('StudyScheduler', () => {
     release();
     await Promise.all([refilling, sweeping]);
     expect(stateDuringRefill).toBe('WAITING');
+  });
+
+  it('reconciles with the counts of when its turn comes: never more than maxParallel in flight', async () => {
+    const { storage, trials, refills, scheduler, studyId, jobIds } = await setup(
+      definition({ nTrials: 20, maxParallel: 3 }),
+    );
+    // A backlog enqueued through the API: 10 WAITING trials, of which the window (3) gets jobs.
+    for (let i = 0; i < 10; i++) await storage.createTrial(studyId, { state: 'WAITING' });
+    await scheduler.refill(studyId);
+    expect(await jobIds()).toHaveLength(3);
+    // A refill held before it reads anything; the sweep reads the study (10 WAITING, 0 RUNNING) meanwhile
+    // and waits for that refill.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const refillStarted = new Promise<void>((resolve) => (entered = resolve));
+    const count = storage.countTrials.bind(storage);
+    let hold = true;
+    storage.countTrials = async (id) => {
+      if (hold) {
+        hold = false;
+        entered();
+        await held;
+      }
+      return count(id);
+    };
+    const refilling = scheduler.refill(studyId);
+    await refillStarted;
+    const sweeping = scheduler.sweep();
+    while (!refills.requested.some(([id, reason]) => id === studyId && reason === 'sweep')) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Workers take the 3 trials of the window: claimed, their jobs done and gone.
+    for (const job of await trials.getJobs(['waiting', 'prioritized'])) {
+      await storage.claimTrial((job.data as TrialJobData).trialId, 'worker-1', Date.now());
+      await job.remove();
+    }
+    release();
+    await Promise.all([refilling, sweeping]);
+    // 3 RUNNING: the study's maxParallel. No WAITING trial may have a job.
+    expect(await jobIds()).toEqual([]);
   });
 
   it('sweeps past a STOPPED study without enqueueing or asking for a refill', async () => {

@@ -10,7 +10,6 @@ import {
   type FrozenTrial,
   type PlanningTrial,
   type Study,
-  type StudySummary,
 } from '@tuneforge/core';
 import {
   completeStudy,
@@ -55,8 +54,8 @@ interface Scheduled {
 const MAX_REFILL_ROUNDS = 2;
 
 /**
- * Trials of a refill's first batch; each next batch is twice the last (see refillStep). A refill of a running
- * study (tens of trials that ended together) takes one batch.
+ * Trials of the first batch of a refill of a study with nothing in flight; each next batch is twice the last
+ * (see refillStep).
  */
 const FIRST_BATCH = 64;
 
@@ -151,8 +150,8 @@ export class StudyScheduler implements OnModuleInit {
         event: 'sweep-failed',
       });
     };
-    // Each waits for the study's refill under way, if any: the other studies' leases do not.
-    const reconciliations: Array<Promise<void>> = [];
+    // After every study's leases: each waits for its study's refill under way, if any.
+    const withWaiting: Array<{ studyId: number; definition: StudyDefinition }> = [];
     for (const s of studies) {
       const state = s.systemAttrs[STATE_ATTR];
       if (state !== 'RUNNING' && state !== 'STOPPED') continue;
@@ -161,7 +160,7 @@ export class StudyScheduler implements OnModuleInit {
         if (state === 'RUNNING') {
           const definition = readStudyDefinition(s.studyName, s.systemAttrs);
           if (s.trialCounts.WAITING > 0 && definition && queuesTrials(definition)) {
-            reconciliations.push(this.reconcileWaiting(s, definition).catch(failed(s.studyId)));
+            withWaiting.push({ studyId: s.studyId, definition });
           }
           await this.refills.request(s.studyId, 'sweep');
         }
@@ -169,7 +168,9 @@ export class StudyScheduler implements OnModuleInit {
         failed(s.studyId)(e);
       }
     }
-    await Promise.all(reconciliations);
+    for (const { studyId, definition } of withWaiting) {
+      await this.reconcileWaiting(studyId, definition).catch(failed(studyId));
+    }
   }
 
   /**
@@ -183,38 +184,56 @@ export class StudyScheduler implements OnModuleInit {
    * and finish their jobs meanwhile, and a trial read WAITING whose job then completed had simply run (at
    * 2 000 trials/s the sweep took dozens of those for lost jobs, and said so in warnings).
    */
-  private async reconcileWaiting(summary: StudySummary, definition: StudyDefinition): Promise<void> {
-    const { studyId } = summary;
+  private async reconcileWaiting(studyId: number, definition: StudyDefinition): Promise<void> {
     // One at a time per study: sweeps that meet a long refill do not queue theirs behind it.
     if (this.reconcilingWaiting.has(studyId)) return;
     this.reconcilingWaiting.add(studyId);
     try {
-      await this.inTurn(studyId, () => this.reconcileWaitingInTurn(summary, definition));
+      await this.inTurn(studyId, () => this.reconcileWaitingInTurn(studyId, definition));
     } finally {
       this.reconcilingWaiting.delete(studyId);
     }
   }
 
-  private async reconcileWaitingInTurn(summary: StudySummary, definition: StudyDefinition): Promise<void> {
-    const { studyId } = summary;
-    const running = summary.trialCounts.RUNNING;
+  private async reconcileWaitingInTurn(studyId: number, definition: StudyDefinition): Promise<void> {
+    // Read now, not taken from the sweep's list: the refill waited for may have started trials (a window
+    // from older counts would reach past maxParallel), and the study may have stopped or gone since.
+    let record, counts;
+    try {
+      [record, counts] = await Promise.all([
+        this.storage.getStudy(studyId),
+        this.storage.countTrials(studyId),
+      ]);
+    } catch (e) {
+      if (e instanceof StudyNotFoundError) return;
+      throw e;
+    }
+    if (record.systemAttrs[STATE_ATTR] !== 'RUNNING') return;
+    const running = counts.RUNNING;
     // Only the window is read (one page in number order), not every WAITING trial of a study that has
     // thousands enqueued.
-    const size = jobWindowSize(summary.trialCounts.WAITING, running, definition.budget.maxParallel);
+    const size = jobWindowSize(counts.WAITING, running, definition.budget.maxParallel);
     if (size === 0) return;
-    const readWindow = async () =>
-      (await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: size })).trials;
+    const window = (
+      await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: size })
+    ).trials;
     const queue = await this.queues.forTrialsNeeding(definition.resources);
     // Trials whose job is gone (unknown) or ended (completed, failed: states a job does not leave).
-    const window = await readWindow();
     const states = await Promise.all(window.map((t) => queue.getJobState(trialJobId(t.trialId))));
     const jobless = window
       .map((trial, i) => ({ trial, state: states[i] }))
       .filter(({ state }) => state === 'unknown' || state === 'completed' || state === 'failed')
       .map(({ trial, state }) => ({ trial, ended: state !== 'unknown' }));
     if (jobless.length === 0) return;
-    const stillWaiting = new Set((await readWindow()).map((t) => t.trialId));
-    const orphans = jobless.filter(({ trial }) => stillWaiting.has(trial.trialId));
+    const stillWaiting = await Promise.all(
+      jobless.map(({ trial }) =>
+        this.storage.getTrial(trial.trialId).then(
+          (now) => now.state === 'WAITING',
+          () => false,
+        ),
+      ),
+    );
+    const orphans = jobless.filter((_, i) => stillWaiting[i]);
     if (orphans.length === 0) return;
     // An ended job keeps its id: the new one could not be added beside it.
     for (const { trial, ended } of orphans) if (ended) await queue.remove(trialJobId(trial.trialId));
@@ -356,12 +375,14 @@ export class StudyScheduler implements OnModuleInit {
       want = Math.min(want, generation - Math.max(inFlight, membersInFlight));
     }
     if (want <= 0) return { created: 0, requeued: queued.length, state: 'RUNNING' };
-    // A generation is asked for at once (its sampler plans it as one). Other trials go out in growing
-    // batches, so that the workers start on the first while the next are planned: a new study of
-    // maxParallel 256 waited ~45 ms for its first trial when all of them were created and enqueued at
-    // once, ~25 ms in batches.
+    // A study with nothing in flight (new, resumed) has its trials sent in growing batches, so that the
+    // workers start on the first while the next are planned: a new study of maxParallel 256 waited ~45 ms
+    // for its first trial when all of them were created and enqueued at once, ~25 ms in batches. Otherwise
+    // the workers are busy with the study's trials in flight, and one batch costs less. A generation is
+    // asked for at once (its sampler plans it as one).
     let created = 0;
-    for (let batch = generation === null ? FIRST_BATCH : want; created < want; batch *= 2) {
+    const first = inFlight === 0 && generation === null ? FIRST_BATCH : want;
+    for (let batch = first; created < want; batch *= 2) {
       const trials = await study.createPendingTrials(Math.min(batch, want - created), plan, {
         refreshed: true,
       });
