@@ -125,6 +125,21 @@ describe('StudyScheduler', () => {
     expect(batches.map((b) => b.size)).toEqual([150]);
   });
 
+  it('gives the window its jobs again after a resume, for the jobs that workers ended while it was stopped', async () => {
+    const { storage, trials, scheduler, studyId, jobIds } = await setup(definition({ maxParallel: 3 }));
+    await scheduler.refill(studyId);
+    const window = await jobIds();
+    expect(window).toHaveLength(3);
+    // Stopped: the workers end its queued jobs without running them (their trials stay WAITING).
+    for (const job of await trials.getJobs(['waiting', 'prioritized'])) await job.remove();
+    await scheduler.refill(studyId);
+    expect(await jobIds()).toEqual([]);
+    // Resumed: the resume moves the study's start.
+    await storage.setStudySystemAttr(studyId, STARTED_AT_ATTR, Date.now() + 1);
+    await scheduler.refill(studyId);
+    expect(await jobIds()).toEqual(window);
+  });
+
   it('creates no more trials than the budget has left', async () => {
     const { storage, scheduler, studyId } = await setup(definition({ nTrials: 2, maxParallel: 5 }));
     expect(await scheduler.refill(studyId)).toMatchObject({ created: 2, state: 'RUNNING' });

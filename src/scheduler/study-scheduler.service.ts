@@ -17,6 +17,7 @@ import {
   readStudyDefinition,
   budgetTimedOut,
   studyPriorityOf,
+  STARTED_AT_ATTR,
   STATE_ATTR,
   type StudyDefinition,
   type TrialJobData,
@@ -44,6 +45,11 @@ interface Scheduled {
   plan: ((trial: PlanningTrial) => void) | undefined;
   /** The trials of the job window this process added jobs for (`jobKey`), not added again by a refill. */
   enqueued: Set<string>;
+  /**
+   * The study's STARTED_AT_ATTR when `enqueued` was last cleared. A resume moves it: the jobs that workers
+   * ended without running while the study was stopped are then added again (a live job's id is ignored).
+   */
+  startedAt?: unknown;
 }
 
 /**
@@ -321,6 +327,10 @@ export class StudyScheduler implements OnModuleInit {
     if (state !== 'RUNNING') return { created: 0, requeued: 0, state };
 
     const entry = await this.scheduled(studyId, definition);
+    if (entry.startedAt !== record.systemAttrs[STARTED_AT_ATTR]) {
+      entry.startedAt = record.systemAttrs[STARTED_AT_ATTR];
+      entry.enqueued = new Set();
+    }
     const { study, plan } = entry;
     const counts = await countsRead;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);

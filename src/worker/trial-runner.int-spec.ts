@@ -150,6 +150,18 @@ describe('TrialRunner', () => {
     await runner.handBackAll();
   });
 
+  it('leaves the trial of a STOPPED study WAITING, and runs it once the study runs again', async () => {
+    const { storage, runner, studyId, job } = await setup();
+    await storage.setStudySystemAttr(studyId, STATE_ATTR, 'STOPPED');
+    expect(await runner.run(job)).toBe('study-not-running');
+    expect((await storage.getTrial(job.trialId)).state).toBe('WAITING');
+    await storage.setStudySystemAttr(studyId, STATE_ATTR, 'RUNNING');
+    // What the worker read is trusted for a quarter of a second.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await runner.run(job)).toBe('COMPLETE');
+    await runner.handBackAll();
+  });
+
   it('sends a failed trial with retries left back to WAITING, recording the failure', async () => {
     const objectives = new FailsOnceFactory();
     const { storage, runner, job } = await setup({
