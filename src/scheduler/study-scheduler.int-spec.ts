@@ -309,8 +309,30 @@ describe('StudyScheduler', () => {
     // A trial enqueued or requeued while Redis lost its job: stored WAITING, no job anywhere.
     const orphan = await storage.createTrial(studyId, { state: 'WAITING' });
     await scheduler.sweep();
-    expect(await jobIds()).toEqual([trialJobId(orphan.trialId)]);
     expect(refills.requested).toEqual([[studyId, 'sweep']]);
+    // Once: its refill may be on its way. Twice in a row: the job is lost.
+    expect(await jobIds()).toEqual([]);
+    await scheduler.sweep();
+    expect(await jobIds()).toEqual([trialJobId(orphan.trialId)]);
+  });
+
+  it('takes a WAITING trial for one whose job is lost only when two sweeps in a row find it without one', async () => {
+    const { storage, trials, scheduler, studyId, jobIds } = await setup(definition());
+    const trial = await storage.createTrial(studyId, { state: 'WAITING' });
+    await scheduler.sweep();
+    // Its refill came between the two sweeps.
+    await trials.add(
+      'trial',
+      { studyId, trialId: trial.trialId, trialNumber: trial.number },
+      {
+        jobId: trialJobId(trial.trialId),
+      },
+    );
+    await scheduler.sweep();
+    await trials.getJob(trialJobId(trial.trialId)).then((job) => job?.remove());
+    // The third sweep finds it jobless once more: a first time again, not a second.
+    await scheduler.sweep();
+    expect(await jobIds()).toEqual([]);
   });
 
   it('leaves alone a WAITING trial that a worker claims while the sweep looks for its job', async () => {

@@ -101,6 +101,8 @@ export class StudyScheduler implements OnModuleInit {
   private readonly inProgress = new Map<number, Promise<unknown>>();
   /** Studies whose WAITING trials a sweep is reconciling (or waits to). */
   private readonly reconcilingWaiting = new Set<number>();
+  /** Per study, the WAITING trials of its window that the last sweep found without a job. */
+  private readonly jobless = new Map<number, Set<number>>();
   /** The queue of each worker pool: a study's trials go to the one of its `resources` (worker-pools.ts). */
   private readonly queues: TrialQueues;
 
@@ -202,27 +204,11 @@ export class StudyScheduler implements OnModuleInit {
   }
 
   private async reconcileWaitingInTurn(studyId: number, definition: StudyDefinition): Promise<void> {
-    // Read now, not taken from the sweep's list: the refill waited for may have started trials (a window
-    // from older counts would reach past maxParallel), and the study may have stopped or gone since.
-    let record, counts;
-    try {
-      [record, counts] = await Promise.all([
-        this.storage.getStudy(studyId),
-        this.storage.countTrials(studyId),
-      ]);
-    } catch (e) {
-      if (e instanceof StudyNotFoundError) return;
-      throw e;
+    const { window, running } = await this.jobWindow(studyId, definition);
+    if (window.length === 0) {
+      this.jobless.delete(studyId);
+      return;
     }
-    if (record.systemAttrs[STATE_ATTR] !== 'RUNNING') return;
-    const running = counts.RUNNING;
-    // Only the window is read (one page in number order), not every WAITING trial of a study that has
-    // thousands enqueued.
-    const size = jobWindowSize(counts.WAITING, running, definition.budget.maxParallel);
-    if (size === 0) return;
-    const window = (
-      await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: size })
-    ).trials;
     const queue = await this.queues.forTrialsNeeding(definition.resources);
     // Trials whose job is gone (unknown) or ended (completed, failed: states a job does not leave).
     const states = await Promise.all(window.map((t) => queue.getJobState(trialJobId(t.trialId))));
@@ -230,7 +216,10 @@ export class StudyScheduler implements OnModuleInit {
       .map((trial, i) => ({ trial, state: states[i] }))
       .filter(({ state }) => state === 'unknown' || state === 'completed' || state === 'failed')
       .map(({ trial, state }) => ({ trial, ended: state !== 'unknown' }));
-    if (jobless.length === 0) return;
+    if (jobless.length === 0) {
+      this.jobless.delete(studyId);
+      return;
+    }
     const stillWaiting = await Promise.all(
       jobless.map(({ trial }) =>
         this.storage.getTrial(trial.trialId).then(
@@ -239,7 +228,13 @@ export class StudyScheduler implements OnModuleInit {
         ),
       ),
     );
-    const orphans = jobless.filter((_, i) => stillWaiting[i]);
+    // A trial that has just entered the window (one ahead of it finished) gets its job from the refill that
+    // finish asked for, which may not have run yet: only a trial found without a job by two sweeps in a row
+    // has lost it.
+    const suspects = jobless.filter((_, i) => stillWaiting[i]);
+    const before = this.jobless.get(studyId);
+    this.jobless.set(studyId, new Set(suspects.map(({ trial }) => trial.trialId)));
+    const orphans = suspects.filter(({ trial }) => before?.has(trial.trialId));
     if (orphans.length === 0) return;
     // An ended job keeps its id: the new one could not be added beside it.
     for (const { trial, ended } of orphans) if (ended) await queue.remove(trialJobId(trial.trialId));
@@ -251,6 +246,34 @@ export class StudyScheduler implements OnModuleInit {
     });
     const trials = orphans.map(({ trial }) => trial);
     await this.enqueue(definition, studyId, trials, studyPriorityOf(definition), running);
+  }
+
+  /** The WAITING trials of the study's job window (none unless it runs), and its RUNNING count. */
+  private async jobWindow(
+    studyId: number,
+    definition: StudyDefinition,
+  ): Promise<{ window: FrozenTrial[]; running: number }> {
+    const none = { window: [], running: 0 };
+    // Read now, not taken from the sweep's list: the refill waited for may have started trials (a window
+    // from older counts would reach past maxParallel), and the study may have stopped or gone since.
+    let record, counts;
+    try {
+      [record, counts] = await Promise.all([
+        this.storage.getStudy(studyId),
+        this.storage.countTrials(studyId),
+      ]);
+    } catch (e) {
+      if (e instanceof StudyNotFoundError) return none;
+      throw e;
+    }
+    if (record.systemAttrs[STATE_ATTR] !== 'RUNNING') return none;
+    const running = counts.RUNNING;
+    // Only the window is read (one page in number order), not every WAITING trial of a study that has
+    // thousands enqueued.
+    const size = jobWindowSize(counts.WAITING, running, definition.budget.maxParallel);
+    if (size === 0) return none;
+    const page = await this.storage.getTrialPage(studyId, { state: 'WAITING', order: 'number', limit: size });
+    return { window: page.trials, running };
   }
 
   /**
