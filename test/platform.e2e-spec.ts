@@ -156,15 +156,23 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
     });
     const stopped = await platform.request(`/studies/${created.body.id}/stop`, { method: 'POST' });
     expect(stopped.body.state).toBe('STOPPED');
-    // The trials in flight at the stop end, however long that takes on this machine...
-    const a = await waitForSettled(platform, created.body.id);
-    expect(a.counts.RUNNING + a.counts.WAITING).toBe(0);
+    // The trials running at the stop end, however long that takes on this machine; queued ones stay WAITING...
+    const a = await waitForNoneRunning(platform, created.body.id);
+    expect(a.counts.RUNNING).toBe(0);
     // ...and no new one starts afterwards.
     await new Promise((r) => setTimeout(r, 1500));
     const { body: b } = await platform.request(`/studies/${created.body.id}`);
     expect(b.counts).toEqual(a.counts);
     const resumed = await platform.request(`/studies/${created.body.id}/resume`, { method: 'POST' });
     expect(resumed.body.state).toBe('RUNNING');
+    // Resumed, it runs trials again (those left WAITING first).
+    const deadline = Date.now() + 30_000;
+    let c = b;
+    while (c.counts.COMPLETE <= a.counts.COMPLETE + a.counts.WAITING && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      c = (await platform.request(`/studies/${created.body.id}`)).body;
+    }
+    expect(c.counts.COMPLETE).toBeGreaterThan(a.counts.COMPLETE + a.counts.WAITING);
     await platform.request(`/studies/${created.body.id}/stop`, { method: 'POST' });
     const removed = await platform.request(`/studies/${created.body.id}`, { method: 'DELETE' });
     expect(removed.status).toBe(204);
@@ -324,7 +332,17 @@ describe('the platform: api + scheduler + 2 workers on Postgres and Redis', () =
  * RUNNING just before the stop may still create trials; any later one reads STOPPED and creates none),
  * and then no trial of it is RUNNING or WAITING. Returns the study.
  */
-async function waitForSettled(platform: Platform, id: number | string, timeoutMs = 30_000): Promise<any> {
+/** Waits until no trial of the study runs and no refill is under way (its WAITING trials may stay: a STOPPED study). */
+function waitForNoneRunning(platform: Platform, id: number | string): Promise<any> {
+  return waitForSettled(platform, id, 30_000, (counts) => counts.RUNNING === 0);
+}
+
+async function waitForSettled(
+  platform: Platform,
+  id: number | string,
+  timeoutMs = 30_000,
+  settled: (counts: Record<string, number>) => boolean = (counts) => counts.RUNNING + counts.WAITING === 0,
+): Promise<any> {
   const refills = new Queue(REFILL_QUEUE, {
     connection: { host: '127.0.0.1', port: 6379 },
     prefix: queueKeyPrefix(platform.prefix),
@@ -335,7 +353,7 @@ async function waitForSettled(platform: Platform, id: number | string, timeoutMs
       const counts = await refills.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
       const refilling = Object.values(counts).reduce((a, b) => a + b, 0);
       const { body } = await platform.request(`/studies/${id}`);
-      if (refilling === 0 && body.counts.RUNNING + body.counts.WAITING === 0) return body;
+      if (refilling === 0 && settled(body.counts)) return body;
       if (Date.now() > deadline) {
         throw new Error(
           `study ${id} not settled after ${timeoutMs} ms: ${JSON.stringify(body.counts)}, refills ${JSON.stringify(counts)}`,
