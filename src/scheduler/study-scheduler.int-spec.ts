@@ -339,6 +339,10 @@ describe('StudyScheduler', () => {
     const { storage, scheduler, studyId, jobIds } = await setup(definition());
     // The trial ran meanwhile: its job completed and is gone (removeOnComplete) when the sweep looks.
     const taken = await storage.createTrial(studyId, { state: 'WAITING' });
+    // A first sweep finds it without a job (its refill may be on its way)...
+    await scheduler.sweep();
+    expect(await jobIds()).toEqual([]);
+    // ...and the second one too, but a worker claims it while the sweep looks.
     const readPage = storage.getTrialPage.bind(storage);
     let reads = 0;
     storage.getTrialPage = async (...args) => {
@@ -454,8 +458,16 @@ describe('StudyScheduler', () => {
       await storage.claimTrial((job.data as TrialJobData).trialId, 'worker-1', Date.now());
       await job.remove();
     }
+    // From now on the study is at its maxParallel: neither the refill nor the sweep has a window to read.
+    const readPage = storage.getTrialPage.bind(storage);
+    const windowsRead: number[] = [];
+    storage.getTrialPage = (id, query) => {
+      windowsRead.push(query?.limit ?? -1);
+      return readPage(id, query);
+    };
     release();
     await Promise.all([refilling, sweeping]);
+    expect(windowsRead).toEqual([]);
     // 3 RUNNING: the study's maxParallel. No WAITING trial may have a job.
     expect(await jobIds()).toEqual([]);
   });
