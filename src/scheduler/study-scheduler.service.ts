@@ -15,6 +15,7 @@ import {
   completeStudy,
   type PlatformStudyState,
   readStudyDefinition,
+  readStudyState,
   budgetTimedOut,
   studyPriorityOf,
   STARTED_AT_ATTR,
@@ -176,6 +177,9 @@ export class StudyScheduler implements OnModuleInit {
         failed(s.studyId)(e);
       }
     }
+    // "Two sweeps in a row": a study this sweep has no WAITING trial of (or that is gone) starts afresh.
+    const reconciled = new Set(withWaiting.map((w) => w.studyId));
+    for (const studyId of this.jobless.keys()) if (!reconciled.has(studyId)) this.jobless.delete(studyId);
     for (const { studyId, definition } of withWaiting) {
       await this.reconcileWaiting(studyId, definition).catch(failed(studyId));
     }
@@ -256,17 +260,17 @@ export class StudyScheduler implements OnModuleInit {
     const none = { window: [], running: 0 };
     // Read now, not taken from the sweep's list: the refill waited for may have started trials (a window
     // from older counts would reach past maxParallel), and the study may have stopped or gone since.
-    let record, counts;
+    let state, counts;
     try {
-      [record, counts] = await Promise.all([
-        this.storage.getStudy(studyId),
+      [state, counts] = await Promise.all([
+        readStudyState(this.storage, studyId),
         this.storage.countTrials(studyId),
       ]);
     } catch (e) {
       if (e instanceof StudyNotFoundError) return none;
       throw e;
     }
-    if (record.systemAttrs[STATE_ATTR] !== 'RUNNING') return none;
+    if (state !== 'RUNNING') return none;
     const running = counts.RUNNING;
     // Only the window is read (one page in number order), not every WAITING trial of a study that has
     // thousands enqueued.

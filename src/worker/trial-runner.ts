@@ -18,11 +18,12 @@ import {
 } from '@tuneforge/core';
 import {
   LAST_FAILURE_ATTR,
+  type PlatformStudyState,
   readStudyDefinition,
   RedisKeys,
   RedisPruningIndex,
+  readStudyState,
   type RetryPolicy,
-  STATE_ATTR,
   retryPolicyOf,
   type StudyDefinition,
   type TrialJobData,
@@ -84,7 +85,10 @@ export class TrialRunner {
   private readonly logger = new Logger('worker');
   private readonly studies = new Map<number, Promise<WorkerStudy | null>>();
   /** Each study's platform state as last read, and until when it is trusted (STATE_FRESH_MS). */
-  private readonly states = new Map<number, { state: Promise<unknown>; until: number }>();
+  private readonly states = new Map<
+    number,
+    { state: Promise<PlatformStudyState | undefined>; until: number }
+  >();
   private readonly pendingRefills = new Set<number>();
   private readonly refillsInFlight = new Set<Promise<void>>();
   private readonly runs = new Set<Promise<TrialRunOutcome>>();
@@ -353,15 +357,12 @@ export class TrialRunner {
     return outcome;
   }
 
-  /** The study's platform state (`RUNNING`, `STOPPED`, …; undefined when gone), read at most every STATE_FRESH_MS. */
-  private stateOf(studyId: number): Promise<unknown> {
+  /** The study's platform state (undefined when it cannot be read), read at most every STATE_FRESH_MS. */
+  private stateOf(studyId: number): Promise<PlatformStudyState | undefined> {
     const now = Date.now();
     let known = this.states.get(studyId);
     if (!known || known.until <= now) {
-      const state = this.storage.getStudy(studyId).then(
-        (record) => record.systemAttrs[STATE_ATTR],
-        () => undefined,
-      );
+      const state = readStudyState(this.storage, studyId).catch(() => undefined);
       known = { state, until: now + STATE_FRESH_MS };
       this.states.set(studyId, known);
     }
